@@ -1,0 +1,377 @@
+"""`[tool.leaklint]` configuration: discovery, validation, and the effective Config.
+
+Every key is checked: an unknown key or a value of the wrong type is a `ConfigError` naming the
+key and the file, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import hashlib
+import json
+import os
+import sys
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+from .registry import all_rules, is_valid_selector, select_rules
+from .rule import Rule, options_from_mapping
+from .types import Confidence
+
+# Paths never walked into unless named explicitly (ruff's and flake8's defaults, merged).
+DEFAULT_EXCLUDE: Tuple[str, ...] = (
+    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".mypy_cache", ".nox", ".pants.d",
+    ".pytype", ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
+    "build", "dist", "node_modules", "venv", "__pycache__", ".leaklint_cache", "site-packages",
+)
+
+TOP_LEVEL_KEYS = {
+    "select": "list of rule codes or prefixes",
+    "ignore": "list of rule codes or prefixes",
+    "extend-select": "list of rule codes or prefixes",
+    "exclude": "list of glob patterns",
+    "extend-exclude": "list of glob patterns",
+    "per-file-ignores": "table of glob pattern -> list of codes",
+    "min-confidence": "one of high, medium, low",
+    "respect-gitignore": "boolean",
+    "cache-dir": "path",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: Optional[Tuple[str, ...]] = None
+    ignore: Tuple[str, ...] = ()
+    extend_select: Tuple[str, ...] = ()
+    exclude: Tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: Tuple[str, ...] = ()
+    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    min_confidence: Confidence = Confidence.LOW
+    respect_gitignore: bool = True
+    cache_dir: Optional[str] = None
+    # section -> {option_name: value}, already validated and with snake_case names
+    rule_options: Tuple[Tuple[str, Tuple[Tuple[str, Any], ...]], ...] = ()
+    # where the config came from ("" for defaults) and the directory paths are relative to
+    source: str = ""
+    root: str = ""
+
+    # ------------------------------------------------------------------ rules
+    def enabled_rules(self) -> Tuple[Type[Rule], ...]:
+        return _enabled(self.select, self.ignore, self.extend_select)
+
+    def rules_for(self, path: str) -> Tuple[Type[Rule], ...]:
+        rules = self.enabled_rules()
+        ignored = self.ignored_codes_for(path)
+        if not ignored:
+            return rules
+        return tuple(r for r in rules if not any(s == "ALL" or r.code.startswith(s) for s in ignored))
+
+    def ignored_codes_for(self, path: str) -> Tuple[str, ...]:
+        if not self.per_file_ignores:
+            return ()
+        rel = self.relative(path)
+        out: List[str] = []
+        for pattern, codes in self.per_file_ignores:
+            if path_matches(rel, pattern):
+                out.extend(codes)
+        return tuple(out)
+
+    def options_for(self, rule: Type[Rule]) -> Any:
+        values = dict(self.rule_options).get(rule.section())
+        return options_from_mapping(rule, dict(values or ()))
+
+    def relative(self, path: str) -> str:
+        if not self.root:
+            return Path(path).as_posix()
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def is_excluded(self, path: str) -> bool:
+        rel = self.relative(path)
+        return any(path_matches(rel, p) for p in (*self.exclude, *self.extend_exclude))
+
+    def fingerprint(self) -> str:
+        """Stable hash of everything that changes results (for the result cache)."""
+        data = {
+            "rules": [r.code for r in self.enabled_rules()],
+            "per_file_ignores": self.per_file_ignores,
+            "min_confidence": int(self.min_confidence),
+            "rule_options": repr(self.rule_options),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def replace(self, **changes: Any) -> "Config":
+        return dataclasses.replace(self, **changes)
+
+
+_enabled_cache: Dict[Any, Tuple[Type[Rule], ...]] = {}
+
+
+def _enabled(select: Optional[Tuple[str, ...]], ignore: Tuple[str, ...], extend: Tuple[str, ...]) -> Tuple[Type[Rule], ...]:
+    key = (select, ignore, extend)
+    rules = _enabled_cache.get(key)
+    if rules is None:
+        rules = _enabled_cache[key] = select_rules(select, ignore, extend)
+    return rules
+
+
+def path_matches(rel_path: str, pattern: str) -> bool:
+    """Glob match the way ruff and flake8 users expect: a pattern without `/` matches any path
+    component (`build`, `*_pb2.py`); a pattern with `/` matches the relative path from the
+    project root (`src/gen/*.py`, `tests/**`)."""
+    pattern = pattern.rstrip("/")
+    if pattern.startswith("./"):
+        pattern = pattern[2:]
+    if "/" not in pattern:
+        return any(fnmatch.fnmatchcase(part, pattern) for part in rel_path.split("/"))
+    if fnmatch.fnmatchcase(rel_path, pattern):
+        return True
+    # a directory pattern covers everything below it
+    parts = rel_path.split("/")
+    for i in range(1, len(parts)):
+        if fnmatch.fnmatchcase("/".join(parts[:i]), pattern):
+            return True
+    if pattern.endswith("/**") and fnmatch.fnmatchcase(rel_path, pattern[:-3]):
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------- discovery
+def find_pyproject(start: Path) -> Optional[Path]:
+    """The nearest pyproject.toml with a [tool.leaklint] table, walking up from `start`."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                with candidate.open("rb") as fh:
+                    data = tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError):
+                # a broken pyproject.toml that is not ours to judge unless it is the one used
+                data = None
+            if data is None or "leaklint" in data.get("tool", {}):
+                return candidate
+    return None
+
+
+def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Config:
+    """Config from `path` (a pyproject.toml or a leaklint TOML file), else from the nearest
+    pyproject.toml above `start` that has a [tool.leaklint] table, else defaults."""
+    if path is None:
+        found = find_pyproject(start or Path.cwd())
+        if found is None:
+            root = (start or Path.cwd()).resolve()
+            return Config(root=str(root if root.is_dir() else root.parent))
+        path = found
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if Path(path).name == "pyproject.toml":
+        table = data.get("tool", {}).get("leaklint", {})
+        prefix = "tool.leaklint"
+    else:
+        # a dedicated file may hold the table bare or under [tool.leaklint]
+        table = data.get("tool", {}).get("leaklint", data)
+        prefix = "tool.leaklint" if "tool" in data else ""
+    return config_from_table(table, source=str(path), root=str(Path(path).resolve().parent), prefix=prefix)
+
+
+def config_from_table(
+    table: Mapping[str, Any], source: str = "", root: str = "", prefix: str = "tool.leaklint"
+) -> Config:
+    def where(key: str) -> str:
+        return f"{source or '<config>'}: {prefix + '.' if prefix else ''}{key}"
+
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{source}: [{prefix}] must be a table")
+    sections = _option_sections()
+    kwargs: Dict[str, Any] = {"source": source, "root": root}
+    rule_options: Dict[str, Dict[str, Any]] = {}
+    for key, value in table.items():
+        if key in sections:
+            rule_options[key] = _check_section(key, value, sections[key], where)
+            continue
+        if key not in TOP_LEVEL_KEYS:
+            known = ", ".join(sorted([*TOP_LEVEL_KEYS, *sections]))
+            raise ConfigError(f"{where(key)}: unknown key '{key}' (known keys: {known})")
+        if key in ("select", "ignore", "extend-select"):
+            codes = _str_list(value, where(key))
+            for code in codes:
+                _check_selector(code, where(key))
+            kwargs[key.replace("-", "_")] = tuple(codes)
+        elif key in ("exclude", "extend-exclude"):
+            kwargs[key.replace("-", "_")] = tuple(_str_list(value, where(key)))
+        elif key == "per-file-ignores":
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"{where(key)}: expected a table of glob -> list of codes, got {_tname(value)}")
+            entries = []
+            for pattern, codes in value.items():
+                codes = _str_list(codes, f"{where(key)}.{pattern!r}")
+                for code in codes:
+                    _check_selector(code, where(key))
+                entries.append((pattern, tuple(codes)))
+            kwargs["per_file_ignores"] = tuple(entries)
+        elif key == "min-confidence":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where(key)}: expected one of high, medium, low, got {_tname(value)}")
+            try:
+                kwargs["min_confidence"] = Confidence.parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{where(key)}: {exc}") from None
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where(key)}: expected a boolean, got {_tname(value)}")
+            kwargs["respect_gitignore"] = value
+        elif key == "cache-dir":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where(key)}: expected a path string, got {_tname(value)}")
+            kwargs["cache_dir"] = value
+    kwargs["rule_options"] = tuple(
+        (section, tuple(sorted(values.items()))) for section, values in sorted(rule_options.items())
+    )
+    return Config(**kwargs)
+
+
+def merge_rule_options(config: Config, section: str, values: Mapping[str, Any], source: str = "<flags>") -> Config:
+    """Config with `values` (kebab- or snake-case keys) validated and laid over one section."""
+    sections = _option_sections()
+    if section not in sections:
+        raise ConfigError(f"{source}: unknown option section '{section}'")
+    checked = _check_section(section, dict(values), sections[section], lambda k: f"{source}: {k}")
+    merged = dict(config.rule_options)
+    current = dict(merged.get(section, ()))
+    current.update(checked)
+    merged[section] = tuple(sorted(current.items()))
+    return config.replace(rule_options=tuple(sorted(merged.items())))
+
+
+def _option_sections() -> Dict[str, Dict[str, dataclasses.Field]]:
+    sections: Dict[str, Dict[str, dataclasses.Field]] = {}
+    for rule in all_rules():
+        if rule.Options is None:
+            continue
+        fields = sections.setdefault(rule.section(), {})
+        for f in dataclasses.fields(rule.Options):
+            fields[f.name] = f
+    return sections
+
+
+def option_types(section: str) -> Dict[str, Any]:
+    sections = _option_sections()
+    out = {}
+    for name, f in sections.get(section, {}).items():
+        out[name] = f
+    return out
+
+
+def _check_section(section: str, value: Any, fields: Mapping[str, dataclasses.Field], where: Any) -> Dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where(section)}: expected a table of options, got {_tname(value)}")
+    out: Dict[str, Any] = {}
+    for key, item in value.items():
+        name = key.replace("-", "_")
+        f = fields.get(name)
+        if f is None:
+            known = ", ".join(sorted(n.replace("_", "-") for n in fields)) or "none"
+            raise ConfigError(f"{where(section + '.' + key)}: unknown option '{key}' (known: {known})")
+        out[name] = _coerce(item, f, where(section + "." + key))
+    return out
+
+
+def _field_type(f: dataclasses.Field) -> Any:
+    hint = f.type
+    if isinstance(hint, str):
+        hint = hint.replace("typing.", "")
+        mapping = {
+            "bool": bool, "int": int, "str": str, "float": float,
+            "Tuple[str, ...]": Tuple[str, ...], "tuple[str, ...]": Tuple[str, ...],
+            "Tuple[Tuple[str, str], ...]": Tuple[Tuple[str, str], ...],
+            "tuple[tuple[str, str], ...]": Tuple[Tuple[str, str], ...],
+            "Optional[int]": Optional[int],
+        }
+        return mapping.get(hint, hint)
+    return hint
+
+
+def _coerce(value: Any, f: dataclasses.Field, where: str) -> Any:
+    hint = _field_type(f)
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: expected a boolean, got {_tname(value)}")
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ConfigError(f"{where}: expected an integer, got {_tname(value)}")
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise ConfigError(f"{where}: expected a string, got {_tname(value)}")
+    if origin is typing.Union and type(None) in args:
+        if value is None:
+            return None
+        inner = [a for a in args if a is not type(None)][0]
+        fake = dataclasses.field()
+        fake.type = inner  # type: ignore[attr-defined]
+        return _coerce(value, fake, where)
+    if origin is tuple and args and args[-1] is Ellipsis:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {_tname(value)}")
+        item_type = args[0]
+        if item_type is str:
+            for v in value:
+                if not isinstance(v, str):
+                    raise ConfigError(f"{where}: expected a list of strings, found {_tname(v)}")
+            return tuple(value)
+        if typing.get_origin(item_type) is tuple:
+            n = len(typing.get_args(item_type))
+            out = []
+            for v in value:
+                if not (isinstance(v, list) and len(v) == n and all(isinstance(x, str) for x in v)):
+                    raise ConfigError(f"{where}: expected a list of [{', '.join(['string'] * n)}] pairs, found {v!r}")
+                out.append(tuple(v))
+            return tuple(out)
+    raise ConfigError(f"{where}: unsupported option type {hint!r}")  # pragma: no cover - rule bug
+
+
+def _str_list(value: Any, where: str) -> List[str]:
+    if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    return list(value)
+
+
+def _check_selector(code: str, where: str) -> None:
+    if code == "LL000":
+        return
+    if not is_valid_selector(code):
+        raise ConfigError(f"{where}: '{code}' is not a rule code or prefix (expected e.g. LL103, LL1 or ALL)")
+    if len(code) == 5 and not any(r.code == code for r in all_rules()):
+        raise ConfigError(f"{where}: unknown rule code '{code}'")
+
+
+def _tname(value: Any) -> str:
+    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)

@@ -1,0 +1,326 @@
+"""`lint_source`: the only place that parses and traverses.
+
+1. decode the way Python does (PEP 263 cookie, BOM); NUL bytes and undecodable text are LL000;
+2. pick the enabled rules whose text triggers occur in the file; none left: no parse at all;
+3. check the file with CPython's own parser (`ast.parse`, about a tenth of libcst's cost): it
+   rejects what Python rejects with Python's own message, and it bounds nesting, which libcst's
+   native parser does not (deeply nested input crashes it with a stack overflow);
+4. parse once with libcst, on a worker thread with a large stack (long flat `and` / `or` chains
+   that CPython accepts still recurse deeply in libcst);
+5. one batched traversal with the engine's context visitors around every enabled rule, resolving
+   only the metadata the rules declare;
+6. positions only when something was reported; then suppressions, confidence filter, sorting.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import os
+import sys
+import threading
+import tokenize
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from . import suppress
+from .config import Config
+from .context import Context, context_visitors
+from .rule import Rule
+from .types import Confidence, Finding
+
+LL000 = "LL000"
+LL000_NAME = "file-not-analyzed"
+
+_STACK_SIZE = 512 * 1024 * 1024
+_RECURSION_LIMIT = 20000
+_executor: Optional[ThreadPoolExecutor] = None
+_executor_pid: Optional[int] = None
+_executor_lock = threading.Lock()
+
+
+class SourceError(Exception):
+    """The file cannot be analysed; reported as LL000 at (line, column)."""
+
+    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = max(1, line)
+        self.column = max(1, column)
+
+
+class InternalError(Exception):
+    """A rule (or the engine) raised: a bug in leaklint, never in the user's code."""
+
+    def __init__(self, path: str, where: str, exc: BaseException) -> None:
+        super().__init__(f"{path}: internal error in {where}: {type(exc).__name__}: {exc}")
+        self.path = path
+        self.where = where
+        self.exc = exc
+
+
+def error_finding(path: str, error: SourceError) -> Finding:
+    return Finding(
+        path=path,
+        line=error.line,
+        column=error.column,
+        end_line=error.line,
+        end_column=error.column,
+        code=LL000,
+        name=LL000_NAME,
+        message=error.reason,
+        confidence=Confidence.HIGH,
+    )
+
+
+# ------------------------------------------------------------------------------ decoding
+def decode_source(data: bytes) -> str:
+    """Decode like the interpreter: BOM, then a PEP 263 coding cookie, else UTF-8."""
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise SourceError("source contains NUL bytes; Python cannot run this file", line)
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise SourceError(f"cannot decode: {exc.msg if hasattr(exc, 'msg') else exc}", getattr(exc, "lineno", 1) or 1) from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = 1
+        if isinstance(exc, UnicodeDecodeError):
+            line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(f"cannot decode as {encoding}: {exc.reason if isinstance(exc, UnicodeDecodeError) else exc}", line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def read_source(path: str) -> str:
+    """Read and decode a file; every failure is a SourceError with a one-line reason."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise SourceError("broken symbolic link") from None
+        raise SourceError("file not found") from None
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except PermissionError:
+        raise SourceError("permission denied") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    return decode_source(data)
+
+
+# ------------------------------------------------------------------------------ big stack
+def _run_on_big_stack(fn: Any, *args: Any) -> Any:
+    global _executor, _executor_pid
+    if _executor is None or _executor_pid != os.getpid():
+        with _executor_lock:
+            if _executor is None or _executor_pid != os.getpid():
+                old = threading.stack_size()
+                try:
+                    threading.stack_size(_STACK_SIZE)
+                    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="leaklint")
+                    # start the thread now, while the large stack size is in force
+                    executor.submit(lambda: None).result()
+                finally:
+                    threading.stack_size(old)
+                _executor, _executor_pid = executor, os.getpid()
+                if sys.getrecursionlimit() < _RECURSION_LIMIT:
+                    sys.setrecursionlimit(_RECURSION_LIMIT)
+    return _executor.submit(fn, *args).result()
+
+
+# ------------------------------------------------------------------------------ linting
+@dataclass
+class _Prepared:
+    rules: Tuple[Tuple[Type[Rule], Any], ...]
+
+
+def _syntax_error(exc: SyntaxError) -> SourceError:
+    msg = exc.msg or "invalid syntax"
+    return SourceError(f"syntax error: {msg}", exc.lineno or 1, (exc.offset or 1))
+
+
+_FATAL_SYNTAX = ("too many nested parentheses", "too many levels of indentation", "too many statically nested blocks")
+
+
+def _python_check(text: str) -> Optional[SyntaxError]:
+    """CPython's verdict. Raises SourceError for input too deep for any parser; returns the
+    SyntaxError (if any) so that syntax newer than this interpreter can still be tried."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (RecursionError, MemoryError):
+        raise SourceError("nested too deeply to analyze") from None
+    except SyntaxError as exc:
+        if any(f in (exc.msg or "") for f in _FATAL_SYNTAX):
+            raise _syntax_error(exc) from None
+        return exc
+    except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        raise SourceError(str(exc)) from None
+    return None
+
+
+def lint_source(
+    source: Union[str, bytes],
+    path: str = "<stdin>",
+    config: Optional[Config] = None,
+    *,
+    rules: Optional[Sequence[Type[Rule]]] = None,
+    noqa: bool = True,
+) -> List[Finding]:
+    """Lint one file's source. Problems with the input become LL000 findings; a bug in a rule
+    raises InternalError."""
+    config = config or Config()
+    try:
+        text = decode_source(source) if isinstance(source, bytes) else source
+        if "\0" in text:
+            raise SourceError("source contains NUL bytes; Python cannot run this file", text[: text.index("\0")].count("\n") + 1)
+    except SourceError as err:
+        return [error_finding(path, err)]
+    if suppress.file_is_ignored(text):
+        return []
+    selected = rules if rules is not None else config.rules_for(path)
+    active: List[Tuple[Type[Rule], Any]] = []
+    for rule in selected:
+        options = config.options_for(rule)
+        triggers = rule.active_triggers(options)
+        if not triggers or any(t in text for t in triggers):
+            active.append((rule, options))
+    if not active:
+        return []
+    try:
+        python_error = _python_check(text)
+        findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error)
+    except SourceError as err:
+        return [error_finding(path, err)]
+    findings = suppress.apply(findings, text, noqa=noqa)
+    if config.min_confidence > Confidence.LOW:
+        findings = [f for f in findings if f.confidence >= config.min_confidence]
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _lint_parsed(
+    text: str,
+    path: str,
+    active: Tuple[Tuple[Type[Rule], Any], ...],
+    python_error: Optional[SyntaxError],
+) -> List[Finding]:
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        if python_error is not None:
+            raise _syntax_error(python_error) from None
+        raise SourceError(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1) from None
+    except RecursionError:
+        raise SourceError("nested too deeply to analyze") from None
+    except Exception as exc:  # the native parser's own failures
+        raise SourceError(f"cannot parse: {type(exc).__name__}: {exc}") from None
+
+    ctx = Context(path, text)
+    enter, leave = context_visitors(ctx)
+    instances = []
+    for rule, options in active:
+        try:
+            instances.append(rule(ctx, options))
+        except Exception as exc:
+            raise InternalError(path, rule.code, exc) from exc
+    dependencies: Set[Any] = set()
+    for instance in instances:
+        dependencies.update(instance.get_inherited_dependencies())
+    visitors: List[cst.BatchableCSTVisitor] = [enter, *instances, leave]
+    wrapper: Optional[MetadataWrapper] = None
+    try:
+        if dependencies:
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            wrapper.visit_batched(visitors)
+        else:
+            cst.visit_batched(module, visitors)
+    except RecursionError:
+        raise SourceError("nested too deeply to analyze") from None
+    except Exception as exc:
+        where = _blame(exc, instances)
+        raise InternalError(path, where, exc) from exc
+
+    reports = [(inst, rep) for inst in instances for rep in inst.reports]
+    if not reports:
+        return []
+    if wrapper is None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    try:
+        positions = wrapper.resolve(PositionProvider)
+    except RecursionError:
+        raise SourceError("nested too deeply to analyze") from None
+    scopes = _definition_ranges(ctx, positions)
+    findings: List[Finding] = []
+    for inst, rep in reports:
+        pos = positions.get(rep.node)
+        if pos is None:
+            raise InternalError(path, inst.code, LookupError("reported a node that is not part of the module"))
+        line, col = pos.start.line, pos.start.column
+        findings.append(
+            Finding(
+                path=path,
+                line=line,
+                column=col + 1,
+                end_line=pos.end.line,
+                end_column=pos.end.column + 1,
+                code=inst.code,
+                name=inst.name,
+                message=rep.message,
+                confidence=rep.confidence,
+                scope=_scope_at(scopes, line, col),
+            )
+        )
+    return findings
+
+
+def _blame(exc: BaseException, instances: Sequence[Rule]) -> str:
+    tb = exc.__traceback__
+    modules = {type(i).__module__: type(i).code for i in instances}
+    where = "engine"
+    while tb is not None:
+        mod = tb.tb_frame.f_globals.get("__name__")
+        if mod in modules:
+            where = modules[mod]
+        tb = tb.tb_next
+    return where
+
+
+def _definition_ranges(ctx: Context, positions: Any) -> List[Tuple[Tuple[int, int], Tuple[int, int], str]]:
+    out = []
+    for node, qualname in ctx.definitions:
+        pos = positions.get(node)
+        if pos is not None:
+            out.append(((pos.start.line, pos.start.column), (pos.end.line, pos.end.column), qualname))
+    return out
+
+
+def _scope_at(ranges: Sequence[Tuple[Tuple[int, int], Tuple[int, int], str]], line: int, col: int) -> str:
+    best = ""
+    best_start = (0, 0)
+    for start, end, qualname in ranges:
+        if start <= (line, col) <= end and start >= best_start:
+            best, best_start = qualname, start
+    return best
+
+
+def lint_file(path: str, config: Optional[Config] = None, display_path: Optional[str] = None) -> List[Finding]:
+    """Read and lint one file; unreadable files are LL000."""
+    shown = display_path or path
+    try:
+        text = read_source(path)
+    except SourceError as err:
+        return [error_finding(shown, err)]
+    return lint_source(text, shown, config)

@@ -1,0 +1,82 @@
+"""Suppression comments, read with tokenize (comments only, no tree walk), and only for files
+that have findings.
+
+- `# noqa` (bare: every code) and `# noqa: LL103, LL401` (flake8 style) on the reported line;
+- `# leaklint: ignore` and `# leaklint: ignore[LL103, LL401]` on the reported line;
+- `# leaklint: ignore-file` on a comment line anywhere in the file: the whole file is skipped
+  (checked on the text before parsing, like flake8's `# flake8: noqa`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from typing import Dict, FrozenSet, Iterable, List, Optional
+
+from .types import Finding
+
+ALL = frozenset({"*"})
+
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE)
+_IGNORE = re.compile(r"#\s*leaklint:\s*ignore(?!-file)(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_IGNORE_FILE = re.compile(r"^[ \t]*#\s*leaklint:\s*ignore-file\b", re.IGNORECASE | re.MULTILINE)
+_CODE_SPLIT = re.compile(r"[,\s]+")
+
+
+def file_is_ignored(source: str) -> bool:
+    return "ignore-file" in source and _IGNORE_FILE.search(source) is not None
+
+
+def _codes(text: Optional[str]) -> FrozenSet[str]:
+    if not text:
+        return ALL
+    codes = frozenset(c.upper() for c in _CODE_SPLIT.split(text.strip()) if c)
+    return codes or ALL
+
+
+def suppressions(source: str, noqa: bool = True) -> Dict[int, FrozenSet[str]]:
+    """line -> codes suppressed on it ({"*"} for all). `noqa=False` reads only leaklint's own
+    comments (under flake8, flake8 itself applies `# noqa`)."""
+    out: Dict[int, FrozenSet[str]] = {}
+    if ("noqa" not in source or not noqa) and "leaklint" not in source:
+        return out
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):  # pragma: no cover - parsed already
+        return out
+    for tok in tokens:
+        if tok.type != tokenize.COMMENT:
+            continue
+        line = tok.start[0]
+        matches = [*_IGNORE.finditer(tok.string)]
+        if noqa:
+            matches += _NOQA.finditer(tok.string)
+        for match in matches:
+            codes = _codes(match.group("codes"))
+            previous = out.get(line)
+            if previous is None:
+                out[line] = codes
+            elif previous is ALL or codes is ALL or "*" in previous or "*" in codes:
+                out[line] = ALL
+            else:
+                out[line] = previous | codes
+    return out
+
+
+def is_suppressed(code: str, codes: Optional[FrozenSet[str]]) -> bool:
+    if not codes:
+        return False
+    if "*" in codes:
+        return True
+    return any(code.startswith(c) for c in codes)
+
+
+def apply(findings: Iterable[Finding], source: str, noqa: bool = True) -> List[Finding]:
+    findings = list(findings)
+    if not findings:
+        return findings
+    table = suppressions(source, noqa)
+    if not table:
+        return findings
+    return [f for f in findings if not is_suppressed(f.code, table.get(f.line))]
