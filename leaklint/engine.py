@@ -15,7 +15,8 @@
 from __future__ import annotations
 
 import ast
-import codecs
+import dataclasses
+import hashlib
 import io
 import os
 import sys
@@ -187,7 +188,7 @@ def lint_source(
         if "\0" in text:
             raise SourceError("source contains NUL bytes; Python cannot run this file", text[: text.index("\0")].count("\n") + 1)
     except SourceError as err:
-        return [error_finding(path, err)]
+        return add_fingerprints([error_finding(path, err)], "")
     if suppress.file_is_ignored(text):
         return []
     selected = rules if rules is not None else config.rules_for(path)
@@ -203,12 +204,37 @@ def lint_source(
         python_error = _python_check(text)
         findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error)
     except SourceError as err:
-        return [error_finding(path, err)]
+        return add_fingerprints([error_finding(path, err)], text)
     findings = suppress.apply(findings, text, noqa=noqa)
     if config.min_confidence > Confidence.LOW:
         findings = [f for f in findings if f.confidence >= config.min_confidence]
     findings.sort(key=Finding.sort_key)
-    return findings
+    return add_fingerprints(findings, text)
+
+
+def fingerprint(path: str, code: str, scope: str, line_text: str) -> str:
+    """Identity of a finding that survives unrelated edits: no line numbers, only where it is
+    (file, enclosing class / function) and what the flagged line says."""
+    normalized = " ".join(line_text.split())
+    data = "\0".join((path.replace(os.sep, "/"), code, scope, normalized))
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def add_fingerprints(findings: List[Finding], text: str) -> List[Finding]:
+    """Fingerprint each finding; identical ones get :1, :2 ... in source order, so a second
+    identical finding in the same scope is still a new finding."""
+    if not findings:
+        return findings
+    lines = text.splitlines()
+    seen: Dict[str, int] = {}
+    out = []
+    for f in findings:
+        line_text = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+        base = fingerprint(f.path, f.code, f.scope, line_text)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append(dataclasses.replace(f, fingerprint=f"{base}:{n}"))
+    return out
 
 
 def _lint_parsed(
@@ -322,5 +348,5 @@ def lint_file(path: str, config: Optional[Config] = None, display_path: Optional
     try:
         text = read_source(path)
     except SourceError as err:
-        return [error_finding(shown, err)]
+        return add_fingerprints([error_finding(shown, err)], "")
     return lint_source(text, shown, config)

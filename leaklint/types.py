@@ -59,6 +59,10 @@ class Finding:
     # fingerprint, so a finding keeps its identity when lines are inserted above it.
     scope: str = ""
     fix: Optional[Fix] = None
+    # stable identity for baselines, SARIF partialFingerprints and the ecosystem labels:
+    # hash of path, code, scope and the normalized text of the reported line, plus an
+    # occurrence number among identical ones (see leaklint.engine.fingerprint)
+    fingerprint: str = ""
 
     def sort_key(self) -> Tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
@@ -75,6 +79,7 @@ class Finding:
             "message": self.message,
             "confidence": str(self.confidence),
             "scope": self.scope,
+            "fingerprint": self.fingerprint,
             "fix": None
             if self.fix is None
             else {
@@ -101,6 +106,7 @@ class Finding:
             message=data["message"],
             confidence=Confidence.parse(data["confidence"]),
             scope=data.get("scope", ""),
+            fingerprint=data.get("fingerprint", ""),
             fix=None if fix is None else Fix(**fix),
         )
 
