@@ -100,9 +100,19 @@ class Config:
         except ValueError:
             return Path(path).as_posix()
 
-    def is_excluded(self, path: str) -> bool:
+    def is_excluded(self, path: str, walking: bool = False) -> bool:
+        """Whether `path` matches an exclude glob. While walking a directory (`walking`), a
+        pattern without `/` is matched against the entry's own name only: its parents were
+        vetted on the way down, and a directory named on the command line is always walked."""
         rel = self.relative(path)
-        return any(path_matches(rel, p) for p in (*self.exclude, *self.extend_exclude))
+        patterns = (*self.exclude, *self.extend_exclude)
+        if walking:
+            name = rel.rsplit("/", 1)[-1]
+            return any(
+                path_matches(rel, p) if "/" in p.rstrip("/").lstrip("./") else fnmatch.fnmatchcase(name, p.rstrip("/"))
+                for p in patterns
+            )
+        return any(path_matches(rel, p) for p in patterns)
 
     def fingerprint(self) -> str:
         """Stable hash of everything that changes results (for the result cache)."""

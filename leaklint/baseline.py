@@ -1,0 +1,97 @@
+"""Baselines: adopt leaklint on old code by recording today's findings and reporting only new ones.
+
+A finding is identified by its fingerprint (leaklint.engine.fingerprint): the file, the rule,
+the enclosing class / function and the normalized text of the flagged line, plus its occurrence
+number among identical findings. No line numbers: inserting lines above a finding does not make
+it new, while a second identical finding in the same scope is new.
+
+The file is JSON, sorted, one entry per finding, so that it diffs well in review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Sequence, Set, Tuple
+
+from . import __version__
+from .types import Finding
+
+FORMAT_VERSION = 1
+
+
+class BaselineError(Exception):
+    pass
+
+
+@dataclass
+class Baseline:
+    entries: Dict[str, Dict[str, object]]  # fingerprint -> entry
+
+    @classmethod
+    def load(cls, path: str) -> "Baseline":
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except FileNotFoundError:
+            raise BaselineError(f"{path}: baseline file not found") from None
+        except (OSError, ValueError) as exc:
+            raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("findings"), list):
+            raise BaselineError(f"{path}: not a leaklint baseline (version {FORMAT_VERSION})")
+        entries = {}
+        for entry in data["findings"]:
+            if not isinstance(entry, dict) or "fingerprint" not in entry:
+                raise BaselineError(f"{path}: malformed entry {entry!r}")
+            entries[str(entry["fingerprint"])] = entry
+        return cls(entries)
+
+    def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], Set[str]]:
+        """(new findings, fingerprints of baseline entries that matched)."""
+        new, matched = [], set()
+        for f in findings:
+            if f.fingerprint in self.entries:
+                matched.add(f.fingerprint)
+            else:
+                new.append(f)
+        return new, matched
+
+    def stale(self, matched: Set[str], checked_paths: Set[str]) -> List[Dict[str, object]]:
+        """Entries for files checked in this run that no longer match a finding (fixed)."""
+        return sorted(
+            (e for fp, e in self.entries.items() if fp not in matched and e.get("path") in checked_paths),
+            key=lambda e: (str(e.get("path")), str(e.get("code")), str(e.get("fingerprint"))),
+        )
+
+
+def write_baseline(path: str, findings: Sequence[Finding]) -> int:
+    entries = sorted(
+        (
+            {
+                "fingerprint": f.fingerprint,
+                "path": f.path,
+                "code": f.code,
+                "scope": f.scope,
+                "message": f.message,
+            }
+            for f in findings
+        ),
+        key=lambda e: (e["path"], e["code"], e["scope"], e["fingerprint"]),
+    )
+    doc = {"version": FORMAT_VERSION, "generated_by": f"leaklint {__version__}", "findings": entries}
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".leaklint-baseline-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh, indent=2, sort_keys=True)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return len(entries)

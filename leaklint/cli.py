@@ -1,0 +1,293 @@
+"""The `leaklint` command. Exit codes: 0 no findings, 1 findings, 2 usage / config / internal error."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Sequence, TextIO
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"leaklint: error: {message}\n")
+
+
+def _codes(value: str) -> List[str]:
+    return [c.strip().upper() if c.strip().upper() != "ALL" else "ALL" for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="leaklint",
+        description="Find memory- and resource-leak-prone patterns in Python code.",
+        epilog="Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .); - reads stdin")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text", help="output format (default: text)")
+    out.add_argument("-o", "--output", metavar="FILE", help="write findings to FILE instead of stdout")
+    out.add_argument("--statistics", action="store_true", help="count findings per rule (and stale baseline entries)")
+    out.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    out.add_argument("--show-confidence", action="store_true", help="append each finding's confidence in text output")
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    sel = p.add_argument_group("rule selection")
+    sel.add_argument("--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes to enable (replaces the defaults)")
+    sel.add_argument("--extend-select", type=_codes, metavar="CODES", action="append", default=[], help="codes or prefixes to enable on top of the selection")
+    sel.add_argument("--ignore", type=_codes, metavar="CODES", action="append", default=[], help="codes or prefixes to disable")
+    sel.add_argument("--min-confidence", choices=("low", "medium", "high"), help="drop findings below this confidence")
+    files = p.add_argument_group("files")
+    files.add_argument("--config", metavar="FILE", help="a pyproject.toml or TOML file to read [tool.leaklint] from")
+    files.add_argument("--extend-exclude", type=lambda v: [x for x in v.split(",") if x], action="append", default=[], metavar="GLOBS", help="more paths to skip while walking directories")
+    files.add_argument("--force-exclude", action="store_true", help="apply excludes to paths named on the command line too (for pre-commit)")
+    files.add_argument("--stdin-filename", metavar="PATH", help="the path to report for source read from stdin")
+    run = p.add_argument_group("running")
+    run.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: all cores)")
+    run.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
+    run.add_argument("--cache-dir", metavar="DIR", help="result cache directory (default: .leaklint_cache)")
+    base = p.add_argument_group("baseline")
+    base.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    base.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
+    info = p.add_argument_group("information")
+    info.add_argument("--list-rules", action="store_true", help="list every rule (with --format json: as data)")
+    info.add_argument("--explain", metavar="CODE", help="print the documentation of one rule")
+    info.add_argument("--version", action="version", version=f"leaklint {__version__}")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("leaklint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # output piped into `head` and closed early: not an error worth a traceback
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_ERROR
+
+
+def _main(argv: Optional[Sequence[str]]) -> int:
+    args = build_parser().parse_args(argv)
+    from .config import ConfigError, load_config
+
+    if args.jobs is not None and args.jobs < 1:
+        print("leaklint: error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_ERROR
+    paths = args.paths or ["."]
+    start = Path(args.stdin_filename or (paths[0] if paths[0] != "-" else "."))
+    if not start.exists():
+        start = Path.cwd()
+    try:
+        config = load_config(Path(args.config) if args.config else None, start=start)
+        config = _apply_flags(config, args)
+    except ConfigError as exc:
+        print(f"leaklint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+    if args.explain:
+        return _explain(args.explain)
+    if args.list_rules:
+        from .output import write_rule_list
+        from .registry import all_rules
+
+        enabled = [r.code for r in config.enabled_rules()]
+        with _open_output(args.output) as out:
+            write_rule_list(all_rules(), out, "json" if args.format == "json" else "text", enabled)
+        return EXIT_CLEAN
+
+    started = time.perf_counter()
+    baseline = None
+    if args.baseline:
+        from .baseline import Baseline, BaselineError
+
+        try:
+            baseline = Baseline.load(args.baseline)
+        except BaselineError as exc:
+            print(f"leaklint: error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+
+    findings, internal_errors, checked = _collect(paths, config, args)
+    if findings is None:
+        return EXIT_ERROR
+
+    if args.write_baseline:
+        from .baseline import write_baseline
+
+        n = write_baseline(args.write_baseline, findings)
+        if not args.quiet:
+            print(f"leaklint: wrote {n} finding(s) to {args.write_baseline}", file=sys.stderr)
+        return EXIT_ERROR if internal_errors else EXIT_CLEAN
+
+    stale: List[dict] = []
+    known = 0
+    if baseline is not None:
+        new, matched = baseline.filter(findings)
+        known = len(findings) - len(new)
+        stale = baseline.stale(matched, set(checked))
+        findings = new
+
+    _write(findings, config, args)
+    if args.statistics:
+        _statistics(findings, stale, args)
+    for message in internal_errors:
+        print(f"leaklint: {message}", file=sys.stderr)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        files = {f.path for f in findings}
+        parts = [f"{len(findings)} finding{'s' if len(findings) != 1 else ''}" if findings else "no findings"]
+        if findings:
+            parts[0] += f" in {len(files)} file{'s' if len(files) != 1 else ''}"
+        parts.append(f"{len(checked)} file{'s' if len(checked) != 1 else ''} checked in {elapsed:.2f}s")
+        if baseline is not None:
+            parts.append(f"{known} known from the baseline")
+        print(f"leaklint: {'; '.join(parts)}.", file=sys.stderr)
+    if internal_errors:
+        return EXIT_ERROR
+    if findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _apply_flags(config, args):  # type: ignore[no-untyped-def]
+    from .config import Confidence, config_from_table
+
+    changes = {}
+    # validate flag codes with the same checks as config values
+    flag_table = {}
+    if args.select is not None:
+        flag_table["select"] = args.select
+    if args.extend_select:
+        flag_table["extend-select"] = [c for group in args.extend_select for c in group]
+    if args.ignore:
+        flag_table["ignore"] = [c for group in args.ignore for c in group]
+    if args.extend_exclude:
+        flag_table["extend-exclude"] = [c for group in args.extend_exclude for c in group]
+    checked = config_from_table(flag_table, source="command line", prefix="")
+    if args.select is not None:
+        changes["select"] = checked.select
+    if args.extend_select:
+        changes["extend_select"] = config.extend_select + checked.extend_select
+    if args.ignore:
+        changes["ignore"] = config.ignore + checked.ignore
+    if args.extend_exclude:
+        changes["extend_exclude"] = config.extend_exclude + checked.extend_exclude
+    if args.min_confidence:
+        changes["min_confidence"] = Confidence.parse(args.min_confidence)
+    return config.replace(**changes) if changes else config
+
+
+def _explain(code: str) -> int:
+    from .docs import render_rule
+    from .registry import rule_by_code
+
+    rule = rule_by_code(code)
+    if rule is None:
+        print(f"leaklint: error: unknown rule '{code}' (see leaklint --list-rules)", file=sys.stderr)
+        return EXIT_ERROR
+    text = render_rule(rule)
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("<!--")).lstrip("\n")
+    sys.stdout.write(text + "\n")
+    return EXIT_CLEAN
+
+
+def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def]
+    """(findings, internal error messages, display paths checked); findings None on a fatal error."""
+    from .engine import InternalError, lint_source
+    from .files import display_path, iter_python_files
+    from .runner import check_files, default_jobs
+
+    findings = []
+    errors: List[str] = []
+    checked: List[str] = []
+    file_paths = [p for p in paths if p != "-"]
+    if "-" in paths:
+        display = args.stdin_filename or "-"
+        if args.force_exclude and args.stdin_filename and config.is_excluded(args.stdin_filename):
+            pass
+        else:
+            data = sys.stdin.buffer.read()
+            shown = display_path(display) if args.stdin_filename else "-"
+            try:
+                findings.extend(lint_source(data, shown, config))
+            except InternalError as exc:
+                errors.append(str(exc))
+            checked.append(shown)
+    targets = list(iter_python_files(file_paths, config))
+    if args.force_exclude:
+        targets = [t for t in targets if not config.is_excluded(t)]
+    jobs = args.jobs or default_jobs()
+    cache_dir = None
+    if not args.no_cache and not args.write_baseline:
+        cache_dir = args.cache_dir or config.cache_dir or os.path.join(config.root or ".", ".leaklint_cache")
+    for result in check_files(targets, config, jobs, cache_dir):
+        checked.append(result.path)
+        findings.extend(result.findings)
+        if result.error:
+            errors.append(result.error)
+    return findings, errors, checked
+
+
+class _Output:
+    def __init__(self, path: Optional[str]) -> None:
+        self.path = path
+        self.buffer: Optional[TextIO] = None
+
+    def __enter__(self) -> TextIO:
+        if self.path is None:
+            return sys.stdout
+        self.buffer = io.StringIO()
+        return self.buffer
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path is not None and self.buffer is not None and exc[0] is None:
+            target = Path(self.path)
+            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+            tmp.write_text(self.buffer.getvalue(), encoding="utf-8")
+            os.replace(tmp, target)
+
+
+def _open_output(path: Optional[str]) -> _Output:
+    return _Output(path)
+
+
+def _write(findings, config, args) -> None:  # type: ignore[no-untyped-def]
+    from . import output
+
+    with _open_output(args.output) as out:
+        if args.format == "json":
+            output.write_json(findings, out)
+        elif args.format == "sarif":
+            output.write_sarif(findings, out, config.enabled_rules(), root=os.getcwd())
+        elif args.format == "github":
+            output.write_github(findings, out)
+        elif not args.statistics:
+            output.write_text(findings, out, show_confidence=args.show_confidence)
+
+
+def _statistics(findings, stale, args) -> None:  # type: ignore[no-untyped-def]
+    from . import output
+
+    # in text format the statistics replace the listing (as in ruff); elsewhere they go to
+    # stderr so the machine-readable output stays valid
+    stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
+    output.write_statistics(findings, stream)
+    if args.baseline:
+        stream.write(f"{len(stale):>6}\tstale baseline entr{'y' if len(stale) == 1 else 'ies'} (fixed since the baseline was written)\n")
+        for entry in stale:
+            stream.write(f"\t{entry.get('path')}: {entry.get('code')} in {entry.get('scope') or '<module>'}: {entry.get('message')}\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
