@@ -198,10 +198,14 @@ def lint_source(
         triggers = rule.active_triggers(options)
         if not triggers or any(t in text for t in triggers):
             active.append((rule, options))
-    if not active:
-        return []
     try:
+        # Every file gets CPython's syntax check (about a tenth of a libcst parse), so a file
+        # that no rule needs to parse is still reported when Python could not run it.
         python_error = _python_check(text)
+        if not active:
+            if python_error is not None:
+                _run_on_big_stack(_libcst_parse, text, python_error)
+            return []
         findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error)
     except SourceError as err:
         return add_fingerprints([error_finding(path, err)], text)
@@ -237,14 +241,12 @@ def add_fingerprints(findings: List[Finding], text: str) -> List[Finding]:
     return out
 
 
-def _lint_parsed(
-    text: str,
-    path: str,
-    active: Tuple[Tuple[Type[Rule], Any], ...],
-    python_error: Optional[SyntaxError],
-) -> List[Finding]:
+def _libcst_parse(text: str, python_error: Optional[SyntaxError]) -> cst.Module:
+    """Parse with libcst. When CPython also rejected the file, its message is the one users
+    know; when only CPython rejected it, the file uses syntax newer than this interpreter and
+    libcst's parse stands."""
     try:
-        module = cst.parse_module(text)
+        return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         if python_error is not None:
             raise _syntax_error(python_error) from None
@@ -253,6 +255,15 @@ def _lint_parsed(
         raise SourceError("nested too deeply to analyze") from None
     except Exception as exc:  # the native parser's own failures
         raise SourceError(f"cannot parse: {type(exc).__name__}: {exc}") from None
+
+
+def _lint_parsed(
+    text: str,
+    path: str,
+    active: Tuple[Tuple[Type[Rule], Any], ...],
+    python_error: Optional[SyntaxError],
+) -> List[Finding]:
+    module = _libcst_parse(text, python_error)
 
     ctx = Context(path, text)
     enter, leave = context_visitors(ctx)
