@@ -13,6 +13,7 @@ import json
 import os
 import sys
 import typing
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Type
@@ -128,15 +129,9 @@ class Config:
         return dataclasses.replace(self, **changes)
 
 
-_enabled_cache: Dict[Any, Tuple[Type[Rule], ...]] = {}
-
-
+@lru_cache(maxsize=64)
 def _enabled(select: Optional[Tuple[str, ...]], ignore: Tuple[str, ...], extend: Tuple[str, ...]) -> Tuple[Type[Rule], ...]:
-    key = (select, ignore, extend)
-    rules = _enabled_cache.get(key)
-    if rules is None:
-        rules = _enabled_cache[key] = select_rules(select, ignore, extend)
-    return rules
+    return select_rules(select, ignore, extend)
 
 
 def path_matches(rel_path: str, pattern: str) -> bool:

@@ -18,7 +18,7 @@ from .types import Finding
 
 ALL = frozenset({"*"})
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][0-9]+(?:[,\s]+[A-Z][0-9]+)*))?", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _IGNORE = re.compile(r"#\s*leaklint:\s*ignore(?!-file)(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _IGNORE_FILE = re.compile(r"^[ \t]*#\s*leaklint:\s*ignore-file\b", re.IGNORECASE | re.MULTILINE)
 _CODE_SPLIT = re.compile(r"[,\s]+")
@@ -39,7 +39,8 @@ def suppressions(source: str, noqa: bool = True) -> Dict[int, FrozenSet[str]]:
     """line -> codes suppressed on it ({"*"} for all). `noqa=False` reads only leaklint's own
     comments (under flake8, flake8 itself applies `# noqa`)."""
     out: Dict[int, FrozenSet[str]] = {}
-    if ("noqa" not in source or not noqa) and "leaklint" not in source:
+    lowered = source.lower()
+    if ("noqa" not in lowered or not noqa) and "leaklint" not in lowered:
         return out
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
