@@ -14,7 +14,7 @@ import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, List, Optional, Set, Tuple
+from typing import Any, Iterable, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 import pytest
@@ -345,11 +345,15 @@ class OptionProbe(Rule):
 
 
 @pytest.fixture
-def probe(monkeypatch: pytest.MonkeyPatch) -> None:
+def probe(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     rules = (*leaklint.registry.all_rules(), OptionProbe)
     for module in (leaklint.registry, leaklint.config, leaklint.flake8):
         monkeypatch.setattr(module, "all_rules", lambda: rules)
-    monkeypatch.setattr(leaklint.config, "_enabled_cache", {})
+    # rule selection is memoised by selector: forget what was chosen without the probe, and
+    # what is chosen with it
+    leaklint.config._enabled.cache_clear()
+    yield
+    leaklint.config._enabled.cache_clear()
 
 
 def flake8_in_process(args: List[str], cwd: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Tuple[int, List[str]]:
