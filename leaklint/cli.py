@@ -140,7 +140,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         stale = baseline.stale(matched, set(checked))
         findings = new
 
-    _write(findings, config, args)
+    _write(findings, config, args, internal_errors)
     if args.statistics:
         _statistics(findings, stale, args)
     for message in internal_errors:
@@ -264,14 +264,14 @@ def _open_output(path: Optional[str]) -> _Output:
     return _Output(path)
 
 
-def _write(findings, config, args) -> None:  # type: ignore[no-untyped-def]
+def _write(findings, config, args, errors=()) -> None:  # type: ignore[no-untyped-def]
     from . import output
 
     with _open_output(args.output) as out:
         if args.format == "json":
             output.write_json(findings, out)
         elif args.format == "sarif":
-            output.write_sarif(findings, out, config.enabled_rules(), root=os.getcwd())
+            output.write_sarif(findings, out, config.enabled_rules(), root=os.getcwd(), errors=errors)
         elif args.format == "github":
             output.write_github(findings, out)
         elif not args.statistics:

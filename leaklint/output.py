@@ -60,15 +60,35 @@ def _sarif_level(confidence: Confidence) -> str:
     return {Confidence.HIGH: "warning", Confidence.MEDIUM: "warning", Confidence.LOW: "note"}[confidence]
 
 
-def sarif_rule(rule: Type[Rule]) -> Dict[str, object]:
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+FINGERPRINT_KEY = "leaklintFingerprint/v1"
+
+
+def rule_help(rule: Type[Rule]) -> str:
+    """The rule's documentation page (what `leaklint --explain` prints), as Markdown."""
     from .docs import render_rule
 
+    text = render_rule(rule)
+    return "\n".join(line for line in text.splitlines() if not line.startswith("<!--")).strip() + "\n"
+
+
+def _why(rule: Type[Rule]) -> str:
+    doc = rule.doc()
+    body = doc.split("## Why is this bad?", 1)[-1]
+    end = body.find("\n## ")
+    return " ".join((body[:end] if end != -1 else body).split())
+
+
+def sarif_rule(rule: Type[Rule]) -> Dict[str, object]:
+    """A SARIF reportingDescriptor: short description (what it does), full description (why it
+    leaks), help (the whole rule page), default level from the rule's confidence."""
+    page = rule_help(rule)
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary()},
-        "fullDescription": {"text": " ".join(rule.doc().split("## Why is this bad?", 1)[-1].split("##", 1)[0].split())},
-        "help": {"text": rule.summary(), "markdown": render_rule(rule)},
+        "fullDescription": {"text": _why(rule)},
+        "help": {"text": page, "markdown": page},
         "defaultConfiguration": {"level": _sarif_level(rule.confidence), "enabled": rule.default_enabled},
         "properties": {"tags": ["leak", "reliability"], "precision": {3: "high", 2: "medium", 1: "low"}[int(rule.confidence)]},
     }
@@ -86,8 +106,17 @@ def _ll000_rule() -> Dict[str, object]:
     }
 
 
-def sarif_document(findings: Sequence[Finding], rules: Sequence[Type[Rule]], root: Optional[str] = None) -> Dict[str, object]:
-    root_path = Path(root or os.getcwd()).resolve()
+def sarif_document(
+    findings: Sequence[Finding],
+    rules: Sequence[Type[Rule]],
+    root: Optional[str] = None,
+    errors: Sequence[str] = (),
+) -> Dict[str, object]:
+    """One SARIF 2.1.0 log with one run. Paths under `root` (default: the current directory)
+    are relative URIs against the `%SRCROOT%` base, which code scanning maps to the repository
+    checkout; `errors` (internal errors: files leaklint failed on) become tool notifications and
+    mark the invocation unsuccessful."""
+    root_path = Path(os.path.abspath(root or os.getcwd()))
     used = {f.code for f in findings}
     rule_objs: List[Dict[str, object]] = []
     index: Dict[str, int] = {}
@@ -121,14 +150,14 @@ def sarif_document(findings: Sequence[Finding], rules: Sequence[Type[Rule]], roo
             "level": "error" if f.code == "LL000" else _sarif_level(f.confidence),
             "message": {"text": f.message},
             "locations": [location],
-            "partialFingerprints": {"leaklintFingerprint/v1": f.fingerprint},
+            "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
             "properties": {"confidence": str(f.confidence), "scope": f.scope},
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
         results.append(result)
     return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
@@ -140,7 +169,8 @@ def sarif_document(findings: Sequence[Finding], rules: Sequence[Type[Rule]], roo
                         "rules": rule_objs,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_path.as_uri() + "/"}},
+                "invocations": [_invocation(errors)],
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_path.as_uri().rstrip("/") + "/"}},
                 "results": results,
                 "columnKind": "unicodeCodePoints",
             }
@@ -148,21 +178,37 @@ def sarif_document(findings: Sequence[Finding], rules: Sequence[Type[Rule]], roo
     }
 
 
+def _invocation(errors: Sequence[str]) -> Dict[str, object]:
+    invocation: Dict[str, object] = {"executionSuccessful": not errors}
+    if errors:
+        invocation["toolExecutionNotifications"] = [{"level": "error", "message": {"text": e}} for e in errors]
+    return invocation
+
+
 def _artifact_uri(path: str, root: Path) -> Dict[str, str]:
     if path in ("-", "<stdin>"):
         return {"uri": "stdin"}
-    absolute = Path(path).resolve()
-    try:
-        rel = absolute.relative_to(root)
-        from urllib.parse import quote
+    from urllib.parse import quote
 
+    absolute = Path(os.path.abspath(path))
+    # as the user named it first (a symlinked file inside the tree stays inside), then resolved
+    for candidate, base in ((absolute, Path(os.path.abspath(root))), (absolute.resolve(), root.resolve())):
+        try:
+            rel = candidate.relative_to(base)
+        except ValueError:
+            continue
         return {"uri": quote(rel.as_posix()), "uriBaseId": "%SRCROOT%"}
-    except ValueError:
-        return {"uri": absolute.as_uri()}
+    return {"uri": absolute.resolve().as_uri()}
 
 
-def write_sarif(findings: Sequence[Finding], out: TextIO, rules: Sequence[Type[Rule]], root: Optional[str] = None) -> None:
-    json.dump(sarif_document(findings, rules, root), out, indent=2)
+def write_sarif(
+    findings: Sequence[Finding],
+    out: TextIO,
+    rules: Sequence[Type[Rule]],
+    root: Optional[str] = None,
+    errors: Sequence[str] = (),
+) -> None:
+    json.dump(sarif_document(findings, rules, root, errors), out, indent=2)
     out.write("\n")
 
 
