@@ -5,6 +5,10 @@ that have findings.
 - `# leaklint: ignore` and `# leaklint: ignore[LL103, LL401]` on the reported line;
 - `# leaklint: ignore-file` on a comment line anywhere in the file: the whole file is skipped
   (checked on the text before parsing, like flake8's `# flake8: noqa`).
+
+"The reported line" follows flake8: when a token spans several physical lines (a triple-quoted
+string, lines joined with a backslash), a comment on any of them covers all of them, so the CLI
+and the flake8 plugin suppress exactly the same findings.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from .types import Finding
 ALL = frozenset({"*"})
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-_IGNORE = re.compile(r"#\s*leaklint:\s*ignore(?!-file)(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+_IGNORE = re.compile(r"#\s*leaklint:\s*ignore(?![-\w])(?:\s*\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _IGNORE_FILE = re.compile(r"^[ \t]*#\s*leaklint:\s*ignore-file\b", re.IGNORECASE | re.MULTILINE)
 _CODE_SPLIT = re.compile(r"[,\s]+")
 
@@ -46,7 +50,17 @@ def suppressions(source: str, noqa: bool = True) -> Dict[int, FrozenSet[str]]:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):  # pragma: no cover - parsed already
         return out
+    spans = []  # physical line ranges that flake8 treats as one line for `# noqa`
+    first, last = None, -1
     for tok in tokens:
+        if tok.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+            continue
+        first = tok.start[0] if first is None else min(first, tok.start[0])
+        last = max(last, tok.end[0])
+        if tok.type in (tokenize.NL, tokenize.NEWLINE):
+            if last > first:
+                spans.append((first, last))
+            first, last = None, -1
         if tok.type != tokenize.COMMENT:
             continue
         line = tok.start[0]
@@ -54,15 +68,23 @@ def suppressions(source: str, noqa: bool = True) -> Dict[int, FrozenSet[str]]:
         if noqa:
             matches += _NOQA.finditer(tok.string)
         for match in matches:
-            codes = _codes(match.group("codes"))
-            previous = out.get(line)
-            if previous is None:
-                out[line] = codes
-            elif previous is ALL or codes is ALL or "*" in previous or "*" in codes:
-                out[line] = ALL
-            else:
-                out[line] = previous | codes
+            _add(out, line, _codes(match.group("codes")))
+    for first, last in spans:
+        found = [out[n] for n in range(first, last + 1) if n in out]
+        for codes in found:
+            for n in range(first, last + 1):
+                _add(out, n, codes)
     return out
+
+
+def _add(table: Dict[int, FrozenSet[str]], line: int, codes: FrozenSet[str]) -> None:
+    previous = table.get(line)
+    if previous is None:
+        table[line] = codes
+    elif "*" in previous or "*" in codes:
+        table[line] = ALL
+    else:
+        table[line] = previous | codes
 
 
 def is_suppressed(code: str, codes: Optional[FrozenSet[str]]) -> bool:

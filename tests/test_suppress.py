@@ -1,0 +1,103 @@
+"""Suppression comments beyond the basics in test_engine: statements spread over several
+physical lines behave as under flake8 (the CLI and the flake8 plugin suppress the same
+findings), and `# leaklint: ignore[...]` is parsed strictly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import List, Set, Tuple
+
+import pytest
+
+from leaklint.engine import lint_source
+from leaklint.suppress import suppressions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BACKSLASH = textwrap.dedent('''\
+    import functools
+
+
+    class Handler:
+        @functools.lru_cache(maxsize=None)
+        def price(self, \\
+                  sku):  # noqa: LL103
+            return sku
+    ''')
+
+BACKSLASH_IGNORE = BACKSLASH.replace("# noqa: LL103", "# leaklint: ignore[LL103]")
+
+# a comment after the closing bracket of a bracketed continuation does not reach the first line
+# (flake8 treats each physical line of a bracketed statement separately)
+BRACKETED = textwrap.dedent('''\
+    import functools
+
+
+    class Handler:
+        @functools.lru_cache(maxsize=None)
+        def price(
+            self, sku
+        ):  # noqa: LL103
+            return sku
+    ''')
+
+
+def lines(source: str, noqa: bool = True) -> List[int]:
+    return [f.line for f in lint_source(source, "x.py", noqa=noqa)]
+
+
+def test_comment_covers_every_line_of_a_backslash_continued_statement() -> None:
+    assert lines(BACKSLASH.replace("  # noqa: LL103", "")) == [6]
+    assert lines(BACKSLASH) == []
+    assert lines(BACKSLASH_IGNORE) == []
+    assert lines(BACKSLASH_IGNORE, noqa=False) == []
+    assert lines(BRACKETED) == [6]
+
+
+def test_multi_line_string_spans_its_lines() -> None:
+    table = suppressions('x = """\na\nb\n"""  # noqa: LL401\ny = 1  # noqa\n')
+    assert table == {1: frozenset({"LL401"}), 2: frozenset({"LL401"}), 3: frozenset({"LL401"}), 4: frozenset({"LL401"}), 5: frozenset({"*"})}
+
+
+def _flake8_rows(directory: Path, *extra: str) -> Set[Tuple[str, int, str]]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LL", "--format", "%(path)s:%(row)d:%(code)s", *extra, "."],
+        cwd=directory, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    return {(os.path.normpath(p), int(r), c) for p, r, c in (line.split(":") for line in proc.stdout.splitlines())}
+
+
+def test_cli_and_flake8_agree_on_multi_line_statements(tmp_path: Path) -> None:
+    for name, source in [("backslash.py", BACKSLASH), ("ignore.py", BACKSLASH_IGNORE), ("bracketed.py", BRACKETED)]:
+        (tmp_path / name).write_text(source)
+    cli = {(name, f.line, f.code) for name in ("backslash.py", "ignore.py", "bracketed.py") for f in lint_source((tmp_path / name).read_text(), name)}
+    assert cli == {("bracketed.py", 6, "LL103")}
+    assert _flake8_rows(tmp_path) == cli
+
+
+@pytest.mark.parametrize(
+    "comment,suppressed",
+    [
+        ("# leaklint: ignore[LL103]", True),
+        ("# leaklint: ignore [LL103]", True),
+        ("# leaklint: ignore[LL401] ", False),
+        ("# leaklint: ignore [LL401]", False),  # was: the space made it a bare ignore of every code
+        ("# leaklint: ignore[LL1]", True),
+        ("# leaklint: ignore[ll103]", True),
+        ("# leaklint: ignore", True),
+        ("# leaklint: ignored", False),
+        ("# leaklint: ignore-file", False),  # only on a line of its own, and then for the file
+        ("# leaklint: ignore[LL401, LL103]", True),
+        ("# noqa:LL103", True),
+        ("# noqa: LL401", False),
+    ],
+)
+def test_ignore_comment_forms(comment: str, suppressed: bool) -> None:
+    source = BRACKETED.replace("):  # noqa: LL103", "):").replace("def price(", f"def price(  {comment}")
+    assert lines(source) == ([] if suppressed else [6]), source
