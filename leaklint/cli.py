@@ -232,7 +232,11 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
     jobs = args.jobs or default_jobs()
     cache_dir = None
     if not args.no_cache and not args.write_baseline:
-        cache_dir = args.cache_dir or config.cache_dir or os.path.join(config.root or ".", ".leaklint_cache")
+        # --cache-dir is relative to the current directory, like every path on the command
+        # line; cache-dir in [tool.leaklint] to the project root, like every path in the config
+        cache_dir = args.cache_dir or (
+            os.path.join(config.root, config.cache_dir) if config.cache_dir and config.root else config.cache_dir
+        ) or os.path.join(config.root or ".", ".leaklint_cache")
     for result in check_files(targets, config, jobs, cache_dir):
         checked.append(result.path)
         findings.extend(result.findings)
