@@ -96,9 +96,15 @@ class Config:
     def relative(self, path: str) -> str:
         if not self.root:
             return Path(path).as_posix()
+        absolute = Path(os.path.abspath(path))
         try:
-            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+            return absolute.relative_to(self.root).as_posix()
         except ValueError:
+            pass
+        # the root is a resolved path; a path reached through a symbolic link is not
+        try:
+            return absolute.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError, RuntimeError):
             return Path(path).as_posix()
 
     def is_excluded(self, path: str, walking: bool = False) -> bool:

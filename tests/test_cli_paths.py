@@ -25,3 +25,19 @@ def test_config_cache_dir_is_relative_to_the_project_root(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path / "pkg")
     assert main(["-q", "-j", "1", "--cache-dir", "here"]) == 1
     assert (tmp_path / "pkg" / "here" / "v1").is_dir()
+
+
+def test_paths_reached_through_a_symlink_match_config_globs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    real = tmp_path / "real"
+    (real / "pkg" / "gen").mkdir(parents=True)
+    (real / "pyproject.toml").write_text('[tool.leaklint]\nextend-exclude = ["pkg/gen"]\n[tool.leaklint.per-file-ignores]\n"pkg/legacy_*.py" = ["LL103"]\n')
+    (real / "pkg" / "legacy_a.py").write_text(LEAKY)
+    (real / "pkg" / "gen" / "out.py").write_text(LEAKY)
+    (real / "pkg" / "new.py").write_text(LEAKY)
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main([str(link / "pkg"), "-q", "-j", "1", "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert [line.split(":")[0] for line in out.splitlines()] == ["link/pkg/new.py"]
