@@ -242,6 +242,8 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
         findings.extend(result.findings)
         if result.error:
             errors.append(result.error)
+    # LL000 is produced before any rule runs; `ignore` / per-file-ignores naming it apply here
+    findings = [f for f in findings if f.code != "LL000" or not config.ignores_file_errors(f.path)]
     return findings, errors, checked
 
 

@@ -89,6 +89,12 @@ class Config:
                 out.extend(codes)
         return tuple(out)
 
+    def ignores_file_errors(self, path: str) -> bool:
+        """Whether LL000 (file not analyzed) is ignored for `path`: `ignore` or the file's
+        per-file-ignores name LL000 (or a prefix of it, or ALL). `select` never drops it."""
+        selectors = (*self.ignore, *self.ignored_codes_for(path))
+        return any(s == "ALL" or "LL000".startswith(s) for s in selectors)
+
     def options_for(self, rule: Type[Rule]) -> Any:
         values = dict(self.rule_options).get(rule.section())
         return options_from_mapping(rule, dict(values or ()))

@@ -253,7 +253,10 @@ class Plugin:
             # a bug in leaklint: say so on this file and let flake8 go on with the others
             yield 1, 0, f"{LL000} file not analyzed: {exc} (please report this leaklint bug)", type(self)
             return
+        config = self.config()
         for f in findings:
+            if f.code == LL000 and config.ignores_file_errors(f.path):
+                continue
             yield f.line, max(f.column - 1, 0), f"{f.code} {f.message}", type(self)
 
 

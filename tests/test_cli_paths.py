@@ -41,3 +41,21 @@ def test_paths_reached_through_a_symlink_match_config_globs(tmp_path: Path, monk
     assert main([str(link / "pkg"), "-q", "-j", "1", "--no-cache"]) == 1
     out = capsys.readouterr().out
     assert [line.split(":")[0] for line in out.splitlines()] == ["link/pkg/new.py"]
+
+
+def test_ll000_can_be_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    (tmp_path / "py2").mkdir()
+    (tmp_path / "py2" / "old.py").write_text("print 'hello'\n")
+    (tmp_path / "new.py").write_text("def f(:\n")
+    monkeypatch.chdir(tmp_path)
+
+    def reported(*argv: str) -> list:
+        capsys.readouterr()
+        main([".", "-q", "-j", "1", "--no-cache", *argv])
+        return sorted(line.split(":")[0] for line in capsys.readouterr().out.splitlines())
+
+    assert reported() == ["new.py", "py2/old.py"]
+    assert reported("--select", "LL1") == ["new.py", "py2/old.py"]  # select never hides it
+    assert reported("--ignore", "LL000") == []
+    (tmp_path / "pyproject.toml").write_text('[tool.leaklint]\nper-file-ignores = { "py2/*" = ["LL000"] }\n')
+    assert reported() == ["new.py"]

@@ -236,6 +236,9 @@ def test_file_only_libcst_rejects_is_reported_once(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(engine, "_libcst_parse", refuse)
     found = list(Plugin(cst_unused(), LEAKY.splitlines(keepends=True), "x.py").run())
     assert [(line, col, text) for line, col, text, _ in found] == [(6, 4, "LL000 syntax error: newer than libcst")]
+    # [tool.leaklint] ignore = ["LL000"] is honoured under flake8 too
+    monkeypatch.setattr(Plugin, "_config", leaklint.config.Config(ignore=("LL000",)))
+    assert list(Plugin(cst_unused(), LEAKY.splitlines(keepends=True), "x.py").run()) == []
 
 
 def test_rule_crash_is_one_ll000_not_a_flake8_crash(monkeypatch: pytest.MonkeyPatch) -> None:
