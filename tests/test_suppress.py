@@ -101,3 +101,13 @@ def test_cli_and_flake8_agree_on_multi_line_statements(tmp_path: Path) -> None:
 def test_ignore_comment_forms(comment: str, suppressed: bool) -> None:
     source = BRACKETED.replace("):  # noqa: LL103", "):").replace("def price(", f"def price(  {comment}")
     assert lines(source) == ([] if suppressed else [6]), source
+
+
+def test_ignore_file_only_in_a_real_comment() -> None:
+    leaky = BRACKETED.replace("):  # noqa: LL103", "):")
+    assert lines("# leaklint: ignore-file\n" + leaky) == []
+    assert lines(leaky + "    # leaklint: ignore-file  (generated code)\n") == []
+    documented = '"""How to switch leaklint off for a file:\n\n# leaklint: ignore-file\n"""\n'
+    assert len(lines(documented + leaky)) == 1
+    # a broken file that says so is still skipped (nothing to tokenize reliably)
+    assert lint_source("# leaklint: ignore-file\ndef f(:\n", "x.py") == []
