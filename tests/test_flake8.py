@@ -134,6 +134,7 @@ def test_entry_point_is_installed_and_declared() -> None:
 def test_fixtures_parity_with_cli(tmp_path: Path) -> None:
     flake = flake8_rows(["--select", "LL", "fixtures"], ROOT)
     assert flake == cli_rows(["fixtures"], ROOT, tmp_path)
+    assert flake8_rows(["--select", "LL", "-j", "2", "fixtures"], ROOT) == flake
     # every fixture's marked lines are there (the parity is not two empty sets)
     assert any(code == "LL103" for _, _, _, code, _ in flake)
 
