@@ -87,7 +87,7 @@ def label_key(entry: Dict[str, Any]) -> tuple:
 
 
 def load_labels(labels_dir: Path = LABELS_DIR) -> Dict[str, Dict[str, Any]]:
-    """All labels, keyed by (project, fingerprint)."""
+    """All labels, keyed by entry_id (project name without version + fingerprint)."""
     out: Dict[str, Dict[str, Any]] = {}
     if not labels_dir.is_dir():
         return out
@@ -97,10 +97,18 @@ def load_labels(labels_dir: Path = LABELS_DIR) -> Dict[str, Dict[str, Any]]:
     return out
 
 
+def project_base(project: str) -> str:
+    """`django-5.0.7` -> `django`, `stdlib-3.11` -> `stdlib`."""
+    head, sep, tail = project.rpartition("-")
+    return head if sep and tail[:1].isdigit() else project
+
+
 def entry_id(entry: Dict[str, Any]) -> str:
-    """A finding's identity across runs: its project and fingerprint (fingerprints are
-    computed from the path relative to the project root, so they do not depend on the machine)."""
-    return f"{entry['project']}::{entry['fingerprint']}"
+    """A finding's identity across runs: its project name (without the version, so a label
+    survives a version bump when the flagged code did not change) and its fingerprint (computed
+    from the path relative to the project root, the enclosing scope and the flagged line's text,
+    so it does not depend on the machine or on line numbers)."""
+    return f"{project_base(entry['project'])}::{entry['fingerprint']}"
 
 
 def read_rule_labels(code: str, labels_dir: Path = LABELS_DIR) -> List[Dict[str, Any]]:
