@@ -108,3 +108,64 @@ def test_no_lost_true_positives(current: Dict[str, Any]) -> None:
         f"{len(lost)} labelled true positive(s) no longer reported; if that is intended (the code "
         "changed, or the finding moved), rerun run.py and label.py prune:\n" + _show(lost)
     )
+
+
+# ------------------------------------------------------------------ the machinery, on a tiny corpus
+LEAKY = '''import functools
+
+
+class Client:
+    @functools.lru_cache(maxsize=None)
+    def lookup(self, key):
+        return key
+'''
+
+
+def test_run_label_report_on_a_tiny_corpus(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    import label
+    import report
+    import run
+
+    toml = tmp_path / "projects.toml"
+    toml.write_text('[[project]]\nname = "demo"\nversion = "1.0"\nkind = "test"\n')
+    corpus = tmp_path / "corpus"
+    pkg = corpus / "demo-1.0" / "demo"
+    pkg.mkdir(parents=True)
+    (pkg / "client.py").write_text(LEAKY)
+    (pkg / "broken.py").write_text("def cache(:\n")
+    (pkg / "clean.py").write_text("x = 1\n")
+
+    tgts, missing = run.targets(corpus, toml, stdlib=False)
+    assert missing == [] and [t.name for t in tgts] == ["demo-1.0"]
+    cache = tmp_path / "cache"
+    first = run.lint_targets(tgts, ("LL103",), jobs=1, cache_dir=cache)
+    again = run.lint_targets(tgts, ("LL103",), jobs=2, cache_dir=cache)
+    uncached = run.lint_targets(tgts, ("LL103",), jobs=1, cache_dir=None)
+    assert first == again == uncached
+    assert first["projects"] == [{"name": "demo-1.0", "files": 3, "lines": 9}]
+    assert [(f["project"], f["path"], f["line"], f["code"]) for f in first["findings"]] == [("demo-1.0", "demo/client.py", 6, "LL103")]
+    assert [(s["path"], s["reason"].split(":")[0]) for s in first["not_analyzed"]] == [("demo/broken.py", "syntax error")]
+    # the fingerprint does not depend on where the corpus is
+    moved = tmp_path / "elsewhere"
+    (corpus).rename(moved)
+    tgts2, _ = run.targets(moved, toml, stdlib=False)
+    assert run.lint_targets(tgts2, ("LL103",), jobs=1, cache_dir=None)["findings"] == first["findings"]
+
+    findings = tmp_path / "findings.json"
+    labels = tmp_path / "labels"
+    _common.write_json(findings, {"rules": ["LL103"], **first})
+    fp = first["findings"][0]["fingerprint"]
+    common = ["--findings", str(findings), "--labels", str(labels)]
+    assert label.main([*common, "pending"]) == 0
+    assert fp in capsys.readouterr().out
+    assert label.main([*common, "add", "--fingerprint", fp[:8], "--tp", "--reason", "unbounded, keyed on self"]) == 0
+    entries = json.loads((labels / "LL103.json").read_text())
+    assert [(e["path"], e["label"], e["reason"]) for e in entries] == [("demo/client.py", "tp", "unbounded, keyed on self")]
+    assert tuple(entries[0]) == _common.LABEL_KEYS
+    capsys.readouterr()
+    assert report.main([*common, "--check"]) == 0
+    assert "100.0%" in capsys.readouterr().out
+    # the finding vanishes: prune drops its label
+    _common.write_json(findings, {"rules": ["LL103"], **first, "findings": []})
+    assert label.main([*common, "prune"]) == 0
+    assert not (labels / "LL103.json").exists()

@@ -19,6 +19,7 @@ are listed under "not_analyzed", not as findings; a crash inside a rule is liste
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
 import os
 import sys
@@ -41,14 +42,11 @@ from _common import (  # noqa: E402
 )
 
 from leaklint.config import Config  # noqa: E402
-from leaklint.engine import LL000, InternalError, lint_file  # noqa: E402
+from leaklint.engine import LL000, InternalError, SourceError, add_fingerprints, error_finding, lint_source, read_source  # noqa: E402
 
 # directories of the stdlib tree that are not the standard library
 STDLIB_SKIP = {"site-packages", "dist-packages", "__pycache__"}
 FINDING_FIELDS = ("project", "path", "line", "column", "end_line", "end_column", "code", "name", "message", "confidence", "scope", "fingerprint")
-
-Task = Tuple[str, str, str]  # (project, root, relative posix path)
-
 
 class Target:
     def __init__(self, name: str, root: Path, skip_dirs: Iterable[str] = ()) -> None:
@@ -86,89 +84,182 @@ def targets(corpus: Path, projects_toml: Path = PROJECTS_TOML, stdlib: bool = Tr
     return out, missing
 
 
+# ------------------------------------------------------------------------------ result cache
+CACHE_DIR = Path(__file__).resolve().parent / ".cache"
+
+
+def rule_cache_key(rule: Any) -> str:
+    """Everything that can change a rule's findings on a given file: the rule's own module, the
+    engine and the shared helpers (every leaklint/*.py and leaklint/rules/_*.py), libcst and the
+    interpreter version. Changing one rule invalidates only that rule's cached results."""
+    import inspect
+
+    import leaklint
+    import libcst
+
+    h = hashlib.sha256()
+    h.update(f"{sys.version_info[:2]} libcst {getattr(libcst, '__version__', '?')}\0".encode())
+    pkg = Path(leaklint.__file__).resolve().parent
+    sources = sorted(pkg.glob("*.py")) + sorted((pkg / "rules").glob("_*.py"))
+    own = inspect.getsourcefile(rule)
+    if own:
+        sources.append(Path(own).resolve())
+    for src in sources:
+        h.update(str(src.relative_to(pkg) if src.is_relative_to(pkg) else src.name).encode() + b"\0")  # type: ignore[attr-defined]
+        h.update(src.read_bytes())
+    return h.hexdigest()[:24]
+
+
+class ResultCache:
+    """Per rule, per file: the findings of that rule on that file content. Stored in
+    bench/ecosystem/.cache/<code>.json (gitignored); a file is looked up by project, path and the
+    sha256 of its bytes."""
+
+    def __init__(self, rules: Sequence[Any], directory: Optional[Path]) -> None:
+        self.directory = directory
+        self.keys = {r.code: rule_cache_key(r) for r in rules} if directory else {}
+        self.data: Dict[str, Dict[str, Any]] = {}
+        for code, key in self.keys.items():
+            doc = read_json(directory / f"{code}.json") if directory else None  # type: ignore[operator]
+            self.data[code] = doc["files"] if doc and doc.get("key") == key else {}
+        self.dirty = set()
+
+    def get(self, code: str, name: str, sha: str) -> Any:
+        entry = self.data.get(code, {}).get(name)
+        return entry[1] if entry and entry[0] == sha else None
+
+    def put(self, code: str, name: str, sha: str, value: Any) -> None:
+        if self.directory is not None:
+            self.data[code][name] = [sha, value]
+            self.dirty.add(code)
+
+    def save(self, keep: Optional[set] = None) -> None:
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for code in sorted(self.dirty):
+            files = self.data[code]
+            if keep is not None:
+                files = {k: v for k, v in files.items() if k in keep}
+            write_json(self.directory / f"{code}.json", {"key": self.keys[code], "files": files})
+
+
 # ------------------------------------------------------------------------------ workers
 _config: Optional[Config] = None
+_rules: Dict[str, Any] = {}
+
+Job = Tuple[str, str, str, Tuple[str, ...]]  # (project, root, relative path, codes to run)
+# -> (project, path, {code: [findings] | {"ll000": {...}}}, error)
+JobResult = Tuple[str, str, Dict[str, Any], Optional[str]]
 
 
 def _init(select: Optional[Tuple[str, ...]]) -> None:
-    global _config
+    global _config, _rules
     _config = Config(select=select)
+    _rules = {r.code: r for r in _config.enabled_rules()}
 
 
-def _lint_task(task: Task) -> Tuple[str, str, int, List[Dict[str, Any]], Optional[Dict[str, Any]], Optional[str]]:
-    """-> (project, path, lines, findings, not_analyzed, error)"""
-    project, root, rel = task
+def _lint_job(job: Job) -> JobResult:
+    """Lint one file with some of the enabled rules (the same as lint_file, which is
+    read_source + lint_source, restricted to the rules the cache does not answer)."""
+    project, root, rel, codes = job
     full = os.path.join(root, *rel.split("/"))
     try:
-        with open(full, "rb") as fh:
-            lines = fh.read().count(b"\n")
-    except OSError:
-        lines = 0
-    try:
-        found = lint_file(full, _config, display_path=rel)
+        try:
+            text = read_source(full)
+        except SourceError as err:
+            found = add_fingerprints([error_finding(rel, err)], "")
+        else:
+            found = lint_source(text, rel, _config, rules=[_rules[c] for c in codes])
     except InternalError as exc:
-        return project, rel, lines, [], None, f"{project}/{exc}"
+        return project, rel, {}, f"{project}/{exc}"
     except Exception as exc:  # anything else is a leaklint bug as well
-        return project, rel, lines, [], None, f"{project}/{rel}: {type(exc).__name__}: {exc}"
-    findings: List[Dict[str, Any]] = []
-    skipped = None
+        return project, rel, {}, f"{project}/{rel}: {type(exc).__name__}: {exc}"
+    by_code: Dict[str, Any] = {c: [] for c in codes}
     for f in found:
-        d = f.as_dict()
-        d["project"] = project
         if f.code == LL000:
             skipped = {"project": project, "path": rel, "line": f.line, "reason": f.message}
-            continue
-        findings.append({k: d[k] for k in FINDING_FIELDS})
-    return project, rel, lines, findings, skipped, None
+            by_code = {c: {"ll000": skipped} for c in codes}
+            break
+        d = f.as_dict()
+        d["project"] = project
+        by_code[f.code].append({k: d[k] for k in FINDING_FIELDS})
+    return project, rel, by_code, None
 
 
-def lint_targets(tgts: Sequence[Target], select: Optional[Tuple[str, ...]] = None, jobs: int = 2) -> Dict[str, Any]:
-    """Lint every file of every target; return the findings document (without 'rules' merge)."""
-    tasks: List[Task] = []
-    for t in tgts:
-        tasks.extend((t.name, str(t.root), rel) for rel in t.files())
-    # biggest files first, so the pool does not wait on one long file at the end
-    tasks.sort(key=lambda t: -_size(t))
+def lint_targets(
+    tgts: Sequence[Target],
+    select: Optional[Tuple[str, ...]] = None,
+    jobs: int = 2,
+    cache_dir: Optional[Path] = CACHE_DIR,
+) -> Dict[str, Any]:
+    """Lint every file of every target; return the findings document. Results of unchanged
+    (rule, file) pairs come from the cache in `cache_dir` (None: no cache)."""
+    rules = Config(select=select).enabled_rules()
+    codes = tuple(r.code for r in rules)
+    cache = ResultCache(rules, cache_dir)
     stats: Dict[str, Dict[str, int]] = {t.name: {"files": 0, "lines": 0} for t in tgts}
-    findings: List[Dict[str, Any]] = []
-    not_analyzed: List[Dict[str, Any]] = []
+    results: Dict[Tuple[str, str], Dict[str, Any]] = {}
+    todo: List[Tuple[int, Job]] = []
+    shas: Dict[Tuple[str, str], str] = {}
+    for t in tgts:
+        for rel in t.files():
+            try:
+                data = (t.root / rel).read_bytes()
+            except OSError:
+                data = b""
+            stats[t.name]["files"] += 1
+            stats[t.name]["lines"] += data.count(b"\n")
+            sha = hashlib.sha256(data).hexdigest()[:32]
+            shas[(t.name, rel)] = sha
+            got = {c: cache.get(c, f"{t.name}/{rel}", sha) for c in codes}
+            results[(t.name, rel)] = {c: v for c, v in got.items() if v is not None}
+            missing = tuple(c for c in codes if got[c] is None)
+            if missing:
+                todo.append((len(data), (t.name, str(t.root), rel, missing)))
+    # biggest files first, so the pool does not wait on one long file at the end
+    todo.sort(key=lambda x: -x[0])
+    jobs_list = [j for _, j in todo]
     errors: List[str] = []
 
-    def take(result: Tuple[str, str, int, List[Dict[str, Any]], Optional[Dict[str, Any]], Optional[str]]) -> None:
-        project, _rel, lines, fs, skipped, error = result
-        stats[project]["files"] += 1
-        stats[project]["lines"] += lines
-        findings.extend(fs)
-        if skipped:
-            not_analyzed.append(skipped)
+    def take(result: JobResult) -> None:
+        project, rel, by_code, error = result
         if error:
             errors.append(error)
+            return
+        results[(project, rel)].update(by_code)
+        for code, value in by_code.items():
+            cache.put(code, f"{project}/{rel}", shas[(project, rel)], value)
 
-    if jobs <= 1:
-        _init(select)
-        for task in tasks:
-            take(_lint_task(task))
-    else:
-        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ctx.Pool(jobs, initializer=_init, initargs=(select,)) as pool:
-            for result in pool.imap_unordered(_lint_task, tasks, chunksize=4):
-                take(result)
+    if jobs_list:
+        if jobs <= 1:
+            _init(select)
+            for job in jobs_list:
+                take(_lint_job(job))
+        else:
+            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            with ctx.Pool(jobs, initializer=_init, initargs=(select,)) as pool:
+                for result in pool.imap_unordered(_lint_job, jobs_list, chunksize=4):
+                    take(result)
+    cache.save(keep={f"{p}/{r}" for p, r in results})
+
+    findings: List[Dict[str, Any]] = []
+    not_analyzed: Dict[Tuple[str, str], Dict[str, Any]] = {}
+    for per_code in results.values():
+        for value in per_code.values():
+            if isinstance(value, dict):
+                skipped = value["ll000"]
+                not_analyzed[(skipped["project"], skipped["path"])] = skipped
+            else:
+                findings.extend(value)
     findings.sort(key=finding_key)
-    not_analyzed.sort(key=lambda d: (d["project"], d["path"]))
     errors.sort()
     return {
         "projects": [{"name": t.name, **stats[t.name]} for t in sorted(tgts, key=lambda t: t.name)],
         "findings": findings,
-        "not_analyzed": not_analyzed,
+        "not_analyzed": [not_analyzed[k] for k in sorted(not_analyzed)],
         "errors": errors,
     }
-
-
-def _size(task: Task) -> int:
-    try:
-        return os.path.getsize(os.path.join(task[1], task[2]))
-    except OSError:
-        return 0
 
 
 def enabled_codes(select: Optional[Tuple[str, ...]]) -> List[str]:
@@ -197,6 +288,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--only", nargs="*", default=None, metavar="PROJECT", help="lint only these projects (by name; 'stdlib' for the stdlib); implies --output -")
     ap.add_argument("--output", "-o", default=str(FINDINGS_JSON), help="where to write the findings ('-' for stdout; default: %(default)s)")
     ap.add_argument("--no-merge", action="store_true", help="with --select: write only the selected rules' findings")
+    ap.add_argument("--no-cache", action="store_true", help="ignore and do not write the result cache (bench/ecosystem/.cache)")
     ap.add_argument("--allow-missing", action="store_true", help="lint what is there even if pinned projects are missing")
     args = ap.parse_args(argv)
 
@@ -208,7 +300,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     codes = enabled_codes(select)
     t0 = time.perf_counter()
-    doc = lint_targets(tgts, select, args.jobs)
+    doc = lint_targets(tgts, select, args.jobs, cache_dir=None if args.no_cache else CACHE_DIR)
     elapsed = time.perf_counter() - t0
     doc = {"rules": codes, **doc}
     output = "-" if args.only else args.output
