@@ -237,7 +237,7 @@ def lint_targets(
             for job in jobs_list:
                 take(_lint_job(job))
         else:
-            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            ctx = multiprocessing.get_context("spawn")  # no fork: the engine keeps a worker thread
             with ctx.Pool(jobs, initializer=_init, initargs=(select,)) as pool:
                 for result in pool.imap_unordered(_lint_job, jobs_list, chunksize=4):
                     take(result)
