@@ -46,18 +46,24 @@ PROTOCOL_METHODS = frozenset(
 class ClassFacts:
     """What one class body and its methods say about the class."""
 
-    __slots__ = ("node", "name", "bases", "methods", "properties", "class_attrs", "self_attrs", "is_metaclass")
+    __slots__ = (
+        "node", "name", "bases", "methods", "class_methods", "properties", "class_attrs", "self_attrs",
+        "self_attr_origins", "is_metaclass",
+    )
 
     def __init__(self, node: cst.ClassDef, name: str, bases: List[str]) -> None:
         self.node = node
         self.name = name
         self.bases = bases
-        self.methods: Set[str] = set()
+        self.methods: Set[str] = set()  # instance methods
+        self.class_methods: Set[str] = set()  # classmethods and staticmethods
         self.properties: Set[str] = set()
         # attribute -> values assigned in the class body
         self.class_attrs: Dict[str, List[cst.BaseExpression]] = {}
         # attribute -> values assigned to `self.<attr>` in the class's methods
         self.self_attrs: Dict[str, List[cst.BaseExpression]] = {}
+        # attribute -> where the values assigned to `self.<attr>` come from ("owned" / "shared")
+        self.self_attr_origins: Dict[str, Set[str]] = {}
         self.is_metaclass = any(b in ("builtins.type", "type", "abc.ABCMeta", "ABCMeta") or b.endswith("Meta") for b in bases)
 
 
@@ -183,6 +189,8 @@ class ModuleFacts:
                 decorators = {dotted_name(d.decorator if not isinstance(d.decorator, cst.Call) else d.decorator.func) for d in node.decorators}
                 if "property" in decorators or "functools.cached_property" in decorators or "cached_property" in decorators:
                     facts.properties.add(name)
+                elif decorators & {"classmethod", "staticmethod"}:
+                    facts.class_methods.add(name)
                 elif not any(d.endswith((".setter", ".deleter", ".getter")) for d in decorators):
                     facts.methods.add(name)
         elif scope.is_function:
@@ -190,6 +198,13 @@ class ModuleFacts:
 
     def visit_Name(self, node: cst.Name) -> None:
         self.name_counts[node.value] += 1
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        # `with Selector() as sel:` -- the object is closed when the block ends
+        scope = self.ctx.scope
+        if node.asname is not None and scope.is_function:
+            for name in target_names(node.asname.name):
+                self.local_values.setdefault((id(scope.node), name), []).append(WITH_MANAGED)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -220,6 +235,9 @@ class ModuleFacts:
                     facts = self.classes.get(id(cls_scope.node))
                     if facts is not None:
                         facts.self_attrs.setdefault(target.attr.value, []).append(value)
+                        origin = self.origin(value, target.value.value)
+                        if origin is not None:
+                            facts.self_attr_origins.setdefault(target.attr.value, set()).add(origin)
             elif isinstance(target, (cst.Tuple, cst.List)):
                 for element in target.elements:
                     if isinstance(element.value, cst.Attribute):
@@ -229,6 +247,59 @@ class ModuleFacts:
                             self.local_values.setdefault((id(scope.node), name), []).append(cst.Name("None"))
 
     # ---------------------------------------------------------------- queries
+    def origin(self, value: cst.BaseExpression, selfp: Optional[str], depth: int = 0) -> Optional[str]:
+        """Where an object comes from, seen from the current point of the traversal:
+        "owned" -- created here (`Foo(...)`, a literal, a call on self, a sub-object of self,
+        a `with` target); "shared" -- received (a parameter, a module global or import, the
+        result of a plain function such as `get_event_loop()`); None -- nothing (`None`) or
+        unknown."""
+        ctx = self.ctx
+        if value is WITH_MANAGED:
+            return "owned"
+        if isinstance(value, cst.Name) and value.value in ("None", "True", "False"):
+            return None
+        if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.Tuple, cst.ListComp, cst.DictComp, cst.SetComp,
+                              cst.SimpleString, cst.Integer, cst.Float, cst.FormattedString, cst.ConcatenatedString)):
+            return "owned"
+        if isinstance(value, (cst.BooleanOperation, cst.IfExp)):
+            parts = [value.left, value.right] if isinstance(value, cst.BooleanOperation) else [value.body, value.orelse]
+            origins = {self.origin(p, selfp, depth + 1) for p in parts} - {None}
+            return "shared" if "shared" in origins else ("owned" if origins else None)
+        if isinstance(value, cst.Await):
+            return self.origin(value.expression, selfp, depth + 1)
+        if isinstance(value, cst.Call):
+            func = value.func
+            if isinstance(func, cst.Call):
+                return "owned"  # a factory's product: `make(Text)(frame)`
+            last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if is_capwords(last.lstrip("_")):
+                return "owned"
+            root = root_name(func)
+            if root is not None and (root == selfp or root in ("cls", "super")):
+                return "owned"
+            return "shared"
+        root = root_name(value)
+        if root is None:
+            return "owned"
+        if root == selfp:
+            return "owned"
+        found = binding_scope(ctx, root)
+        if found is None:
+            return None
+        if found.is_function and found.bindings.get(root) == LOCAL:
+            node = found.node
+            params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
+            if root in params:
+                return "shared"
+            if depth > 3:
+                return None
+            values = self.local_values.get((id(node), root), [])
+            origins = {self.origin(v, selfp, depth + 1) for v in values} - {None}
+            if not origins:
+                return None
+            return "shared" if "shared" in origins else "owned"
+        return "shared"
+
     def class_of(self, scope: Scope) -> Optional[ClassFacts]:
         return self.classes.get(id(scope.node))
 
@@ -260,6 +331,15 @@ class ModuleFacts:
     def is_method(self, facts: ClassFacts, attr: str) -> bool:
         return any(attr in cls.methods for cls in self.lineage(facts))
 
+    def is_class_method(self, facts: ClassFacts, attr: str) -> bool:
+        return any(attr in cls.class_methods for cls in self.lineage(facts))
+
+    def self_attr_origin(self, facts: ClassFacts, attr: str) -> Set[str]:
+        out: Set[str] = set()
+        for cls in self.lineage(facts):
+            out |= cls.self_attr_origins.get(attr, set())
+        return out
+
     def is_self_attr(self, facts: ClassFacts, attr: str) -> bool:
         return any(attr in cls.self_attrs or attr in cls.properties for cls in self.lineage(facts))
 
@@ -272,6 +352,20 @@ class ModuleFacts:
     def referenced(self, name: str) -> bool:
         """Whether `name` occurs anywhere in the module besides its own definitions."""
         return self.name_counts[name] > self.def_counts[name]
+
+
+WITH_MANAGED = cst.Tuple(elements=[])  # marker value for names bound by `with ... as name`
+
+
+def is_capwords(name: str) -> bool:
+    return bool(name) and name[0].isupper() and not name.isupper()
+
+
+def root_name(expr: cst.BaseExpression) -> Optional[str]:
+    """`a` for `a.b[c].d(...)`; None if the chain does not start at a plain name."""
+    while isinstance(expr, (cst.Attribute, cst.Subscript, cst.Call)):
+        expr = expr.func if isinstance(expr, cst.Call) else expr.value
+    return expr.value if isinstance(expr, cst.Name) else None
 
 
 def is_self_name(node: cst.CSTNode, self_param: Optional[str]) -> bool:
@@ -307,3 +401,58 @@ __all__ = [
     "is_self_name", "free_function_names", "param_names", "PROTOCOL_METHODS",
     "FUNCTOOLS_PARTIAL", "WEAK_CONTAINERS",
 ]
+
+
+# ---------------------------------------------------------------------- logger names (LL203 / LL204)
+BOUNDED_DUNDERS = frozenset({"__name__", "__qualname__", "__module__", "__file__", "__package__", "__spec__"})
+
+
+def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, depth: int = 0) -> bool:
+    """A piece of a logger name that takes a bounded set of values: a string constant,
+    `__name__`, a class or function name (`type(self).__name__`, `cls.__qualname__`), a
+    module-level constant, or a local assigned only from those."""
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString, cst.Integer)):
+        return True
+    if isinstance(expr, cst.FormattedString):
+        return all(
+            is_bounded_name_part(ctx, part.expression, local_values, depth + 1)
+            for part in expr.parts
+            if isinstance(part, cst.FormattedStringExpression)
+        )
+    if isinstance(expr, cst.Name):
+        if expr.value in BOUNDED_DUNDERS:
+            return True
+        scope = binding_scope(ctx, expr.value)
+        if scope is None:
+            return False
+        if scope.kind == "module":
+            return True  # a module-level constant or import
+        if scope.is_function and depth < 3:
+            node = scope.node
+            params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
+            values = local_values.get((id(node), expr.value))
+            if expr.value in params or not values:
+                return False
+            return all(is_bounded_name_part(ctx, v, local_values, depth + 1) for v in values)
+        return False
+    if isinstance(expr, cst.Attribute):
+        if expr.attr.value in BOUNDED_DUNDERS:
+            return True
+        return ctx.qualified_name(expr) is not None  # `settings.LOGGER_NAME`, `mod.CONSTANT`
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Modulo)):
+        return is_bounded_name_part(ctx, expr.left, local_values, depth + 1) and is_bounded_name_part(
+            ctx, expr.right, local_values, depth + 1
+        )
+    if isinstance(expr, (cst.Tuple, cst.List)):
+        return all(is_bounded_name_part(ctx, e.value, local_values, depth + 1) for e in expr.elements)
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("format", "join", "lower", "upper", "strip", "replace"):
+            parts = [func.value] + [a.value for a in expr.args]
+            return all(is_bounded_name_part(ctx, p, local_values, depth + 1) for p in parts)
+        if isinstance(func, cst.Name) and func.value == "str" and len(expr.args) == 1:
+            return is_bounded_name_part(ctx, expr.args[0].value, local_values, depth + 1)
+    return False
+
+
+LOGGER_FACTORIES = frozenset({"logging.getLogger"})
