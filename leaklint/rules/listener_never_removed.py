@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
@@ -106,18 +106,17 @@ class _Pin:
 
 
 class _Registration:
-    __slots__ = ("node", "call", "pins", "kind", "removal", "receiver", "owner_attr", "cls", "watched")
+    __slots__ = ("node", "call", "pins", "kind", "removal", "receiver", "owner", "cls")
 
-    def __init__(self, node, call, pins, kind, removal, receiver=None, owner_attr=None, cls=None, watched=None) -> None:
+    def __init__(self, node, call, pins, kind, removal, receiver=None, owner=None, cls=None) -> None:
         self.node = node
         self.call = call  # text for the message
         self.pins: List[_Pin] = pins
         self.kind = kind  # "pair" | "set" | "global" | "slot" | "finalize"
         self.removal = removal  # removal method / qualified name
         self.receiver = receiver  # normalized receiver name (pairs / sets), None if unknown
-        self.owner_attr = owner_attr  # `self.<attr>` the receiver hangs off, decided at the end
+        self.owner = owner  # "shared", or "self.<attr>": decided at the end from what self.<attr> holds
         self.cls: Optional[ClassFacts] = cls
-        self.watched = watched
 
 
 def _norm(expr: cst.BaseExpression) -> Optional[str]:
@@ -143,17 +142,6 @@ def _root(expr: cst.BaseExpression) -> Tuple[cst.BaseExpression, Optional[str]]:
             first = None
         else:
             return expr, first
-
-
-def _constructed(value: cst.BaseExpression) -> bool:
-    """`Foo(...)` (a CapWords call: an object created here) or a literal."""
-    if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.Tuple)):
-        return True
-    if isinstance(value, cst.Call):
-        func = value.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        return bool(name) and name[0].isupper() and not name.isupper()
-    return False
 
 
 class ListenerNeverRemoved(Rule):
@@ -481,6 +469,39 @@ class ListenerNeverRemoved(Rule):
             id="pairs-replaced-by-config",
             options={"pairs": [["attach", "detach"]]},
         ),
+        Valid(
+            """
+            class DragHandler:
+                def __init__(self, event):
+                    self.initial_widget = widget = event.widget
+                    widget.on("release", self.on_release)
+
+                def on_release(self, event):
+                    self.initial_widget.off("release")
+            """,
+            id="removed-through-another-name",
+        ),
+        Valid(
+            """
+            import tkinter
+
+            class History:
+                def __init__(self, text):
+                    self.text = text
+                    text.bind("<<history-previous>>", self.history_prev)
+
+                def history_prev(self, event):
+                    pass
+
+            class Tip:
+                def __init__(self, root):
+                    root.bind(self.SEQUENCE, self.hide)
+
+                def hide(self, event):
+                    pass
+            """,
+            id="tk-binding-replaces-previous",
+        ),
     ]
 
     INVALID = [
@@ -661,18 +682,16 @@ class ListenerNeverRemoved(Rule):
         ),
         Invalid(
             """
-            class Widget:
-                def __init__(self, bus):
-                    self._bus = bus
-                    self._bus.connect("changed", self.on_changed)  # LL202
+            import tkinter
 
-                def on_changed(self, event):
+            class Tooltip:
+                def __init__(self, root):
+                    root.bind("<Motion>", self.follow, add="+")  # LL202
+
+                def follow(self, event):
                     pass
-
-                def close(self, other):
-                    other.dispatcher.disconnect("x")
             """,
-            id="removal-on-another-registry",
+            id="tk-binding-added-with-plus",
         ),
     ]
 
@@ -799,6 +818,8 @@ class ListenerNeverRemoved(Rule):
         else:
             if method == "connect" and self.context.imports_module(*WEAK_SIGNAL_MODULES):
                 return
+        if method == "bind" and self._tk_binding(node):
+            return
         receiver = func.value
         selfp = self_name(self.context)
         last = _norm(receiver) or ""
@@ -823,6 +844,22 @@ class ListenerNeverRemoved(Rule):
         self.registrations.append(
             _Registration(node, method, pins, "pair", self.pairs[method], last or None, owner, cls)
         )
+
+    def _tk_binding(self, node: cst.Call) -> bool:
+        """A Tk event binding: `widget.bind("<Key>", cb)` replaces the widget's previous
+        binding for that sequence and dies with the widget; only `add="+"` accumulates."""
+        ctx = self.context
+        sequence = call_arg(node, 0, "sequence")
+        literal = sequence is not None and isinstance(sequence.value, cst.SimpleString) and sequence.value.value.lstrip("rbuRBU").strip("'\"").startswith("<")
+        if not (literal or ctx.imports_module("tkinter", "Tkinter", "idlelib", "customtkinter")):
+            return False
+        add = call_arg(node, 2, "add")
+        if add is None:
+            return True
+        value = add.value
+        if isinstance(value, cst.SimpleString):
+            return value.evaluated_value in ("", None)
+        return isinstance(value, cst.Name) and value.value in ("None", "False")
 
     def _set_call(self, node: cst.Call, func: cst.Attribute, method: str) -> None:
         container = func.value
@@ -985,7 +1022,7 @@ class ListenerNeverRemoved(Rule):
                 message = self.global_message if reg.kind == "global" else self.slot_message
                 self.report(reg.node, message=message, call=reg.call, callback=pin.callback, pinned=pin.pinned)
                 continue
-            if reg.owner_attr.startswith("self.") and not self._shared_attr(reg.cls, reg.owner_attr[5:]):
+            if reg.owner.startswith("self.") and not self._shared_attr(reg.cls, reg.owner[5:]):
                 continue
             if reg.kind == "pair":
                 if self._removed(reg.removal, reg.receiver):
@@ -1024,12 +1061,10 @@ class ListenerNeverRemoved(Rule):
         return "shared" in self.facts.self_attr_origin(cls, attr)
 
     def _removed(self, removal: str, receiver: Optional[str]) -> bool:
-        seen = self.removals.get(removal)
-        if not seen:
-            return False
-        if receiver is None:
-            return True
-        return any(r is None or r == receiver for r in seen)
+        # Any call (or reference: `stack.callback(bus.unsubscribe, ...)`) of the removal method
+        # counts, whatever the receiver: the same registry is often reached under another name
+        # (`widget` in one method, `self.initial_widget` in another).
+        return bool(self.removals.get(removal))
 
 
 def _match(attr: str, normalized: Optional[str]) -> bool:

@@ -4,7 +4,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..matchers import call_arg, first_param, self_name
+from ..matchers import ENUM_BASES, call_arg, first_param, self_name
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
@@ -33,6 +33,7 @@ STRONG_CONTAINERS = frozenset(
     }
 )
 CLASS_PARAM_METHODS = frozenset({"__new__"})
+ENUM_SHORT = frozenset(b.rsplit(".", 1)[-1] for b in ENUM_BASES)
 Key = Tuple[str, str]  # ("module", name) | ("attr", attribute name)
 
 
@@ -299,6 +300,33 @@ class SelfRegisteringInstance(Rule):
                     _names.append(self.name)
             """,
             id="data-attribute-not-bound-method",
+        ),
+        Valid(
+            """
+            from enum import Flag
+
+            class Perm(Flag):
+                R = 4
+                W = 2
+
+                @classmethod
+                def _missing_(cls, value):
+                    pseudo = object.__new__(cls)
+                    pseudo._value_ = value
+                    cls._value2member_map_.setdefault(value, pseudo)
+                    return pseudo
+            """,
+            id="enum-pseudo-members",
+        ),
+        Valid(
+            """
+            class Lazarus:
+                resurrected = []
+
+                def __del__(self):
+                    Lazarus.resurrected.append(self)
+            """,
+            id="deliberate-resurrection-in-del",
         ),
     ]
 
@@ -718,11 +746,17 @@ class SelfRegisteringInstance(Rule):
             return False
         cls_scope, method_scope = found
         facts = self.facts.class_of(cls_scope)
-        if facts is None or facts.is_metaclass:
-            return False
+        if facts is None or facts.is_metaclass or method_scope.name == "__del__":
+            return False  # `__del__` storing self is deliberate resurrection
         method_name = f"{cls_scope.name}.{method_scope.name}"
         self.stores.append(_Store(node, key[0], key[1], what[0], what[1], facts, method_name, key[1] == "self"))
         return True
+
+    def _is_enum(self, cls: ClassFacts) -> bool:
+        for facts in self.facts.lineage(cls):
+            if any(base in ENUM_BASES or base.rsplit(".", 1)[-1] in ENUM_SHORT for base in facts.bases):
+                return True
+        return False
 
     # ------------------------------------------------------------------ decision
     def leave_Module(self, original_node: cst.Module) -> None:
@@ -741,6 +775,8 @@ class SelfRegisteringInstance(Rule):
         facts = self.facts
         cls = store.cls
         assert cls is not None
+        if self._is_enum(cls):
+            return None  # enum members (and pseudo-members) live as long as the class by design
         what = store.what
         if store.bound_attr is not None:
             if not facts.is_method(cls, store.bound_attr) or facts.is_self_attr(cls, store.bound_attr):
