@@ -9,6 +9,7 @@ facts are complete in `leave_Module`, where the rules decide.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Dict, Iterator, List, Optional, Set, Tuple
 
@@ -272,7 +273,7 @@ class ModuleFacts:
             if isinstance(func, cst.Call):
                 return "owned"  # a factory's product: `make(Text)(frame)`
             last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            if is_capwords(last.lstrip("_")):
+            if is_capwords(last.lstrip("_")) or FACTORY_FUNCTION.match(last):
                 return "owned"
             root = root_name(func)
             if root is not None and (root == selfp or root in ("cls", "super")):
@@ -354,6 +355,8 @@ class ModuleFacts:
         return self.name_counts[name] > self.def_counts[name]
 
 
+# plain functions that make a new object for the caller (`asyncio.new_event_loop()`)
+FACTORY_FUNCTION = re.compile(r"^_*(new|create|make|build|open)_")
 WITH_MANAGED = cst.Tuple(elements=[])  # marker value for names bound by `with ... as name`
 
 

@@ -68,6 +68,9 @@ GLOBAL_REGISTRIES: Dict[str, Tuple[str, Tuple[object, ...], Optional[str]]] = {
 }
 WEAK_SIGNAL_MODULES = ("blinker", "django", "flask")
 ONE_SHOT_REGISTRATIONS = frozenset({"add_done_callback"})
+# generic verbs: `blueprint.register(self)`, `task.bind(app)` hand an object over, they do not
+# subscribe it; only a callback (bound method, closure) counts for these
+GENERIC_REGISTRATIONS = frozenset({"register", "bind", "connect"})
 # keyword arguments that carry a callback (`factory=`, `timeout=` do not)
 CALLBACK_KEYWORD = re.compile(r"callback|handler|listener|func|^fn$|receiver|slot|hook|^cb$|target|observer|subscriber|action|command")
 # a method name that reads as a handler, for methods inherited from a base the rule cannot see
@@ -502,6 +505,37 @@ class ListenerNeverRemoved(Rule):
             """,
             id="tk-binding-replaces-previous",
         ),
+        Valid(
+            """
+            import asyncio
+
+            class App:
+                def register_blueprint(self, blueprint):
+                    blueprint.register(self, {})
+
+                def bind_task(self, task):
+                    task.bind(self)
+
+            class Worker:
+                def __init__(self):
+                    self.loop = asyncio.new_event_loop()
+                    self.loop.add_signal_handler(15, self.handle_exit)
+
+                def handle_exit(self):
+                    pass
+
+            class Runner:
+                def __init__(self, io_loop):
+                    self.io_loop = io_loop
+
+                def schedule(self):
+                    self.io_loop.add_callback(self.run)
+
+                def run(self):
+                    pass
+            """,
+            id="handover-own-loop-and-call-soon",
+        ),
     ]
 
     INVALID = [
@@ -589,6 +623,7 @@ class ListenerNeverRemoved(Rule):
                     pass
             """,
             id="atexit-bound-method",
+            confidence=Confidence.HIGH,
             message_contains="process-wide",
         ),
         Invalid(
@@ -604,6 +639,7 @@ class ListenerNeverRemoved(Rule):
                     os.register_at_fork(after_in_child=self.reset)  # LL202
                     sys.settrace(self.trace)  # LL202
                     threading.settrace(self.trace)  # LL202
+                    sys.addaudithook(self.audit)  # LL202
 
                 def dump(self, *a):
                     pass
@@ -613,8 +649,26 @@ class ListenerNeverRemoved(Rule):
 
                 def trace(self, frame, event, arg):
                     return None
+
+                def audit(self, event, args):
+                    pass
             """,
             id="process-global-hooks",
+        ),
+        Invalid(
+            """
+            import signal
+
+            class Server:
+                def serve(self):
+                    signal.signal(signal.SIGTERM, lambda *a: self.stop())  # LL202
+
+                def stop(self):
+                    pass
+            """,
+            id="signal-slot-is-medium",
+            confidence=Confidence.MEDIUM,
+            message_contains="until another call replaces it",
         ),
         Invalid(
             """
@@ -827,12 +881,16 @@ class ListenerNeverRemoved(Rule):
             # `Base.connect(self, ...)`: an unbound method called on the instance, not a registry
             if any(isinstance(a.value, cst.Name) and a.value.value == selfp for a in node.args):
                 return
+        if method == "add_callback" and last.endswith("loop"):
+            return  # `io_loop.add_callback(cb)` schedules one call, it does not subscribe
         owner = self._receiver_owner(receiver, method)
         if owner is None:
             return
         pins = []
         for arg in node.args:
             if arg.keyword is not None and not CALLBACK_KEYWORD.search(arg.keyword.value):
+                continue
+            if method in GENERIC_REGISTRATIONS and isinstance(arg.value, cst.Name) and arg.value.value == selfp:
                 continue
             pin = self._pin(arg.value)
             if pin is not None:
@@ -1019,8 +1077,14 @@ class ListenerNeverRemoved(Rule):
                     continue
                 if reg.kind == "slot" and not all(self.global_calls.get(reg.call, [True])):
                     continue  # another call of the same function resets the slot
-                message = self.global_message if reg.kind == "global" else self.slot_message
-                self.report(reg.node, message=message, call=reg.call, callback=pin.callback, pinned=pin.pinned)
+                if reg.kind == "global":
+                    self.report(reg.node, message=self.global_message, call=reg.call, callback=pin.callback, pinned=pin.pinned)
+                else:
+                    # one slot: the next call frees the previous callback, so at most one object is held
+                    self.report(
+                        reg.node, message=self.slot_message, confidence=Confidence.MEDIUM,
+                        call=reg.call, callback=pin.callback, pinned=pin.pinned,
+                    )
                 continue
             if reg.owner.startswith("self.") and not self._shared_attr(reg.cls, reg.owner[5:]):
                 continue

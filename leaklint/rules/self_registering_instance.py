@@ -38,9 +38,9 @@ Key = Tuple[str, str]  # ("module", name) | ("attr", attribute name)
 
 
 class _Store:
-    __slots__ = ("node", "key", "kind", "what", "bound_attr", "cls", "method", "via_self_attr")
+    __slots__ = ("node", "key", "kind", "what", "bound_attr", "cls", "method", "via_self_attr", "function", "factory")
 
-    def __init__(self, node, key, kind, what, bound_attr, cls, method, via_self_attr) -> None:
+    def __init__(self, node, key, kind, what, bound_attr, cls, method, via_self_attr, function, factory) -> None:
         self.node = node
         self.key = key
         self.kind = kind  # "module" | "class" | "self"
@@ -49,6 +49,8 @@ class _Store:
         self.cls: Optional[ClassFacts] = cls
         self.method = method
         self.via_self_attr = via_self_attr
+        self.function = function  # id of the method node
+        self.factory = factory  # stored from `__new__` or a classmethod
 
 
 class _Removal:
@@ -328,6 +330,30 @@ class SelfRegisteringInstance(Rule):
             """,
             id="deliberate-resurrection-in-del",
         ),
+        Valid(
+            """
+            class symbol(int):
+                symbols = {}
+
+                def __new__(cls, name):
+                    sym = cls.symbols.get(name)
+                    if sym is None:
+                        sym = int.__new__(cls, hash(name))
+                        cls.symbols[name] = sym
+                    return sym
+
+            class Color:
+                _cache = {}
+
+                @classmethod
+                def named(cls, name):
+                    if name not in cls._cache:
+                        obj = cls()
+                        cls._cache[name] = obj
+                    return cls._cache[name]
+            """,
+            id="interning-in-new-and-factory",
+        ),
     ]
 
     INVALID = [
@@ -488,6 +514,8 @@ class SelfRegisteringInstance(Rule):
         self.instance_locals: Set[Tuple[int, str]] = set()
         # containers with at least one definition that is a plain list / dict / set
         self.strong: Set[Key] = set()
+        # (id(method node), key): the method looks the container up (`.get(k)`, `k in C`)
+        self.lookups: Set[Tuple[int, Key]] = set()
 
     # ------------------------------------------------------------------ traversal
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -540,8 +568,21 @@ class SelfRegisteringInstance(Rule):
             if key is not None:
                 self._note_removal(key[0])
 
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        for target in node.comparisons:
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                self._note_lookup(target.comparator)
+
+    def _note_lookup(self, container: cst.BaseExpression) -> None:
+        found = enclosing_method(self.context)
+        key = self._key(container)
+        if found is not None and key is not None:
+            self.lookups.add((id(found[1].node), key[0]))
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get":
+            self._note_lookup(func.value)
         if not isinstance(func, cst.Attribute) or func.attr.value not in STORE_METHODS:
             return
         key = self._key(func.value)
@@ -749,7 +790,11 @@ class SelfRegisteringInstance(Rule):
         if facts is None or facts.is_metaclass or method_scope.name == "__del__":
             return False  # `__del__` storing self is deliberate resurrection
         method_name = f"{cls_scope.name}.{method_scope.name}"
-        self.stores.append(_Store(node, key[0], key[1], what[0], what[1], facts, method_name, key[1] == "self"))
+        method = method_scope.node
+        factory = self._is_class_method(method)
+        self.stores.append(
+            _Store(node, key[0], key[1], what[0], what[1], facts, method_name, key[1] == "self", id(method), factory)
+        )
         return True
 
     def _is_enum(self, cls: ClassFacts) -> bool:
@@ -777,6 +822,8 @@ class SelfRegisteringInstance(Rule):
         assert cls is not None
         if self._is_enum(cls):
             return None  # enum members (and pseudo-members) live as long as the class by design
+        if store.factory and (store.function, store.key) in self.lookups:
+            return None  # interning in `__new__`: one shared instance per key, by design
         what = store.what
         if store.bound_attr is not None:
             if not facts.is_method(cls, store.bound_attr) or facts.is_self_attr(cls, store.bound_attr):
