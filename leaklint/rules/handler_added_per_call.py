@@ -85,6 +85,9 @@ class HandlerAddedPerCall(Rule):
 
             def main():
                 logging.getLogger("app").addHandler(logging.StreamHandler())
+
+            def init_logging():
+                logging.getLogger("app").addFilter(logging.Filter("app"))
             """,
             id="module-level-and-setup-functions",
         ),

@@ -277,6 +277,19 @@ class ListenerNeverRemoved(Rule):
         ),
         Valid(
             """
+            from flask import request_started
+
+            class Metrics:
+                def install(self, app):
+                    request_started.connect(self.on_request, app)
+
+                def on_request(self, sender, **extra):
+                    pass
+            """,
+            id="flask-signal-connects-weakly",
+        ),
+        Valid(
+            """
             from django.db.models.signals import post_save
 
             class Auditor:
@@ -654,6 +667,52 @@ class ListenerNeverRemoved(Rule):
                     pass
             """,
             id="process-global-hooks",
+        ),
+        Invalid(
+            """
+            import asyncio
+
+            SHUTDOWN = asyncio.Future()
+
+            class Session:
+                def __init__(self, emitter, subject, dispatcher, registry, loop):
+                    emitter.addListener("data", self.on_data)  # LL202
+                    subject.add_observer(self.on_data)  # LL202
+                    dispatcher.add_handler(self.on_data)  # LL202
+                    dispatcher.add_event_handler("open", self.on_data)  # LL202
+                    registry.register("session", self.on_data)  # LL202
+                    loop.add_writer(7, self.on_data)  # LL202
+                    SHUTDOWN.add_done_callback(self.on_data)  # LL202
+                    subject.subscribe(callback=self.on_data)  # LL202
+
+                def on_data(self, *args):
+                    pass
+            """,
+            id="every-default-pair",
+        ),
+        Invalid(
+            """
+            import codecs
+            import gc
+            from multiprocessing.util import register_after_fork
+
+            class Codec:
+                def install(self):
+                    codecs.register(self.search)  # LL202
+                    gc.callbacks.append(self.on_gc)  # LL202
+                    register_after_fork(self, self.reset)  # LL202
+
+                def search(self, name):
+                    return None
+
+                def on_gc(self, phase, info):
+                    pass
+
+                def reset(self):
+                    pass
+            """,
+            id="codecs-gc-callbacks-after-fork",
+            message_contains="process-wide registry",
         ),
         Invalid(
             """
