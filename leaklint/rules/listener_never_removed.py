@@ -171,22 +171,33 @@ class ListenerNeverRemoved(Rule):
     the callback keeps `obj`, so `obj` never becomes unreachable and the finalizer only runs
     at interpreter exit.
 
-    Not reported: registrations at module top level (they run once), weak registries
+    Not reported: registrations at module top level (they run once); weak registries
     (`blinker` and Django / Flask signals connect weakly unless `weak=False`; any call passing
-    `weak=True`; `weakref.WeakMethod` / `weakref.ref` callbacks), registries the object owns
-    (`self.button.clicked.connect(self.on_click)` where `self.button = Button()`, or a
-    registry created in the same function) since those die with it, a callback received as a
-    parameter and passed on unchanged (the caller owns that choice), and `add_done_callback` on
-    a future created in the same function (the future releases its callbacks once done).
+    `weak=True`; `weakref.WeakMethod` / `weakref.ref` callbacks); registries the object owns
+    (`self.button.clicked.connect(self.on_click)` where `self.button = Button()`, the object's
+    own signals, `self.loop = asyncio.new_event_loop()`, a registry created in the same
+    function or bound by `with`), since those die with it; a callback received as a parameter
+    and passed on unchanged (the caller owns that choice); `add_done_callback` on anything but
+    a module-level future (a future releases its callbacks once done); `io_loop.add_callback`
+    (a one-shot "call soon", not a subscription); Tk event bindings without `add="+"` (a
+    binding replaces the previous one for its sequence and dies with the widget); and `self`
+    handed to the generic verbs `register` / `bind` / `connect` (`blueprint.register(self)` is
+    a hand-over, not a subscription). A registration in a single process-wide slot
+    (`signal.signal`, `sys.settrace`, `setprofile`) is reported with medium confidence: the
+    next call frees the previous callback, so it holds one object, not one per call.
 
     ## Known problems
-    The removal is matched by method name and by the last name of the receiver
-    (`self._bus.unsubscribe` matches `bus.subscribe`) anywhere in the module, not per path: a
-    removal that exists but never runs is not caught. Registrations of a few long-lived
-    objects (one per configured backend, one `signal.signal` in a server's `serve()`) are
-    bounded in practice; suppress them with a comment that says why. Pairs are configurable in
-    `[tool.leaklint.listeners]`. Closures stored into module or class containers are LL301's,
-    bound methods stored there LL201's: one site, one finding.
+    The removal is matched by method name anywhere in the module, whatever the receiver is
+    called there (`widget` in one method, `self.initial_widget` in another) and whether or
+    not it runs on every path: a removal that exists but is never called is not caught.
+    Whether the registry outlives the subscriber is judged from where the receiver comes from
+    (a parameter, a module global, what a plain function returned: yes; something the object
+    built: no; an attribute the class never assigns: not reported). A helper attached to a
+    host object it lives and dies with (`History(text)` binding to its text widget, one
+    heartbeat per worker) is reported although it is bounded in practice; suppress those with
+    a comment that says why. Pairs are configurable in `[tool.leaklint.listeners]`. Closures
+    stored into module or class containers are LL301's, bound methods stored there LL201's:
+    one site, one finding.
 
     ## Fix safety
     There is no automatic fix. Make the matching removal call when the object is done (in
