@@ -1,0 +1,276 @@
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from ..matchers import call_arg
+from ..rule import Rule
+from ..types import Confidence, Invalid, Valid
+from ._registration import ModuleFacts, binding_scope, is_bounded_name_part, param_names, short_text
+
+# parts of a name that identify one request / connection / object: a new logger per value
+PER_OBJECT = re.compile(
+    r"(^|[^a-z0-9])([a-z]?ids?|uuid\w*|\w*_id|ident|fileno|fd|peer\w*|addr\w*|address|port|"
+    r"request\w*|req|conn\w*|session\w*|client\w*|sock\w*|user\w*|counter|seq|serial|time\w*|"
+    r"random\w*|token|key)([^a-z0-9]|$)",
+    re.IGNORECASE,
+)
+
+
+class DynamicLoggerName(Rule):
+    """
+    ## What it does
+    Checks for `logging.getLogger(name)` and `logger.getChild(name)` inside functions where the
+    name is built at run time from data that changes per call: an f-string, `%`, `.format()`
+    or `+` with a variable part, `str(id(obj))`, a file descriptor, a request or connection id;
+    directly or through a local variable assigned in the same function.
+
+    ## Why is this bad?
+    `logging.getLogger` never creates the same logger twice: it stores every logger it creates
+    in `logging.Logger.manager.loggerDict`, keyed by name, for the life of the process, and
+    never removes one. A logger per request, per connection or per object is one more logger
+    (with its placeholder parents, level cache and anything attached to it) that stays alive
+    forever after the request is done. With `id(obj)` in the name, ids are reused, so records
+    can even land on a stale logger configured for another object.
+
+    Not reported: names made only of constants, `__name__`, class or function names
+    (`type(self).__name__`), module-level constants, a name received as a parameter and passed
+    on unchanged, and calls at module level.
+
+    ## Known problems
+    A name built from a variable that takes few values in practice (a plugin name, a
+    configured component) is bounded and harmless; those findings carry medium confidence,
+    and parts that look like identifiers of requests, connections or objects (`id(...)`,
+    `request_id`, `fileno`, `peer`, `port`) high. Suppress a bounded one with a comment that
+    says why.
+
+    ## Fix safety
+    There is no automatic fix. Keep one logger per module (`logging.getLogger(__name__)`) and
+    put the per-request data in the record: `logging.LoggerAdapter(logger, {"request_id": rid})`,
+    the `extra=` argument, or a `logging.Filter` / `contextvars` that adds it.
+
+    ## References
+    - [logging.getLogger](https://docs.python.org/3/library/logging.html#logging.getLogger)
+      ("all calls to this function with a given name return the same logger instance")
+    - [Logging cookbook: adding contextual information](https://docs.python.org/3/howto/logging-cookbook.html#adding-contextual-information-to-your-logging-output)
+    - LL204 (handlers added per call). No rule of ruff, flake8-bugbear or pylint covers this.
+    """
+
+    code = "LL203"
+    name = "dynamic-logger-name"
+    message = "{call} builds the logger name from {part} at run time: each distinct name creates a logger that logging keeps for the life of the process"
+    confidence = Confidence.HIGH
+    triggers = ("getLogger", "getChild")
+    fix_title = "Use one logger per module and pass per-call data with LoggerAdapter or extra="
+
+    VALID = [
+        Valid(
+            """
+            import logging
+
+            log = logging.getLogger(__name__)
+            audit = logging.getLogger(f"{__name__}.audit")
+
+            def handle(request):
+                logging.getLogger(__name__).info("handling %s", request.id)
+                logging.getLogger("app.requests").info("ok")
+            """,
+            id="constant-and-dunder-name",
+        ),
+        Valid(
+            """
+            import logging
+
+            class Worker:
+                def __init__(self):
+                    self.log = logging.getLogger(f"{__name__}.{type(self).__name__}")
+                    self.log2 = logging.getLogger(self.__class__.__qualname__)
+                    self.log3 = logging.getLogger(__name__ + "." + self.__class__.__name__)
+            """,
+            id="class-name-is-bounded",
+        ),
+        Valid(
+            """
+            import logging
+
+            def get_logger(name):
+                return logging.getLogger(name)
+
+            def child(logger, suffix):
+                return logger.getChild(suffix)
+            """,
+            id="parameter-passed-unchanged",
+        ),
+        Valid(
+            """
+            import logging
+
+            PREFIX = "myapp"
+
+            for component in ("db", "http"):
+                logging.getLogger(f"{PREFIX}.{component}")
+
+            def component_logger():
+                name = PREFIX + ".core"
+                return logging.getLogger(name)
+            """,
+            id="module-level-and-constant-locals",
+        ),
+        Valid(
+            """
+            import logging
+
+            def handle(request, logger=logging.getLogger(__name__)):
+                adapter = logging.LoggerAdapter(logger, {"request_id": request.id})
+                adapter.info("start")
+                logging.Logger(f"req-{request.id}")
+            """,
+            id="adapter-and-unregistered-logger",
+        ),
+        Valid(
+            """
+            from mylib import getLogger
+
+            def handle(request):
+                return getLogger(f"req.{request.id}")
+            """,
+            id="look-alike-get-logger",
+        ),
+    ]
+
+    INVALID = [
+        Invalid(
+            """
+            import logging
+
+            def handle(request):
+                log = logging.getLogger(f"app.request.{request.id}")  # LL203
+                log.info("start")
+            """,
+            id="f-string-request-id",
+            confidence=Confidence.HIGH,
+        ),
+        Invalid(
+            """
+            import logging
+
+            class Connection:
+                def __init__(self, sock):
+                    self.log = logging.getLogger("conn.%d" % sock.fileno())  # LL203
+                    self.child = self.log.getChild(str(id(self)))  # LL203
+            """,
+            id="percent-fileno-and-getchild-id",
+        ),
+        Invalid(
+            """
+            from logging import getLogger
+
+            def job_logger(job):
+                name = "jobs." + job.name
+                return getLogger(name)  # LL203
+
+            def plugin_logger(plugin):
+                return getLogger("plugins.{}".format(plugin))  # LL203
+            """,
+            id="through-a-local-and-format",
+            confidence=Confidence.MEDIUM,
+        ),
+        Invalid(
+            """
+            import logging as lg
+
+            def open_session(user):
+                sid = next_session_id()
+                logger = lg.getLogger(__name__).getChild(f"session-{sid}")  # LL203
+                return logger
+            """,
+            id="aliased-module-getchild-session",
+            confidence=Confidence.HIGH,
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self.facts = ModuleFacts(context)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.facts.visit_Assign(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.facts.visit_AnnAssign(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        ctx = self.context
+        if ctx.at_module_level:
+            return
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "getChild":
+            arg = call_arg(node, 0, "suffix")
+            call = "getChild"
+        elif ctx.call_name(node) == "logging.getLogger":
+            arg = call_arg(node, 0, "name")
+            call = "getLogger"
+        else:
+            return
+        if arg is None:
+            return
+        part = self._dynamic_part(arg.value, 0)
+        if part is None:
+            return
+        text = short_text(part)
+        confidence = Confidence.HIGH if PER_OBJECT.search(text) else Confidence.MEDIUM
+        self.report(node, confidence=confidence, call=call, part=text)
+
+    def _bounded(self, expr: cst.BaseExpression) -> bool:
+        return is_bounded_name_part(self.context, expr, self.facts.local_values)
+
+    def _dynamic_part(self, expr: cst.BaseExpression, depth: int) -> Optional[cst.BaseExpression]:
+        """The variable part of a name built at run time, or None when the expression is a
+        constant or a value passed through unchanged."""
+        if depth > 3:
+            return None
+        if isinstance(expr, cst.FormattedString):
+            for part in expr.parts:
+                if isinstance(part, cst.FormattedStringExpression) and not self._bounded(part.expression):
+                    return part.expression
+            return None
+        if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Modulo)):
+            operands = [expr.left]
+            right = expr.right
+            if isinstance(expr.operator, cst.Modulo) and isinstance(right, cst.Tuple):
+                operands.extend(e.value for e in right.elements)
+            else:
+                operands.append(right)
+            for operand in operands:
+                inner = self._dynamic_part(operand, depth + 1)
+                if inner is not None:
+                    return inner
+                if not self._bounded(operand) and not isinstance(operand, (cst.BinaryOperation, cst.FormattedString)):
+                    return operand
+            return None
+        if isinstance(expr, cst.Call):
+            func = expr.func
+            if isinstance(func, cst.Attribute) and func.attr.value in ("format", "join"):
+                for value in [a.value for a in expr.args]:
+                    if not self._bounded(value):
+                        return value
+                return None
+            if isinstance(func, cst.Name) and func.value in ("str", "repr", "hex", "format") and expr.args:
+                value = expr.args[0].value
+                return None if self._bounded(value) else value
+            return None
+        if isinstance(expr, cst.Name):
+            scope = binding_scope(self.context, expr.value)
+            if scope is None or not scope.is_function:
+                return None
+            node = scope.node
+            params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
+            if expr.value in params:
+                return None
+            for value in self.facts.local_values.get((id(node), expr.value), []):
+                inner = self._dynamic_part(value, depth + 1)
+                if inner is not None:
+                    return inner
+        return None

@@ -1,0 +1,332 @@
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Set, Tuple
+
+import libcst as cst
+
+from ..matchers import call_arg, self_name
+from ..rule import Rule
+from ..types import Confidence, Invalid, Valid
+from ._registration import (
+    ModuleFacts,
+    binding_scope,
+    enclosing_method,
+    is_bounded_name_part,
+    outermost_function,
+    param_names,
+)
+
+ADDERS = {"addHandler": "removeHandler", "addFilter": "removeFilter"}
+# a function that configures logging once
+ONCE = re.compile(r"^_*(set_?up|configure|config|init_log|main$|cli$)|_logging$|^_*main_", re.IGNORECASE)
+
+
+class HandlerAddedPerCall(Rule):
+    """
+    ## What it does
+    Checks for `logger.addHandler(...)` / `logger.addFilter(...)` inside `__init__` or any other
+    function that can run many times, on a logger obtained by a constant name (so the same
+    logger every time), when the module never calls the matching `removeHandler` /
+    `removeFilter`.
+
+    ## Why is this bad?
+    A logger obtained by name is a process-wide singleton (`logging.Logger.manager` keeps it
+    forever), and `addHandler` appends to its list of handlers without checking for
+    duplicates. Every call of the function adds one more handler: each keeps its stream or file
+    descriptor open (a `FileHandler` holds an open file, a `SocketHandler` a socket), keeps
+    whatever it references alive, and every log record is emitted once per handler, so log
+    lines are duplicated more with every request or instance.
+
+    Not reported: a function that configures logging once (named like `setup*`, `configure*`,
+    `init_logging`, `*_logging`, `main`, or unittest's `setUp`), a function that checks the
+    logger's handlers first (`if not logger.handlers:`, `logger.hasHandlers()`), calls at
+    module level, handlers added to a logger built from a name that is not constant (a fresh
+    logger: see LL203), and filters added to a handler created in the same function.
+
+    ## Known problems
+    A function that is called once in practice but is named like any other (a
+    `create_app()` factory) is reported; suppress it with a comment, or rename it to say that it
+    configures logging. The matching removal is looked for anywhere in the module, not on the
+    same path.
+
+    ## Fix safety
+    There is no automatic fix. Configure handlers once, at start-up (`logging.config`, a
+    `setup_logging()` called from `main`), or guard the call with `if not logger.handlers:`;
+    a handler that must be per call should be removed (and closed) in a `finally` block.
+
+    ## References
+    - [Logger.addHandler](https://docs.python.org/3/library/logging.html#logging.Logger.addHandler)
+    - [Logging HOWTO: configuring logging for a library](https://docs.python.org/3/howto/logging.html#configuring-logging-for-a-library)
+    - LL203 (dynamic logger names), LL401 (resources left open). No rule of ruff,
+      flake8-bugbear or pylint covers this pattern.
+    """
+
+    code = "LL204"
+    name = "handler-added-per-call"
+    message = "{call} on logger {logger} in {function}, which can run many times, and this module never calls {removal}: handlers pile up on the shared logger, each holding its stream"
+    confidence = Confidence.HIGH
+    triggers = ("addHandler", "addFilter")
+    fix_title = "Configure handlers once at start-up, or guard with `if not logger.handlers`"
+
+    VALID = [
+        Valid(
+            """
+            import logging
+
+            log = logging.getLogger(__name__)
+            log.addHandler(logging.NullHandler())
+
+            def setup_logging(path):
+                log.addHandler(logging.FileHandler(path))
+
+            def configure():
+                logging.getLogger().addHandler(logging.StreamHandler())
+
+            def main():
+                logging.getLogger("app").addHandler(logging.StreamHandler())
+
+            def init_logging():
+                logging.getLogger("app").addFilter(logging.Filter("app"))
+            """,
+            id="module-level-and-setup-functions",
+        ),
+        Valid(
+            """
+            import logging
+
+            def get_logger():
+                logger = logging.getLogger("app")
+                if not logger.handlers:
+                    logger.addHandler(logging.StreamHandler())
+                return logger
+
+            def get_other():
+                logger = logging.getLogger("other")
+                if logger.hasHandlers():
+                    return logger
+                logger.addHandler(logging.StreamHandler())
+                return logger
+            """,
+            id="guarded-by-handlers-check",
+        ),
+        Valid(
+            """
+            import logging
+
+            log = logging.getLogger(__name__)
+
+            def run_job(path):
+                handler = logging.FileHandler(path)
+                log.addHandler(handler)
+                try:
+                    pass
+                finally:
+                    log.removeHandler(handler)
+                    handler.close()
+            """,
+            id="removed-in-finally",
+        ),
+        Valid(
+            """
+            import logging
+
+            class Job:
+                def __init__(self, name):
+                    self.handler = logging.StreamHandler()
+                    self.handler.addFilter(logging.Filter(name))
+                    self.log = logging.getLogger(name)
+                    self.log.addHandler(self.handler)
+            """,
+            id="filter-on-own-handler-and-logger-from-parameter",
+        ),
+        Valid(
+            """
+            import logging
+            import unittest
+
+            class Test(unittest.TestCase):
+                def setUp(self):
+                    logging.getLogger("x").addHandler(logging.NullHandler())
+            """,
+            id="unittest-setup",
+        ),
+    ]
+
+    INVALID = [
+        Invalid(
+            """
+            import logging
+
+            class Job:
+                def __init__(self, path):
+                    self.log = logging.getLogger("jobs")
+                    self.log.addHandler(logging.FileHandler(path))  # LL204
+            """,
+            id="init-adds-file-handler",
+        ),
+        Invalid(
+            """
+            import logging
+
+            log = logging.getLogger(__name__)
+
+            def handle(request):
+                log.addHandler(logging.StreamHandler())  # LL204
+                log.addFilter(RequestFilter(request))  # LL204
+                log.info("handled")
+            """,
+            id="module-logger-per-request",
+        ),
+        Invalid(
+            """
+            import logging
+
+            def get_logger():
+                logger = logging.getLogger("app")
+                logger.addHandler(logging.StreamHandler())  # LL204
+                return logger
+
+            def process(item):
+                logging.getLogger().addHandler(logging.NullHandler())  # LL204
+                logging.root.addHandler(logging.NullHandler())  # LL204
+            """,
+            id="local-root-and-inline-loggers",
+        ),
+        Invalid(
+            """
+            import logging
+
+            class Service:
+                log = logging.getLogger(__name__)
+
+                def start(self):
+                    self.log.addHandler(logging.StreamHandler())  # LL204
+            """,
+            id="class-attribute-logger",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self.facts = ModuleFacts(context)
+        # (node, method, logger text, function name, function scope node, deferred self attr, class node)
+        self.calls: List[Tuple[cst.Call, str, str, str, int, Optional[str], Optional[int]]] = []
+        self.removals: Set[str] = set()
+        # id(function node) of functions that look at the logger's handlers / filters
+        self.checked: Set[int] = set()
+        # module-level names and class attributes holding a logger obtained by a constant name
+        self.module_loggers: Set[str] = set()
+        self.class_loggers: Set[Tuple[int, str]] = set()
+        self.self_loggers: Set[Tuple[int, str]] = set()
+
+    # ------------------------------------------------------------------ traversal
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.facts.visit_ClassDef(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.facts.visit_Assign(node)
+        if not self._constant_logger(node.value):
+            return
+        ctx = self.context
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Name):
+                if ctx.scope.kind == "module":
+                    self.module_loggers.add(t.value)
+                elif ctx.scope.kind == "class":
+                    self.class_loggers.add((id(ctx.scope.node), t.value))
+            elif isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name):
+                found = enclosing_method(ctx)
+                if found is not None and t.value.value == self_name(ctx):
+                    self.self_loggers.add((id(found[0].node), t.attr.value))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.facts.visit_AnnAssign(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = node.attr.value
+        if name in ("removeHandler", "removeFilter"):
+            self.removals.add(name)
+        elif name in ("handlers", "hasHandlers", "filters"):
+            function = outermost_function(self.context)
+            if function is not None:
+                self.checked.add(id(function.node))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        ctx = self.context
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in ADDERS or ctx.at_module_level:
+            return
+        function = outermost_function(ctx)
+        if function is None or ONCE.search(function.name):
+            return
+        logger = self._logger(func.value)
+        if logger is None:
+            return
+        text, deferred, cls = logger
+        self.calls.append((node, func.attr.value, text, function.name, id(function.node), deferred, cls))
+
+    # ------------------------------------------------------------------ loggers
+    def _constant_logger(self, expr: cst.BaseExpression) -> bool:
+        """`logging.getLogger(<constant name>)`, `logging.getLogger()`, `logging.root`."""
+        ctx = self.context
+        if isinstance(expr, cst.Attribute) and ctx.qualified_name(expr) == "logging.root":
+            return True
+        if not isinstance(expr, cst.Call) or ctx.call_name(expr) != "logging.getLogger":
+            return False
+        arg = call_arg(expr, 0, "name")
+        if arg is None:
+            return True
+        return is_bounded_name_part(ctx, arg.value, self.facts.local_values) and not self._is_param(arg.value)
+
+    def _is_param(self, expr: cst.BaseExpression) -> bool:
+        if not isinstance(expr, cst.Name):
+            return False
+        scope = binding_scope(self.context, expr.value)
+        if scope is None or not scope.is_function:
+            return False
+        node = scope.node
+        return isinstance(node, (cst.FunctionDef, cst.Lambda)) and expr.value in param_names(node.params)
+
+    def _logger(self, expr: cst.BaseExpression) -> Optional[Tuple[str, Optional[str], Optional[int]]]:
+        """(text, deferred self attribute, class node id) when `expr` is a logger obtained by a
+        constant name."""
+        ctx = self.context
+        if self._constant_logger(expr):
+            return _text(expr), None, None
+        if isinstance(expr, cst.Name):
+            scope = binding_scope(ctx, expr.value)
+            if scope is None:
+                return None
+            if scope.kind == "module":
+                return (expr.value, None, None) if expr.value in self.module_loggers else None
+            if scope.is_function:
+                values = self.facts.local_values.get((id(scope.node), expr.value), [])
+                if values and all(self._constant_logger(v) for v in values):
+                    return expr.value, None, None
+            return None
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name):
+            found = enclosing_method(ctx)
+            if found is None:
+                return None
+            if expr.value.value == self_name(ctx) or expr.value.value in ("cls", found[0].name):
+                return _text(expr), expr.attr.value, id(found[0].node)
+        return None
+
+    # ------------------------------------------------------------------ decision
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for node, method, text, function, function_id, deferred, cls in self.calls:
+            removal = ADDERS[method]
+            if removal in self.removals or function_id in self.checked:
+                continue
+            if deferred is not None and cls is not None:
+                if (cls, deferred) not in self.self_loggers and (cls, deferred) not in self.class_loggers:
+                    continue
+            self.report(node, call=method, logger=text, function=function, removal=removal)
+
+
+def _text(expr: cst.BaseExpression) -> str:
+    code = cst.Module(body=[]).code_for_node(expr)
+    code = " ".join(code.split())
+    return code if len(code) <= 40 else code[:37] + "..."
