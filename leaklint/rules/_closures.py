@@ -18,6 +18,7 @@ sees every binding of every enclosing function.
 
 from __future__ import annotations
 
+import re
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -165,7 +166,7 @@ def _walk(root: cst.CSTNode, acc: _Acc, cache: Dict[cst.CSTNode, FrozenSet[str]]
         elif t is cst.CompFor:
             _bind_target(n.target, acc, stack)  # type: ignore[attr-defined]
             stack.append(n.iter)  # type: ignore[attr-defined]
-            stack.extend(i.search for i in n.ifs)  # type: ignore[attr-defined]
+            stack.extend(i.test for i in n.ifs)  # type: ignore[attr-defined]
             if n.inner_for_in is not None:  # type: ignore[attr-defined]
                 stack.append(n.inner_for_in)  # type: ignore[attr-defined]
         elif t is cst.NamedExpr:
@@ -528,6 +529,8 @@ class StorageTracker(ClosureTracker):
         self.attr_assignments: Dict[str, int] = {}
         # dotted values saved into a variable (`orig = os.listdir`)
         self.saved_values: Set[str] = set()
+        # local name -> container key it aliases (`q = self._queue` makes q.pop() shrink _queue)
+        self.aliases: Dict[str, str] = {}
 
     # ------------------------------------------------------------------ fact collection
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -566,6 +569,7 @@ class StorageTracker(ClosureTracker):
             text = dotted_name(value)
             if text:
                 self.saved_values.add(text)
+            self.aliases[target.value] = value.attr.value  # `events = self._events`
         if isinstance(target, cst.Name):
             name = target.value
             if scope.kind == "module":
@@ -601,18 +605,34 @@ class StorageTracker(ClosureTracker):
         receiver, method = call_method(node)
         if receiver is not None:
             if method in SHRINK_METHODS:
-                self.shrunk.add(receiver_key(receiver))
+                key = receiver_key(receiver)
+                self.shrunk.add(key)
+                if key in self.aliases:
+                    self.shrunk.add(self.aliases[key])
             elif method in UNREGISTER_METHODS:
                 self.removed_from.add(receiver_key(receiver))
         name = self.context.call_name(node)
         if name:
             self.called_names.add(name)
-            if name == "builtins.setattr" and len(node.args) >= 2:
-                attr = string_value(node.args[1].value)
-                base = dotted_name(node.args[0].value)
-                if attr and base:
-                    text = f"{base}.{attr}"
-                    self.attr_assignments[text] = self.attr_assignments.get(text, 0) + 1
+        # `setattr(os, "listdir", orig)`, also handed to a cleanup: `addCleanup(setattr, os, "listdir", orig)`
+        args = [a.value for a in node.args]
+        if name == "builtins.setattr":
+            self._note_setattr(args)
+        for i, value in enumerate(args):
+            if isinstance(value, cst.Name) and value.value == "setattr":
+                self._note_setattr(args[i + 1 :])
+            elif isinstance(value, cst.Attribute):
+                text = dotted_name(value)
+                if text:
+                    self.saved_values.add(text)  # `patch(os.listdir, ...)`, `addCleanup(restore, os.listdir)`
+
+    def _note_setattr(self, args: Sequence[cst.BaseExpression]) -> None:
+        if len(args) >= 2:
+            attr = string_value(args[1])
+            base = dotted_name(args[0])
+            if attr and base:
+                text = f"{base}.{attr}"
+                self.attr_assignments[text] = self.attr_assignments.get(text, 0) + 1
 
     # ------------------------------------------------------------------ classification
     def storage_of(self, expr: cst.BaseExpression) -> Optional[StorageRef]:
@@ -745,6 +765,22 @@ def _short_text(expr: cst.BaseExpression) -> str:
         inner = _short_text(expr.func)
         return f"{inner}(...)" if inner else "a call"
     return "an object"
+
+
+ONE_TIME_FUNCTION = re.compile(
+    r"^(test|setup|setUp|set_up|main$|init_|initialize|configure|bootstrap)|register|install|hook|patch|monkey|enable|activate",
+    re.IGNORECASE,
+)
+
+
+def in_one_time_function(scope: Optional[Scope]) -> bool:
+    """The code runs in a function whose name says it runs once or registers on purpose: a
+    test, a set-up / install / configure / register function (or inside one)."""
+    while scope is not None:
+        if scope.kind == "function" and scope.name != "__init__" and ONE_TIME_FUNCTION.search(scope.name):
+            return True
+        scope = scope.parent
+    return False
 
 
 def method_function(ctx: Context) -> Optional[cst.FunctionDef]:

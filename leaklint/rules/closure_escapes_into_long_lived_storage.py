@@ -13,6 +13,7 @@ from ._closures import (
     StorageTracker,
     call_method,
     describe_names,
+    in_one_time_function,
     root_name,
     stored_values,
 )
@@ -281,6 +282,76 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             """,
             id="decorated-nested-def-not-registered",
         ),
+
+        Valid(
+            """
+            import atexit
+            import sys
+
+            _type_lookup = {}
+
+            def register(type_, fallback):
+                def inner(func):
+                    def really_inner(thing):
+                        return fallback if thing is None else func(thing)
+                    _type_lookup[type_] = really_inner
+                    return really_inner
+                return inner
+
+            def install_excepthook(printer):
+                sys.excepthook = lambda *info: printer.show(info)
+
+            def test_exit_hook(tmp):
+                atexit.register(lambda: tmp.cleanup())
+            """,
+            id="registration-api-install-function-and-test",
+        ),
+        Valid(
+            """
+            import os
+            import signal
+
+            class Tests:
+                def check_listdir(self, names):
+                    original = os.listdir
+                    os.listdir = lambda path: names
+                    try:
+                        return sorted(os.listdir("."))
+                    finally:
+                        os.listdir = original
+
+                def check_alarm(self, seen):
+                    def handler(signum, frame):
+                        seen.append(signum)
+                    old = signal.signal(signal.SIGALRM, handler)
+                    try:
+                        signal.alarm(1)
+                    finally:
+                        signal.signal(signal.SIGALRM, old)
+            """,
+            id="monkeypatch-and-signal-handler-restored",
+        ),
+        Valid(
+            """
+            import sqlite3
+
+            def open_db(path, opener):
+                def factory(*args, **kwargs):
+                    return opener(path, *args, **kwargs)
+                return sqlite3.connect(path, factory=factory)
+            """,
+            id="connect-on-a-module-is-a-factory",
+        ),
+        Valid(
+            """
+            class Proto:
+                def __init_subclass__(cls, **kwargs):
+                    def _hook(other):
+                        return issubclass(other, cls)
+                    cls.__subclasshook__ = _hook
+            """,
+            id="class-attribute-closure-over-the-class-itself",
+        ),
     ]
 
     INVALID = [
@@ -393,7 +464,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             """
             import sys
 
-            def install(app):
+            def serve(app):
                 def hook(*exc_info):
                     app.report(exc_info)
                 sys.excepthook = hook  # LL301
@@ -560,6 +631,8 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             )
 
     def _outlives(self, cand: "_Candidate") -> bool:
+        if cand.once:
+            return False
         ref = cand.ref
         if ref is not None:
             if self.long_lived(ref) is None:
@@ -576,7 +649,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
 
 
 class _Candidate:
-    __slots__ = ("node", "closure", "how", "ref", "fixed", "slot", "undo", "removal", "owner", "target")
+    __slots__ = ("node", "closure", "how", "ref", "fixed", "slot", "undo", "removal", "owner", "target", "once")
 
     def __init__(
         self,
@@ -601,3 +674,4 @@ class _Candidate:
         self.removal = removal  # exempt when the module removes callbacks from the same registry
         self.owner = owner  # a class ref the closure may capture without extending its life
         self.target = target  # dotted assignment target (monkeypatching check)
+        self.once = in_one_time_function(closure.scope)  # made by a test / set-up / register function

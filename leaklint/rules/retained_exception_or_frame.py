@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
@@ -15,6 +16,13 @@ EXC_INFO = "exc_info"  # the (type, value, traceback) tuple
 TRACEBACK = "traceback"
 FRAME = "frame"  # the current frame (or a list of frames that contains it)
 OUTER_FRAME = "outer_frame"  # a caller's frame: retains the caller, no cycle with this frame
+# the exception a caller is handling (sys.exc_info() outside an except block of this
+# function), or the deeper part of a traceback: retains frames, but not this one
+OUTER_EXCEPTION = "outer_exception"
+OUTER_EXC_INFO = "outer_exc_info"
+OUTER_TRACEBACK = "outer_traceback"
+_OUTER = {EXCEPTION: OUTER_EXCEPTION, EXC_INFO: OUTER_EXC_INFO, TRACEBACK: OUTER_TRACEBACK}
+_BASE = {OUTER_EXCEPTION: EXCEPTION, OUTER_EXC_INFO: EXC_INFO, OUTER_TRACEBACK: TRACEBACK}
 
 # kinds that form a cycle with the current frame when kept in one of its locals
 CYCLIC = frozenset({EXCEPTION, EXC_INFO, TRACEBACK, FRAME})
@@ -79,6 +87,17 @@ class RetainedExceptionOrFrame(StorageTracker):
     confidence = Confidence.HIGH
     triggers = ("except", "exc_info", "exception", "_getframe", "currentframe", "stack", "inspect", "__traceback__", "tb_frame")
     fix_title = "Keep str(e) or a formatted traceback, strip it with e.with_traceback(None), or del / None it in a finally"
+
+    @dataclass(frozen=True)
+    class Options:
+        all_locals: bool = field(
+            default=False,
+            metadata={
+                "help": "Also report an exception kept in a local after a handler that is not in a loop "
+                "(by default only locals and local containers filled in a loop of attempts are reported, "
+                "and frames kept in locals)."
+            },
+        )
 
     VALID = [
         Valid(
@@ -260,6 +279,51 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="returned-from-handler",
         ),
+        Valid(
+            """
+            import sys
+
+            def log_failure(log):
+                try:
+                    log.flush()
+                except Exception:
+                    info = sys.exc_info()
+                    log.write(info)
+            """,
+            id="single-handler-local-only-with-all-locals",
+        ),
+        Valid(
+            """
+            import sys
+
+            def describe_current():
+                t, v, tb = sys.exc_info()
+                return t, v, tb
+            """,
+            id="exc-info-outside-a-handler-is-the-callers",
+        ),
+        Valid(
+            """
+            import sys
+
+            def stacklevel():
+                f = sys._getframe()
+                level = 1
+                while f := f.f_back:
+                    level += 1
+                return level
+            """,
+            id="frame-local-moved-on",
+        ),
+        Valid(
+            """
+            try:
+                import fast_json as json
+            except ImportError as exc:
+                _import_error = exc
+            """,
+            id="module-level-once-at-import",
+        ),
     ]
 
     INVALID = [
@@ -356,7 +420,8 @@ class RetainedExceptionOrFrame(StorageTracker):
                     info = sys.exc_info()  # LL302
                     log.write(info)
             """,
-            id="exc-info-in-local",
+            id="exc-info-in-local-with-all-locals",
+            options={"all_locals": True},
         ),
         Invalid(
             """
@@ -394,8 +459,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         # (scope, name) -> sequence numbers where the local is deleted / set to None / cleared
         self._clears: Dict[Tuple[Scope, str], List[int]] = {}
         self._frames_cleared: Set[Scope] = set()
-        # (node, kind, sink, target text, storage, scope, local name, seq)
-        self._candidates: List[Tuple[cst.CSTNode, str, str, str, Optional[StorageRef], Optional[Scope], str, int]] = []
+        self._candidates: List["_Candidate"] = []
 
     # ------------------------------------------------------------------ handlers
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -429,9 +493,9 @@ class RetainedExceptionOrFrame(StorageTracker):
         if isinstance(expr, cst.Call):
             qualified = ctx.call_name(expr)
             if qualified == "sys.exc_info":
-                return EXC_INFO
+                return EXC_INFO if self._in_handler() else OUTER_EXC_INFO
             if qualified == "sys.exception":
-                return EXCEPTION
+                return EXCEPTION if self._in_handler() else OUTER_EXCEPTION
             if qualified == "inspect.currentframe":
                 return FRAME
             if qualified == "sys._getframe":
@@ -441,45 +505,23 @@ class RetainedExceptionOrFrame(StorageTracker):
                 return FRAME
             if qualified in FRAME_LIST_CALLS and expr.args:
                 inner = self.kind_of(expr.args[0].value)
-                return inner if inner in (FRAME, OUTER_FRAME, TRACEBACK) else None
+                return inner if inner in (FRAME, OUTER_FRAME, TRACEBACK, OUTER_TRACEBACK) else None
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_traceback":
                 if expr.args and is_none(expr.args[0].value):
                     return None
                 return self.kind_of(expr.func.value)
             return None
-        if isinstance(expr, cst.Subscript):
-            base = self.kind_of(expr.value)
-            if base == EXC_INFO:
-                index = int_value(expr.slice[0].slice.value) if isinstance(expr.slice[0].slice, cst.Index) else None
-                if index == 0:
-                    return None
-                if index == 1:
-                    return EXCEPTION
-                if index == 2:
-                    return TRACEBACK
-                return EXC_INFO
-            if base == FRAME:
-                index = int_value(expr.slice[0].slice.value) if isinstance(expr.slice[0].slice, cst.Index) else None
-                return FRAME if index in (0, None) else OUTER_FRAME
-            return base if base == OUTER_FRAME else None
-        if isinstance(expr, cst.Attribute):
-            attr = expr.attr.value
+        if isinstance(expr, (cst.Subscript, cst.Attribute)):
             base = self.kind_of(expr.value)
             if base is None:
                 return None
-            if attr == "__traceback__" and base == EXCEPTION:
-                return TRACEBACK
-            if attr in ("__cause__", "__context__") and base == EXCEPTION:
-                return EXCEPTION
-            if attr == "tb_frame" and base == TRACEBACK:
-                return FRAME
-            if attr == "tb_next" and base == TRACEBACK:
-                return TRACEBACK
-            if attr == "f_back" and base in (FRAME, OUTER_FRAME):
-                return OUTER_FRAME
-            if attr == "frame" and base in (FRAME, OUTER_FRAME):
-                return base
-            return None
+            outer = base in _BASE
+            plain = _BASE.get(base, base)
+            if isinstance(expr, cst.Subscript):
+                kind = self._subscript(expr, plain)
+            else:
+                kind = self._attribute(expr.attr.value, plain)
+            return _OUTER.get(kind or "", kind) if outer else kind
         if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
             for element in expr.elements:
                 kind = self.kind_of(element.value)
@@ -497,6 +539,39 @@ class RetainedExceptionOrFrame(StorageTracker):
             return self.kind_of(expr.body) or self.kind_of(expr.orelse)
         if isinstance(expr, cst.BooleanOperation):
             return self.kind_of(expr.left) or self.kind_of(expr.right)
+        return None
+
+    def _in_handler(self) -> bool:
+        scope = self.context.scope
+        return any(s is scope for _, s in self._handlers)
+
+    @staticmethod
+    def _subscript(expr: cst.Subscript, base: str) -> Optional[str]:
+        element = expr.slice[0].slice
+        index = int_value(element.value) if isinstance(element, cst.Index) else None
+        if base == EXC_INFO:
+            if isinstance(element, cst.Slice):
+                upper = int_value(element.upper) if element.upper is not None else None
+                return None if upper == 1 else EXC_INFO
+            return {0: None, 1: EXCEPTION, 2: TRACEBACK}.get(index, EXC_INFO) if index is not None else EXC_INFO
+        if base == FRAME:
+            return FRAME if index == 0 else OUTER_FRAME
+        return base if base == OUTER_FRAME else None
+
+    @staticmethod
+    def _attribute(attr: str, base: str) -> Optional[str]:
+        if attr == "__traceback__" and base == EXCEPTION:
+            return TRACEBACK
+        if attr in ("__cause__", "__context__") and base == EXCEPTION:
+            return EXCEPTION
+        if attr == "tb_frame" and base == TRACEBACK:
+            return FRAME
+        if attr == "tb_next" and base == TRACEBACK:
+            return OUTER_TRACEBACK  # deeper frames only: no cycle with this one
+        if attr == "f_back" and base in (FRAME, OUTER_FRAME):
+            return OUTER_FRAME
+        if attr == "frame" and base in (FRAME, OUTER_FRAME):
+            return base
         return None
 
     # ------------------------------------------------------------------ sinks
@@ -540,20 +615,28 @@ class RetainedExceptionOrFrame(StorageTracker):
         elif isinstance(target, cst.Subscript):
             self._sink(node, kind, target.value, "")
 
-    def _assign_name(self, node: cst.CSTNode, name: str, kind: Optional[str], clears: bool) -> None:
-        scope = self.context.scope
+    def _assign_name(self, node: cst.CSTNode, name: str, kind: Optional[str], clears: bool = False) -> None:
+        ctx = self.context
+        scope = ctx.scope
+        if ctx.function_scope is None:
+            return  # module-level code runs once, at import
         key = (scope, name)
-        if kind is None:
-            if clears:
-                self._clears.setdefault(key, []).append(self._seq)
-            self._tainted.pop(key, None)
-            return
-        if not scope.is_function or name in scope.global_names:
-            self._candidates.append((node, kind, "module", name, StorageRef("module", name, name, module_name=name), None, "", self._seq))
+        if kind is None or (kind not in CYCLIC and name not in scope.global_names):
+            # rebound to something else (None, the next frame out, ...): that breaks the cycle
+            self._clears.setdefault(key, []).append(self._seq)
+            if kind is None:
+                self._tainted.pop(key, None)
+                return
+        if name in scope.global_names:
+            self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
         self._tainted[key] = kind
         if kind in CYCLIC:
-            self._candidates.append((node, kind, "local", f"local {name}", None, scope, name, self._seq))
+            self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        if isinstance(node.target, cst.Name):
+            self._assign_name(node, node.target.value, self.kind_of(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
@@ -589,6 +672,9 @@ class RetainedExceptionOrFrame(StorageTracker):
                 self._clears.setdefault((found, t.value), []).append(self._seq)
 
     def _sink(self, node: cst.CSTNode, kind: str, container: cst.BaseExpression, target: str) -> None:
+        ctx = self.context
+        if ctx.function_scope is None:
+            return  # module-level code runs once, at import
         ref = self.storage_of(container)
         if ref is None:
             return
@@ -597,43 +683,78 @@ class RetainedExceptionOrFrame(StorageTracker):
             if kind not in CYCLIC:
                 return
             name = root_name(container)
-            found = resolve(name, self.context.scope) if name else None
+            found = resolve(name, ctx.scope) if name else None
             if name is None or found is None or not found.is_function:
                 return
-            self._candidates.append((node, kind, "local", target, None, found, name, self._seq))
+            self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
             return
-        self._candidates.append((node, kind, ref.kind, target, ref, None, "", self._seq))
+        self._candidates.append(_Candidate(node, kind, ref.kind, target, ref))
 
     # ------------------------------------------------------------------ decide
     def leave_Module(self, original_node: cst.Module) -> None:
         seen: Set[int] = set()
-        for node, kind, sink, target, ref, scope, name, seq in self._candidates:
-            if id(node) in seen:
+        all_locals = bool(getattr(self.options, "all_locals", False))
+        for cand in self._candidates:
+            if id(cand.node) in seen:
                 continue
+            kind = cand.kind
             what = _WHAT[kind]
-            if sink == "local":
+            if cand.sink == "local":
+                scope = cand.scope
                 assert scope is not None
                 if scope in self._frames_cleared:
                     continue
-                if any(s >= seq for s in self._clears.get((scope, name), ())):
+                if any(s >= cand.seq for s in self._clears.get((scope, cand.name), ())):
                     continue
-                message = self.frame_local_message if kind == FRAME and target.startswith("local ") else self.local_message
-                self.report(node, message=message, what=what, target=target)
-            elif sink in ("self", "selfattr"):
-                if ref is not None and ref.key in self.shrunk:
+                if kind == FRAME:
+                    target = cand.target if cand.target.startswith("local ") else cand.target
+                    self.report(cand.node, message=self.frame_local_message, confidence=Confidence.MEDIUM, what=what, target=target)
+                elif cand.in_loop or all_locals:
+                    self.report(cand.node, message=self.local_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
+                else:
                     continue
-                self.report(node, what=what, target=target)
+            elif cand.ref is not None and cand.ref.key in self.shrunk:
+                continue
+            elif cand.sink in ("self", "selfattr"):
+                self.report(cand.node, what=what, target=cand.target)
             else:
-                if ref is not None and ref.key in self.shrunk:
-                    continue
-                self.report(node, message=self.module_message, what=what, target=_where(sink, target))
-            seen.add(id(node))
+                self.report(cand.node, message=self.module_message, what=what, target=_where(cand.sink, cand.target))
+            seen.add(id(cand.node))
+
+
+class _Candidate:
+    __slots__ = ("node", "kind", "sink", "target", "ref", "scope", "name", "seq", "in_loop")
+
+    def __init__(
+        self,
+        node: cst.CSTNode,
+        kind: str,
+        sink: str,
+        target: str,
+        ref: Optional[StorageRef] = None,
+        scope: Optional[Scope] = None,
+        name: str = "",
+        seq: int = 0,
+        in_loop: bool = False,
+    ) -> None:
+        self.node = node
+        self.kind = kind
+        self.sink = sink  # local | self | selfattr | module | imported | class
+        self.target = target
+        self.ref = ref
+        self.scope = scope  # for locals: the function whose frame forms the cycle
+        self.name = name  # for locals: the variable (or container) name
+        self.seq = seq
+        self.in_loop = in_loop
 
 
 _WHAT = {
     EXCEPTION: "the caught exception",
     EXC_INFO: "sys.exc_info()",
     TRACEBACK: "a traceback",
+    OUTER_EXCEPTION: "the exception being handled",
+    OUTER_EXC_INFO: "sys.exc_info()",
+    OUTER_TRACEBACK: "a traceback",
     FRAME: "the current frame",
     OUTER_FRAME: "a caller's frame",
 }
