@@ -159,6 +159,48 @@ class BoundMethodStoredOnSelf(StorageTracker):
             """,
             id="lambda-not-capturing-self",
         ),
+        Valid(
+            """
+            import threading
+            import tkinter as tk
+
+            class Window:
+                def __init__(self, root):
+                    self.ok = tk.Button(root, text="OK", command=self.close)
+                    self.binding = root.bind("<Escape>", self.close)
+                    self.worker = threading.Thread(target=self.run, daemon=True)
+                    self.labels = list(map(self.label, range(3)))
+
+                def close(self, event=None):
+                    pass
+
+                def run(self):
+                    pass
+
+                def label(self, i):
+                    return str(i)
+            """,
+            id="tk-widget-binding-id-thread-and-call-results",
+        ),
+        Valid(
+            """
+            class Random:
+                def __init_subclass__(cls, **kwargs):
+                    cls._randbelow = cls._randbelow_with_getrandbits
+
+                def _randbelow_with_getrandbits(self, n):
+                    return n
+            """,
+            id="class-attribute-is-a-plain-function",
+        ),
+        Valid(
+            """
+            def configure(formatter):
+                formatter.pprint = not formatter.pprint
+                formatter.render = formatter.render_fast
+            """,
+            id="object-of-unknown-class",
+        ),
     ]
 
     INVALID = [
@@ -245,8 +287,8 @@ class BoundMethodStoredOnSelf(StorageTracker):
         self._methods: Dict[cst.ClassDef, Dict[str, str]] = {}
         self._bases: Dict[cst.ClassDef, List[str]] = {}
         self._classes: Dict[str, cst.ClassDef] = {}
-        # (node, target text, class scope or None, receiver, attr, [method names], cache?, [closures])
-        self._candidates: List[Tuple[cst.CSTNode, str, Optional[Scope], str, str, List[str], bool, List[Closure]]] = []
+        self._instances: Dict[Tuple[Scope, str], str] = {}
+        self._candidates: List[tuple] = []
 
     # ------------------------------------------------------------------ class facts
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -296,8 +338,15 @@ class BoundMethodStoredOnSelf(StorageTracker):
     # ------------------------------------------------------------------ sinks
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
+        ctx = self.context
+        value = node.value
+        # `job = Job()`: a local whose class this module defines
+        if ctx.scope.is_function and isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    self._instances[(ctx.scope, target.target.value)] = value.func.value
         for target in node.targets:
-            self._check(node, target.target, node.value)
+            self._check(node, target.target, value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         super().visit_AnnAssign(node)
@@ -312,6 +361,7 @@ class BoundMethodStoredOnSelf(StorageTracker):
             return
         receiver = target.value.value
         me = self_name(ctx)
+        cls_name = ""
         if receiver == me:
             cls = ctx.method_class() or _outer_class(ctx.scope)
         else:
@@ -319,35 +369,39 @@ class BoundMethodStoredOnSelf(StorageTracker):
             if found is None or not found.is_function:
                 return
             cls = None
-        methods, cache = _bound_refs(ctx, value, receiver)
-        closures = [c for c in self.closures_in(value, partials=False)]
-        if methods or closures:
-            self._candidates.append((node, dotted_name(target), cls, receiver, target.attr.value, methods, cache, closures))
+            cls_name = self._instances.get((found, receiver), "")
+            if not cls_name:
+                return  # an object of unknown class: its attributes may be anything
+        refs, cache = _bound_refs(ctx, value, receiver, target.attr.value)
+        closures = [c for c in self.closures_in(value, partials=False)] if cls is not None else []
+        if refs or closures:
+            self._candidates.append((node, dotted_name(target), cls, cls_name, receiver, target.attr.value, refs, cache, closures))
 
     # ------------------------------------------------------------------ decide
     def leave_Module(self, original_node: cst.Module) -> None:
         ctx = self.context
-        all_methods: Set[str] = {n for table in self._methods.values() for n, k in table.items() if k == "method"}
-        for node, target, cls, receiver, attr, methods, cache, closures in self._candidates:
+        for node, target, cls, cls_name, receiver, attr, refs, cache, closures in self._candidates:
             if attr in self.shrunk:
                 continue
             if cls is not None:
-                cls_node = cls.node
-                bound = [m for m in methods if isinstance(cls_node, cst.ClassDef) and self._method_kind(cls_node, m) == "method"]
-                confidence = Confidence.HIGH
+                cls_node = cls.node if isinstance(cls.node, cst.ClassDef) else None
             else:
-                bound = [m for m in methods if m in all_methods]
-                confidence = Confidence.MEDIUM
+                cls_node = self._classes.get(cls_name)
+            if cls_node is None:
+                continue
+            bound = [(m, conf) for m, conf in refs if self._method_kind(cls_node, m) == "method"]
             if bound:
+                method, conf = bound[0]
+                if any(c == Confidence.HIGH for _, c in bound):
+                    method, conf = next((m, c) for m, c in bound if c == Confidence.HIGH)
+                if cls is None:
+                    conf = Confidence.MEDIUM
                 message = self.cache_message if cache else self.message
-                self.report(node, message=message, confidence=confidence, target=target, method=bound[0])
+                self.report(node, message=message, confidence=conf, target=target, method=method)
                 continue
             for closure in closures:
                 if receiver in closure.captured(ctx):
-                    self.report(
-                        node, message=self.closure_message, confidence=confidence,
-                        target=target, what=closure.describe(), owner=receiver,
-                    )
+                    self.report(node, message=self.closure_message, target=target, what=closure.describe(), owner=receiver)
                     break
 
 
@@ -360,47 +414,62 @@ def _outer_class(scope: Optional[Scope]) -> Optional[Scope]:
     return None
 
 
-def _bound_refs(ctx, value: cst.BaseExpression, receiver: str) -> Tuple[List[str], bool]:
-    """Method names `receiver.m` that `value` keeps uncalled (as bound methods), and whether
-    they are wrapped in a cache."""
-    found: List[str] = []
+# callables that keep (a reference to) what they are given
+HOLDERS = frozenset({"functools.partial", "functools.partialmethod", "functools.wraps", "functools.update_wrapper"})
+# constructors that take a callback but do not keep it on the Python object (Tk keeps widget
+# commands in the Tcl interpreter) or drop it when done (threads delete their target)
+NOT_HOLDING_PREFIXES = ("tkinter.", "idlelib.", "threading.", "multiprocessing.", "_thread.", "concurrent.")
+
+
+def _bound_refs(ctx, value: cst.BaseExpression, receiver: str, attr: str) -> Tuple[List[Tuple[str, Confidence]], bool]:
+    """Method names `receiver.m` that `value` keeps uncalled (bound methods), each with the
+    confidence that the stored value really holds it, and whether a cache wraps them."""
+    found: List[Tuple[str, Confidence]] = []
     cache = False
-    stack: List[Tuple[cst.CSTNode, bool]] = [(value, False)]
+    # (node, confidence if a bound method is found here, inside a cache call)
+    stack: List[Tuple[cst.CSTNode, Confidence, bool]] = [(value, Confidence.HIGH, False)]
     while stack:
-        node, in_cache = stack.pop()
+        node, conf, in_cache = stack.pop()
         if isinstance(node, cst.Attribute):
             if isinstance(node.value, cst.Name) and node.value.value == receiver:
-                found.append(node.attr.value)
+                found.append((node.attr.value, conf))
                 cache = cache or in_cache
-                continue
-            if isinstance(node.value, cst.Attribute) and isinstance(node.value.value, cst.Name) and node.value.value.value == receiver:
-                continue  # `self.m.__name__`: an attribute of the method, not the method
-            stack.append((node.value, in_cache))
-            continue
+            continue  # `self.m.__name__`, `other.attr`: not a bound method of receiver
         if isinstance(node, cst.Call):
-            name = ctx.call_name(node)
+            name = ctx.call_name(node) or ""
             if name in WEAK_WRAPPERS:
                 continue
             if name == "types.MethodType" and len(node.args) >= 2:
                 obj = node.args[1].value
                 if isinstance(obj, cst.Name) and obj.value == receiver:
-                    found.append(dotted_name(node.args[0].value) or "function")
+                    found.append((dotted_name(node.args[0].value) or "function", conf))
                 continue
-            wraps_cache = in_cache or name in CACHES or (
-                isinstance(node.func, cst.Call) and ctx.call_name(node.func) in CACHES
-            )
             func = node.func
-            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == receiver:
-                pass  # `self.m(...)`: called, the result is stored
-            elif not isinstance(func, cst.Name):
-                stack.append((func, in_cache))
+            if name in CACHES or (isinstance(func, cst.Call) and ctx.call_name(func) in CACHES):
+                for arg in node.args:
+                    stack.append((arg.value, conf, True))
+                continue
+            if name in HOLDERS or (isinstance(func, cst.Call) and ctx.call_name(func) in HOLDERS):
+                for arg in node.args:
+                    stack.append((arg.value, conf, in_cache))
+                continue
+            # `self.handler = wrap(self.handler)`: a wrapper around the method it replaces
             for arg in node.args:
-                stack.append((arg.value, wraps_cache))
+                value_ = arg.value
+                if isinstance(value_, cst.Attribute) and isinstance(value_.value, cst.Name) and value_.value.value == receiver and value_.attr.value == attr:
+                    found.append((attr, conf))
+            # `Timer(self.tick)`: objects built with a callback usually keep it
+            callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if callee.lstrip("_")[:1].isupper() and not name.startswith(NOT_HOLDING_PREFIXES):
+                for arg in node.args:
+                    stack.append((arg.value, Confidence.MEDIUM, in_cache))
             continue
         if isinstance(node, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
             continue
         if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
             continue
+        if isinstance(node, (cst.Subscript, cst.Await, cst.UnaryOperation, cst.BinaryOperation, cst.Comparison)):
+            continue  # `self.table[key]`, arithmetic: values computed from it, not the method
         for child in node.children:
-            stack.append((child, in_cache))
+            stack.append((child, conf, in_cache))
     return found, cache

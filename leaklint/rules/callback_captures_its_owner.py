@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import List, Set, Tuple
 
 import libcst as cst
 
@@ -13,8 +13,12 @@ CALLBACK_VERBS = frozenset(
     {
         "add_done_callback", "add_callback", "add_listener", "addListener", "add_handler", "add_observer",
         "add_event_handler", "add_hook", "connect", "subscribe", "on", "once", "observe", "register",
-        "bind", "trace_add", "add_reader", "add_writer",
+        "add_reader", "add_writer",
     }
+)
+# calls that make asyncio futures and tasks, which drop their callbacks once they are done
+ASYNCIO_FACTORIES = frozenset(
+    {"create_task", "ensure_future", "create_future", "gather", "shield", "wait_for", "run_in_executor", "sleep"}
 )
 
 
@@ -38,7 +42,10 @@ class CallbackCapturesItsOwner(StorageTracker):
 
     ## Known problems
     `asyncio` futures drop their callbacks once they complete, so the cycle there lasts only
-    until the future is done; a future that never completes keeps it. A callback that is
+    until the future is done: callbacks on objects made by `create_task`, `ensure_future`,
+    `create_future` and similar calls in the same module are not reported. tkinter's `bind`
+    is not followed: Tk keeps the callback in the Tcl interpreter, not on the widget, until
+    the widget is destroyed. A callback that is
     removed again in the module (`remove_done_callback`, `disconnect`, `unsubscribe`,
     `remove_listener`, ... on the same object) is not reported. Bound methods (`fut.
     add_done_callback(self.on_done)` where `self` owns `fut`) form the same cycle but are not
@@ -122,6 +129,28 @@ class CallbackCapturesItsOwner(StorageTracker):
             """,
             id="bound-method-of-another-object",
         ),
+        Valid(
+            """
+            import asyncio
+
+            class Client:
+                def start(self, loop):
+                    self._task = loop.create_task(self.run())
+                    self._task.add_done_callback(lambda t: self.on_done(t))
+            """,
+            id="asyncio-task-drops-callbacks-when-done",
+        ),
+        Valid(
+            """
+            import tkinter as tk
+
+            class Panel(tk.Frame):
+                def build(self):
+                    canvas = tk.Canvas(self)
+                    canvas.bind("<Configure>", lambda event: canvas.configure(width=event.width))
+            """,
+            id="tkinter-bind-kept-by-tcl",
+        ),
     ]
 
     INVALID = [
@@ -188,6 +217,19 @@ class CallbackCapturesItsOwner(StorageTracker):
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
         self._candidates: List[Tuple[cst.Call, Closure, str, str, str]] = []
+        self._asyncio_keys: Set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        value = node.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            func = value.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if name in ASYNCIO_FACTORIES:
+                for target in node.targets:
+                    self._asyncio_keys.add(receiver_key(target.target))
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
@@ -212,7 +254,7 @@ class CallbackCapturesItsOwner(StorageTracker):
         ctx = self.context
         seen = set()
         for node, closure, owner, text, key in self._candidates:
-            if id(node) in seen or key in self.removed_from:
+            if id(node) in seen or key in self.removed_from or key in self._asyncio_keys:
                 continue
             captured = closure.captured(ctx)
             if owner not in captured:

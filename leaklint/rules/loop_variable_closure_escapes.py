@@ -24,16 +24,20 @@ DEFER_METHODS = frozenset(
 DEFER_FUNCTIONS = frozenset(
     {
         "threading.Thread", "threading.Timer", "multiprocessing.Process", "_thread.start_new_thread",
-        "atexit.register", "signal.signal", "weakref.finalize", "weakref.ref", "sys.settrace", "sys.setprofile",
+        "atexit.register", "signal.signal", "sys.settrace", "sys.setprofile",
     }
 )
 # keyword arguments that take a callback to run later
-CALLBACK_KEYWORDS = frozenset({"callback", "command", "target", "handler", "errback", "on_done", "on_error", "on_success"})
+CALLBACK_KEYWORDS = frozenset(
+    {"callback", "command", "target", "errback", "done_callback", "error_callback", "on_done", "on_error", "on_success"}
+)
 STORE_EXTRA = frozenset({"put", "put_nowait"})
+# waiting for a deferred call in the same iteration runs it before the loop moves on
+WAIT_METHODS = frozenset({"result", "get", "join", "wait", "exception"})
 
 
 def _callback_keyword(name: str) -> bool:
-    return name in CALLBACK_KEYWORDS or name.endswith(("_callback", "_cb", "_handler", "_hook"))
+    return name in CALLBACK_KEYWORDS
 
 
 class LoopVariableClosureEscapes(ClosureTracker):
@@ -160,6 +164,46 @@ class LoopVariableClosureEscapes(ClosureTracker):
             """,
             id="escapes-after-the-loop",
         ),
+        Valid(
+            """
+            import threading
+
+            async def load(loop, chunks):
+                for chunk in chunks:
+                    def read():
+                        return chunk.read()
+                    await loop.run_in_executor(None, read)
+
+            def check(pool, executor, items):
+                for item in items:
+                    seen = []
+                    def errback(exc):
+                        seen.append((item, exc))
+                    res = pool.apply_async(item.run, error_callback=errback)
+                    res.get()
+                    executor.submit(lambda: item.close()).result()
+                    t = threading.Thread(target=lambda: item.flush())
+                    t.start()
+                    t.join()
+            """,
+            id="deferred-call-waited-for-in-the-same-iteration",
+        ),
+        Valid(
+            """
+            import pickle
+            import weakref
+
+            def dump_all(objects, Listener):
+                for obj in objects:
+                    buffers = []
+                    data = pickle.dumps(obj, protocol=5, buffer_callback=lambda b: buffers.append(b))
+                    listener = Listener()
+                    listener.accept_hook = lambda: obj
+                    ref = weakref.ref(obj, lambda r: buffers.clear())
+                    yield data, listener.run()
+            """,
+            id="used-during-the-call-or-kept-on-a-per-iteration-object",
+        ),
     ]
 
     INVALID = [
@@ -258,7 +302,17 @@ class LoopVariableClosureEscapes(ClosureTracker):
         self._created_in: Dict[cst.CSTNode, Tuple[Loop, ...]] = {}
         self._assigned: Dict[Loop, FrozenSet[str]] = {}
         self._reported: Set[cst.CSTNode] = set()
-        self._pending: List[Tuple[cst.CSTNode, Closure, str, Tuple[Loop, ...]]] = []
+        # (closure node, closure, how, shared loops, handle the deferred call's result is kept in)
+        self._pending: List[Tuple[cst.CSTNode, Closure, str, Tuple[Loop, ...], Optional[Tuple[Scope, str]]]] = []
+        # deferred calls whose result is waited for at once (`await ...`, `submit(...).result()`)
+        self._consumed: Set[cst.CSTNode] = set()
+        # deferred call -> the local its result is assigned to
+        self._handles: Dict[cst.CSTNode, Tuple[Scope, str]] = {}
+        # (scope, local) -> loops it is waited for in (`res.get()`, `t.join()`, `await fut`)
+        self._waited: Dict[Tuple[Scope, str], Set[Loop]] = {}
+        # (scope, local) that hold an object made in the current iteration: stores into them stay there
+        self._made_in: Dict[Tuple[Scope, str], Tuple[Loop, ...]] = {}
+        self._current_call: Optional[cst.Call] = None
 
     # ------------------------------------------------------------------ loops
     def visit_For(self, node: cst.For) -> None:
@@ -297,15 +351,41 @@ class LoopVariableClosureEscapes(ClosureTracker):
                 break
 
     # ------------------------------------------------------------------ escapes
+    def visit_Await(self, node: cst.Await) -> None:
+        self._consumed.add(node.expression)
+        if isinstance(node.expression, cst.Name):
+            self._note_wait(node.expression.value)
+
+    def _note_wait(self, name: str) -> None:
+        loops = self._current_loops()
+        if loops:
+            self._waited.setdefault((self.context.scope, name), set()).update(loops)
+
     def visit_Call(self, node: cst.Call) -> None:
         if not self._loops:
             return
         receiver, method = call_method(node)
+        if receiver is not None and method in WAIT_METHODS:
+            if isinstance(receiver, cst.Call):
+                self._consumed.add(receiver)  # `executor.submit(fn).result()`
+            elif isinstance(receiver, cst.Name):
+                self._note_wait(receiver.value)  # `res.get()`, `thread.join()`
+        if node in self._consumed:
+            return
+        self._current_call = node
+        try:
+            self._call_escapes(node, receiver, method)
+        finally:
+            self._current_call = None
+
+    def _call_escapes(self, node: cst.Call, receiver: Optional[cst.BaseExpression], method: str) -> None:
         if receiver is not None:
             values = stored_values(node, method)
             if method in STORE_EXTRA and node.args:
                 values = [node.args[0].value]
             if values:
+                if self._per_iteration(receiver):
+                    return
                 for value in values:
                     self._escape_all(value, f"stored with .{method}()")
                 return
@@ -322,15 +402,38 @@ class LoopVariableClosureEscapes(ClosureTracker):
             if arg.keyword is not None and _callback_keyword(arg.keyword.value):
                 self._escape_all(arg.value, f"passed as {arg.keyword.value}=")
 
+    def _per_iteration(self, container: cst.BaseExpression) -> bool:
+        """A container or object made in this iteration (`box = Box()` in the loop body): what is
+        stored into it stays with it."""
+        root = container
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return False
+        made = self._made_in.get((self.context.scope, root.value))
+        return bool(made) and any(loop in made for loop in self._current_loops())
+
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
         if not self._loops:
             return
+        scope = self.context.scope
+        value = node.value
         for target in node.targets:
-            if isinstance(target.target, cst.Subscript):
-                self._escape_all(node.value, "stored in a container")
-            elif isinstance(target.target, cst.Attribute):
-                self._escape_all(node.value, "stored as an attribute")
+            t = target.target
+            if isinstance(t, cst.Name):
+                key = (scope, t.value)
+                if isinstance(value, cst.Call):
+                    self._handles[value] = key
+                if isinstance(value, (cst.Call, cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
+                    self._made_in[key] = self._current_loops()
+                else:
+                    self._made_in.pop(key, None)
+            elif isinstance(t, (cst.Subscript, cst.Attribute)):
+                if self._per_iteration(t.value):
+                    continue
+                how = "stored in a container" if isinstance(t, cst.Subscript) else "stored as an attribute"
+                self._escape_all(value, how)
 
     def visit_Yield(self, node: cst.Yield) -> None:
         if self._loops and isinstance(node.value, cst.BaseExpression):
@@ -349,7 +452,9 @@ class LoopVariableClosureEscapes(ClosureTracker):
         current = set(self._current_loops())
         shared = tuple(loop for loop in created if loop in current)
         if shared:
-            self._pending.append((closure.node, closure, how, shared))
+            call = self._current_call
+            handle = self._handles.get(call) if call is not None else None
+            self._pending.append((closure.node, closure, how, shared, handle))
 
     # ------------------------------------------------------------------ comprehensions
     def visit_ListComp(self, node: cst.ListComp) -> None:
@@ -384,9 +489,11 @@ class LoopVariableClosureEscapes(ClosureTracker):
         return free_names(node, self.context)  # type: ignore[arg-type]
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for node, closure, how, loops in self._pending:
+        for node, closure, how, loops, handle in self._pending:
             if node in self._reported:
                 continue
+            if handle is not None and any(loop in self._waited.get(handle, ()) for loop in loops):
+                continue  # `res = pool.apply_async(..., callback=cb)` ... `res.get()`: ran in this iteration
             rebound: Set[str] = set()
             for loop in loops:
                 rebound |= self._loop_names(loop)

@@ -30,7 +30,9 @@ class RecursiveClosure(ClosureTracker):
     The cycle is small when the helper captures little, and a helper built once (at import, or
     by a function called once) costs nothing that matters; the finding has medium confidence
     for that reason. A helper whose name is deleted or set to `None` later in the enclosing
-    function (`del walk`) breaks the cycle and is not reported.
+    function (`del walk`) breaks the cycle and is not reported; nor is a helper the enclosing
+    function returns (`return wrapper`: a decorator's wrapper or a factory's product, meant to
+    live on).
 
     ## Fix safety
     There is no automatic fix. Define the helper at module level (or as a method) and pass the
@@ -107,6 +109,20 @@ class RecursiveClosure(ClosureTracker):
                 return inner
             """,
             id="name-rebound-locally",
+        ),
+        Valid(
+            """
+            import functools
+
+            def counted(func):
+                @functools.wraps(func)
+                def wrapper(*args, **kwargs):
+                    wrapper.calls += 1
+                    return func(*args, **kwargs)
+                wrapper.calls = 0
+                return wrapper
+            """,
+            id="returned-decorator-wrapper",
         ),
     ]
 
@@ -189,6 +205,13 @@ class RecursiveClosure(ClosureTracker):
             elif is_none(node.value):
                 self._cleared.add((scope, name))
 
+    def visit_Return(self, node: cst.Return) -> None:
+        # `return wrapper`, `return update_wrapper(wrapper, f)`: the helper is handed out and
+        # lives on (decorators, factories); `return helper(x)` only calls it
+        if node.value is not None and self.context.scope.is_function:
+            for name in _uncalled_names(node.value):
+                self._cleared.add((self.context.scope, name))
+
     def visit_Del(self, node: cst.Del) -> None:
         scope = self.context.scope
         targets = [node.target]
@@ -258,3 +281,24 @@ def _reach(start: str, graph: Dict[str, Set[str]]) -> Set[str]:
         seen.add(node)
         stack.extend(graph.get(node, ()))
     return seen
+
+
+def _uncalled_names(expr: cst.BaseExpression) -> Set[str]:
+    """Plain names in `expr` other than the callee of a call."""
+    out: Set[str] = set()
+    stack: List[cst.CSTNode] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            out.add(node.value)
+        elif isinstance(node, cst.Call):
+            if not isinstance(node.func, cst.Name):
+                stack.append(node.func)
+            stack.extend(a.value for a in node.args)
+        elif isinstance(node, cst.Attribute):
+            stack.append(node.value)
+        elif isinstance(node, (cst.Lambda, cst.FunctionDef)):
+            continue
+        else:
+            stack.extend(node.children)
+    return out
