@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from typing import List, Set, Tuple
+
+import libcst as cst
+
+from ..context import dotted_name
+from ..types import Confidence, Invalid, Valid
+from ._closures import Closure, StorageTracker, call_method, receiver_key, resolve, root_name
+
+# methods that keep the callback they are given on the object they are called on
+CALLBACK_VERBS = frozenset(
+    {
+        "add_done_callback", "add_callback", "add_listener", "addListener", "add_handler", "add_observer",
+        "add_event_handler", "add_hook", "connect", "subscribe", "on", "once", "observe", "register",
+        "add_reader", "add_writer",
+    }
+)
+# calls that make asyncio futures and tasks, which drop their callbacks once they are done
+ASYNCIO_FACTORIES = frozenset(
+    {"create_task", "ensure_future", "create_future", "gather", "shield", "wait_for", "run_in_executor", "sleep"}
+)
+
+
+class CallbackCapturesItsOwner(StorageTracker):
+    """
+    ## What it does
+    Checks for a callback registered on an object that the callback itself references:
+    `fut.add_done_callback(lambda f: ... fut ...)`, a `functools.partial(handler, fut)` given
+    to `fut.add_done_callback`, or a method that registers a lambda / nested function /
+    partial capturing `self` on an object that `self` owns (`self.button.on_click(lambda:
+    self.refresh())`, `self.conn.add_listener(partial(self.on_event, ...))`).
+
+    ## Why is this bad?
+    The object keeps its callbacks in a list; the callback keeps, through its closure cell,
+    the object (or `self`, which keeps the object). That is a reference cycle: when the program
+    drops its last reference, reference counting cannot free any of it, and the object, the
+    callback and everything either of them references stay in memory until the cyclic garbage
+    collector runs, if it runs, and not at all while it is disabled or tuned down.
+    `concurrent.futures.Future` keeps its done-callbacks after they ran; most signal / event
+    libraries keep theirs until they are disconnected.
+
+    ## Known problems
+    `asyncio` futures drop their callbacks once they complete, so the cycle there lasts only
+    until the future is done: callbacks on objects made by `create_task`, `ensure_future`,
+    `create_future` and similar calls in the same module are not reported. tkinter's `bind`
+    is not followed: Tk keeps the callback in the Tcl interpreter, not on the widget, until
+    the widget is destroyed. A callback that is
+    removed again in the module (`remove_done_callback`, `disconnect`, `unsubscribe`,
+    `remove_listener`, ... on the same object) is not reported. Bound methods (`fut.
+    add_done_callback(self.on_done)` where `self` owns `fut`) form the same cycle but are not
+    reported: that pattern is everywhere in GUI and event code and is left to LL202.
+
+    ## Fix safety
+    There is no automatic fix. Use the argument the callback receives (`add_done_callback`
+    passes the future: `lambda f: f.result()`), capture a `weakref.ref` to the owner instead of
+    the owner, or remove the callback when it has run.
+
+    ## References
+    - [concurrent.futures.Future.add_done_callback](https://docs.python.org/3/library/concurrent.futures.html#concurrent.futures.Future.add_done_callback), [asyncio.Future.add_done_callback](https://docs.python.org/3/library/asyncio-future.html#asyncio.Future.add_done_callback)
+    - [gc: the cyclic garbage collector](https://docs.python.org/3/library/gc.html), [weakref](https://docs.python.org/3/library/weakref.html)
+    - No peer linter checks this; related leaklint rules: LL202 (listener never removed), LL304.
+    """
+
+    code = "LL303"
+    name = "callback-captures-its-owner"
+    message = "{what} registered on {receiver} captures {receiver} itself: the object and its callback form a reference cycle that only the cyclic garbage collector can free"
+    owner_message = "{what} registered on {receiver} captures {owner}, which owns {receiver}: a reference cycle that only the cyclic garbage collector can free"
+    confidence = Confidence.HIGH
+    triggers = tuple(sorted(CALLBACK_VERBS | {"on_"}))
+    fix_title = "Use the argument the callback receives, capture a weakref to the owner, or remove the callback when done"
+
+    VALID = [
+        Valid(
+            """
+            def submit(executor, job):
+                fut = executor.submit(job.run)
+                fut.add_done_callback(lambda f: job.finish(f.result()))
+                return fut
+            """,
+            id="callback-uses-its-argument",
+        ),
+        Valid(
+            """
+            class Client:
+                def start(self, loop):
+                    task = loop.create_task(self.run())
+                    task.add_done_callback(lambda t: print(t.result()))
+            """,
+            id="callback-captures-neither",
+        ),
+        Valid(
+            """
+            import weakref
+
+            class Panel:
+                def __init__(self, bus):
+                    self.button = bus.button()
+                    ref = weakref.ref(self)
+                    self.button.on_click(lambda: ref() and ref().refresh())
+            """,
+            id="weakref-to-owner",
+        ),
+        Valid(
+            """
+            class Panel:
+                def show(self, button):
+                    button.on_click(lambda: self.refresh())
+            """,
+            id="registered-on-an-object-self-does-not-own",
+        ),
+        Valid(
+            """
+            class Watcher:
+                def start(self):
+                    self._cb = lambda event: self.handle(event)
+                    self.source.subscribe(self._cb)
+
+                def stop(self):
+                    self.source.unsubscribe(self._cb)
+            """,
+            id="callback-removed-again",
+        ),
+        Valid(
+            """
+            def run_all(futures, results):
+                for fut in futures:
+                    fut.add_done_callback(results.append)
+            """,
+            id="bound-method-of-another-object",
+        ),
+        Valid(
+            """
+            import asyncio
+
+            class Client:
+                def start(self, loop):
+                    self._task = loop.create_task(self.run())
+                    self._task.add_done_callback(lambda t: self.on_done(t))
+            """,
+            id="asyncio-task-drops-callbacks-when-done",
+        ),
+        Valid(
+            """
+            import tkinter as tk
+
+            class Panel(tk.Frame):
+                def build(self):
+                    canvas = tk.Canvas(self)
+                    canvas.bind("<Configure>", lambda event: canvas.configure(width=event.width))
+            """,
+            id="tkinter-bind-kept-by-tcl",
+        ),
+    ]
+
+    INVALID = [
+        Invalid(
+            """
+            def submit(executor, job):
+                fut = executor.submit(job.run)
+                fut.add_done_callback(lambda _: job.finish(fut.result()))  # LL303
+                return fut
+            """,
+            id="future-callback-captures-the-future",
+            message_contains="captures fut itself",
+        ),
+        Invalid(
+            """
+            import functools
+
+            def on_done(fut, job):
+                job.finish(fut)
+
+            def submit(executor, job):
+                fut = executor.submit(job.run)
+                fut.add_done_callback(functools.partial(on_done, fut, job))  # LL303
+                return fut
+            """,
+            id="partial-holds-the-future",
+        ),
+        Invalid(
+            """
+            def watch(conn):
+                def on_close():
+                    conn.log("closed")
+                conn.add_listener("close", on_close)  # LL303
+            """,
+            id="nested-def-captures-its-object",
+        ),
+        Invalid(
+            """
+            class Panel:
+                def __init__(self, factory):
+                    self.button = factory.button()
+                    self.button.on_click(lambda: self.refresh())  # LL303
+                    self.model.signals.changed.connect(lambda value: self.redraw(value))  # LL303
+
+                def refresh(self):
+                    pass
+            """,
+            id="lambda-over-self-on-owned-object",
+            message_contains="which owns",
+        ),
+        Invalid(
+            """
+            import functools
+
+            class Download:
+                def start(self, executor):
+                    self.future = executor.submit(self.fetch)
+                    self.future.add_done_callback(functools.partial(self._done, attempt=1))  # LL303
+            """,
+            id="partial-of-bound-method",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self._candidates: List[Tuple[cst.Call, Closure, str, str, str]] = []
+        self._asyncio_keys: Set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        value = node.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            func = value.func
+            name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if name in ASYNCIO_FACTORIES:
+                for target in node.targets:
+                    self._asyncio_keys.add(receiver_key(target.target))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        ctx = self.context
+        if ctx.function_scope is None:
+            return
+        receiver, method = call_method(node)
+        if receiver is None or not (method in CALLBACK_VERBS or method.startswith("on_")):
+            return
+        owner = root_name(receiver)
+        if owner is None:
+            return
+        found = resolve(owner, ctx.scope)
+        if found is None or not found.is_function:
+            return
+        text = dotted_name(receiver) or (f"{owner}[...]" if isinstance(receiver, cst.Subscript) else owner)
+        for arg in node.args:
+            for closure in self.closures_in(arg.value):
+                self._candidates.append((node, closure, owner, text, receiver_key(receiver)))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        ctx = self.context
+        seen = set()
+        for node, closure, owner, text, key in self._candidates:
+            if id(node) in seen or key in self.removed_from or key in self._asyncio_keys:
+                continue
+            captured = closure.captured(ctx)
+            if owner not in captured:
+                continue
+            seen.add(id(node))
+            if text == owner:
+                self.report(node, what=closure.describe(), receiver=text)
+            else:
+                self.report(node, message=self.owner_message, what=closure.describe(), receiver=text, owner=owner)

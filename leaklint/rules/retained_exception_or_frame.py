@@ -1,0 +1,772 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from ..context import Scope, dotted_name
+from ..matchers import int_value, is_none
+from ..types import Confidence, Invalid, Valid
+from ._closures import StorageRef, StorageTracker, call_method, resolve, root_name, stored_values
+
+# kinds of values that reference frames
+EXCEPTION = "exception"  # an exception caught here: its __traceback__ starts at this frame
+EXC_INFO = "exc_info"  # the (type, value, traceback) tuple
+TRACEBACK = "traceback"
+FRAME = "frame"  # the current frame (or a list of frames that contains it)
+OUTER_FRAME = "outer_frame"  # a caller's frame: retains the caller, no cycle with this frame
+# the exception a caller is handling (sys.exc_info() outside an except block of this
+# function), or the deeper part of a traceback: retains frames, but not this one
+OUTER_EXCEPTION = "outer_exception"
+OUTER_EXC_INFO = "outer_exc_info"
+OUTER_TRACEBACK = "outer_traceback"
+_OUTER = {EXCEPTION: OUTER_EXCEPTION, EXC_INFO: OUTER_EXC_INFO, TRACEBACK: OUTER_TRACEBACK}
+_BASE = {OUTER_EXCEPTION: EXCEPTION, OUTER_EXC_INFO: EXC_INFO, OUTER_TRACEBACK: TRACEBACK}
+
+# kinds that form a cycle with the current frame when kept in one of its locals
+CYCLIC = frozenset({EXCEPTION, EXC_INFO, TRACEBACK, FRAME})
+
+STACK_CALLS = frozenset({"inspect.stack", "inspect.trace"})
+FRAME_LIST_CALLS = frozenset({"inspect.getouterframes", "inspect.getinnerframes"})
+
+
+class RetainedExceptionOrFrame(StorageTracker):
+    """
+    ## What it does
+    Checks for exceptions, `sys.exc_info()` (or its parts), tracebacks and frames
+    (`inspect.currentframe()`, `sys._getframe()`, `inspect.stack()`) stored where they outlive
+    the `except` block: on `self`, in a module- or class-level container or global, or in a
+    local variable or local container of the same function that is still bound after the
+    handler ends.
+
+    ## Why is this bad?
+    An exception references its traceback, the traceback references every frame between the
+    `raise` and the handler, and each frame keeps all of its local variables alive: the request,
+    the buffers, the tensors the failed call was working on. Stored on an object or in a
+    module-level container, all of that lives as long as the object or the process. Kept in a
+    local variable (or a local list) of the function that caught it, the exception's traceback
+    references this very frame, which references the exception again: a reference cycle that
+    only the cyclic garbage collector frees, at some later collection, never by reference
+    counting. This is why Python deletes the `as` name at the end of every `except` block, and
+    why the standard library breaks such cycles by hand (`err = None` or `exceptions.clear()`
+    in a `finally` in `socket.create_connection`). `inspect.currentframe()` and `sys._getframe()`
+    kept in a local form the same cycle with the frame itself.
+
+    ## Known problems
+    Not reported: `str(e)`, `repr(e)`, `traceback.format_exc()` and other strings made from the
+    exception; `e.with_traceback(None)`; re-raising (`raise`, `raise e`, `raise X from e`);
+    exceptions passed to a call (`fut.set_exception(e)`, `log.exception(...)`; asyncio and
+    concurrent.futures store them by design); a local that is deleted or set to `None` (or a
+    local list that is cleared) later in the function, in a `finally` or right after use; an
+    attribute or container the module resets to `None` / empties outside `__init__`;
+    `traceback.clear_frames(...)`. Only values the function obtains itself (`except ... as e`,
+    `sys.exc_info()`, frame calls) are followed: an exception received as a parameter is not.
+    A caller's frame (`sys._getframe(1)`) kept in a local forms no cycle and is not reported;
+    stored on `self` or in a module it is.
+
+    ## Fix safety
+    There is no automatic fix. Keep what you need instead of the exception (`str(e)`, the
+    formatted traceback, `traceback.TracebackException(...)` without `capture_locals`), strip
+    the traceback (`e.with_traceback(None)`), or break the cycle when done: `del err` /
+    `err = None` / `errors.clear()` in a `finally`, as the standard library does.
+
+    ## References
+    - [The try statement: the `as` target is cleared at the end of the except clause](https://docs.python.org/3/reference/compound_stmts.html#except-clause)
+    - [sys.exc_info](https://docs.python.org/3/library/sys.html#sys.exc_info), [inspect: the interpreter stack (note on reference cycles)](https://docs.python.org/3/library/inspect.html#the-interpreter-stack)
+    - [traceback.clear_frames](https://docs.python.org/3/library/traceback.html#traceback.clear_frames)
+    - No peer linter checks this.
+    """
+
+    code = "LL302"
+    name = "retained-exception-or-frame"
+    message = "{what} is stored on {target}, so the frames it references and all their local variables live as long as the object"
+    module_message = "{what} is stored in {target}, which lives for the whole process, so the frames it references and all their local variables are never freed"
+    local_message = "{what} is kept in {target} after the handler: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
+    frame_local_message = "{what} is kept in {target}: the frame references itself through it, a reference cycle that keeps all its local variables alive until the cyclic garbage collector runs"
+    confidence = Confidence.HIGH
+    triggers = ("except", "exc_info", "exception", "_getframe", "currentframe", "stack", "inspect", "__traceback__", "tb_frame")
+    fix_title = "Keep str(e) or a formatted traceback, strip it with e.with_traceback(None), or del / None it in a finally"
+
+    @dataclass(frozen=True)
+    class Options:
+        all_locals: bool = field(
+            default=False,
+            metadata={
+                "help": "Also report an exception kept in a local after a handler that is not in a loop "
+                "(by default only locals and local containers filled in a loop of attempts are reported, "
+                "and frames kept in locals)."
+            },
+        )
+
+    VALID = [
+        Valid(
+            """
+            class Job:
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception as e:
+                        self.error = str(e)
+                        self.detail = repr(e)
+            """,
+            id="str-and-repr",
+        ),
+        Valid(
+            """
+            import traceback
+
+            class Job:
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception:
+                        self.trace = traceback.format_exc()
+            """,
+            id="format-exc",
+        ),
+        Valid(
+            """
+            class Job:
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception as e:
+                        self.error = e.with_traceback(None)
+            """,
+            id="with-traceback-none",
+        ),
+        Valid(
+            """
+            def run(job):
+                try:
+                    job.work()
+                except KeyError as e:
+                    raise LookupError(job.name) from e
+                except ValueError as e:
+                    job.log(e)
+                    raise
+            """,
+            id="re-raise",
+        ),
+        Valid(
+            """
+            def run(fut, job):
+                try:
+                    fut.set_result(job.work())
+                except BaseException as exc:
+                    fut.set_exception(exc)
+            """,
+            id="future-set-exception",
+        ),
+        Valid(
+            """
+            import socket
+
+            def connect(addresses):
+                err = None
+                for addr in addresses:
+                    try:
+                        return socket.create_connection(addr)
+                    except OSError as e:
+                        err = e
+                try:
+                    raise err
+                finally:
+                    err = None
+            """,
+            id="local-set-to-none-in-finally",
+        ),
+        Valid(
+            """
+            def connect(addresses, open_one):
+                exceptions = []
+                for addr in addresses:
+                    try:
+                        return open_one(addr)
+                    except OSError as exc:
+                        exceptions.append(exc)
+                try:
+                    raise ExceptionGroup("connect failed", exceptions)
+                finally:
+                    exceptions.clear()
+            """,
+            id="local-list-cleared-in-finally",
+        ),
+        Valid(
+            """
+            import sys
+
+            def report(log):
+                try:
+                    log.flush()
+                except Exception:
+                    exc_type, exc_value, tb = sys.exc_info()
+                    try:
+                        log.write(exc_type, exc_value, tb)
+                    finally:
+                        del exc_type, exc_value, tb
+            """,
+            id="exc-info-deleted-in-finally",
+        ),
+        Valid(
+            """
+            import inspect
+
+            def caller_name():
+                frame = inspect.currentframe()
+                try:
+                    return frame.f_back.f_code.co_name
+                finally:
+                    del frame
+            """,
+            id="current-frame-deleted",
+        ),
+        Valid(
+            """
+            import sys
+
+            def warn_here(message):
+                caller = sys._getframe(1)
+                return caller.f_code.co_filename, caller.f_lineno, message
+            """,
+            id="caller-frame-in-local-is-no-cycle",
+        ),
+        Valid(
+            """
+            import sys
+
+            def kind():
+                exc_type = sys.exc_info()[0]
+                return exc_type.__name__ if exc_type else None
+            """,
+            id="exc-info-type-only",
+        ),
+        Valid(
+            """
+            class Task:
+                def run(self):
+                    try:
+                        self.work()
+                    except Exception as e:
+                        self.error = e
+
+                def result(self):
+                    error, self.error = self.error, None
+                    if error is not None:
+                        raise error
+
+                def reset(self):
+                    self.error = None
+            """,
+            id="attribute-reset-elsewhere",
+        ),
+        Valid(
+            """
+            class Handler:
+                def handle_error(self, exc):
+                    self.last_error = exc
+            """,
+            id="exception-received-as-parameter",
+        ),
+        Valid(
+            """
+            def parse(text):
+                try:
+                    return int(text)
+                except ValueError as e:
+                    return e
+            """,
+            id="returned-from-handler",
+        ),
+        Valid(
+            """
+            import sys
+
+            def log_failure(log):
+                try:
+                    log.flush()
+                except Exception:
+                    info = sys.exc_info()
+                    log.write(info)
+            """,
+            id="single-handler-local-only-with-all-locals",
+        ),
+        Valid(
+            """
+            import sys
+
+            def describe_current():
+                t, v, tb = sys.exc_info()
+                return t, v, tb
+            """,
+            id="exc-info-outside-a-handler-is-the-callers",
+        ),
+        Valid(
+            """
+            import sys
+
+            def stacklevel():
+                f = sys._getframe()
+                level = 1
+                while f := f.f_back:
+                    level += 1
+                return level
+            """,
+            id="frame-local-moved-on",
+        ),
+        Valid(
+            """
+            try:
+                import fast_json as json
+            except ImportError as exc:
+                _import_error = exc
+            """,
+            id="module-level-once-at-import",
+        ),
+    ]
+
+    INVALID = [
+        Invalid(
+            """
+            class Worker:
+                def run(self, batch):
+                    try:
+                        self.process(batch)
+                    except Exception as e:
+                        self.last_error = e  # LL302
+            """,
+            id="exception-on-self",
+            message_contains="on self.last_error",
+        ),
+        Invalid(
+            """
+            import sys
+
+            class Worker:
+                def run(self, batch):
+                    try:
+                        self.process(batch)
+                    except Exception:
+                        self.exc_info = sys.exc_info()  # LL302
+                        self.failures.append((batch.id, sys.exc_info()[2]))  # LL302
+            """,
+            id="exc-info-and-traceback-on-self",
+        ),
+        Invalid(
+            """
+            ERRORS = []
+            _last = None
+
+            def handle(request):
+                global _last
+                try:
+                    request.process()
+                except Exception as exc:
+                    ERRORS.append(exc)  # LL302
+                    _last = exc.__traceback__  # LL302
+            """,
+            id="module-container-and-global",
+            message_contains="whole process",
+        ),
+        Invalid(
+            """
+            class Registry:
+                failures = {}
+
+                def load(self, name):
+                    try:
+                        return __import__(name)
+                    except ImportError as e:
+                        Registry.failures[name] = e  # LL302
+            """,
+            id="class-container",
+        ),
+        Invalid(
+            """
+            def fetch(urls, get):
+                last_error = None
+                for url in urls:
+                    try:
+                        return get(url)
+                    except OSError as e:
+                        last_error = e  # LL302
+                raise last_error
+            """,
+            id="local-kept-after-handler",
+            message_contains="reference cycle",
+        ),
+        Invalid(
+            """
+            def fetch_all(urls, get):
+                results = {}
+                for url in urls:
+                    try:
+                        results[url] = get(url)
+                    except OSError as e:
+                        results[url] = e  # LL302
+                return results
+            """,
+            id="dict-filled-in-a-loop-of-attempts",
+        ),
+        Invalid(
+            """
+            import sys
+
+            def log_failure(log):
+                try:
+                    log.flush()
+                except Exception:
+                    info = sys.exc_info()  # LL302
+                    log.write(info)
+            """,
+            id="exc-info-in-local-with-all-locals",
+            options={"all_locals": True},
+        ),
+        Invalid(
+            """
+            import inspect
+            import sys
+
+            def where():
+                frame = inspect.currentframe()  # LL302
+                here = sys._getframe()  # LL302
+                return frame.f_lineno, here.f_lineno
+            """,
+            id="current-frame-in-local",
+            message_contains="references itself",
+        ),
+        Invalid(
+            """
+            import inspect
+            import sys
+
+            class Tracker:
+                def __init__(self):
+                    self.created_at = sys._getframe(1)  # LL302
+                    self.stack = inspect.stack()  # LL302
+            """,
+            id="frames-on-self",
+        ),
+    ]
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self._handlers: List[Tuple[str, Scope]] = []
+        self._seq = 0
+        # (scope, name) -> kind, for locals that hold a frame-referencing value
+        self._tainted: Dict[Tuple[Scope, str], str] = {}
+        # (scope, name) -> sequence numbers where the local is deleted / set to None / cleared
+        self._clears: Dict[Tuple[Scope, str], List[int]] = {}
+        self._frames_cleared: Set[Scope] = set()
+        self._candidates: List["_Candidate"] = []
+
+    # ------------------------------------------------------------------ handlers
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        self._push_handler(node)
+
+    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
+        self._handlers.pop()
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        self._push_handler(node)
+
+    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
+        self._handlers.pop()
+
+    def _push_handler(self, node: cst.CSTNode) -> None:
+        name = getattr(node, "name", None)
+        target = name.name.value if name is not None and isinstance(name.name, cst.Name) else ""
+        self._handlers.append((target, self.context.scope))
+
+    # ------------------------------------------------------------------ what references frames
+    def kind_of(self, expr: cst.BaseExpression) -> Optional[str]:
+        ctx = self.context
+        if isinstance(expr, cst.Name):
+            for name, scope in reversed(self._handlers):
+                if name == expr.value and resolve(name, ctx.scope) is scope:
+                    return EXCEPTION
+            found = resolve(expr.value, ctx.scope)
+            if found is not None:
+                return self._tainted.get((found, expr.value))
+            return None
+        if isinstance(expr, cst.Call):
+            qualified = ctx.call_name(expr)
+            if qualified == "sys.exc_info":
+                return EXC_INFO if self._in_handler() else OUTER_EXC_INFO
+            if qualified == "sys.exception":
+                return EXCEPTION if self._in_handler() else OUTER_EXCEPTION
+            if qualified == "inspect.currentframe":
+                return FRAME
+            if qualified == "sys._getframe":
+                depth = int_value(expr.args[0].value) if expr.args else 0
+                return FRAME if depth == 0 else OUTER_FRAME
+            if qualified in STACK_CALLS:
+                return FRAME
+            if qualified in FRAME_LIST_CALLS and expr.args:
+                inner = self.kind_of(expr.args[0].value)
+                return inner if inner in (FRAME, OUTER_FRAME, TRACEBACK, OUTER_TRACEBACK) else None
+            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_traceback":
+                if expr.args and is_none(expr.args[0].value):
+                    return None
+                return self.kind_of(expr.func.value)
+            return None
+        if isinstance(expr, (cst.Subscript, cst.Attribute)):
+            base = self.kind_of(expr.value)
+            if base is None:
+                return None
+            outer = base in _BASE
+            plain = _BASE.get(base, base)
+            if isinstance(expr, cst.Subscript):
+                kind = self._subscript(expr, plain)
+            else:
+                kind = self._attribute(expr.attr.value, plain)
+            return _OUTER.get(kind or "", kind) if outer else kind
+        if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
+            for element in expr.elements:
+                kind = self.kind_of(element.value)
+                if kind is not None:
+                    return kind
+            return None
+        if isinstance(expr, cst.Dict):
+            for element in expr.elements:
+                if isinstance(element, cst.DictElement):
+                    kind = self.kind_of(element.value) or self.kind_of(element.key)
+                    if kind is not None:
+                        return kind
+            return None
+        if isinstance(expr, cst.IfExp):
+            return self.kind_of(expr.body) or self.kind_of(expr.orelse)
+        if isinstance(expr, cst.BooleanOperation):
+            return self.kind_of(expr.left) or self.kind_of(expr.right)
+        return None
+
+    def _in_handler(self) -> bool:
+        scope = self.context.scope
+        return any(s is scope for _, s in self._handlers)
+
+    @staticmethod
+    def _subscript(expr: cst.Subscript, base: str) -> Optional[str]:
+        element = expr.slice[0].slice
+        index = int_value(element.value) if isinstance(element, cst.Index) else None
+        if base == EXC_INFO:
+            if isinstance(element, cst.Slice):
+                upper = int_value(element.upper) if element.upper is not None else None
+                return None if upper == 1 else EXC_INFO
+            return {0: None, 1: EXCEPTION, 2: TRACEBACK}.get(index, EXC_INFO) if index is not None else EXC_INFO
+        if base == FRAME:
+            return FRAME if index == 0 else OUTER_FRAME
+        return base if base == OUTER_FRAME else None
+
+    @staticmethod
+    def _attribute(attr: str, base: str) -> Optional[str]:
+        if attr == "__traceback__" and base == EXCEPTION:
+            return TRACEBACK
+        if attr in ("__cause__", "__context__") and base == EXCEPTION:
+            return EXCEPTION
+        if attr == "tb_frame" and base == TRACEBACK:
+            return FRAME
+        if attr == "tb_next" and base == TRACEBACK:
+            return OUTER_TRACEBACK  # deeper frames only: no cycle with this one
+        if attr == "f_back" and base in (FRAME, OUTER_FRAME):
+            return OUTER_FRAME
+        if attr == "frame" and base in (FRAME, OUTER_FRAME):
+            return base
+        return None
+
+    # ------------------------------------------------------------------ sinks
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        self._seq += 1
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        super().visit_Assign(node)
+        kind = self.kind_of(node.value)
+        for target in node.targets:
+            self._assign(node, target.target, node.value, kind)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        super().visit_AnnAssign(node)
+        if node.value is not None:
+            self._assign(node, node.target, node.value, self.kind_of(node.value))
+
+    def _assign(self, node: cst.CSTNode, target: cst.BaseExpression, value: Optional[cst.BaseExpression], kind: Optional[str]) -> None:
+        if isinstance(target, cst.Name):
+            self._assign_name(node, target.value, kind, clears=value is not None and (is_none(value) or _empty(value)))
+            return
+        if isinstance(target, (cst.Tuple, cst.List)):
+            elements = [e.value for e in target.elements]
+            if kind == EXC_INFO and isinstance(value, cst.Call):
+                # `t, v, tb = sys.exc_info()`: the value and the traceback parts
+                parts = (None, EXCEPTION, TRACEBACK)
+                for index, element in enumerate(elements):
+                    self._assign(node, element, None, parts[index] if index < 3 else None)
+                return
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
+                for t, v in zip(elements, value.elements):
+                    self._assign(node, t, v.value, self.kind_of(v.value))
+                return
+            for element in elements:
+                self._assign(node, element, None, None)
+            return
+        if kind is None:
+            return
+        if isinstance(target, cst.Attribute):
+            self._sink(node, kind, target, dotted_name(target))
+        elif isinstance(target, cst.Subscript):
+            self._sink(node, kind, target.value, "")
+
+    def _assign_name(self, node: cst.CSTNode, name: str, kind: Optional[str], clears: bool = False) -> None:
+        ctx = self.context
+        scope = ctx.scope
+        if ctx.function_scope is None:
+            return  # module-level code runs once, at import
+        key = (scope, name)
+        if kind is None or (kind not in CYCLIC and name not in scope.global_names):
+            # rebound to something else (None, the next frame out, ...): that breaks the cycle
+            self._clears.setdefault(key, []).append(self._seq)
+            if kind is None:
+                self._tainted.pop(key, None)
+                return
+        if name in scope.global_names:
+            self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
+            return
+        self._tainted[key] = kind
+        if kind in CYCLIC:
+            self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        if isinstance(node.target, cst.Name):
+            self._assign_name(node, node.target.value, self.kind_of(node.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        ctx = self.context
+        qualified = ctx.call_name(node)
+        if qualified == "traceback.clear_frames":
+            self._frames_cleared.add(ctx.scope)
+            return
+        receiver, method = call_method(node)
+        if receiver is None:
+            return
+        if method == "clear" and not node.args and isinstance(receiver, cst.Name):
+            found = resolve(receiver.value, ctx.scope)
+            if found is not None:
+                self._clears.setdefault((found, receiver.value), []).append(self._seq)
+            return
+        for value in stored_values(node, method):
+            kind = self.kind_of(value)
+            if kind is None:
+                continue
+            self._sink(node, kind, receiver, "")
+            return
+
+    def visit_Del(self, node: cst.Del) -> None:
+        super().visit_Del(node)
+        targets = [node.target]
+        while targets:
+            t = targets.pop()
+            if isinstance(t, (cst.Tuple, cst.List)):
+                targets.extend(e.value for e in t.elements)
+            elif isinstance(t, cst.Name):
+                found = resolve(t.value, self.context.scope) or self.context.scope
+                self._clears.setdefault((found, t.value), []).append(self._seq)
+
+    def _sink(self, node: cst.CSTNode, kind: str, container: cst.BaseExpression, target: str) -> None:
+        ctx = self.context
+        if ctx.function_scope is None:
+            return  # module-level code runs once, at import
+        ref = self.storage_of(container)
+        if ref is None:
+            return
+        target = target or ref.text
+        if ref.kind == "local":
+            if kind not in CYCLIC:
+                return
+            name = root_name(container)
+            found = resolve(name, ctx.scope) if name else None
+            if name is None or found is None or not found.is_function:
+                return
+            self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
+            return
+        self._candidates.append(_Candidate(node, kind, ref.kind, target, ref))
+
+    # ------------------------------------------------------------------ decide
+    def leave_Module(self, original_node: cst.Module) -> None:
+        seen: Set[int] = set()
+        all_locals = bool(getattr(self.options, "all_locals", False))
+        for cand in self._candidates:
+            if id(cand.node) in seen:
+                continue
+            kind = cand.kind
+            what = _WHAT[kind]
+            if cand.sink == "local":
+                scope = cand.scope
+                assert scope is not None
+                if scope in self._frames_cleared:
+                    continue
+                if any(s >= cand.seq for s in self._clears.get((scope, cand.name), ())):
+                    continue
+                if kind == FRAME:
+                    target = cand.target if cand.target.startswith("local ") else cand.target
+                    self.report(cand.node, message=self.frame_local_message, confidence=Confidence.MEDIUM, what=what, target=target)
+                elif cand.in_loop or all_locals:
+                    self.report(cand.node, message=self.local_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
+                else:
+                    continue
+            elif cand.ref is not None and cand.ref.key in self.shrunk:
+                continue
+            elif cand.sink in ("self", "selfattr"):
+                self.report(cand.node, what=what, target=cand.target)
+            else:
+                self.report(cand.node, message=self.module_message, what=what, target=_where(cand.sink, cand.target))
+            seen.add(id(cand.node))
+
+
+class _Candidate:
+    __slots__ = ("node", "kind", "sink", "target", "ref", "scope", "name", "seq", "in_loop")
+
+    def __init__(
+        self,
+        node: cst.CSTNode,
+        kind: str,
+        sink: str,
+        target: str,
+        ref: Optional[StorageRef] = None,
+        scope: Optional[Scope] = None,
+        name: str = "",
+        seq: int = 0,
+        in_loop: bool = False,
+    ) -> None:
+        self.node = node
+        self.kind = kind
+        self.sink = sink  # local | self | selfattr | module | imported | class
+        self.target = target
+        self.ref = ref
+        self.scope = scope  # for locals: the function whose frame forms the cycle
+        self.name = name  # for locals: the variable (or container) name
+        self.seq = seq
+        self.in_loop = in_loop
+
+
+_WHAT = {
+    EXCEPTION: "the caught exception",
+    EXC_INFO: "sys.exc_info()",
+    TRACEBACK: "a traceback",
+    OUTER_EXCEPTION: "the exception being handled",
+    OUTER_EXC_INFO: "sys.exc_info()",
+    OUTER_TRACEBACK: "a traceback",
+    FRAME: "the current frame",
+    OUTER_FRAME: "a caller's frame",
+}
+
+
+def _where(sink: str, target: str) -> str:
+    if sink == "class":
+        return f"class attribute {target}"
+    if sink == "imported":
+        return f"module attribute {target}"
+    return f"module-level {target}"
+
+
+def _empty(value: cst.BaseExpression) -> bool:
+    return isinstance(value, (cst.List, cst.Dict, cst.Tuple, cst.Set)) and not value.elements
