@@ -19,7 +19,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 import libcst as cst
 
-from ..context import Context, dotted_name
+from ..context import Context, dotted_name, target_names
 
 # ---------------------------------------------------------------------------- the catalogue
 FILE = ("close", "detach")
@@ -125,6 +125,7 @@ FILEOBJ_WRAPPERS = frozenset(
      "zipfile.ZipFile", "zipfile.PyZipFile", "wave.open", "gzip.open", "bz2.open", "lzma.open"}
 )
 IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO"})
+FD_OPENERS = frozenset({"builtins.open", "io.open", "os.fdopen"})
 # a wrapper's first argument named like an open stream (`wave.open(f)`, `ZipFile(fileobj)`)
 STREAM_NAME = re.compile(r"^(f|fp|fh|fo|fobj|stream|buf|buffer|bio|sio|raw)$|fileobj|file_obj|_stream$|_fp$|_fh$")
 
@@ -264,6 +265,7 @@ class Resolver:
         self.extra = frozenset(extra)
         self.local_types: Dict[Tuple[int, str], str] = {}
         self._cache: Dict[int, Optional[Resource]] = {}
+        self._module_names: Optional[Set[str]] = None
 
     # ------------------------------------------------------------------ local types
     def _scope_key(self) -> int:
@@ -322,9 +324,18 @@ class Resolver:
 
     def _resolve(self, call: cst.Call) -> Optional[Resource]:
         qn = self.ctx.call_name(call)
+        if (
+            qn is not None
+            and qn.startswith("builtins.")
+            and isinstance(call.func, cst.Name)
+            and self._module_binds(qn[len("builtins."):])
+        ):
+            qn = None  # `open = TarFile.open` somewhere at module level shadows the builtin
         if qn is not None:
             if qn in CATALOGUE:
                 if qn in FILEOBJ_WRAPPERS and self._wraps_callers_stream(call):
+                    return None
+                if qn in FD_OPENERS and _closefd_false(call):
                     return None
                 return Resource(qn, short_name(qn), CATALOGUE[qn])
             if qn in self.extra:
@@ -337,6 +348,12 @@ class Resolver:
                 if entry is not None:
                     return Resource(f"method:{receiver}.{func.attr.value}", entry[0], entry[1])
         return None
+
+    def _module_binds(self, name: str) -> bool:
+        if self._module_names is None:
+            module = self.ctx.module_scope.node if self.ctx.module_scope is not None else None
+            self._module_names = module_level_names(module) if isinstance(module, cst.Module) else set()
+        return name in self._module_names
 
     def _wraps_callers_stream(self, call: cst.Call) -> bool:
         """`GzipFile(fileobj=buf)`, `ZipFile(io.BytesIO(data))`: the wrapper owns no descriptor."""
@@ -352,6 +369,40 @@ class Resolver:
         return False
 
 
+def _closefd_false(call: cst.Call) -> bool:
+    """`open(fd, closefd=False)`: the file object does not own the descriptor."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "closefd":
+            return isinstance(arg.value, cst.Name) and arg.value.value == "False"
+    return False
+
+
+def module_level_names(module: cst.Module) -> Set[str]:
+    """Names bound by the module's top-level statements (anywhere in the file: functions run
+    after the whole module has been executed)."""
+    out: Set[str] = set()
+    todo: List[cst.CSTNode] = list(module.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            out.add(node.name.value)
+        elif isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                if isinstance(small, cst.Assign):
+                    for target in small.targets:
+                        out.update(target_names(target.target))
+                elif isinstance(small, cst.AnnAssign):
+                    out.update(target_names(small.target))
+                elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        bound = alias.asname.name if alias.asname is not None else alias.name
+                        if isinstance(bound, cst.Name):
+                            out.add(bound.value)
+        elif isinstance(node, (cst.If, cst.Try, cst.With, cst.For, cst.While, cst.Else, cst.IndentedBlock, cst.ExceptHandler, cst.Finally)):
+            todo.extend(node.children)
+    return out
+
+
 def expects_failure(item: cst.BaseExpression) -> bool:
     """`with self.assertRaises(E):`, `with pytest.raises(E):`, and `with mock.patch(...)` (the
     resources created in it are test doubles)."""
@@ -362,13 +413,8 @@ def expects_failure(item: cst.BaseExpression) -> bool:
     return last in EXPECTS_FAILURE or "patch" in text.split(".")
 
 
-def else_fails(node: Any) -> bool:
-    """`try: ... except E: ... else: self.fail(...)`: the body is expected to raise."""
-    orelse = getattr(node, "orelse", None)
-    if orelse is None or not node.handlers:
-        return False
-    body = getattr(orelse.body, "body", ())
-    for statement in body:
+def _fails(statements: Sequence[cst.CSTNode]) -> bool:
+    for statement in statements:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.Raise):
@@ -377,6 +423,18 @@ def else_fails(node: Any) -> bool:
                     if dotted_name(small.value.func).rsplit(".", 1)[-1] == "fail":
                         return True
     return False
+
+
+def else_fails(node: Any) -> bool:
+    """`try: ... except E: ... else: self.fail(...)`, or a try body that ends with
+    `self.fail(...)`: the body is expected to raise."""
+    if not node.handlers:
+        return False
+    body = list(getattr(node.body, "body", ()))
+    if body and _fails(body[-1:]):
+        return True
+    orelse = getattr(node, "orelse", None)
+    return orelse is not None and _fails(getattr(orelse.body, "body", ()))
 
 
 def patched(node: cst.FunctionDef) -> bool:
@@ -404,6 +462,8 @@ class Event:
     stmt: Tuple[int, int, int]  # (id of the block, index in it, statements in it)
     detail: Any = None
     statement: Optional[cst.CSTNode] = None
+    # (block id, index, count, frames open at the block) for every enclosing block, outermost first
+    chain: Tuple[Tuple[int, int, int, int], ...] = ()
 
     @property
     def in_finally(self) -> bool:
@@ -465,6 +525,7 @@ class FlowWalker:
         self.frames: List[Frame] = []
         self.stmt: Tuple[int, int, int] = (0, 0, 0)
         self.statement: Optional[cst.CSTNode] = None
+        self.chain: List[Tuple[int, int, int, int]] = []
         self.nested = 0
         self.order = 0
         self.nonlocal_names: Set[str] = set()
@@ -472,7 +533,9 @@ class FlowWalker:
     # ------------------------------------------------------------------ events
     def _emit(self, kind: str, name: str, node: cst.CSTNode, detail: Any = None) -> None:
         self.order += 1
-        self.events.append(Event(kind, name, node, self.order, tuple(self.frames), self.stmt, detail, self.statement))
+        self.events.append(
+            Event(kind, name, node, self.order, tuple(self.frames), self.stmt, detail, self.statement, tuple(self.chain))
+        )
 
     def run(self, body: cst.CSTNode) -> List[Event]:
         self._walk(body)
@@ -515,22 +578,24 @@ class FlowWalker:
         self.stack.append(node)
         index = 0
         count = sum(len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in body)
+        saved = (self.stmt, self.statement)
+        self.chain.append((id(node), 0, count, len(self.frames)))
         try:
             for statement in body:
+                smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else [statement]
                 if isinstance(statement, cst.SimpleStatementLine):
                     self.stack.append(statement)
-                    for small in statement.body:
-                        self.stmt = (id(node), index, count)
-                        self.statement = small
-                        index += 1
-                        self._walk(small)
-                    self.stack.pop()
-                else:
+                for small in smalls:
                     self.stmt = (id(node), index, count)
-                    self.statement = statement
+                    self.chain[-1] = (id(node), index, count, len(self.frames))
+                    self.statement = small
                     index += 1
-                    self._walk(statement)
+                    self._walk(small)
+                if isinstance(statement, cst.SimpleStatementLine):
+                    self.stack.pop()
         finally:
+            self.chain.pop()
+            self.stmt, self.statement = saved
             self.stack.pop()
 
     def _w_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -822,6 +887,8 @@ class FlowWalker:
             attr = parent.attr.value
             grand = stack[i - 1] if i >= 1 else None
             if isinstance(grand, cst.Call) and grand.func is parent:
+                if attr in ("__enter__", "__aenter__"):
+                    return "escape", "entered by hand"
                 return "method", attr
             if attr in RELEASE_ALL:
                 return "release_ref", attr
@@ -869,7 +936,7 @@ class FlowWalker:
         if isinstance(p, cst.Arg) and p.value is current and j >= 1 and isinstance(stack[j - 1], cst.Call):
             return self._classify_arg(p, stack[j - 1], j - 1, direct=not contained)
         if isinstance(p, cst.For) and p.iter is current:
-            return ("escape", "released in a loop") if contained else ("use", None)
+            return ("escape", "released in a loop") if contained else ("use", "iterated")
         if isinstance(p, cst.CompFor) and p.iter is current:
             comp = self._enclosing_comprehension(j)
             if comp is not None and isinstance(stack[comp], cst.GeneratorExp) and self._flows(comp):
@@ -901,9 +968,9 @@ class FlowWalker:
         if fname and closeish(fname):
             return "release", fname
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):
-            return "use", None
+            return "use", "consumed"
         if method in CONSUMER_METHODS:
-            return "use", None
+            return "use", "consumed"
         if qn in BUILTIN_STORES:
             return "escape", "stored"
         if not direct:
@@ -970,13 +1037,34 @@ def follows_at_once(first: Event, releases: Sequence[Event]) -> bool:
     (`if lock.acquire(False): lock.release()`); the first statement of the `else` of a `try`
     whose body ends with the acquisition."""
     block, index, count = first.stmt
+    # the statement after the binding, also after leaving the if / else arms the binding ends
+    # (`if a: p = Popen(x)` / `else: p = Popen(y)` / `return p.wait()`)
+    nexts = []
+    chain = first.chain
+    level = len(chain) - 1
+    while level >= 0:
+        b, i, n, depth = chain[level]
+        nexts.append(((b, i + 1), first.frames[:depth] if level < len(chain) - 1 else first.frames))
+        if i != n - 1 or level == 0:
+            break
+        outer_depth = chain[level - 1][3]
+        if not all(kind == "if" for kind, _, _ in first.frames[outer_depth:depth]):
+            break
+        level -= 1
     for e in releases:
-        if e.frames == first.frames and e.stmt[:2] == (block, index + 1):
+        if any(e.frames == frames and e.stmt[:2] == position for position, frames in nexts):
             return True
         if e.stmt[1] != 0 or len(e.frames) != len(first.frames) + 1 and len(e.frames) != len(first.frames):
             continue
         if isinstance(first.statement, cst.If) and e.frames == first.frames + (("if", id(first.statement), "body"),):
             return True
+        if (
+            isinstance(first.statement, cst.While)
+            and e.frames == first.frames
+            and len(e.chain) == len(first.chain) + 1
+            and e.chain[-2][:2] == first.chain[-1][:2]
+        ):
+            return True  # `while lock.acquire(False): lock.release()`
         if first.frames and index == count - 1:
             kind, ident, arm = first.frames[-1]
             if kind == "try" and arm == "body" and e.frames == first.frames[:-1] + (("try", ident, "else"),):

@@ -23,6 +23,7 @@ class _Function:
     cls: Optional[cst.ClassDef]
     self_name: Optional[str]
     has_acquire: bool = False
+    outer: Tuple[int, ...] = ()  # ids of the enclosing functions' nodes
 
 
 @dataclass
@@ -226,6 +227,70 @@ class LockAcquiredWithoutRelease(Rule):
             """,
             id="not-a-lock",
         ),
+        Valid(
+            """
+            class LockTests:
+                def test_try_acquire_contended(self):
+                    lock = self.locktype()
+                    lock.acquire()
+                    result = []
+                    start_thread(lambda: result.append(lock.acquire(False)))
+                    self.assertFalse(result[0])
+                    lock.release()
+            """,
+            id="lock-made-in-the-function-by-any-factory",
+        ),
+        Valid(
+            """
+            import _thread
+
+            signalled = _thread.allocate_lock()
+
+            def test_signals():
+                signalled.acquire()
+                spawn_signalling_thread()
+                signalled.acquire()
+                check_signals()
+                signalled.release()
+            """,
+            id="second-acquire-waits-for-another-thread",
+        ),
+        Valid(
+            """
+            import threading
+
+            def test_phases():
+                cond = threading.Condition()
+
+                def worker():
+                    cond.acquire()
+                    ready.append(1)
+                    cond.wait()
+                    cond.release()
+
+                start(worker)
+            """,
+            id="lock-made-in-the-enclosing-function",
+        ),
+        Valid(
+            """
+            import threading
+
+            class Condition:
+                def __init__(self):
+                    self._lock = threading.Lock()
+                    self._waiter = threading.Semaphore(0)
+
+                def notify(self):
+                    assert not self._waiter.acquire(False), "notify: waiter should be taken"
+
+                def drain(self):
+                    while self._lock.acquire(blocking=False):
+                        self._lock.release()
+                        pause()
+            """,
+            id="probes-of-the-lock-state",
+        ),
     ]
 
     INVALID = [
@@ -322,6 +387,8 @@ class LockAcquiredWithoutRelease(Rule):
         self.module_locks: Set[str] = set()
         self.class_locks: Set[Tuple[int, str]] = set()
         self.local_locks: Set[Tuple[int, str]] = set()
+        # names assigned the result of a call in a function (a lock made there, by any factory)
+        self.created: Set[Tuple[int, str]] = set()
         self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
         self.pending: List[_Pending] = []
 
@@ -333,7 +400,8 @@ class LockAcquiredWithoutRelease(Rule):
         ctx = self.context
         cls = ctx.scope.node if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef) else None
         self_name = first_param(node) if cls is not None and is_instance_method(ctx, node) else None
-        self.functions.append(_Function(node, cls, self_name))
+        outer = tuple(id(f.node) for f in self.functions)
+        self.functions.append(_Function(node, cls, self_name, outer=outer))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         function = self.functions.pop()
@@ -341,9 +409,13 @@ class LockAcquiredWithoutRelease(Rule):
             self._analyze(function)
 
     def _note_lock(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
+        scope = self.context.scope
+        if isinstance(target, cst.Name) and isinstance(value, cst.Call) and scope.kind == "function":
+            self.created.add((id(scope.node), target.value))
         if not isinstance(value, cst.Call) or self.context.call_name(value) not in LOCK_FACTORIES:
             return
-        scope = self.context.scope
+        if isinstance(target, cst.Name) and isinstance(value, cst.Call) and scope.kind == "function":
+            self.created.add((id(scope.node), target.value))
         if isinstance(target, cst.Name):
             if scope.kind == "module":
                 self.module_locks.add(target.value)
@@ -376,9 +448,13 @@ class LockAcquiredWithoutRelease(Rule):
         for event in events:
             by_key[event.name].append(event)
         for key, key_events in by_key.items():
+            if _waits_for_another_thread(key_events):
+                continue
             for index, event in enumerate(key_events):
                 if event.kind != "call" or event.detail != "acquire" or event.in_finally:
                     continue
+                if isinstance(event.statement, cst.Assert):
+                    continue  # `assert not lock.acquire(False)`: a probe of the lock's state
                 self._judge(function, key, key_events, index)
 
     def _judge(self, function: _Function, key: str, events: List[Event], index: int) -> None:
@@ -406,8 +482,11 @@ class LockAcquiredWithoutRelease(Rule):
         for pending in self.pending:
             if pending.unreleased:
                 continue  # released elsewhere, or a lock used as a signal between threads
-            if "." not in pending.key and (id(pending.function.node), pending.key) in self.local_locks:
-                continue  # created in this function: nothing outside it can wait on it
+            function = pending.function
+            if "." not in pending.key and any(
+                (ident, pending.key) in self.created for ident in (id(function.node), *function.outer)
+            ):
+                continue  # created in this function (or the one around it): a test's own lock
             confidence = self._lock_confidence(pending)
             if confidence is None:
                 continue
@@ -446,3 +525,19 @@ class LockAcquiredWithoutRelease(Rule):
                 name = dotted_name(arg.value).rsplit(".", 1)[-1]
                 todo.extend(self.classes.get(name, ()))
         return False
+
+
+def _waits_for_another_thread(events: List[Event]) -> bool:
+    """Two acquires of the same lock with no release between (outside alternative arms): the
+    second one waits for another thread to release it, so the lock is a signal here."""
+    previous: Optional[Event] = None
+    for event in events:
+        if event.kind != "call":
+            continue
+        if event.detail == "release":
+            previous = None
+        elif previous is not None and not exclusive(previous, event):
+            return True
+        else:
+            previous = event
+    return False

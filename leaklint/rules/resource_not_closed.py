@@ -15,6 +15,7 @@ from ._resources import (
     HANDOFF_FUNCTIONS,
     HANDOFF_METHODS,
     RELEASE_ALL,
+    SELF_CLOSING_ITERATION,
     Event,
     FlowWalker,
     Resolver,
@@ -639,6 +640,78 @@ class ResourceNotClosed(Rule):
             """,
             id="returned-generator-keeps-it",
         ),
+        Valid(
+            """
+            def is_archive(name):
+                archive = open(name)
+                names = archive.getnames()
+                return bool(names)
+
+            class Archive:
+                @classmethod
+                def open(cls, name):
+                    return cls()
+
+            open = Archive.open
+            """,
+            id="builtin-shadowed-later-at-module-level",
+        ),
+        Valid(
+            """
+            from fileinput import FileInput
+
+            def count_lines(paths):
+                fi = FileInput(files=paths)
+                lines = list(fi)
+                return len(lines)
+            """,
+            id="fileinput-read-to-the-end",
+        ),
+        Valid(
+            """
+            import subprocess
+            import sys
+
+            def open_browser(cmdline):
+                if sys.platform == "win32":
+                    proc = subprocess.Popen(cmdline)
+                else:
+                    proc = subprocess.Popen(cmdline, close_fds=True)
+                return not proc.wait()
+            """,
+            id="waited-right-after-alternative-bindings",
+        ),
+        Valid(
+            """
+            import os
+
+            def peek(fd):
+                fh = open(fd, "rb", closefd=False)
+                return fh.read(4)
+            """,
+            id="closefd-false-owns-no-descriptor",
+        ),
+        Valid(
+            """
+            import subprocess
+            import unittest
+            from fileinput import FileInput
+
+            class TestInput(unittest.TestCase):
+                def test_bad_hook(self):
+                    try:
+                        fi = FileInput(openhook=1)
+                        self.fail("FileInput should check openhook for being callable")
+                    except ValueError:
+                        pass
+
+                def test_entered_by_hand(self):
+                    proc = subprocess.Popen(["true"], stdin=subprocess.PIPE)
+                    proc = proc.__enter__()
+                    proc.__exit__(None, None, None)
+            """,
+            id="expected-failure-or-entered-by-hand",
+        ),
     ]
 
     INVALID = [
@@ -842,6 +915,19 @@ class ResourceNotClosed(Rule):
             """,
             id="extra-factory-option",
             options={"extra": ["fs.open_fs"]},
+        ),
+        Invalid(
+            """
+            import builtins
+
+            def open(path):
+                return path
+
+            def main(path):
+                out = builtins.open(path, "wb")  # LL401
+                out.write(b"x")
+            """,
+            id="explicit-builtins-open-next-to-a-module-open",
         ),
         Invalid(
             """
@@ -1060,6 +1146,10 @@ class ResourceNotClosed(Rule):
         ]
         if releases and protected(releases):
             return
+        if resource.qualified in SELF_CLOSING_ITERATION and any(
+            e.kind == "use" and e.detail in ("iterated", "consumed") for e in span
+        ):
+            return  # a FileInput read to the end closes its files
         stores = [e for e in span if e.kind == "self_store"]
         if stores:
             if function.cls is not None:

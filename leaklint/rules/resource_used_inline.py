@@ -200,6 +200,15 @@ class ResourceUsedInline(Rule):
             """,
             id="look-alikes",
         ),
+        Valid(
+            """
+            import os
+
+            def header(fd):
+                return open(fd, "rb", closefd=False).read(4)
+            """,
+            id="closefd-false-owns-no-descriptor",
+        ),
     ]
 
     INVALID = [
