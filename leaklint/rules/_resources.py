@@ -448,6 +448,26 @@ def patched(node: cst.FunctionDef) -> bool:
     return False
 
 
+def _noop(small: cst.CSTNode) -> bool:
+    """`pass`, `x: int`, a bare string: nothing runs, nothing raises."""
+    if isinstance(small, cst.Pass):
+        return True
+    if isinstance(small, cst.AnnAssign) and small.value is None:
+        return True
+    return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _without_noops(statement: cst.CSTNode) -> Optional[cst.CSTNode]:
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return statement
+    kept = [small for small in statement.body if not _noop(small)]
+    if len(kept) == len(statement.body):
+        return statement
+    if not kept:
+        return None
+    return statement.with_changes(body=kept)
+
+
 # ---------------------------------------------------------------------------- flow walker
 Frame = Tuple[str, int, str]  # (kind, id(node), arm)
 
@@ -468,6 +488,10 @@ class Event:
     @property
     def in_finally(self) -> bool:
         return any(arm == "finally" for _, _, arm in self.frames)
+
+    def try_bodies(self) -> List[Tuple[int, int]]:
+        """(position in frames, id) of the try statements whose body holds this event."""
+        return [(i, ident) for i, (kind, ident, arm) in enumerate(self.frames) if kind == "try" and arm == "body"]
 
     @property
     def in_raises(self) -> bool:
@@ -503,6 +527,34 @@ _CONTAINERS = (cst.Tuple, cst.List, cst.Set, cst.Dict)
 _ELEMENTS = (cst.Element, cst.DictElement, cst.StarredElement, cst.StarredDictElement)
 
 
+def swallows(node: Any) -> bool:
+    """A try with a handler for every exception (bare, `Exception`, `BaseException`) whose
+    body neither raises nor leaves the function."""
+    for handler in node.handlers:
+        kind = handler.type
+        names = []
+        if kind is None:
+            names = ["BaseException"]
+        elif isinstance(kind, cst.Tuple):
+            names = [dotted_name(e.value) for e in kind.elements]
+        else:
+            names = [dotted_name(kind)]
+        if not any(n in ("Exception", "BaseException") for n in names):
+            continue
+        body = getattr(handler.body, "body", ())
+        leaves = False
+        for statement in body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                leaves = True  # anything more than simple statements: do not guess
+                break
+            if any(isinstance(small, (cst.Raise, cst.Return, cst.Break, cst.Continue)) for small in statement.body):
+                leaves = True
+                break
+        if not leaves:
+            return True
+    return False
+
+
 class FlowWalker:
     """Walks one function body and records events for `names` (plain local names) and for
     method calls named in `methods` on any dotted receiver (`self._lock.acquire()`)."""
@@ -529,6 +581,7 @@ class FlowWalker:
         self.nested = 0
         self.order = 0
         self.nonlocal_names: Set[str] = set()
+        self.swallowing: Set[int] = set()  # try statements whose handler swallows everything
 
     # ------------------------------------------------------------------ events
     def _emit(self, kind: str, name: str, node: cst.CSTNode, detail: Any = None) -> None:
@@ -577,6 +630,8 @@ class FlowWalker:
     def _block(self, node: cst.CSTNode, body: Sequence[cst.CSTNode]) -> None:
         self.stack.append(node)
         index = 0
+        body = [_without_noops(s) for s in body]
+        body = [s for s in body if s is not None]
         count = sum(len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in body)
         saved = (self.stmt, self.statement)
         self.chain.append((id(node), 0, count, len(self.frames)))
@@ -617,6 +672,8 @@ class FlowWalker:
         self._child(node, node.body)
 
     def _try(self, node: Any) -> None:
+        if swallows(node):
+            self.swallowing.add(id(node))
         if else_fails(node):
             self.frames.append(("raises", id(node), "body"))
             try:
@@ -982,6 +1039,8 @@ class FlowWalker:
         positional = arg.keyword is None and not arg.star
         if positional and (fname[:1].isupper() or self._flows(index)):
             return "escape", "kept by a wrapper"
+        if fname[:1].isupper() and self._flows(index):
+            return "escape", "kept by the object built with it"
         if method is not None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             if self.self_name is not None and func.value.value == self.self_name:
                 return "escape", "handed to a method of self"
@@ -1021,11 +1080,19 @@ class FlowWalker:
         return False
 
 
-def protected(releases: Sequence[Event]) -> bool:
-    """A release that runs whatever happens: in a `finally`, or one in an `except` handler plus
-    one on the normal path."""
+def protected(releases: Sequence[Event], first: Optional[Event] = None, swallowing: FrozenSet[int] = frozenset()) -> bool:
+    """A release that runs whatever happens: in a `finally`; one in an `except` handler plus
+    one on the normal path; or one right after a `try` whose handler swallows every exception
+    raised after the acquisition (`try: s = socket(); s.bind(a)` / `except Exception: pass` /
+    `s.close()`)."""
     if any(e.in_finally for e in releases):
         return True
+    if first is not None:
+        for position, ident in first.try_bodies():
+            if ident in swallowing and any(
+                e.frames == first.frames[:position] and e.order > first.order for e in releases
+            ):
+                return True
     in_handler = [e for e in releases if e.in_handler]
     others = [e for e in releases if not e.in_handler]
     return bool(in_handler) and bool(others)

@@ -291,6 +291,25 @@ class LockAcquiredWithoutRelease(Rule):
             """,
             id="probes-of-the-lock-state",
         ),
+        Valid(
+            """
+            import threading
+
+            class CountingLock:
+                def __init__(self):
+                    self._lock = threading.Lock()
+                    self._count = 3
+
+                def acquire(self, timeout=-1):
+                    got_it = self._lock.acquire(timeout=timeout)
+                    if got_it and self._count > 0:
+                        self._count -= 1
+                        self._lock.release()
+                        return False
+                    return got_it
+            """,
+            id="a-locks-own-acquire-method",
+        ),
     ]
 
     INVALID = [
@@ -405,8 +424,9 @@ class LockAcquiredWithoutRelease(Rule):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         function = self.functions.pop()
-        if function.has_acquire and original_node.name.value not in ENTER_METHODS:
-            self._analyze(function)
+        name = original_node.name.value
+        if function.has_acquire and name not in ENTER_METHODS and "acquire" not in name and name != "lock":
+            self._analyze(function)  # (an `acquire` / `lock` method is a lock's own API)
 
     def _note_lock(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> None:
         scope = self.context.scope

@@ -712,6 +712,48 @@ class ResourceNotClosed(Rule):
             """,
             id="expected-failure-or-entered-by-hand",
         ),
+        Valid(
+            """
+            import socket
+
+            def has_ipv6(host):
+                sock = None
+                ok = False
+                try:
+                    sock = socket.socket(socket.AF_INET6)
+                    sock.bind((host, 0))
+                    ok = True
+                except Exception:
+                    pass
+                if sock:
+                    sock.close()
+                return ok
+            """,
+            id="closed-after-a-try-that-swallows-every-error",
+        ),
+        Valid(
+            """
+            import subprocess
+
+            def run(argv):
+                proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                stdout: bytes
+                stdout, stderr = proc.communicate()
+                return stdout
+            """,
+            id="released-next-after-an-annotation",
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def make_loop():
+                asyncio_loop = asyncio.new_event_loop()
+                loop = EventLoop(asyncio_loop=asyncio_loop)
+                return loop
+            """,
+            id="handed-to-a-constructor-by-keyword",
+        ),
     ]
 
     INVALID = [
@@ -1005,6 +1047,7 @@ class ResourceNotClosed(Rule):
         self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
         self.external_bases: Dict[int, bool] = {}
         self.reported: Set[int] = set()
+        self._swallowing: frozenset = frozenset()
 
     # ------------------------------------------------------------------ traversal
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -1074,6 +1117,7 @@ class ResourceNotClosed(Rule):
         names = self._bound_names(function.node)
         walker = FlowWalker(names, self.resources, self.callnames, function.self_name)
         events = walker.run(function.node.body)
+        self._swallowing = frozenset(walker.swallowing)
         by_name: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
             if event.kind == "direct_self_store":
@@ -1144,7 +1188,7 @@ class ResourceNotClosed(Rule):
             if e.kind == "release"
             or (e.kind == "method" and (e.detail in resource.releases or e.detail in ("__exit__", "__aexit__")))
         ]
-        if releases and protected(releases):
+        if releases and protected(releases, bind, self._swallowing):
             return
         if resource.qualified in SELF_CLOSING_ITERATION and any(
             e.kind == "use" and e.detail in ("iterated", "consumed") for e in span
