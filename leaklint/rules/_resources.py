@@ -1090,7 +1090,11 @@ def protected(releases: Sequence[Event], first: Optional[Event] = None, swallowi
     if first is not None:
         for position, ident in first.try_bodies():
             if ident in swallowing and any(
-                e.frames == first.frames[:position] and e.order > first.order for e in releases
+                e.frames[:position] == first.frames[:position]
+                and all(kind == "if" for kind, _, _ in e.frames[position:])
+                and ("try", ident, "body") not in e.frames
+                and e.order > first.order
+                for e in releases
             ):
                 return True
     in_handler = [e for e in releases if e.in_handler]
