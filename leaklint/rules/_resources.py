@@ -454,18 +454,10 @@ def _noop(small: cst.CSTNode) -> bool:
         return True
     if isinstance(small, cst.AnnAssign) and small.value is None:
         return True
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        # `self.addCleanup(proc.stdout.close)`: registering a cleanup does not fail
+        return dotted_name(small.value.func).rsplit(".", 1)[-1] in ("addCleanup", "callback")
     return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-
-
-def _without_noops(statement: cst.CSTNode) -> Optional[cst.CSTNode]:
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return statement
-    kept = [small for small in statement.body if not _noop(small)]
-    if len(kept) == len(statement.body):
-        return statement
-    if not kept:
-        return None
-    return statement.with_changes(body=kept)
 
 
 # ---------------------------------------------------------------------------- flow walker
@@ -582,6 +574,7 @@ class FlowWalker:
         self.order = 0
         self.nonlocal_names: Set[str] = set()
         self.swallowing: Set[int] = set()  # try statements whose handler swallows everything
+        self.plain_tries: Set[int] = set()  # try statements without else and finally
 
     # ------------------------------------------------------------------ events
     def _emit(self, kind: str, name: str, node: cst.CSTNode, detail: Any = None) -> None:
@@ -630,9 +623,10 @@ class FlowWalker:
     def _block(self, node: cst.CSTNode, body: Sequence[cst.CSTNode]) -> None:
         self.stack.append(node)
         index = 0
-        body = [_without_noops(s) for s in body]
-        body = [s for s in body if s is not None]
-        count = sum(len(s.body) if isinstance(s, cst.SimpleStatementLine) else 1 for s in body)
+        count = sum(
+            sum(1 for small in st.body if not _noop(small)) if isinstance(st, cst.SimpleStatementLine) else 1
+            for st in body
+        )
         saved = (self.stmt, self.statement)
         self.chain.append((id(node), 0, count, len(self.frames)))
         try:
@@ -641,10 +635,13 @@ class FlowWalker:
                 if isinstance(statement, cst.SimpleStatementLine):
                     self.stack.append(statement)
                 for small in smalls:
+                    # a no-op (`pass`, `x: int`, `self.addCleanup(...)`) shares the index of the
+                    # statement after it: "the next statement" skips over it
                     self.stmt = (id(node), index, count)
                     self.chain[-1] = (id(node), index, count, len(self.frames))
                     self.statement = small
-                    index += 1
+                    if not _noop(small):
+                        index += 1
                     self._walk(small)
                 if isinstance(statement, cst.SimpleStatementLine):
                     self.stack.pop()
@@ -674,6 +671,8 @@ class FlowWalker:
     def _try(self, node: Any) -> None:
         if swallows(node):
             self.swallowing.add(id(node))
+        if node.orelse is None and node.finalbody is None and node.handlers:
+            self.plain_tries.add(id(node))
         if else_fails(node):
             self.frames.append(("raises", id(node), "body"))
             try:
@@ -1102,7 +1101,7 @@ def protected(releases: Sequence[Event], first: Optional[Event] = None, swallowi
     return bool(in_handler) and bool(others)
 
 
-def follows_at_once(first: Event, releases: Sequence[Event]) -> bool:
+def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: FrozenSet[int] = frozenset()) -> bool:
     """A release that runs right after the acquisition, with nothing in between that can raise:
     the next statement; the first statement of the `if` whose test acquires
     (`if lock.acquire(False): lock.release()`); the first statement of the `else` of a `try`
@@ -1119,7 +1118,12 @@ def follows_at_once(first: Event, releases: Sequence[Event]) -> bool:
         if i != n - 1 or level == 0:
             break
         outer_depth = chain[level - 1][3]
-        if not all(kind == "if" for kind, _, _ in first.frames[outer_depth:depth]):
+        # leaving an if / else arm, or the body of a try without else / finally (whose
+        # handlers only run when the binding itself failed)
+        if not all(
+            kind == "if" or (kind == "try" and arm == "body" and ident in plain_tries)
+            for kind, ident, arm in first.frames[outer_depth:depth]
+        ):
             break
         level -= 1
     for e in releases:

@@ -754,6 +754,53 @@ class ResourceNotClosed(Rule):
             """,
             id="handed-to-a-constructor-by-keyword",
         ),
+        Valid(
+            """
+            import subprocess
+
+            def compiler_version(args):
+                try:
+                    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+                except OSError:
+                    return None
+                stdout = proc.communicate()[0]
+                return stdout
+            """,
+            id="released-right-after-the-try-that-opened-it",
+        ),
+        Valid(
+            """
+            def roundtrip(a, path):
+                f = open(path, "wb")
+                try:
+                    a.tofile(f)
+                    f.close()
+                    f = open(path, "rb")
+                    return f.read()
+                finally:
+                    f.close()
+            """,
+            id="finally-closes-whichever-is-bound",
+        ),
+        Valid(
+            """
+            import bz2
+            import subprocess
+            import unittest
+
+            class Test(unittest.TestCase):
+                def test_communicate(self):
+                    proc = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                    self.addCleanup(proc.stdout.close)
+                    out, err = proc.communicate(b"x")
+
+                def test_open_del(self):
+                    for i in range(100):
+                        o = bz2.BZ2File(self.filename)
+                        del o
+            """,
+            id="cleanup-registration-between-and-deliberate-del",
+        ),
     ]
 
     INVALID = [
@@ -1048,6 +1095,7 @@ class ResourceNotClosed(Rule):
         self.external_bases: Dict[int, bool] = {}
         self.reported: Set[int] = set()
         self._swallowing: frozenset = frozenset()
+        self._plain_tries: frozenset = frozenset()
 
     # ------------------------------------------------------------------ traversal
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -1118,6 +1166,7 @@ class ResourceNotClosed(Rule):
         walker = FlowWalker(names, self.resources, self.callnames, function.self_name)
         events = walker.run(function.node.body)
         self._swallowing = frozenset(walker.swallowing)
+        self._plain_tries = frozenset(walker.plain_tries)
         by_name: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
             if event.kind == "direct_self_store":
@@ -1182,12 +1231,25 @@ class ResourceNotClosed(Rule):
         withs = [e for e in span if e.kind == "with"]
         if withs and not resource.is_sqlite:
             return
-        releases = [
-            e
-            for e in span
-            if e.kind == "release"
-            or (e.kind == "method" and (e.detail in resource.releases or e.detail in ("__exit__", "__aexit__")))
-        ]
+        def is_release(e: Event) -> bool:
+            return e.kind == "release" or (
+                e.kind == "method" and (e.detail in resource.releases or e.detail in ("__exit__", "__aexit__"))
+            )
+
+        releases = [e for e in span if is_release(e)]
+        if cut is not None:
+            # `f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the
+            # finally closes whichever is bound when the body fails
+            tries = {ident for kind, ident, arm in bind.frames if kind == "try" and arm == "body"}
+            releases += [
+                e
+                for e in events[index + 1:]
+                if e.order > cut.order
+                and is_release(e)
+                and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
+            ]
+        if cut is not None and cut.kind == "del" and not releases:
+            releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
         if releases and protected(releases, bind, self._swallowing):
             return
         if resource.qualified in SELF_CLOSING_ITERATION and any(
@@ -1205,7 +1267,7 @@ class ResourceNotClosed(Rule):
             return
         self.reported.add(id(call))
         if releases:
-            if follows_at_once(bind, releases):
+            if follows_at_once(bind, releases, self._plain_tries):
                 return
             self.report(call, message=self.unprotected_message, confidence=Confidence.MEDIUM, resource=resource.display, name=name)
         elif cut is not None and cut.kind == "bind_res":
