@@ -1240,7 +1240,7 @@ class ResourceNotClosed(Rule):
         if cut is not None:
             # `f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the
             # finally closes whichever is bound when the body fails
-            tries = {ident for kind, ident, arm in bind.frames if kind == "try" and arm == "body"}
+            tries = {ident for kind, ident, arm in cut.frames if kind == "try" and arm == "body"}
             releases += [
                 e
                 for e in events[index + 1:]
