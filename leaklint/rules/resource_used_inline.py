@@ -35,8 +35,11 @@ class ResourceUsedInline(Rule):
 
     The touch idiom `open(p, "a").close()` (and any other release called directly on the new
     object, such as `Popen(cmd).wait()`), a call that is itself returned, stored or used as a
-    `with` item, and `for line in fileinput.input():` (which closes each file when it is
-    exhausted) are not reported.
+    `with` item, `for line in fileinput.input():` (which closes each file when it is
+    exhausted), `open(fd, closefd=False)` (which owns no descriptor), wrappers over an
+    in-memory or caller-owned stream (`GzipFile(fileobj=buf)`), and code that expects the call
+    to fail or runs against test doubles (`with self.assertRaises(...)`, `pytest.raises`,
+    `mock.patch`) are not reported.
 
     ## Why is this bad?
     Nothing ever calls `close()` on the object: it is released when its last reference
@@ -54,6 +57,11 @@ class ResourceUsedInline(Rule):
     `pickle.load`, `csv.reader`, `shutil.copyfileobj`, the `subprocess` functions, builtins
     such as `list` or `len`, `str.join` ...) are checked for resource arguments; an inline
     resource passed to any other function is assumed to be kept by it.
+
+    A bare `subprocess.Popen(cmd)` statement is reported even when the child is meant to
+    outlive the parent (a browser launched for the user): the `Popen` object is still dropped
+    unreaped, and Python's development mode warns about it. Suppress the line if that is the
+    intent.
 
     ## Fix safety
     There is no automatic fix. Bind the resource in a `with` statement
