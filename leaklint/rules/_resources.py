@@ -335,6 +335,8 @@ class Resolver:
             if qn in CATALOGUE:
                 if qn in FILEOBJ_WRAPPERS and self._wraps_callers_stream(call):
                     return None
+                if qn == "urllib.request.urlopen" and _data_url(call):
+                    return None
                 if qn in FD_OPENERS and _closefd_false(call):
                     return None
                 return Resource(qn, short_name(qn), CATALOGUE[qn])
@@ -367,6 +369,20 @@ class Resolver:
             if isinstance(first, cst.Name) and STREAM_NAME.search(first.value):
                 return True
         return False
+
+
+def _data_url(call: cst.Call) -> bool:
+    """`urlopen("data:...")`: an in-memory response, no socket."""
+    if not call.args:
+        return False
+    first = call.args[0].value
+    if isinstance(first, (cst.SimpleString, cst.ConcatenatedString)):
+        value = first.evaluated_value
+        return isinstance(value, str) and value.startswith("data:")
+    if isinstance(first, cst.FormattedString):
+        parts = first.parts
+        return bool(parts) and isinstance(parts[0], cst.FormattedStringText) and parts[0].value.startswith("data:")
+    return False
 
 
 def _closefd_false(call: cst.Call) -> bool:
@@ -454,6 +470,13 @@ def _noop(small: cst.CSTNode) -> bool:
         return True
     if isinstance(small, cst.AnnAssign) and small.value is None:
         return True
+    if (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and (dotted_name(small.value) or isinstance(small.value, (cst.SimpleString, cst.Integer)))
+    ):
+        return True  # `path = tmp.name`: reading an attribute does not fail
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
         # `self.addCleanup(proc.stdout.close)`: registering a cleanup does not fail
         return dotted_name(small.value.func).rsplit(".", 1)[-1] in ("addCleanup", "callback")

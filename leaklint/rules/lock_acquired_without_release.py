@@ -39,9 +39,9 @@ class LockAcquiredWithoutRelease(Rule):
     ## What it does
     Checks for `lock.acquire()` on a `threading`, `multiprocessing` or `asyncio` lock,
     re-entrant lock, semaphore or condition without a `release()` in a `finally` that covers
-    it. Locks are recognised by where they were created (a local, module global, class
-    attribute or `self.<attr>` assigned `threading.Lock()`, `asyncio.Semaphore()` ...), and,
-    with medium confidence, by a name ending in `lock`, `mutex`, `sem` / `semaphore` or
+    it. Locks are recognised by where they were created (a module global, a class attribute or
+    `self.<attr>` assigned `threading.Lock()`, `asyncio.Semaphore()` ...), and, with medium
+    confidence, by an attribute name ending in `lock`, `mutex`, `sem` / `semaphore` or
     `cond` / `condition` when the creation is not in the module.
 
     Not reported: `with lock:`; `acquire()` followed at once by `release()` (also
@@ -60,8 +60,9 @@ class LockAcquiredWithoutRelease(Rule):
     Nothing reports it; the program just stops making progress.
 
     ## Known problems
-    A lock reached through a parameter or an attribute created in another module is only
-    recognised by its name (confidence medium). A release in a helper function called from a
+    A lock reached through an attribute created in another module is only recognised by its
+    name (confidence medium); a lock passed as a parameter is not checked (in practice these
+    are the tests of the lock primitives themselves). A release in a helper function called from a
     `finally` is not seen. An acquire whose release lives in another function is not checked,
     so a lock leaked across functions goes unreported.
 
@@ -310,6 +311,15 @@ class LockAcquiredWithoutRelease(Rule):
             """,
             id="a-locks-own-acquire-method",
         ),
+        Valid(
+            """
+            def check_notify(cond, results):
+                cond.acquire()
+                results.append(cond.wait())
+                cond.release()
+            """,
+            id="lock-passed-as-a-parameter",
+        ),
     ]
 
     INVALID = [
@@ -527,9 +537,9 @@ class LockAcquiredWithoutRelease(Rule):
             for cls in self.classes.get(base, ()):
                 if (id(cls), attr) in self.class_locks:
                     return Confidence.HIGH
-        if LOCKISH.search(parts[-1].strip("_")):
-            return Confidence.MEDIUM
-        return None
+        if len(parts) > 1 and LOCKISH.search(parts[-1].strip("_")):
+            return Confidence.MEDIUM  # `self._mutex`: an attribute named like a lock
+        return None  # a plain name from a parameter: a lock primitive's own tests, mostly
 
     def _inherited_lock(self, cls: cst.ClassDef, attr: str) -> bool:
         seen: Set[int] = set()

@@ -14,6 +14,7 @@ from ._resources import (
     CONSUMERS,
     HANDOFF_FUNCTIONS,
     HANDOFF_METHODS,
+    INJECTED_ATTRIBUTES,
     RELEASE_ALL,
     SELF_CLOSING_ITERATION,
     Event,
@@ -820,6 +821,26 @@ class ResourceNotClosed(Rule):
             """,
             id="cleanup-registration-between-and-deliberate-del",
         ),
+        Valid(
+            """
+            import tempfile
+            import unittest
+            from http import client
+
+            def scratch_path():
+                tmp = tempfile.NamedTemporaryFile(delete=False)
+                path = tmp.name
+                tmp.close()
+                return path
+
+            class TestPut(unittest.TestCase):
+                def test_chunked(self):
+                    self.conn = client.HTTPConnection("example.com")
+                    self.conn.sock = FakeSocket(b"")
+                    self.conn.request("PUT", "/url", b"body")
+            """,
+            id="attribute-read-between-and-test-double-on-self",
+        ),
     ]
 
     INVALID = [
@@ -1359,6 +1380,13 @@ def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
         if isinstance(parent, cst.Attribute) and parent.value is node:
             if parent.attr.value in RELEASE_ALL:
                 released.add(attr)
+            grand = stack[-2] if len(stack) >= 2 else None
+            if (
+                isinstance(grand, cst.AssignTarget)
+                and grand.target is parent
+                and any(word in parent.attr.value.lower() for word in INJECTED_ATTRIBUTES)
+            ):
+                released.add(attr)  # `self.conn.sock = FakeSocket()`: a test double
             return
         current: cst.CSTNode = node
         j = len(stack) - 1

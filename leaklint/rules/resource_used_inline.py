@@ -19,6 +19,9 @@ from ._resources import (
     patched,
 )
 
+# A bare statement that only creates a resource: reported for the fire-and-forget process and
+# the create-or-truncate `open(p, "w")`; anything else is a probe.
+BARE_STATEMENTS = frozenset({"subprocess.Popen", "builtins.open", "io.open"})
 # `ZipFile(p).open(name)`: the member is the resource the caller sees; report that one only.
 _YIELDS_RESOURCE = {("zipfile.ZipFile", "open"), ("zipfile.PyZipFile", "open"), ("ssl.SSLContext", "wrap_socket")}
 
@@ -217,6 +220,28 @@ class ResourceUsedInline(Rule):
             """,
             id="closefd-false-owns-no-descriptor",
         ),
+        Valid(
+            """
+            import mmap
+            import subprocess
+            import tempfile
+            from urllib.request import urlopen
+
+            def test_can_create():
+                tempfile.TemporaryFile()
+                mmap.mmap(-1, 8)
+
+            def test_bad_executable():
+                try:
+                    subprocess.Popen(["does-not-exist"])
+                except OSError:
+                    pass
+
+            def test_data_url():
+                assert urlopen("data:,hello").read() == b"hello"
+            """,
+            id="probes-and-data-urls",
+        ),
     ]
 
     INVALID = [
@@ -316,6 +341,7 @@ class ResourceUsedInline(Rule):
         self.done: Set[int] = set()
         # nodes whose body is expected to fail or works on test doubles
         self.quiet: List[int] = []
+        self.try_bodies: List[int] = []
 
     # local types for the method forms (`zf.open(name)`, `path.open()`)
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -338,10 +364,19 @@ class ResourceUsedInline(Rule):
     def visit_Try(self, node: cst.Try) -> None:
         if else_fails(node):
             self.quiet.append(id(node))
+        if node.handlers:
+            self.try_bodies.append(id(node.body))
 
     def leave_Try(self, original_node: cst.Try) -> None:
         if self.quiet and self.quiet[-1] == id(original_node):
             self.quiet.pop()
+        if original_node.handlers and self.try_bodies and self.try_bodies[-1] == id(original_node.body):
+            self.try_bodies.pop()
+
+    @property
+    def probing(self) -> bool:
+        """Inside the body of a try with handlers: a bare call there is expected to raise."""
+        return bool(self.try_bodies)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
@@ -397,8 +432,11 @@ class ResourceUsedInline(Rule):
         if isinstance(value, cst.Await):
             value = value.expression
         resource = self._resource(value)
-        if resource is not None:
-            self._report(value, resource)  # type: ignore[arg-type]
+        if resource is None or resource.qualified not in BARE_STATEMENTS or self.probing:
+            # any other resource created in a bare statement is a probe (`TemporaryFile()` in
+            # a test that it can be created, a call expected to raise)
+            return
+        self._report(value, resource)  # type: ignore[arg-type]
 
     def visit_Call(self, node: cst.Call) -> None:
         qn = self.context.call_name(node)
