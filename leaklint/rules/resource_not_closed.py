@@ -1,0 +1,1474 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from ..context import dotted_name
+from ..matchers import first_param, is_instance_method
+from ..rule import Rule
+from ..types import Confidence, Invalid, Valid
+from ._resources import (
+    CONSUMERS,
+    HANDOFF_FUNCTIONS,
+    HANDOFF_METHODS,
+    INJECTED_ATTRIBUTES,
+    RELEASE_ALL,
+    SELF_CLOSING_ITERATION,
+    Event,
+    FlowWalker,
+    Resolver,
+    Resource,
+    ResourceOptions,
+    catalogue_triggers,
+    closeish,
+    exclusive,
+    patched,
+    follows_at_once,
+    protected,
+)
+
+ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
+# Bases from other modules known not to release their subclasses' attributes: a class built on
+# them must release what it stores itself.
+NON_RELEASING_BASES = frozenset(
+    {
+        "builtins.object", "object", "unittest.TestCase", "unittest.case.TestCase",
+        "unittest.IsolatedAsyncioTestCase", "abc.ABC", "typing.Generic", "typing.Protocol",
+        "threading.Thread", "builtins.Exception", "builtins.dict", "builtins.list",
+    }
+)
+BIND_KINDS = frozenset({"bind", "bind_res", "del"})
+
+
+@dataclass
+class _Function:
+    node: cst.FunctionDef
+    self_name: Optional[str]
+    cls: Optional[cst.ClassDef]
+    names: Set[str] = field(default_factory=set)
+    has_resource: bool = False
+
+
+@dataclass
+class _Stored:
+    cls: cst.ClassDef
+    attr: str
+    node: cst.CSTNode
+    resource: Resource
+
+
+class ResourceNotClosed(Rule):
+    """
+    ## What it does
+    Checks for a resource (a file, socket, connection, process, pool, executor, event loop,
+    temporary directory ... from the catalogue below) bound to a local name and not closed on
+    every path: never closed, closed only on the success path, re-bound before it was closed,
+    or stored on `self` in a class that never releases it.
+
+    The catalogue, resolved through imports and aliases: `open`, `io.open`, `io.open_code`,
+    `codecs.open`, `os.fdopen`, `gzip` / `bz2` / `lzma` `open` and their file classes,
+    `tarfile.open`, `tarfile.TarFile`, `zipfile.ZipFile` / `PyZipFile`, `shelve.open`,
+    `dbm.open`, `wave.open`, `fileinput.input`, `tokenize.open`, `mmap.mmap`,
+    `pathlib.Path(...).open()`, `ZipFile(...).open()`; `tempfile.TemporaryFile`,
+    `NamedTemporaryFile`, `SpooledTemporaryFile`, `TemporaryDirectory`; `socket.socket`,
+    `create_connection`, `create_server`, `socketpair`, `fromfd`, `SSLContext.wrap_socket`,
+    `urllib.request.urlopen`, `http.client.HTTPConnection` / `HTTPSConnection`, `ftplib.FTP`,
+    `smtplib.SMTP` / `SMTP_SSL`, `imaplib.IMAP4` / `IMAP4_SSL`, `poplib.POP3`, the
+    `selectors` classes that hold a descriptor (`DefaultSelector`, `EpollSelector`,
+    `DevpollSelector`, `KqueueSelector`); `subprocess.Popen`, `multiprocessing.Pool`,
+    `concurrent.futures.ThreadPoolExecutor` / `ProcessPoolExecutor`, `asyncio.new_event_loop`;
+    `sqlite3.connect`; and, only when imported, `requests.Session`, `httpx.Client` /
+    `AsyncClient`, `aiohttp.ClientSession`, `urllib3.PoolManager`. Add your own factories with
+    the `extra` option.
+
+    A resource counts as released when it is used in a `with` / `async with` (directly or
+    later, `with f:`), when the release that fits its type (`close()`, `shutdown()`,
+    `wait()` / `communicate()`, `cleanup()`, `quit()`, `logout()` ...) runs in a `finally`
+    (or both in an `except` handler and on the normal path), or when it is handed to an owner:
+    `contextlib.closing(...)`, `ExitStack.enter_context(...)` (any stack, parameters
+    included), `self.enterContext(...)`, `addCleanup(f.close)`, `weakref.finalize(...)`.
+    Ownership moves, so nothing is reported, when it is returned or yielded (also inside a
+    returned tuple, list or dict, or a returned generator over it), stored in a container or
+    an attribute, passed to a constructor or as a positional argument of a call whose result
+    is kept (`TextIOWrapper(raw)`, `Stream(sock)`), handed to a thread or a task, passed to a
+    setter or registry (`set_event_loop(loop)`, `selector.register(...)`), or captured by a
+    nested function. Inside `__enter__` / `__aenter__` nothing is reported. A resource stored
+    on `self.<attr>` is fine when some method of the class (or of a class of the same module
+    it is related to by inheritance) closes `self.<attr>`, hands it over, or gives it away.
+
+    Code that expects the call to fail or works on test doubles is skipped: the body of
+    `with self.assertRaises(...)` / `pytest.raises(...)`, a `try` whose body or `else` ends
+    in `self.fail(...)`, functions decorated with `mock.patch` and `with mock.patch(...)`
+    blocks, and objects whose socket or file is replaced by hand (`conn.sock = FakeSocket()`).
+
+    ## Why is this bad?
+    A resource holds an operating-system object: a file descriptor, a socket, a child process,
+    worker threads, a database handle with its file locks. The Python object is the only thing
+    that releases it, and it does so only in `close()` (or its finaliser). When the code relies
+    on the object being dropped, the release happens when the last reference goes away. Any
+    reference keeps it open: an exception's traceback holds the frame and with it every local
+    (an error logged or stored with its exception keeps the file open for as long as the log
+    entry lives), a reference cycle keeps it until the cyclic collector runs, and PyPy and
+    other implementations without reference counting close it at some later collection. Until
+    then each call holds one more descriptor, one more thread pool, one more zombie process;
+    long-running services run out (`Too many open files`) or block on locks the handle still
+    holds. A `close()` that is not in a `finally` is skipped by any exception raised between
+    open and close. A name re-bound to a new resource drops the first one unclosed.
+
+    `with sqlite3.connect(db) as conn:` does not close the connection (it commits or rolls
+    back): a connection bound to a name and only used in `with conn:` is reported as never
+    closed.
+
+    ## Known problems
+    Ownership is judged from the function alone. A resource passed as a positional argument to
+    a function whose result is kept is assumed to be owned by that result, and a resource
+    passed to a method of `self` is assumed to be stored; both can hide a real leak. A
+    function that closes its argument is recognised by its name only (`close`, `cleanup`,
+    `release`, `shutdown` ... in it).
+
+    The medium-confidence finding says "not closed if an exception is raised"; it is also
+    given when the only release sits on one branch (an early `return` skips it). A release in
+    the statement right after the binding (skipping `pass`, bare annotations and
+    `addCleanup(...)` registrations) is accepted, since nothing can fail in between.
+
+    Tests that open a resource on purpose to check what happens when it is dropped, and tests
+    against monkeypatched network classes, are reported like any other code.
+
+    Resources stored on `self` are checked against every method of the class and of the
+    classes of the same module it inherits from or that inherit from it; a base class from
+    another module that releases the attribute is not seen (confidence medium).
+
+    Module-level code is not checked: a resource opened there lives as long as the process.
+
+    ## Fix safety
+    There is no automatic fix. Use a `with` statement (for several resources, one `with`
+    with several items, or `contextlib.ExitStack`). When the resource must outlive the
+    function, return it, or store it on an object that closes it in its own `close()` /
+    `__exit__`. Do not write `with open(p) as f: return f`: it returns a closed file. For
+    sqlite3, `with contextlib.closing(sqlite3.connect(db)) as conn, conn:` closes the connection
+    and keeps the transaction handling.
+
+    ## References
+    - [Python docs: Reading and writing files (`with`)](https://docs.python.org/3/tutorial/inputoutput.html#reading-and-writing-files)
+    - [contextlib.ExitStack](https://docs.python.org/3/library/contextlib.html#contextlib.ExitStack),
+      [contextlib.closing](https://docs.python.org/3/library/contextlib.html#contextlib.closing)
+    - [Development mode: ResourceWarning](https://docs.python.org/3/library/devmode.html)
+    - [sqlite3: how to use the connection context manager](https://docs.python.org/3/library/sqlite3.html#sqlite3-connection-context-manager)
+    - Overlaps ruff `SIM115` (file-likes and tempfile only), flake8-simplify `SIM115` (bare
+      `open` only), pylint `R1732` (`consider-using-with`), CodeQL `py/file-not-closed`,
+      Semgrep `open-never-closed`. Unlike them, a `close()` in a `finally`, a returned or
+      yielded resource, `ExitStack.enter_context`, `contextlib.closing` and `self.<attr>` closed
+      by the class are not reported.
+    """
+
+    code = "LL401"
+    name = "resource-not-closed"
+    message = "{resource} bound to {name} is never closed; it stays open until the garbage collector reclaims it"
+    unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
+    rebound_message = "{resource} bound to {name} is re-bound before it was closed, so the first one is never closed"
+    sqlite_message = "{resource} bound to {name} is never closed; a with block on a sqlite3 connection only commits or rolls back"
+    self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
+    confidence = Confidence.HIGH
+    triggers = catalogue_triggers()
+    Options = ResourceOptions
+    options_section = "resources"
+    fix_title = "Use a with block (or close it in a finally), or hand it to an owner that closes it"
+
+    VALID = [
+        Valid(
+            """
+            def read_config(path):
+                with open(path) as fh:
+                    return fh.read()
+            """,
+            id="with-statement",
+        ),
+        Valid(
+            """
+            def open_log(path):
+                fh = open(path, "a")
+                return fh
+            """,
+            id="returned",
+        ),
+        Valid(
+            """
+            import os
+            import socket
+
+            def make_pipe():
+                r, w = socket.socketpair()
+                return r, w
+
+            def open_both(a, b):
+                first = open(a)
+                second = open(b)
+                return [first, second]
+
+            def open_logs(path):
+                out = open(path + ".out", "w")
+                err = open(path + ".err", "w")
+                return {"out": out, "err": err}
+            """,
+            id="returned-in-tuple-list-dict",
+        ),
+        Valid(
+            """
+            from contextlib import contextmanager
+
+            @contextmanager
+            def opened(path):
+                fh = open(path)
+                yield fh
+            """,
+            id="yielded-by-contextmanager",
+        ),
+        Valid(
+            """
+            import sqlite3
+            import pytest
+
+            @pytest.fixture
+            def db():
+                conn = sqlite3.connect(":memory:")
+                yield conn
+                conn.close()
+            """,
+            id="pytest-fixture-yields",
+        ),
+        Valid(
+            """
+            import io
+            import socket
+
+            def text_reader(path):
+                raw = open(path, "rb")
+                return io.TextIOWrapper(raw, encoding="utf-8")
+
+            class Client:
+                def __init__(self, host):
+                    sock = socket.create_connection((host, 80))
+                    self.stream = Stream(sock)
+            """,
+            id="handed-to-a-keeper",
+        ),
+        Valid(
+            """
+            import socket
+
+            class Server:
+                def __init__(self, address):
+                    self.sock = socket.create_server(address)
+                    log = open("server.log", "a")
+                    self.log = log
+
+                def close(self):
+                    self.sock.close()
+                    self._close_log()
+
+                def _close_log(self):
+                    self.log.close()
+            """,
+            id="self-attribute-closed-by-class",
+        ),
+        Valid(
+            """
+            import subprocess
+
+            class Worker:
+                def __init__(self, cmd):
+                    self.proc = subprocess.Popen(cmd)
+
+                def __exit__(self, *exc):
+                    proc, self.proc = self.proc, None
+                    proc.wait()
+
+            class Cache:
+                def __init__(self, path):
+                    self.fh = open(path)
+
+                def __del__(self):
+                    fh = self.fh
+                    fh.close()
+            """,
+            id="self-attribute-released-in-exit-or-del",
+        ),
+        Valid(
+            """
+            import socket
+
+            class Connection:
+                def __enter__(self):
+                    self.sock = socket.create_connection((self.host, self.port))
+                    return self
+
+                async def __aenter__(self):
+                    sock = socket.create_connection((self.host, self.port))
+                    return sock
+            """,
+            id="opened-in-enter",
+        ),
+        Valid(
+            """
+            from contextlib import ExitStack
+
+            def merge(paths, out_path):
+                with ExitStack() as stack:
+                    files = [stack.enter_context(open(p)) for p in paths]
+                    out = open(out_path, "w")
+                    stack.enter_context(out)
+                    for f in files:
+                        out.write(f.read())
+
+            def add_log(stack: ExitStack, path):
+                log = open(path, "a")
+                stack.enter_context(log)
+                log.write("started")
+            """,
+            id="exitstack-enter-context-including-parameter",
+        ),
+        Valid(
+            """
+            import tempfile
+            import unittest
+
+            class TestExport(unittest.TestCase):
+                def setUp(self):
+                    tmp = tempfile.TemporaryDirectory()
+                    self.dir = self.enterContext(tmp)
+
+                def test_write(self):
+                    fh = open(self.dir + "/x", "w")
+                    self.addCleanup(fh.close)
+                    fh.write("x")
+            """,
+            id="enter-context-and-add-cleanup",
+        ),
+        Valid(
+            """
+            import contextlib
+            import sqlite3
+            from urllib.request import urlopen
+
+            def count(db):
+                conn = sqlite3.connect(db)
+                with contextlib.closing(conn):
+                    return conn.execute("select count(*) from t").fetchone()
+
+            def fetch(url):
+                resp = urlopen(url)
+                with contextlib.closing(resp) as r:
+                    return r.read()
+            """,
+            id="contextlib-closing",
+        ),
+        Valid(
+            """
+            import weakref
+
+            class Reader:
+                def __init__(self, path):
+                    fh = open(path)
+                    self._finalizer = weakref.finalize(self, fh.close)
+                    self.read = fh.read
+            """,
+            id="weakref-finalize",
+        ),
+        Valid(
+            """
+            import socket
+            from concurrent.futures import ThreadPoolExecutor
+
+            def ping(host):
+                sock = socket.create_connection((host, 7))
+                try:
+                    sock.sendall(b"ping")
+                    return sock.recv(4)
+                finally:
+                    sock.close()
+
+            def run_all(jobs):
+                pool = ThreadPoolExecutor(4)
+                try:
+                    return list(pool.map(run, jobs))
+                finally:
+                    pool.shutdown(wait=True)
+            """,
+            id="released-in-finally",
+        ),
+        Valid(
+            """
+            def touch(path):
+                fh = open(path, "a")
+                fh.close()
+            """,
+            id="closed-at-once",
+        ),
+        Valid(
+            """
+            def load(path):
+                try:
+                    fh = open(path)
+                except OSError:
+                    return None
+                else:
+                    with fh:
+                        return fh.read()
+            """,
+            id="try-except-else-with",
+        ),
+        Valid(
+            """
+            import socket
+
+            def connect(host):
+                sock = socket.socket()
+                try:
+                    sock.connect((host, 80))
+                except OSError:
+                    sock.close()
+                    raise
+                data = sock.recv(10)
+                sock.close()
+                return data
+            """,
+            id="closed-in-handler-and-on-normal-path",
+        ),
+        Valid(
+            """
+            import subprocess
+
+            def run(cmd):
+                with subprocess.Popen(cmd, stdout=subprocess.PIPE) as proc:
+                    return proc.stdout.read()
+
+            def run_waited(cmd):
+                proc = subprocess.Popen(cmd)
+                try:
+                    return proc.pid
+                finally:
+                    proc.wait()
+            """,
+            id="popen-with-or-waited-in-finally",
+        ),
+        Valid(
+            """
+            import sys
+
+            def output(path):
+                if path == "-":
+                    out = sys.stdout
+                elif path.endswith(".log"):
+                    out = open(path, "a")
+                else:
+                    out = open(path, "w")
+                with out:
+                    out.write("done")
+            """,
+            id="alternative-bindings",
+        ),
+        Valid(
+            """
+            import atexit
+            import socket
+            import threading
+
+            def serve(listener):
+                conn, _ = listener.accept()
+                log = open("conn.log", "a")
+                threading.Thread(target=handle, args=(conn, log)).start()
+
+            def keep_open(path):
+                fh = open(path)
+                def close():
+                    fh.close()
+                atexit.register(close)
+                return fh.readline()
+            """,
+            id="handed-to-a-thread-or-captured",
+        ),
+        Valid(
+            """
+            class Pool:
+                def add(self, path):
+                    fh = open(path)
+                    self.files.append(fh)
+
+                def put(self, key, path):
+                    conn = open(path)
+                    self.cache[key] = conn
+            """,
+            id="stored-in-a-container",
+        ),
+        Valid(
+            """
+            from mylib import open, Session
+
+            def read(path):
+                fh = open(path)
+                return fh.read()
+
+            def fetch(url):
+                session = Session()
+                return session.get(url)
+            """,
+            id="look-alikes-from-other-modules",
+        ),
+        Valid(
+            """
+            import requests
+
+            def open(path):
+                return path
+
+            def read(path):
+                fh = open(path)
+                return fh
+
+            class Session:
+                pass
+
+            def fetch():
+                s = Session()
+                return 1
+            """,
+            id="shadowed-names",
+        ),
+        Valid(
+            """
+            import unittest
+            from unittest import mock
+
+            class TestOpen(unittest.TestCase):
+                def test_missing(self):
+                    with self.assertRaises(FileNotFoundError):
+                        fh = open("/does/not/exist")
+
+                @mock.patch("builtins.open")
+                def test_patched(self, fake_open):
+                    fh = open("x")
+                    fh.read()
+
+                def test_patched_block(self):
+                    with mock.patch("builtins.open"):
+                        fh = open("x")
+
+                def test_expected_failure(self):
+                    try:
+                        fh = open("/does/not/exist")
+                    except OSError:
+                        pass
+                    else:
+                        self.fail("opened a missing file")
+            """,
+            id="expected-to-fail-or-patched",
+        ),
+        Valid(
+            """
+            log = open("app.log", "a")
+
+            if __name__ == "__main__":
+                data = open("input.txt")
+            """,
+            id="module-level-not-checked",
+        ),
+        Valid(
+            """
+            import socket
+            import socketserver
+
+            class Server(socketserver.TCPServer):
+                def server_bind(self):
+                    self.socket = socket.socket(self.address_family, self.socket_type)
+                    self.socket.bind(self.server_address)
+            """,
+            id="base-class-from-another-module-may-release",
+        ),
+        Valid(
+            """
+            import socket
+            import unittest
+
+            class Base(unittest.TestCase):
+                def setUp(self):
+                    self.server = socket.create_server(("127.0.0.1", 0))
+                    self.connections = [self.server]
+
+                def tearDown(self):
+                    for sock in self.connections:
+                        sock.close()
+
+            class Mixin:
+                def connect(self):
+                    self.cli = socket.create_connection(self.address)
+
+            class Closer:
+                def tearDown(self):
+                    self.cli.close()
+
+            class Test(Mixin, Closer, unittest.TestCase):
+                pass
+            """,
+            id="self-attribute-closed-through-container-or-mixin",
+        ),
+        Valid(
+            """
+            from http import client
+
+            def test_headers():
+                conn = client.HTTPConnection("example.com")
+                conn.sock = FakeSocket(b"HTTP/1.1 200 OK")
+                conn.request("GET", "/")
+            """,
+            id="test-double-injected",
+        ),
+        Valid(
+            """
+            import gzip
+            import io
+            import wave
+
+            def decompress(data):
+                gz = gzip.GzipFile(fileobj=io.BytesIO(data))
+                return gz.read()
+
+            def rate(f):
+                w = wave.open(f, "r")
+                return w.getframerate()
+            """,
+            id="wrapper-over-the-callers-stream",
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def main():
+                loop = asyncio.new_event_loop()
+                asyncio.set_event_loop(loop)
+                return loop.run_until_complete(job())
+            """,
+            id="handed-to-a-setter",
+        ),
+        Valid(
+            """
+            def lines(path):
+                fh = open(path)
+                return (line.rstrip() for line in fh)
+            """,
+            id="returned-generator-keeps-it",
+        ),
+        Valid(
+            """
+            def is_archive(name):
+                archive = open(name)
+                names = archive.getnames()
+                return bool(names)
+
+            class Archive:
+                @classmethod
+                def open(cls, name):
+                    return cls()
+
+            open = Archive.open
+            """,
+            id="builtin-shadowed-later-at-module-level",
+        ),
+        Valid(
+            """
+            from fileinput import FileInput
+
+            def count_lines(paths):
+                fi = FileInput(files=paths)
+                lines = list(fi)
+                return len(lines)
+            """,
+            id="fileinput-read-to-the-end",
+        ),
+        Valid(
+            """
+            import subprocess
+            import sys
+
+            def open_browser(cmdline):
+                if sys.platform == "win32":
+                    proc = subprocess.Popen(cmdline)
+                else:
+                    proc = subprocess.Popen(cmdline, close_fds=True)
+                return not proc.wait()
+            """,
+            id="waited-right-after-alternative-bindings",
+        ),
+        Valid(
+            """
+            import os
+
+            def peek(fd):
+                fh = open(fd, "rb", closefd=False)
+                return fh.read(4)
+            """,
+            id="closefd-false-owns-no-descriptor",
+        ),
+        Valid(
+            """
+            import subprocess
+            import unittest
+            from fileinput import FileInput
+
+            class TestInput(unittest.TestCase):
+                def test_bad_hook(self):
+                    try:
+                        fi = FileInput(openhook=1)
+                        self.fail("FileInput should check openhook for being callable")
+                    except ValueError:
+                        pass
+
+                def test_entered_by_hand(self):
+                    proc = subprocess.Popen(["true"], stdin=subprocess.PIPE)
+                    proc = proc.__enter__()
+                    proc.__exit__(None, None, None)
+            """,
+            id="expected-failure-or-entered-by-hand",
+        ),
+        Valid(
+            """
+            import socket
+
+            def has_ipv6(host):
+                sock = None
+                ok = False
+                try:
+                    sock = socket.socket(socket.AF_INET6)
+                    sock.bind((host, 0))
+                    ok = True
+                except Exception:
+                    pass
+                if sock:
+                    sock.close()
+                return ok
+            """,
+            id="closed-after-a-try-that-swallows-every-error",
+        ),
+        Valid(
+            """
+            import subprocess
+
+            def run(argv):
+                proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                stdout: bytes
+                stdout, stderr = proc.communicate()
+                return stdout
+            """,
+            id="released-next-after-an-annotation",
+        ),
+        Valid(
+            """
+            import asyncio
+
+            def make_loop():
+                asyncio_loop = asyncio.new_event_loop()
+                loop = EventLoop(asyncio_loop=asyncio_loop)
+                return loop
+            """,
+            id="handed-to-a-constructor-by-keyword",
+        ),
+        Valid(
+            """
+            import subprocess
+
+            def compiler_version(args):
+                try:
+                    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+                except OSError:
+                    return None
+                stdout = proc.communicate()[0]
+                return stdout
+            """,
+            id="released-right-after-the-try-that-opened-it",
+        ),
+        Valid(
+            """
+            def roundtrip(a, path):
+                f = open(path, "wb")
+                try:
+                    a.tofile(f)
+                    f.close()
+                    f = open(path, "rb")
+                    return f.read()
+                finally:
+                    f.close()
+            """,
+            id="finally-closes-whichever-is-bound",
+        ),
+        Valid(
+            """
+            import bz2
+            import subprocess
+            import unittest
+
+            class Test(unittest.TestCase):
+                def test_communicate(self):
+                    proc = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                    self.addCleanup(proc.stdout.close)
+                    out, err = proc.communicate(b"x")
+
+                def test_open_del(self):
+                    for i in range(100):
+                        o = bz2.BZ2File(self.filename)
+                        del o
+            """,
+            id="cleanup-registration-between-and-deliberate-del",
+        ),
+        Valid(
+            """
+            import tempfile
+            import unittest
+            from http import client
+
+            def scratch_path():
+                tmp = tempfile.NamedTemporaryFile(delete=False)
+                path = tmp.name
+                tmp.close()
+                return path
+
+            class TestPut(unittest.TestCase):
+                def test_chunked(self):
+                    self.conn = client.HTTPConnection("example.com")
+                    self.conn.sock = FakeSocket(b"")
+                    self.conn.request("PUT", "/url", b"body")
+            """,
+            id="attribute-read-between-and-test-double-on-self",
+        ),
+    ]
+
+    INVALID = [
+        Invalid(
+            """
+            import codecs
+            import os
+            import tokenize
+            from io import open as io_open
+
+            def read(path):
+                fh = open(path)  # LL401
+                return fh.read()
+
+            def read_io(path):
+                fh = io_open(path, "rb")  # LL401
+                return fh.read()
+
+            def read_codecs(path):
+                fh = codecs.open(path, encoding="utf-8")  # LL401
+                return fh.read()
+
+            def read_fd(fd):
+                fh = os.fdopen(fd)  # LL401
+                return fh.read()
+
+            def source(path):
+                fh = tokenize.open(path)  # LL401
+                return fh.read()
+            """,
+            id="files",
+            confidence=Confidence.HIGH,
+            message_contains="never closed",
+        ),
+        Invalid(
+            """
+            import bz2
+            import dbm
+            import fileinput
+            import gzip
+            import lzma
+            import mmap
+            import shelve
+            import tarfile
+            import wave
+            import zipfile
+
+            def archives(path, fd):
+                a = gzip.open(path)  # LL401
+                b = bz2.BZ2File(path)  # LL401
+                c = lzma.open(path)  # LL401
+                d = tarfile.open(path)  # LL401
+                e = zipfile.ZipFile(path)  # LL401
+                f = shelve.open(path)  # LL401
+                g = dbm.open(path)  # LL401
+                h = wave.open(path)  # LL401
+                i = fileinput.input(path)  # LL401
+                j = mmap.mmap(fd, 0)  # LL401
+                return a.read(), b.read(), c.read(), d.getnames(), e.namelist(), f["k"], g["k"], h.getnframes(), i.readline(), j[:4]
+            """,
+            id="archives-and-databases",
+        ),
+        Invalid(
+            """
+            import pathlib
+            from zipfile import ZipFile
+
+            def read_member(archive, name):
+                with ZipFile(archive) as zf:
+                    member = zf.open(name)  # LL401
+                    return member.read()
+
+            def first_line(path: pathlib.Path):
+                fh = path.open()  # LL401
+                return fh.readline()
+
+            def config(root):
+                fh = (pathlib.Path(root) / "setup.cfg").open()  # LL401
+                return fh.read()
+            """,
+            id="method-forms",
+        ),
+        Invalid(
+            """
+            import tempfile
+
+            def scratch():
+                a = tempfile.TemporaryFile()  # LL401
+                b = tempfile.NamedTemporaryFile()  # LL401
+                c = tempfile.SpooledTemporaryFile()  # LL401
+                d = tempfile.TemporaryDirectory()  # LL401
+                return a.fileno(), b.name, c.fileno(), d.name
+            """,
+            id="temporary-files",
+        ),
+        Invalid(
+            """
+            import socket
+            import ssl
+
+            def probe(host):
+                a = socket.socket()  # LL401
+                a.connect((host, 80))
+                b = socket.create_connection((host, 80))  # LL401
+                b.sendall(b"x")
+                r, w = socket.socketpair()  # LL401
+                w.send(b"x")
+                c = socket.fromfd(3, socket.AF_INET, socket.SOCK_STREAM)  # LL401
+                c.recv(1)
+                context = ssl.create_default_context()
+                raw = socket.create_connection((host, 443))
+                tls = context.wrap_socket(raw, server_hostname=host)  # LL401
+                return tls.version()
+            """,
+            id="sockets",
+        ),
+        Invalid(
+            """
+            import ftplib
+            import imaplib
+            import poplib
+            import selectors
+            import smtplib
+            from http.client import HTTPConnection, HTTPSConnection
+            from urllib.request import urlopen
+
+            def clients(host, url):
+                a = urlopen(url)  # LL401
+                b = HTTPConnection(host)  # LL401
+                c = HTTPSConnection(host)  # LL401
+                d = ftplib.FTP(host)  # LL401
+                e = smtplib.SMTP(host)  # LL401
+                f = smtplib.SMTP_SSL(host)  # LL401
+                g = imaplib.IMAP4(host)  # LL401
+                h = imaplib.IMAP4_SSL(host)  # LL401
+                i = poplib.POP3(host)  # LL401
+                j = selectors.DefaultSelector()  # LL401
+                b.request("GET", "/")
+                c.request("GET", "/")
+                return a.read(), d.nlst(), e.noop(), f.noop(), g.noop(), h.noop(), i.stat(), j.select(0)
+            """,
+            id="network-clients",
+        ),
+        Invalid(
+            """
+            import asyncio
+            import multiprocessing as mp
+            import subprocess
+            from concurrent import futures
+
+            def jobs(cmd, items):
+                proc = subprocess.Popen(cmd)  # LL401
+                pool = mp.Pool(4)  # LL401
+                threads = futures.ThreadPoolExecutor(4)  # LL401
+                procs = futures.ProcessPoolExecutor(2)  # LL401
+                loop = asyncio.new_event_loop()  # LL401
+                spawn = mp.get_context("spawn").Pool(2)  # LL401
+                return proc.pid, pool.map(len, items), threads.submit(len, items), procs.submit(len, items), loop.time(), spawn.map(len, items)
+            """,
+            id="processes-and-concurrency",
+        ),
+        Invalid(
+            """
+            import sqlite3
+
+            def save(db, row):
+                conn = sqlite3.connect(db)  # LL401
+                with conn:
+                    conn.execute("insert into t values (?)", row)
+            """,
+            id="sqlite-with-does-not-close",
+            message_contains="only commits or rolls back",
+        ),
+        Invalid(
+            """
+            import aiohttp
+            import httpx
+            import requests
+            import urllib3
+
+            def sessions(url):
+                a = requests.Session()  # LL401
+                b = httpx.Client()  # LL401
+                c = urllib3.PoolManager()  # LL401
+                return a.get(url), b.get(url), c.request("GET", url)
+
+            async def fetch(url):
+                session = aiohttp.ClientSession()  # LL401
+                client = httpx.AsyncClient()  # LL401
+                return await session.get(url), await client.get(url)
+            """,
+            id="third-party-when-imported",
+        ),
+        Invalid(
+            """
+            import fs
+
+            def listing(url):
+                home = fs.open_fs(url)  # LL401
+                return home.listdir("/")
+            """,
+            id="extra-factory-option",
+            options={"extra": ["fs.open_fs"]},
+        ),
+        Invalid(
+            """
+            import builtins
+
+            def open(path):
+                return path
+
+            def main(path):
+                out = builtins.open(path, "wb")  # LL401
+                out.write(b"x")
+            """,
+            id="explicit-builtins-open-next-to-a-module-open",
+        ),
+        Invalid(
+            """
+            def copy(src, dst):
+                fh = open(src)  # LL401
+                data = fh.read()
+                fh = open(dst, "w")
+                with fh:
+                    fh.write(data)
+            """,
+            id="rebound-before-close",
+            message_contains="re-bound",
+        ),
+        Invalid(
+            """
+            import json
+            import subprocess
+
+            def load(path):
+                fh = open(path)  # LL401
+                data = json.load(fh)
+                fh.close()
+                return data
+
+            def run(cmd):
+                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # LL401
+                out = proc.stdout.read()
+                proc.wait()
+                return out
+            """,
+            id="closed-on-success-path-only",
+            confidence=Confidence.MEDIUM,
+            message_contains="not closed if an exception is raised",
+        ),
+        Invalid(
+            """
+            def write_all(paths, text):
+                for path in paths:
+                    fh = open(path, "w")  # LL401
+                    fh.write(text)
+            """,
+            id="in-a-loop",
+        ),
+        Invalid(
+            """
+            import socket
+
+            class Listener:
+                def __init__(self, address):
+                    self.sock = socket.create_server(address)  # LL401
+                    log = open("listener.log", "a")
+                    self.log = log  # LL401
+
+                def accept(self):
+                    return self.sock.accept()
+            """,
+            id="stored-on-self-never-released",
+            confidence=Confidence.MEDIUM,
+            message_contains="never released by Listener",
+        ),
+    ]
+
+    @classmethod
+    def active_triggers(cls, options: Any) -> Tuple[str, ...]:
+        extra = getattr(options, "extra", ()) if options is not None else ()
+        return catalogue_triggers(extra)
+
+    def __init__(self, context: Any, options: Any = None) -> None:
+        super().__init__(context, options)
+        self.resolver = Resolver(context, self.options.extra)
+        self.functions: List[_Function] = []
+        self.callnames: Dict[int, str] = {}
+        self.resources: Dict[int, Resource] = {}
+        self.stored: List[_Stored] = []
+        self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
+        self.external_bases: Dict[int, bool] = {}
+        self.reported: Set[int] = set()
+        self._swallowing: frozenset = frozenset()
+        self._plain_tries: frozenset = frozenset()
+
+    # ------------------------------------------------------------------ traversal
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes[node.name.value].append(node)
+        external = False
+        for arg in node.bases:
+            text = dotted_name(arg.value)
+            qualified = self.context.qualified_name(arg.value)
+            if qualified is None and "." not in text and self.context.lookup(text) == "":
+                continue  # a class of this module
+            if (qualified or text) not in NON_RELEASING_BASES:
+                external = True
+        self.external_bases[id(node)] = external
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        ctx = self.context
+        self.resolver.note_params(node)
+        self_name = None
+        cls = None
+        if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef):
+            cls = ctx.scope.node
+            if is_instance_method(ctx, node):
+                self_name = first_param(node)
+        self.functions.append(_Function(node, self_name, cls))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        function = self.functions.pop()
+        if function.has_resource and original_node.name.value not in ENTER_METHODS and not patched(original_node):
+            self._analyze(function)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.resolver.note_binding(node.targets[0].target.value, node.value)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None and isinstance(node.asname.name, cst.Name):
+            self.resolver.note_binding(node.asname.name.value, node.item)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qn = self.context.call_name(node)
+        if qn is not None:
+            self.callnames[id(node)] = qn
+        resource = self.resolver.resource(node)
+        if resource is not None:
+            self.resources[id(node)] = resource
+            if self.functions:
+                self.functions[-1].has_resource = True
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if not self.stored:
+            return
+        released: Dict[int, Set[str]] = {}
+        for stored in self.stored:
+            if self._family_releases(stored.cls, stored.attr, released):
+                continue
+            self.report(
+                stored.node,
+                message=self.self_message,
+                confidence=Confidence.MEDIUM,
+                resource=stored.resource.display,
+                attr=stored.attr,
+                cls=stored.cls.name.value,
+            )
+
+    # ------------------------------------------------------------------ one function
+    def _analyze(self, function: _Function) -> None:
+        names = self._bound_names(function.node)
+        walker = FlowWalker(names, self.resources, self.callnames, function.self_name)
+        events = walker.run(function.node.body)
+        self._swallowing = frozenset(walker.swallowing)
+        self._plain_tries = frozenset(walker.plain_tries)
+        by_name: Dict[str, List[Event]] = defaultdict(list)
+        for event in events:
+            if event.kind == "direct_self_store":
+                if function.cls is not None and not event.in_raises:
+                    node = getattr(event.node, "value", event.node)
+                    self.stored.append(_Stored(function.cls, event.name, node, event.detail))
+                continue
+            by_name[event.name].append(event)
+        for name, name_events in by_name.items():
+            if name in walker.nonlocal_names:
+                continue
+            for index, event in enumerate(name_events):
+                if event.kind == "bind_res":
+                    self._judge(function, name, name_events, index)
+
+    def _bound_names(self, node: cst.FunctionDef) -> Set[str]:
+        """Names assigned a catalogue call somewhere in the function (nested defs excluded)."""
+        out: Set[str] = set()
+        stack: List[cst.CSTNode] = [node.body]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                continue
+            if isinstance(current, (cst.Assign, cst.AnnAssign, cst.NamedExpr)):
+                value = current.value
+                if value is not None and id(value) in self.resources:
+                    targets = (
+                        [t.target for t in current.targets] if isinstance(current, cst.Assign) else [current.target]
+                    )
+                    for target in targets:
+                        if isinstance(target, cst.Name):
+                            out.add(target.value)
+                        elif isinstance(target, (cst.Tuple, cst.List)):
+                            for element in target.elements:
+                                if isinstance(element.value, cst.Name):
+                                    out.add(element.value.value)
+            stack.extend(current.children)
+        return out
+
+    def _judge(self, function: _Function, name: str, events: List[Event], index: int) -> None:
+        bind = events[index]
+        resource: Resource = bind.detail
+        if bind.in_raises:
+            return  # inside `with self.assertRaises(...)`: the resource is expected not to exist
+        span: List[Event] = []
+        cut: Optional[Event] = None
+        for event in events[index + 1:]:
+            if exclusive(bind, event):
+                continue
+            if event.kind in BIND_KINDS:
+                cut = event
+                break
+            span.append(event)
+        loops = bind.loops()
+        if loops:
+            outer = loops[0]
+            for event in events[:index]:
+                if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
+                    span.append(event)
+        if any(e.kind in ("escape", "release_ref") for e in span):
+            return
+        withs = [e for e in span if e.kind == "with"]
+        if withs and not resource.is_sqlite:
+            return
+        def is_release(e: Event) -> bool:
+            return e.kind == "release" or (
+                e.kind == "method" and (e.detail in resource.releases or e.detail in ("__exit__", "__aexit__"))
+            )
+
+        releases = [e for e in span if is_release(e)]
+        if cut is not None:
+            # `f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the
+            # finally closes whichever is bound when the body fails
+            tries = {ident for kind, ident, arm in cut.frames if kind == "try" and arm == "body"}
+            releases += [
+                e
+                for e in events[index + 1:]
+                if e.order > cut.order
+                and is_release(e)
+                and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
+            ]
+        if cut is not None and cut.kind == "del" and not releases:
+            releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
+        if releases and protected(releases, bind, self._swallowing):
+            return
+        if resource.qualified in SELF_CLOSING_ITERATION and any(
+            e.kind == "use" and e.detail in ("iterated", "consumed") for e in span
+        ):
+            return  # a FileInput read to the end closes its files
+        stores = [e for e in span if e.kind == "self_store"]
+        if stores:
+            if function.cls is not None:
+                for store in stores:
+                    self.stored.append(_Stored(function.cls, store.detail, store.node, resource))
+            return
+        call = getattr(bind.node, "value", bind.node)
+        if id(call) in self.reported:
+            return
+        self.reported.add(id(call))
+        if releases:
+            if follows_at_once(bind, releases, self._plain_tries):
+                return
+            self.report(call, message=self.unprotected_message, confidence=Confidence.MEDIUM, resource=resource.display, name=name)
+        elif cut is not None and cut.kind == "bind_res":
+            self.report(call, message=self.rebound_message, resource=resource.display, name=name)
+        elif withs:
+            self.report(call, message=self.sqlite_message, resource=resource.display, name=name)
+        else:
+            self.report(call, resource=resource.display, name=name)
+
+    # ------------------------------------------------------------------ classes
+    def _family_releases(self, cls: cst.ClassDef, attr: str, cache: Dict[int, Set[str]]) -> bool:
+        family = self._family(cls)
+        if any(self.external_bases.get(id(member)) for member in family):
+            return True  # a base class from another module may release it
+        for member in family:
+            key = id(member)
+            if key not in cache:
+                cache[key] = released_attrs(member, self.callnames)
+            if attr in cache[key] or "*" in cache[key]:
+                return True
+        return False
+
+    def _family(self, cls: cst.ClassDef) -> List[cst.ClassDef]:
+        def bases(node: cst.ClassDef) -> List[cst.ClassDef]:
+            out = []
+            for arg in node.bases:
+                name = dotted_name(arg.value).rsplit(".", 1)[-1]
+                out.extend(c for c in self.classes.get(name, ()) if c is not node)
+            return out
+
+        # the connected component of the module's inheritance graph: ancestors, descendants,
+        # and the other bases of descendants (mixins that close what a sibling opened)
+        family: List[cst.ClassDef] = [cls]
+        changed = True
+        while changed:
+            changed = False
+            for group in self.classes.values():
+                for other in group:
+                    if other in family:
+                        for base in bases(other):
+                            if base not in family:
+                                family.append(base)
+                                changed = True
+                    elif any(b in family for b in bases(other)):
+                        family.append(other)
+                        changed = True
+        return family
+
+
+def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
+    """Attributes of `self` that some method of `cls` releases, hands over or gives away;
+    "*" when the class reaches its attributes dynamically (getattr, vars, __dict__)."""
+    self_names = {"self"}
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef):
+            name = first_param(statement)
+            if name:
+                self_names.add(name)
+    released: Set[str] = set()
+    aliases: Dict[str, Set[str]] = defaultdict(set)
+    released_locals: Set[str] = set()
+    stack: List[cst.CSTNode] = []
+
+    def is_self_attr(node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in self_names
+
+    def on_attribute(node: cst.Attribute) -> None:
+        parent = stack[-1] if stack else None
+        attr = node.attr.value
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            if parent.attr.value in RELEASE_ALL:
+                released.add(attr)
+            grand = stack[-2] if len(stack) >= 2 else None
+            if (
+                isinstance(grand, cst.AssignTarget)
+                and grand.target is parent
+                and any(word in parent.attr.value.lower() for word in INJECTED_ATTRIBUTES)
+            ):
+                released.add(attr)  # `self.conn.sock = FakeSocket()`: a test double
+            return
+        current: cst.CSTNode = node
+        j = len(stack) - 1
+        contained = False
+        while j >= 0 and isinstance(stack[j], (cst.Element, cst.Tuple, cst.List, cst.Set, cst.StarredElement)):
+            contained = True
+            current = stack[j]
+            j -= 1
+        parent = stack[j] if j >= 0 else None
+        if isinstance(parent, cst.WithItem):
+            released.add(attr)
+        elif isinstance(parent, (cst.Return, cst.Yield)):
+            released.add(attr)
+        elif isinstance(parent, cst.For) and parent.iter is current and contained:
+            released.add(attr)
+        elif isinstance(parent, cst.Arg) and j >= 1 and isinstance(stack[j - 1], cst.Call):
+            call = stack[j - 1]
+            qn = callnames.get(id(call))
+            func = call.func
+            method = func.attr.value if isinstance(func, cst.Attribute) else None
+            fname = (qn or dotted_name(func) or "").rsplit(".", 1)[-1]
+            if qn in HANDOFF_FUNCTIONS or method in HANDOFF_METHODS or closeish(fname):
+                released.add(attr)
+            elif qn is not None and (qn in CONSUMERS or qn.startswith("builtins.")):
+                pass
+            elif not contained and call.args and call.args[0] is parent:
+                released.add(attr)
+        elif isinstance(parent, cst.Assign) and parent.value is current:
+            for target in parent.targets:
+                t = target.target
+                if contained and not isinstance(t, (cst.Tuple, cst.List)):
+                    released.add(attr)  # put in a container (`self.conns = [self.sock]`)
+                elif isinstance(t, cst.Name) and not contained:
+                    aliases[t.value].add(attr)
+                elif isinstance(t, (cst.Tuple, cst.List)) and isinstance(parent.value, (cst.Tuple, cst.List)):
+                    for te, ve in zip(t.elements, parent.value.elements):
+                        if ve.value is node and isinstance(te.value, cst.Name):
+                            aliases[te.value.value].add(attr)
+                elif not isinstance(t, cst.Name):
+                    released.add(attr)  # moved to another attribute or a container
+
+    def on_local(node: cst.Name) -> None:
+        parent = stack[-1] if stack else None
+        if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in RELEASE_ALL:
+            released_locals.add(node.value)
+        elif isinstance(parent, cst.WithItem) and parent.item is node:
+            released_locals.add(node.value)
+        elif isinstance(parent, cst.Arg) and len(stack) >= 2 and isinstance(stack[-2], cst.Call):
+            call = stack[-2]
+            qn = callnames.get(id(call))
+            func = call.func
+            method = func.attr.value if isinstance(func, cst.Attribute) else None
+            fname = (qn or dotted_name(func) or "").rsplit(".", 1)[-1]
+            if qn in HANDOFF_FUNCTIONS or method in HANDOFF_METHODS or closeish(fname):
+                released_locals.add(node.value)
+
+    def walk(node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Attribute) and is_self_attr(node):
+            on_attribute(node)
+            if node.attr.value == "__dict__":
+                return True
+        elif isinstance(node, cst.Name):
+            on_local(node)
+        elif isinstance(node, cst.Call):
+            qn = callnames.get(id(node))
+            if qn in ("builtins.getattr", "builtins.vars") and node.args:
+                first = node.args[0].value
+                if isinstance(first, cst.Name) and first.value in self_names:
+                    if qn == "builtins.vars" or len(node.args) < 2 or not isinstance(node.args[1].value, cst.SimpleString):
+                        return True
+        stack.append(node)
+        try:
+            for child in node.children:
+                if walk(child):
+                    return True
+        finally:
+            stack.pop()
+        return False
+
+    if walk(cls.body):
+        return {"*"}
+    for local, attrs in aliases.items():
+        if local in released_locals:
+            released |= attrs
+    return released
