@@ -293,3 +293,17 @@ def decorator_short_names(node: cst.FunctionDef) -> List[str]:
         elif isinstance(expr, cst.Attribute):
             out.append(expr.attr.value)
     return out
+
+
+TASK_FACTORIES = frozenset(
+    {"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"}
+)
+
+
+def is_task_call(ctx: Context, expr: Optional[cst.BaseExpression]) -> bool:
+    """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, `<anything>.create_task(...)`."""
+    if not isinstance(expr, cst.Call):
+        return False
+    if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_task":
+        return True
+    return ctx.qualified_name(expr.func) in TASK_FACTORIES

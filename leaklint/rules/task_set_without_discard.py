@@ -11,7 +11,6 @@ from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from . import _growth as g
 
-TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"})
 PRUNE_METHODS = g.SHRINK_METHODS
 
 
@@ -256,9 +255,7 @@ class TaskSetWithoutDiscard(Rule):
 
     def _is_task(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Call):
-            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_task":
-                return True
-            return self.context.qualified_name(expr.func) in TASK_FACTORIES
+            return g.is_task_call(self.context, expr)
         if isinstance(expr, cst.Name):
             return (id(self.context.scope), expr.value) in self._task_names
         return False

@@ -546,6 +546,7 @@ class UnboundedModuleContainer(Rule):
         self._aliases: Dict[Tuple[int, str], str] = {}  # (id(scope), local) -> name it aliases
         self._call_funcs: Set[int] = set()
         self._skip_names: Set[int] = set()
+        self._task_names: Set[Tuple[int, str]] = set()  # locals bound to asyncio tasks
         # module-level function name -> how it is referenced: "module" (called at import time),
         # "fn:<name>" (called from module-level function <name>), "other"
         self._refs: Dict[str, List[str]] = {}
@@ -665,6 +666,11 @@ class UnboundedModuleContainer(Rule):
         if ref is not None:
             self._uses.append(_Use(ref, what, self.context.scope, method, data, closed))
 
+    def _is_task(self, expr: Optional[cst.BaseExpression]) -> bool:
+        if isinstance(expr, cst.Name):
+            return (id(self.context.scope), expr.value) in self._task_names
+        return g.is_task_call(self.context, expr)
+
     def _in_function(self) -> bool:
         return self.context.function_scope is not None
 
@@ -696,6 +702,8 @@ class UnboundedModuleContainer(Rule):
                     )
             elif method == "insert" and len(args) > 1:
                 data = args[1].value
+            if method in ("add", "append") and self._is_task(data):
+                return  # a task set: LL106's
             if isinstance(target, cst.Subscript):
                 # d[k].append(v): the inner container grows inside the outer one
                 self._use(target.value, "grow_inner", method, data, closed and method in g.KEYED_METHODS)
@@ -777,6 +785,8 @@ class UnboundedModuleContainer(Rule):
         if isinstance(target, cst.Name):
             self._use(target, "reset")
             scope = self.context.scope
+            if g.is_task_call(self.context, value):
+                self._task_names.add((id(scope), target.value))
             self._derived.setdefault(id(scope), {}).setdefault(target.value, set()).update(names_in(value))
             return
         if isinstance(target, cst.Attribute):
