@@ -101,6 +101,7 @@ class UnboundedModuleContainer(Rule):
     code = "LL101"
     name = "unbounded-module-container"
     message = "module-level {kind} {name} grows in {site} and nothing removes its entries or bounds its size, so it keeps every entry for the life of the process"
+    cache_message = "{kind} {name} is used as a cache in {site} but never evicts, so it keeps one entry per distinct key for the life of the process"
     class_message = "class attribute {name} ({kind}) is shared by every instance, grows in {site}, and nothing removes its entries or bounds its size"
     confidence = Confidence.HIGH
     triggers = g.CONSTRUCTOR_TRIGGERS
@@ -531,6 +532,36 @@ class UnboundedModuleContainer(Rule):
             """,
             id="keyed-store-in-a-handler",
         ),
+        Invalid(
+            """
+            _parsed = {}  # LL101
+
+            def parse(text):
+                if text not in _parsed:
+                    _parsed[text] = text.split()
+                return _parsed[text]
+            """,
+            id="memo-cache-is-medium",
+            confidence=Confidence.MEDIUM,
+            message_contains="used as a cache",
+        ),
+        Invalid(
+            """
+            frametable = {}  # LL101
+
+            def wrap_frame(frame):
+                fid = id(frame)
+                frametable[fid] = frame
+                return fid
+
+            objects = {}  # LL101
+
+            def remember(obj):
+                if id(obj) not in objects:
+                    objects[id(obj)] = obj
+            """,
+            id="identity-keyed-table",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -547,6 +578,7 @@ class UnboundedModuleContainer(Rule):
         self._call_funcs: Set[int] = set()
         self._skip_names: Set[int] = set()
         self._task_names: Set[Tuple[int, str]] = set()  # locals bound to asyncio tasks
+        self._stores: Set[int] = set()  # subscripts that are assignment targets
         # module-level function name -> how it is referenced: "module" (called at import time),
         # "fn:<name>" (called from module-level function <name>), "other"
         self._refs: Dict[str, List[str]] = {}
@@ -683,6 +715,9 @@ class UnboundedModuleContainer(Rule):
         func = node.func
         if isinstance(func, cst.Attribute):
             method = func.attr.value
+            if method == "get":
+                self._use(func.value, "lookup")
+                return
             if method not in g.ALL_GROW:
                 return
             target = func.value
@@ -734,13 +769,21 @@ class UnboundedModuleContainer(Rule):
                 and self.context.qualified_name(operand.func) == "builtins.len"
             ):
                 self._use(operand.args[0].value, "guard")
+        for comparison in node.comparisons:
+            if isinstance(comparison.operator, (cst.In, cst.NotIn)):
+                self._use(comparison.comparator, "lookup")
 
     def visit_Subscript(self, node: cst.Subscript) -> None:
         if self._in_function():
             key = g.subscript_key(node)
             self._use(node.value, "read_item", data=key, closed=g.is_closed_key(key))
+            if id(node) not in self._stores:
+                self._use(node.value, "lookup")
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Subscript):
+                self._stores.add(id(target.target))
         if self._in_function():
             for target in node.targets:
                 self._alias(target.target, node.value)
@@ -808,6 +851,8 @@ class UnboundedModuleContainer(Rule):
         self.visit_For(node)  # type: ignore[arg-type]
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._stores.add(id(node.target))
         if not self._in_function():
             return
         target = node.target
@@ -829,7 +874,7 @@ class UnboundedModuleContainer(Rule):
         elif self.context.scope.kind == "module":
             targets = node.target.elements if isinstance(node.target, (cst.Tuple, cst.List)) else [node.target]
             for target in targets:
-                value = getattr(target, "value", target)
+                value = target.value if isinstance(target, cst.Element) else target
                 if isinstance(value, cst.Name):
                     self._module_dels.add(value.value)
                     self._skip_names.add(id(value))  # a `del` is not a use
@@ -903,7 +948,8 @@ class UnboundedModuleContainer(Rule):
                 called = True
             else:
                 return False
-        return called
+        # a function deleted at module level cannot be called once the module is imported
+        return called or name in self._module_dels
 
     def _import_time(self, use: _Use) -> bool:
         """Growth in a function that only runs while modules and classes are being defined, or
@@ -984,6 +1030,7 @@ class UnboundedModuleContainer(Rule):
         grows: Dict[Tuple, List[_Use]] = {}
         bounded: Set[Tuple] = set()
         instance: Set[Tuple] = set()
+        lookups: Set[Tuple[Tuple, int]] = set()  # (key, id(function scope)) that look entries up
         for use in self._uses:
             key = self._key_of(use)
             if key is None or key not in self._defs:
@@ -992,6 +1039,8 @@ class UnboundedModuleContainer(Rule):
                 bounded.add(key)
             elif use.what == "self_assign":
                 instance.add(key)
+            elif use.what == "lookup":
+                lookups.add((key, id(self.context_function(use.scope))))
             else:
                 grows.setdefault(key, []).append(use)
         for key, uses in grows.items():
@@ -1009,17 +1058,22 @@ class UnboundedModuleContainer(Rule):
                 real.append(use)
             if not real:
                 continue
-            high = [u for u in real if self._keyed_by_input(u)]
-            site_use = (high or real)[0]
+            memo = [
+                u for u in real
+                if u.what in ("grow_item", "grow_method") and (key, id(self.context_function(u.scope))) in lookups
+            ]
+            accumulate = [u for u in real if u not in memo]
+            high = [u for u in accumulate if self._keyed_by_input(u) or _identity_keyed(u)]
+            site_use = (high or accumulate or memo)[0]
             site = site_use.scope.qualname or "a lambda"
             confidence = Confidence.HIGH if high else Confidence.MEDIUM
-            if d.owner is None:
-                self.report(d.node, confidence=confidence, kind=d.kind, name=d.name, site=site)
+            name = d.name if d.owner is None else f"{d.class_name}.{d.name}"
+            if not accumulate:
+                self.report(d.node, message=self.cache_message, confidence=confidence, kind=d.kind, name=name, site=site)
+            elif d.owner is None:
+                self.report(d.node, confidence=confidence, kind=d.kind, name=name, site=site)
             else:
-                self.report(
-                    d.node, message=self.class_message, confidence=confidence,
-                    kind=d.kind, name=f"{d.class_name}.{d.name}", site=site,
-                )
+                self.report(d.node, message=self.class_message, confidence=confidence, kind=d.kind, name=name, site=site)
 
     @staticmethod
     def _grows(d: _Def, use: _Use) -> bool:
@@ -1085,3 +1139,13 @@ def _registration_named(name: str, use: _Use, params: Set[str]) -> bool:
         return False
     keyed = use.what == "grow_item" or use.method == "setdefault"
     return keyed and isinstance(use.data, cst.Name) and use.data.value in params
+
+
+def _identity_keyed(use: _Use) -> bool:
+    """`table[id(obj)] = obj`: an identity-keyed table pins the object itself."""
+    data = use.data
+    return (
+        isinstance(data, cst.Call)
+        and isinstance(data.func, cst.Name)
+        and data.func.value == "id"
+    )
