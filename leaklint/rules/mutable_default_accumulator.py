@@ -155,6 +155,18 @@ class MutableDefaultAccumulator(Rule):
             """,
             id="shadowed-by-inner-parameter",
         ),
+
+        Valid(
+            """
+            def walk_packages(path):
+                def seen(p, m={}):
+                    if p in m:
+                        return True
+                    m[p] = True
+                return [p for p in path if not seen(p)]
+            """,
+            id="default-of-a-nested-function-is-per-call",
+        ),
     ]
 
     INVALID = [
@@ -228,6 +240,18 @@ class MutableDefaultAccumulator(Rule):
             """,
             id="grown-by-a-closure",
         ),
+        Invalid(
+            """
+            class SharedMemoryTracker:
+                def __init__(self, name, segment_names=[]):  # LL104
+                    self.name = name
+                    self.segment_names = segment_names
+
+                def register_segment(self, segment_name):
+                    self.segment_names.append(segment_name)
+            """,
+            id="tracker-list-default-stored-on-self",
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -239,6 +263,9 @@ class MutableDefaultAccumulator(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.context
+        if ctx.scope.is_function:
+            # a def inside a function runs on every outer call: its defaults are per closure
+            return
         owner = ctx.scope.qualname
         function = f"{owner}.{node.name.value}" if owner else node.name.value
         for param in g.all_params(node.params):

@@ -401,18 +401,6 @@ class UnboundedModuleContainer(Rule):
     INVALID = [
         Invalid(
             """
-            _calls = []  # LL101
-
-            def logged(fn):
-                def inner(*args):
-                    _calls.append(args)
-                    return fn(*args)
-                return inner
-            """,
-            id="growth-inside-a-decorators-wrapper",
-        ),
-        Invalid(
-            """
             _cache = {}  # LL101
 
             def handle(request):
@@ -440,7 +428,7 @@ class UnboundedModuleContainer(Rule):
                 _users.add(event.user)
                 _counts[event.kind] += 1
                 _by_kind[event.kind].append(event)
-                _order.setdefault(event.id, event)
+                _order[event.id] = event
                 _queue.appendleft(event)
                 _meta.update({event.id: event.meta})
             """,
@@ -531,6 +519,18 @@ class UnboundedModuleContainer(Rule):
                 _unrelated.pop(name)
             """,
             id="keyed-store-in-a-handler",
+        ),
+        Invalid(
+            """
+            _calls = []  # LL101
+
+            def logged(fn):
+                def inner(*args):
+                    _calls.append(args)
+                    return fn(*args)
+                return inner
+            """,
+            id="growth-inside-a-decorators-wrapper",
         ),
         Invalid(
             """
@@ -1060,7 +1060,8 @@ class UnboundedModuleContainer(Rule):
                 continue
             memo = [
                 u for u in real
-                if u.what in ("grow_item", "grow_method") and (key, id(self.context_function(u.scope))) in lookups
+                if u.method == "setdefault"
+                or (u.what in ("grow_item", "grow_method") and (key, id(self.context_function(u.scope))) in lookups)
             ]
             accumulate = [u for u in real if u not in memo]
             high = [u for u in accumulate if self._keyed_by_input(u) or _identity_keyed(u)]
