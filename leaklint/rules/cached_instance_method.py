@@ -32,6 +32,11 @@ class CachedInstanceMethod(Rule):
     class anyway) and of recognisable singletons: a class whose metaclass, base or decorator
     is named like `Singleton`, a class whose `__new__` stores the instance on the class, and
     a private class instantiated exactly once, at module level, and nowhere else in the module.
+    Also not reported: caches whose `cache_clear()` is called somewhere in the module (their
+    owner empties them), functions whose first parameter is `cls` (turned into class methods
+    by a wrapper applied later), and bounded caches on value classes (`__eq__` / `__hash__`
+    defined, `NamedTuple`, frozen dataclass), where the cache is a memo keyed by value and
+    holds at most `maxsize` interchangeable instances.
 
     ## Fix safety
     There is no automatic fix. Cache per instance instead: `functools.cached_property` for a
@@ -210,6 +215,47 @@ class CachedInstanceMethod(Rule):
         ),
         Valid(
             """
+            import functools
+            from typing import NamedTuple
+
+            class Color(NamedTuple):
+                r: int
+
+                @functools.lru_cache(maxsize=1024)
+                def downgrade(self, system):
+                    return self
+
+            class Style:
+                def __hash__(self):
+                    return 1
+
+                @functools.lru_cache(maxsize=1024)
+                def render(self, text):
+                    return text
+            """,
+            id="bounded-cache-on-value-classes",
+        ),
+        Valid(
+            """
+            import functools
+
+            class Apps:
+                @functools.cache
+                def get_models(self, include_auto_created=False):
+                    return []
+
+                def clear_cache(self):
+                    self.get_models.cache_clear()
+
+            class RegisterLookupMixin:
+                @functools.cache
+                def get_class_lookups(cls):
+                    return {}
+            """,
+            id="cleared-explicitly-and-cls-first-parameter",
+        ),
+        Valid(
+            """
             from functools import lru_cache
 
             class Meta(type):
@@ -345,6 +391,21 @@ class CachedInstanceMethod(Rule):
             """,
             id="private-class-instantiated-more-than-once",
         ),
+        Invalid(
+            """
+            import functools
+
+            class Color:
+                def __eq__(self, other):
+                    return True
+
+                @functools.lru_cache(maxsize=None)
+                def blend(self, other):  # LL103
+                    return self
+            """,
+            id="unbounded-cache-on-value-class",
+            confidence=Confidence.HIGH,
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -356,6 +417,8 @@ class CachedInstanceMethod(Rule):
         self._found: List[Tuple[cst.Name, cst.ClassDef, str, str, Optional[str]]] = []
         self._names: Dict[str, int] = {}  # how often each plain name occurs in the module
         self._module_instances: Dict[str, int] = {}  # `x = Cls()` at module level, per class name
+        self._cleared: Set[str] = set()  # methods whose cache_clear is referenced
+        self._value_classes: Set[int] = set()
 
     def visit_Name(self, node: cst.Name) -> None:
         self._names[node.value] = self._names.get(node.value, 0) + 1
@@ -368,6 +431,8 @@ class CachedInstanceMethod(Rule):
         named = [b.split(".")[-1] for b in bases] + [_last(d) for d in decorators]
         if any("singleton" in n.lower() for n in named):
             self._singletons.add(id(node))
+        if _is_value_class(self.context, node, bases):
+            self._value_classes.add(id(node))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         ctx = self.context
@@ -400,20 +465,32 @@ class CachedInstanceMethod(Rule):
         cls = ctx.scope.node
         if not isinstance(cls, cst.ClassDef) or self._enum_classes.get(cls.name.value):
             return
+        if first_param(node) in CLASS_PARAM_NAMES:
+            return  # `def m(cls)`: made a class method by a wrapper applied later
         found = g.cache_decorator(ctx, node, aliases=self._aliases)
         if found is None:
             return
         method = f"{ctx.scope.name}.{node.name.value}"
         self._found.append((node.name, cls, found[1], method, found[2]))
 
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # `self.method.cache_clear()` / `Cls.method.cache_clear` anywhere: the cache is emptied
+        if node.attr.value == "cache_clear" and isinstance(node.value, cst.Attribute):
+            self._cleared.add(node.value.attr.value)
+
     def leave_Module(self, original_node: cst.Module) -> None:
         for name_node, cls, decorator, method, maxsize in self._found:
-            if self._is_singleton(cls):
+            if self._is_singleton(cls) or name_node.value in self._cleared:
+                continue
+            if maxsize is not None and self._is_value_class(cls):
                 continue
             if maxsize is None:
                 self.report(name_node, message=self.unbounded_message, decorator=decorator, method=method)
             else:
                 self.report(name_node, confidence=Confidence.MEDIUM, decorator=decorator, method=method, maxsize=maxsize)
+
+    def _is_value_class(self, cls: cst.ClassDef) -> bool:
+        return id(cls) in self._value_classes
 
     def _is_singleton(self, cls: cst.ClassDef) -> bool:
         if id(cls) in self._singletons:
@@ -430,3 +507,27 @@ def _last(expr: cst.BaseExpression) -> str:
     if isinstance(expr, cst.Attribute):
         return expr.attr.value
     return ""
+
+
+CLASS_PARAM_NAMES = frozenset({"cls", "mcs", "mcls", "metacls", "klass"})
+VALUE_BASES = frozenset({"typing.NamedTuple", "NamedTuple"})
+
+
+def _is_value_class(ctx, node: cst.ClassDef, bases) -> bool:
+    """Instances compare by value (`__eq__` / `__hash__` defined, a NamedTuple, a frozen
+    dataclass): a bounded cache on such a class is a memo keyed by value, and equal
+    instances are interchangeable."""
+    if any(b in VALUE_BASES or b.split(".")[-1] == "NamedTuple" for b in bases):
+        return True
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call) and _last(expr.func) == "dataclass":
+            for arg in expr.args:
+                if arg.keyword is not None and arg.keyword.value == "frozen" and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                    return True
+    body = node.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else []
+    for statement in statements:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in ("__eq__", "__hash__"):
+            return True
+    return False

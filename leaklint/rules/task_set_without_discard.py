@@ -152,6 +152,23 @@ class TaskSetWithoutDiscard(Rule):
             """,
             id="not-a-task",
         ),
+
+        Valid(
+            """
+            import asyncio
+
+            class TaskGroup:
+                def start_soon(self, coro):
+                    task = asyncio.create_task(coro)
+                    self.cancel_scope._tasks.add(task)
+                    task.add_done_callback(self._task_done)
+
+            class CancelScope:
+                def _task_done(self, task):
+                    self._tasks.remove(task)
+            """,
+            id="pruned-through-another-view-of-the-attribute",
+        ),
     ]
 
     INVALID = [
@@ -291,6 +308,10 @@ class TaskSetWithoutDiscard(Rule):
             self._prune(node.value)
 
     def _prune(self, expr: cst.BaseExpression) -> None:
+        if isinstance(expr, cst.Attribute):
+            # `other.tasks.discard`: an attribute of that name is pruned somewhere (another
+            # object's view of the same container, often in another class of the module)
+            self._pruned.add(("attrname", expr.attr.value))
         found = self._key(expr)
         if found is not None:
             self._pruned.add(self._resolve(found[0], self.context.scope) if found[0][0] != "name" else ("pending", found[0][1], self.context.scope))
@@ -359,6 +380,8 @@ class TaskSetWithoutDiscard(Rule):
         for add in self._adds:
             key = self._resolve(add.key, add.scope)
             if key in pruned or key[0] == "unknown":
+                continue
+            if key[0] in ("self", "path") and ("attrname", add.label.rsplit(".", 1)[-1]) in pruned:
                 continue
             confidence = Confidence.HIGH
             if key[0] == "local":

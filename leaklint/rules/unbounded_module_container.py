@@ -65,18 +65,26 @@ class UnboundedModuleContainer(Rule):
     "cache" that was never a cache because it never forgets.
 
     Growth that only happens at import time is not reported: statements at module level or in
-    class bodies, `__init_subclass__`, metaclass `__new__` / `__init__`, and decorator-shaped
-    registration functions (a function that stores its argument and returns it, or a factory
-    of such decorators), which run once per decorated definition. Neither are containers that
-    something shrinks (`pop`, `popitem`, `popleft`, `remove`, `discard`, `clear`, `del`,
-    slice deletion, re-assignment through `global` or a class reference), containers whose size
-    is compared (`len(cache) > N` guarding an eviction or the insert), weak containers,
+    class bodies, `__init_subclass__`, metaclass `__new__` / `__init__`, private helpers that
+    are only called from module-level code (or deleted there), decorator-shaped registration
+    functions (a function that stores its argument and returns it, a factory of such
+    decorators, a decorator that stores something and returns a wrapper), and registration
+    functions by name (`register...`, or `add...` / `install...` / `bind...` storing under a
+    key that is one of their parameters), which by convention run once per registered thing.
+    Neither are containers that something shrinks (`pop`, `popitem`, `popleft`, `remove`,
+    `discard`, `clear`, `del`, slice deletion or assignment, re-assignment through `global` or
+    a class reference, also through a local alias), containers whose size is compared
+    (`len(cache) > N` guarding an eviction or the insert), weak containers,
     `deque(maxlen=...)`, containers whose keys only come from literals or constants (a closed
-    set), and class attributes that every instance replaces in a method (`self.items = []`):
-    those are instance state.
+    set), class attributes that instances replace in a method (`self.items = []`: instance
+    state), attributes of classes defined inside functions, and sets of asyncio tasks (LL106).
 
-    Growth keyed by the function's parameters (or by data derived from them, `self` included)
-    is reported with high confidence; other growth with medium confidence.
+    Accumulation keyed by the function's parameters (or by data derived from them, `self`
+    included), or by object identity (`table[id(obj)] = obj`), is reported with high
+    confidence; other accumulation with medium confidence. A container used as a memo cache
+    (the same function looks the key up, or stores with `setdefault`) is reported with medium
+    confidence and its own message: it grows by one entry per distinct key, which is a leak
+    only when the keys are open-ended.
 
     ## Known problems
     The analysis is per module: a container that another module clears, or that is only ever
@@ -433,7 +441,6 @@ class UnboundedModuleContainer(Rule):
                 _meta.update({event.id: event.meta})
             """,
             id="every-growth-method",
-            confidence=Confidence.HIGH,
         ),
         Invalid(
             """
@@ -511,14 +518,52 @@ class UnboundedModuleContainer(Rule):
             """
             _last = {}  # LL101
 
-            def on_message(topic, payload):
-                _last[topic] = payload
+            def on_message(message):
+                _last[message.topic] = message.payload
 
             def other(name):
                 _unrelated = {}
                 _unrelated.pop(name)
             """,
             id="keyed-store-in-a-handler",
+            confidence=Confidence.HIGH,
+        ),
+        Invalid(
+            """
+            _hooks = []  # LL101
+            _files = set()  # LL101
+
+            def add_reload_hook(fn):
+                _hooks.append(fn)
+
+            def watch(filename):
+                _files.add(filename)
+            """,
+            id="storing-a-bare-parameter-is-medium",
+            confidence=Confidence.MEDIUM,
+        ),
+        Invalid(
+            """
+            class Connection:
+                instances = []  # LL101
+
+                def __init__(self, host):
+                    self.host = host
+                    Connection.instances.append(self)
+            """,
+            id="every-instance-pins-itself",
+            confidence=Confidence.HIGH,
+        ),
+        Invalid(
+            """
+            _received = {}  # LL101
+
+            def handler(request):
+                _received[request.id] = request.body
+            """,
+            id="test-modules-are-medium",
+            path="tests/test_server.py",
+            confidence=Confidence.MEDIUM,
         ),
         Invalid(
             """
@@ -579,6 +624,7 @@ class UnboundedModuleContainer(Rule):
         self._skip_names: Set[int] = set()
         self._task_names: Set[Tuple[int, str]] = set()  # locals bound to asyncio tasks
         self._stores: Set[int] = set()  # subscripts that are assignment targets
+        self._test_file = _is_test_path(context.path)
         # module-level function name -> how it is referenced: "module" (called at import time),
         # "fn:<name>" (called from module-level function <name>), "other"
         self._refs: Dict[str, List[str]] = {}
@@ -978,6 +1024,18 @@ class UnboundedModuleContainer(Rule):
             current = current.parent
         return False
 
+    def _bare_parameter(self, use: _Use) -> bool:
+        """The stored key or item is a parameter as given (`REG[name] = obj`, `hooks.append(fn)`):
+        the shape of a registration API, which callers fill at start-up."""
+        data = use.data
+        if not isinstance(data, cst.Name):
+            return False
+        for scope in g.enclosing_functions(use.scope):
+            node = scope.node
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)) and data.value in g.param_names(node.params):
+                return True
+        return False
+
     def _keyed_by_input(self, use: _Use) -> bool:
         if use.data is None:
             return False
@@ -1061,13 +1119,17 @@ class UnboundedModuleContainer(Rule):
             memo = [
                 u for u in real
                 if u.method == "setdefault"
+                or u.what == "read_item"
                 or (u.what in ("grow_item", "grow_method") and (key, id(self.context_function(u.scope))) in lookups)
             ]
             accumulate = [u for u in real if u not in memo]
-            high = [u for u in accumulate if self._keyed_by_input(u) or _identity_keyed(u)]
+            high = [
+                u for u in accumulate
+                if _identity_keyed(u) or _stores_self(u) or (self._keyed_by_input(u) and not self._bare_parameter(u))
+            ]
             site_use = (high or accumulate or memo)[0]
             site = site_use.scope.qualname or "a lambda"
-            confidence = Confidence.HIGH if high else Confidence.MEDIUM
+            confidence = Confidence.HIGH if high and not self._test_file else Confidence.MEDIUM
             name = d.name if d.owner is None else f"{d.class_name}.{d.name}"
             if not accumulate:
                 self.report(d.node, message=self.cache_message, confidence=confidence, kind=d.kind, name=name, site=site)
@@ -1149,4 +1211,28 @@ def _identity_keyed(use: _Use) -> bool:
         isinstance(data, cst.Call)
         and isinstance(data.func, cst.Name)
         and data.func.value == "id"
+    )
+
+
+def _stores_self(use: _Use) -> bool:
+    """`self.instances.append(self)`: every instance pins itself in a class-level container."""
+    data = use.data
+    method = g.method_of(use.scope)
+    return (
+        isinstance(data, cst.Name)
+        and method is not None
+        and isinstance(method.node, cst.FunctionDef)
+        and first_param(method.node) == data.value
+    )
+
+
+def _is_test_path(path: str) -> bool:
+    """Test modules run in short-lived processes: their growth is medium confidence at most."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(p in ("test", "tests", "testing", "_tests") for p in parts[:-1])
     )
