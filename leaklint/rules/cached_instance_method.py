@@ -225,13 +225,14 @@ class CachedInstanceMethod(Rule):
                 def downgrade(self, system):
                     return self
 
-            class Style:
-                def __hash__(self):
-                    return 1
+            class _BaseAddress:
+                def __eq__(self, other):
+                    return True
 
-                @functools.lru_cache(maxsize=1024)
-                def render(self, text):
-                    return text
+            class IPv4Address(_BaseAddress):
+                @functools.lru_cache()
+                def is_private(self):
+                    return False
             """,
             id="bounded-cache-on-value-classes",
         ),
@@ -419,6 +420,7 @@ class CachedInstanceMethod(Rule):
         self._module_instances: Dict[str, int] = {}  # `x = Cls()` at module level, per class name
         self._cleared: Set[str] = set()  # methods whose cache_clear is referenced
         self._value_classes: Set[int] = set()
+        self._value_names: Set[str] = set()  # value classes of this module, by name (for subclasses)
 
     def visit_Name(self, node: cst.Name) -> None:
         self._names[node.value] = self._names.get(node.value, 0) + 1
@@ -431,8 +433,9 @@ class CachedInstanceMethod(Rule):
         named = [b.split(".")[-1] for b in bases] + [_last(d) for d in decorators]
         if any("singleton" in n.lower() for n in named):
             self._singletons.add(id(node))
-        if _is_value_class(self.context, node, bases):
+        if _is_value_class(self.context, node, bases) or any(b in self._value_names for b in bases):
             self._value_classes.add(id(node))
+            self._value_names.add(node.name.value)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         ctx = self.context
