@@ -26,8 +26,12 @@ class CachedInstanceMethod(Rule):
     for them) are pinned until newer calls push them out.
 
     ## Known problems
-    A class with only a handful of long-lived instances (a per-process service) pays nothing
-    real for the pinned instances; suppress the finding there with a comment that says why.
+    A class with only a handful of long-lived instances (a per-process service, a database
+    dialect, a palette) pays nothing real for the pinned instances; suppress the finding there
+    with a comment that says why. Bounded caches are where this happens most: on the standard
+    library and a corpus of 20 popular packages, the bounded (medium-confidence) findings were
+    deliberate caches on such long-lived objects, so `min-confidence = "high"` keeps only the
+    unbounded caches, which grow with every instance.
     Not reported: methods of `enum.Enum` subclasses (their members live for the life of the
     class anyway) and of recognisable singletons: a class whose metaclass, base or decorator
     is named like `Singleton`, a class whose `__new__` stores the instance on the class, and
