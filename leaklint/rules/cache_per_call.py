@@ -63,9 +63,9 @@ class CachePerCall(Rule):
     cached function escapes (returned, stored, handed to a callback), every copy carries its
     own cache for as long as it is kept.
 
-    Recursive and escaping cached functions are reported with high confidence; a cached
-    function that is only called locally (a cache that is thrown away when the outer call
-    returns) with medium confidence.
+    Only recursive and escaping cached functions are reported. A cached function that is only
+    called locally, without recursion, keeps nothing past the outer call (its cache is freed
+    when the call returns): that is a wasted cache, not a leak, and is not reported.
 
     ## Known problems
     An outer function that runs once (a `main()`, a set-up step) pays for one cache only;
@@ -86,9 +86,8 @@ class CachePerCall(Rule):
 
     code = "LL105"
     name = "cache-per-call"
-    message = "{decorator} on {function}, defined inside {outer}, builds a new cache on every call of {outer} that is thrown away when it returns, so nothing is reused"
+    message = "{decorator} on {function}, defined inside {outer}, builds a new cache on every call of {outer}, and the function escapes, so each copy keeps its own cache of arguments and results alive"
     recursive_message = "{decorator} on the recursive {function}, defined inside {outer}, builds a new cache on every call of {outer} and keeps it in a reference cycle, so every argument and result stays alive until the cycle collector runs"
-    escaping_message = "{decorator} on {function}, defined inside {outer}, builds a new cache on every call of {outer}, and the function escapes, so each copy keeps its own cache of arguments and results alive"
     confidence = Confidence.HIGH
     triggers = ("cache",)
     fix_title = "Move the cached function to module level (or memoize in a dict owned by the call)"
@@ -148,6 +147,19 @@ class CachePerCall(Rule):
             """,
             id="per-instance-cache-of-a-bound-method",
         ),
+
+        Valid(
+            """
+            import functools
+
+            def total(rows):
+                @functools.lru_cache(maxsize=None)
+                def price(sku):
+                    return lookup(sku)
+                return sum(price(r.sku) for r in rows)
+            """,
+            id="local-only-cache-dies-with-the-call",
+        ),
     ]
 
     INVALID = [
@@ -190,26 +202,13 @@ class CachePerCall(Rule):
         ),
         Invalid(
             """
-            import functools
-
-            def total(rows):
-                @functools.lru_cache(maxsize=None)
-                def price(sku):  # LL105
-                    return lookup(sku)
-                return sum(price(r.sku) for r in rows)
-            """,
-            id="local-only-is-medium",
-            confidence=Confidence.MEDIUM,
-        ),
-        Invalid(
-            """
             from async_lru import alru_cache
 
             async def crawl(urls):
                 @alru_cache(maxsize=None)
                 async def fetch(url):  # LL105
                     return url
-                return [await fetch(u) for u in urls]
+                return fetch
             """,
             id="async",
         ),
@@ -284,6 +283,5 @@ class CachePerCall(Rule):
         if recursive:
             self.report(node, message=self.recursive_message, decorator=decorator, function=function, outer=outer)
         elif escapes:
-            self.report(node, message=self.escaping_message, decorator=decorator, function=function, outer=outer)
-        else:
-            self.report(node, confidence=Confidence.MEDIUM, decorator=decorator, function=function, outer=outer)
+            self.report(node, decorator=decorator, function=function, outer=outer)
+        # a cached function only called locally: its cache dies with the call (wasted, not leaked)

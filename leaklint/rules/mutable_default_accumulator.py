@@ -55,10 +55,11 @@ class MutableDefaultAccumulator(Rule):
     flake8-bugbear `B006` and pylint `W0102`, which report every mutable default.
 
     ## Known problems
-    A default used on purpose as a memo (`def fib(n, _memo={})`) is reported with medium
-    confidence when its name says so (`cache`, `memo`): it is a cache that never evicts, which
-    is a leak only when the arguments are unbounded. Growth through another function that the
-    default is passed to is not followed.
+    A default used on purpose as a memo, named so (`def fib(n, _memo={})`, `cache={}`), is not
+    reported: it is a deliberate cache that never evicts, a leak only when its keys are
+    open-ended, the same question as LL102 (off by default for that reason). Defaults of
+    functions defined inside other functions are created per outer call and are not
+    reported. Growth through another function that the default is passed to is not followed.
 
     ## Fix safety
     There is no automatic fix. The usual fix is a `None` default and a fresh container inside
@@ -158,6 +159,19 @@ class MutableDefaultAccumulator(Rule):
 
         Valid(
             """
+            def fib(n, _memo={}):
+                if n not in _memo:
+                    _memo[n] = n if n < 2 else fib(n - 1) + fib(n - 2)
+                return _memo[n]
+
+            def synopsis(filename, cache={}):
+                cache[filename] = open(filename).readline()
+                return cache[filename]
+            """,
+            id="deliberate-memo-defaults",
+        ),
+        Valid(
+            """
             def walk_packages(path):
                 def seen(p, m={}):
                     if p in m:
@@ -223,16 +237,6 @@ class MutableDefaultAccumulator(Rule):
         ),
         Invalid(
             """
-            def fib(n, _memo={}):  # LL104
-                if n not in _memo:
-                    _memo[n] = n if n < 2 else fib(n - 1) + fib(n - 2)
-                return _memo[n]
-            """,
-            id="deliberate-memo-is-medium",
-            confidence=Confidence.MEDIUM,
-        ),
-        Invalid(
-            """
             def make_logger(lines=[]):  # LL104
                 def log(line):
                     lines.append(line)
@@ -270,6 +274,8 @@ class MutableDefaultAccumulator(Rule):
         function = f"{owner}.{node.name.value}" if owner else node.name.value
         for param in g.all_params(node.params):
             found = g.container_kind(ctx, param.default) if param.default is not None else None
+            if found is not None and any(w in param.name.value.lower() for w in MEMO_WORDS):
+                continue  # a deliberate memo
             if found is not None:
                 d = _Default(param, param.name.value, function, found[0], found[1])
                 self._defaults[(id(node), d.name)] = d
@@ -400,8 +406,7 @@ class MutableDefaultAccumulator(Rule):
 
 
 def _confidence(d: _Default) -> Confidence:
-    lowered = d.name.lower()
-    return Confidence.MEDIUM if any(w in lowered for w in MEMO_WORDS) else Confidence.HIGH
+    return Confidence.HIGH
 
 
 def _grows(d: _Default, use: _Use) -> bool:
