@@ -91,9 +91,10 @@ class UnboundedModuleContainer(Rule):
     on how many distinct keys it sees, which the code does not say. Most findings in libraries
     are memo caches over a small domain (a few encodings, the classes of a program, configured
     names) or registries filled once at start-up through a public function. Measured on the
-    standard library and a corpus of 20 popular packages, the high-confidence findings were
-    real risks and most medium-confidence ones were not (see the project's measurements), so
-    the rule is off by default. Enable it with `extend-select = ["LL101"]`, best together with
+    standard library, a corpus of 20 popular packages and a few installed packages: 5 of the 7
+    high-confidence findings were real risks (identity-keyed tables that pin frames and
+    objects), but only about 5 of the 73 medium-confidence ones were, so the rule is off by
+    default. Enable it with `extend-select = ["LL101"]`, best together with
     `min-confidence = "high"`, or on a service's own code, where per-request growth is the
     usual case. The analysis is per module: a container that another module clears is still
     reported; suppress such findings with a comment that says why. Growth through a second
