@@ -1,19 +1,13 @@
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..matchers import ENUM_BASES, call_arg, class_bases, decorator_names, is_instance_method, is_none
+from ..matchers import ENUM_BASES, class_bases, first_param, is_instance_method
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
-
-CACHES = {
-    "functools.lru_cache": "lru_cache",
-    "functools.cache": "cache",
-    "async_lru.alru_cache": "alru_cache",
-}
-UNBOUNDED_ONLY = {"functools.cache"}
+from . import _growth as g
 
 
 class CachedInstanceMethod(Rule):
@@ -32,10 +26,21 @@ class CachedInstanceMethod(Rule):
     for them) are pinned until newer calls push them out.
 
     ## Known problems
-    A class with only a handful of long-lived instances (a singleton, a per-process service)
-    pays nothing real for the pinned instances; suppress the finding there with a comment that
-    says why. Methods of `enum.Enum` subclasses are not reported: their members live for the
-    life of the class anyway.
+    A class with only a handful of long-lived instances (a per-process service, a database
+    dialect, a palette) pays nothing real for the pinned instances; suppress the finding there
+    with a comment that says why. Bounded caches are where this happens most: on the standard
+    library and a corpus of 20 popular packages, the bounded (medium-confidence) findings were
+    deliberate caches on such long-lived objects, so `min-confidence = "high"` keeps only the
+    unbounded caches, which grow with every instance.
+    Not reported: methods of `enum.Enum` subclasses (their members live for the life of the
+    class anyway) and of recognisable singletons: a class whose metaclass, base or decorator
+    is named like `Singleton`, a class whose `__new__` stores the instance on the class, and
+    a private class instantiated exactly once, at module level, and nowhere else in the module.
+    Also not reported: caches whose `cache_clear()` is called somewhere in the module (their
+    owner empties them), functions whose first parameter is `cls` (turned into class methods
+    by a wrapper applied later), and bounded caches on value classes (`__eq__` / `__hash__`
+    defined, `NamedTuple`, frozen dataclass), where the cache is a memo keyed by value and
+    holds at most `maxsize` interchangeable instances.
 
     ## Fix safety
     There is no automatic fix. Cache per instance instead: `functools.cached_property` for a
@@ -181,6 +186,81 @@ class CachedInstanceMethod(Rule):
         ),
         Valid(
             """
+            import functools
+
+            class SingletonMeta(type):
+                _instances = {}
+
+            class Settings(metaclass=SingletonMeta):
+                @functools.lru_cache(maxsize=None)
+                def get(self, key):
+                    return key
+
+            class Registry:
+                _instance = None
+
+                def __new__(cls):
+                    if cls._instance is None:
+                        cls._instance = super().__new__(cls)
+                    return cls._instance
+
+                @functools.cache
+                def lookup(self, key):
+                    return key
+
+            class _Config:
+                @functools.lru_cache(maxsize=None)
+                def value(self, key):
+                    return key
+
+            config = _Config()
+            """,
+            id="singletons",
+        ),
+        Valid(
+            """
+            import functools
+            from typing import NamedTuple
+
+            class Color(NamedTuple):
+                r: int
+
+                @functools.lru_cache(maxsize=1024)
+                def downgrade(self, system):
+                    return self
+
+            class _BaseAddress:
+                def __eq__(self, other):
+                    return True
+
+            class IPv4Address(_BaseAddress):
+                @functools.lru_cache()
+                def is_private(self):
+                    return False
+            """,
+            id="bounded-cache-on-value-classes",
+        ),
+        Valid(
+            """
+            import functools
+
+            class Apps:
+                @functools.cache
+                def get_models(self, include_auto_created=False):
+                    return []
+
+                def clear_cache(self):
+                    self.get_models.cache_clear()
+
+            class RegisterLookupMixin:
+                @functools.cache
+                def get_class_lookups(cls):
+                    return {}
+            """,
+            id="cleared-explicitly-and-cls-first-parameter",
+        ),
+        Valid(
+            """
             from functools import lru_cache
 
             class Meta(type):
@@ -282,16 +362,106 @@ class CachedInstanceMethod(Rule):
             """,
             id="nested-class",
         ),
+        Invalid(
+            """
+            import functools
+
+            memoize = functools.lru_cache(maxsize=None)
+
+            class Service:
+                @memoize
+                def lookup(self, key):  # LL103
+                    return key
+
+                @functools.lru_cache(maxsize=None)
+                async def fetch(self, url):  # LL103
+                    return url
+            """,
+            id="module-level-alias-and-async-method",
+            confidence=Confidence.HIGH,
+        ),
+        Invalid(
+            """
+            import functools
+
+            class _Config:
+                @functools.lru_cache(maxsize=None)
+                def value(self, key):  # LL103
+                    return key
+
+            config = _Config()
+
+            def fresh():
+                return _Config()
+            """,
+            id="private-class-instantiated-more-than-once",
+        ),
+        Invalid(
+            """
+            import functools
+
+            class Color:
+                def __eq__(self, other):
+                    return True
+
+                @functools.lru_cache(maxsize=None)
+                def blend(self, other):  # LL103
+                    return self
+            """,
+            id="unbounded-cache-on-value-class",
+            confidence=Confidence.HIGH,
+        ),
     ]
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
         self._enum_classes: Dict[str, bool] = {}
+        self._aliases: g.CacheAliases = {}
+        self._singletons: Set[int] = set()
+        # (function name node, class node, decorator short name, method, maxsize or None)
+        self._found: List[Tuple[cst.Name, cst.ClassDef, str, str, Optional[str]]] = []
+        self._names: Dict[str, int] = {}  # how often each plain name occurs in the module
+        self._module_instances: Dict[str, int] = {}  # `x = Cls()` at module level, per class name
+        self._cleared: Set[str] = set()  # methods whose cache_clear is referenced
+        self._value_classes: Set[int] = set()
+        self._value_names: Set[str] = set()  # value classes of this module, by name (for subclasses)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._names[node.value] = self._names.get(node.value, 0) + 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         bases = class_bases(self.context, node)
         is_enum = any(b in ENUM_BASES or self._enum_classes.get(b, False) for b in bases)
         self._enum_classes[node.name.value] = is_enum
+        decorators = [d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator for d in node.decorators]
+        named = [b.split(".")[-1] for b in bases] + [_last(d) for d in decorators]
+        if any("singleton" in n.lower() for n in named):
+            self._singletons.add(id(node))
+        if _is_value_class(self.context, node, bases) or any(b in self._value_names for b in bases):
+            self._value_classes.add(id(node))
+            self._value_names.add(node.name.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        ctx = self.context
+        g.note_cache_alias(ctx, node, self._aliases)
+        if ctx.scope.kind == "module" and isinstance(node.value, cst.Call) and isinstance(node.value.func, cst.Name):
+            name = node.value.func.value
+            self._module_instances[name] = self._module_instances.get(name, 0) + 1
+        # `cls._instance = ...` inside `__new__`: the class keeps its one instance
+        scope = ctx.scope
+        if scope.kind == "function" and isinstance(scope.node, cst.FunctionDef) and scope.node.name.value == "__new__":
+            cls_param = first_param(scope.node)
+            parent = scope.parent
+            for target in node.targets:
+                t = target.target
+                if (
+                    parent is not None
+                    and parent.kind == "class"
+                    and isinstance(t, cst.Attribute)
+                    and isinstance(t.value, cst.Name)
+                    and t.value.value == cls_param
+                ):
+                    self._singletons.add(id(parent.node))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.context
@@ -300,32 +470,71 @@ class CachedInstanceMethod(Rule):
         if not is_instance_method(ctx, node):
             return
         cls = ctx.scope.node
-        if isinstance(cls, cst.ClassDef) and self._enum_classes.get(cls.name.value):
+        if not isinstance(cls, cst.ClassDef) or self._enum_classes.get(cls.name.value):
             return
-        for name, decorator, call in decorator_names(ctx, node):
-            short = CACHES.get(name)
-            if short is None:
-                continue
-            maxsize = self._maxsize(name, call)
-            method = f"{ctx.scope.name}.{node.name.value}"
-            if maxsize is None:
-                self.report(node.name, message=self.unbounded_message, decorator=short, method=method)
-            else:
-                self.report(node.name, confidence=Confidence.MEDIUM, decorator=short, method=method, maxsize=maxsize)
+        if first_param(node) in CLASS_PARAM_NAMES:
+            return  # `def m(cls)`: made a class method by a wrapper applied later
+        found = g.cache_decorator(ctx, node, aliases=self._aliases)
+        if found is None:
             return
+        method = f"{ctx.scope.name}.{node.name.value}"
+        self._found.append((node.name, cls, found[1], method, found[2]))
 
-    @staticmethod
-    def _maxsize(name: str, call: Optional[cst.Call]) -> Optional[str]:
-        """The maxsize as text, or None for an unbounded cache."""
-        if name in UNBOUNDED_ONLY:
-            return None
-        if call is None:
-            return "128"
-        arg = call_arg(call, 0, "maxsize")
-        if arg is None:
-            return "128"
-        if is_none(arg.value):
-            return None
-        if isinstance(arg.value, cst.Integer):
-            return arg.value.value
-        return "maxsize"
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        # `self.method.cache_clear()` / `Cls.method.cache_clear` anywhere: the cache is emptied
+        if node.attr.value == "cache_clear" and isinstance(node.value, cst.Attribute):
+            self._cleared.add(node.value.attr.value)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for name_node, cls, decorator, method, maxsize in self._found:
+            if self._is_singleton(cls) or name_node.value in self._cleared:
+                continue
+            if maxsize is not None and self._is_value_class(cls):
+                continue
+            if maxsize is None:
+                self.report(name_node, message=self.unbounded_message, decorator=decorator, method=method)
+            else:
+                self.report(name_node, confidence=Confidence.MEDIUM, decorator=decorator, method=method, maxsize=maxsize)
+
+    def _is_value_class(self, cls: cst.ClassDef) -> bool:
+        return id(cls) in self._value_classes
+
+    def _is_singleton(self, cls: cst.ClassDef) -> bool:
+        if id(cls) in self._singletons:
+            return True
+        name = cls.name.value
+        # a private class with one module-level instance and no other mention in the module
+        # (its own `class` statement and that call are the only two occurrences of the name)
+        return name.startswith("_") and self._module_instances.get(name) == 1 and self._names.get(name) == 2
+
+
+def _last(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return ""
+
+
+CLASS_PARAM_NAMES = frozenset({"cls", "mcs", "mcls", "metacls", "klass"})
+VALUE_BASES = frozenset({"typing.NamedTuple", "NamedTuple"})
+
+
+def _is_value_class(ctx, node: cst.ClassDef, bases) -> bool:
+    """Instances compare by value (`__eq__` / `__hash__` defined, a NamedTuple, a frozen
+    dataclass): a bounded cache on such a class is a memo keyed by value, and equal
+    instances are interchangeable."""
+    if any(b in VALUE_BASES or b.split(".")[-1] == "NamedTuple" for b in bases):
+        return True
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call) and _last(expr.func) == "dataclass":
+            for arg in expr.args:
+                if arg.keyword is not None and arg.keyword.value == "frozen" and isinstance(arg.value, cst.Name) and arg.value.value == "True":
+                    return True
+    body = node.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else []
+    for statement in statements:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in ("__eq__", "__hash__"):
+            return True
+    return False

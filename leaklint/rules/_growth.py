@@ -1,0 +1,309 @@
+"""Shared facts for the growth family (LL1xx): which expressions build containers, which methods
+grow or shrink them, which keys come from a closed set, and which decorators are caches."""
+
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+import libcst as cst
+
+from ..context import Context, Scope
+from ..matchers import call_arg, decorator_names, is_none
+
+# qualified constructor -> (kind, family): family is "dict" | "list" | "set" | "deque"
+CONSTRUCTORS = {
+    "builtins.dict": ("dict", "dict"),
+    "builtins.list": ("list", "list"),
+    "builtins.set": ("set", "set"),
+    "builtins.bytearray": ("bytearray", "list"),
+    "collections.defaultdict": ("defaultdict", "dict"),
+    "collections.OrderedDict": ("OrderedDict", "dict"),
+    "collections.Counter": ("Counter", "dict"),
+    "collections.ChainMap": ("ChainMap", "dict"),
+    "collections.deque": ("deque", "deque"),
+    "typing.DefaultDict": ("defaultdict", "dict"),
+    "typing.OrderedDict": ("OrderedDict", "dict"),
+    "typing.Counter": ("Counter", "dict"),
+    "typing.Deque": ("deque", "deque"),
+}
+CONSTRUCTOR_TRIGGERS = ("{", "[", "dict(", "list(", "set(", "defaultdict", "OrderedDict", "Counter", "deque", "ChainMap", "bytearray")
+
+GROW_METHODS = {
+    "dict": frozenset({"setdefault", "update", "__setitem__"}),
+    "list": frozenset({"append", "extend", "insert", "__iadd__"}),
+    "deque": frozenset({"append", "appendleft", "extend", "extendleft", "insert"}),
+    "set": frozenset({"add", "update"}),
+}
+ALL_GROW = frozenset().union(*GROW_METHODS.values())
+# methods whose argument is a key (so a literal argument means a closed key set)
+KEYED_METHODS = frozenset({"setdefault", "add", "__setitem__"})
+SHRINK_METHODS = frozenset(
+    {
+        "pop", "popitem", "popleft", "remove", "discard", "clear", "difference_update",
+        "intersection_update", "symmetric_difference_update", "__delitem__",
+    }
+)
+SHRINK_FUNCTIONS = frozenset({"heapq.heappop", "heapq.heapreplace"})
+GROW_FUNCTIONS = frozenset({"heapq.heappush", "bisect.insort", "bisect.insort_left", "bisect.insort_right"})
+
+CACHES = {
+    "functools.lru_cache": "lru_cache",
+    "functools.cache": "cache",
+    "async_lru.alru_cache": "alru_cache",
+}
+UNBOUNDED_ONLY = frozenset({"functools.cache"})
+
+LITERAL_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
+
+
+def container_kind(ctx: Context, node: Optional[cst.BaseExpression], scope: Optional[Scope] = None) -> Optional[Tuple[str, str]]:
+    """(kind, family) if `node` builds a fresh, growable, strongly-referencing container:
+    a literal or comprehension, or a call of a known constructor (`deque` only without maxlen).
+    None for anything else (weakref containers, bounded deques, unknown calls)."""
+    if isinstance(node, (cst.Dict, cst.DictComp)):
+        return ("dict", "dict")
+    if isinstance(node, (cst.List, cst.ListComp)):
+        return ("list", "list")
+    if isinstance(node, (cst.Set, cst.SetComp)):
+        return ("set", "set")
+    if isinstance(node, cst.Call):
+        name = ctx.qualified_name(node.func, scope)
+        found = CONSTRUCTORS.get(name or "")
+        if found is None:
+            return None
+        if found[0] == "deque":
+            maxlen = call_arg(node, 1, "maxlen")
+            if maxlen is not None and not is_none(maxlen.value):
+                return None
+            if any(a.star for a in node.args):
+                return None
+        return found
+    return None
+
+
+def is_closed_key(node: Optional[cst.BaseExpression]) -> bool:
+    """A key from a closed set: a literal, a tuple of literals, an enum-style member
+    (`Color.RED`), or an UPPER_CASE constant."""
+    if node is None:
+        return False
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return is_closed_key(node.expression)
+    if isinstance(node, cst.Name):
+        return node.value in LITERAL_NAMES or _is_constant_name(node.value)
+    if isinstance(node, cst.Attribute):
+        return _is_constant_name(node.attr.value)
+    if isinstance(node, cst.Tuple):
+        return all(is_closed_key(e.value) for e in node.elements)
+    return False
+
+
+def _is_constant_name(name: str) -> bool:
+    stripped = name.strip("_")
+    return bool(stripped) and stripped.isupper()
+
+
+def subscript_key(node: cst.Subscript) -> Optional[cst.BaseExpression]:
+    if len(node.slice) != 1:
+        return None
+    element = node.slice[0].slice
+    if isinstance(element, cst.Index):
+        return element.value
+    return None
+
+
+def is_slice(node: cst.Subscript) -> bool:
+    return any(isinstance(s.slice, cst.Slice) for s in node.slice)
+
+
+# module-level aliases of a configured cache decorator: `memoize = functools.lru_cache(maxsize=None)`
+CacheAliases = Dict[str, Tuple[str, Optional[cst.Call]]]
+
+
+def note_cache_alias(ctx: Context, node: cst.Assign, aliases: CacheAliases) -> None:
+    """Record `name = functools.lru_cache(...)` / `name = functools.cache` at module level."""
+    if ctx.scope.kind != "module" or len(node.targets) != 1:
+        return
+    target = node.targets[0].target
+    if not isinstance(target, cst.Name):
+        return
+    value = node.value
+    call: Optional[cst.Call] = None
+    if isinstance(value, cst.Call):
+        call, value = value, value.func
+    name = ctx.qualified_name(value)
+    if name in CACHES:
+        aliases[target.value] = (name, call)  # type: ignore[index]
+    else:
+        aliases.pop(target.value, None)
+
+
+def cache_decorator(
+    ctx: Context, node: cst.FunctionDef, scope: Optional[Scope] = None, aliases: Optional[CacheAliases] = None
+) -> Optional[Tuple[str, str, Optional[str], cst.Decorator]]:
+    """(qualified name, short name, maxsize text or None when unbounded, decorator) for the
+    first cache decorator of `node`, else None. `aliases` adds module-level names bound to a
+    cache decorator (seen from a scope where the name is the module's)."""
+    for name, decorator, call in decorator_names(ctx, node, scope):
+        short = CACHES.get(name)
+        if short is None and aliases and decorator_is_alias(ctx, decorator, aliases, scope):
+            alias = aliases[decorator.decorator.value]  # type: ignore[attr-defined]
+            name, call = alias
+            short = CACHES[name]
+        if short is None:
+            continue
+        return name, short, cache_maxsize(name, call), decorator
+    return None
+
+
+def decorator_is_alias(ctx: Context, decorator: cst.Decorator, aliases: CacheAliases, scope: Optional[Scope]) -> bool:
+    expr = decorator.decorator
+    if not isinstance(expr, cst.Name) or expr.value not in aliases:
+        return False
+    # the alias is a module-level binding; a local of the same name shadows it
+    current = scope or ctx.scope
+    while current is not None and current.kind != "module":
+        if current.kind != "class" and expr.value in current.bindings:
+            return False
+        current = current.parent
+    return True
+
+
+def closed_annotation(ctx: Context, annotation: Optional[cst.Annotation], enum_names: Set[str]) -> bool:
+    """`bool`, `Literal[...]`, `Optional[bool]`, or an Enum class of this module: a parameter
+    whose values come from a closed set."""
+    if annotation is None:
+        return False
+    return _closed_type(ctx, annotation.annotation, enum_names)
+
+
+def _closed_type(ctx: Context, expr: cst.BaseExpression, enum_names: Set[str]) -> bool:
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        text = expr.evaluated_value
+        if isinstance(text, str):
+            try:
+                return _closed_type(ctx, cst.parse_expression(text), enum_names)
+            except cst.ParserSyntaxError:
+                return False
+        return False
+    if isinstance(expr, cst.Name):
+        if expr.value in enum_names:
+            return True
+        return ctx.qualified_name(expr) == "builtins.bool" or expr.value == "bool"
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value in enum_names
+    if isinstance(expr, cst.Subscript):
+        name = ctx.qualified_name(expr.value) or (expr.value.value if isinstance(expr.value, cst.Name) else "")
+        if name in ("typing.Literal", "typing_extensions.Literal", "Literal"):
+            return True
+        if name in ("typing.Optional", "Optional"):
+            return all(
+                isinstance(s.slice, cst.Index) and _closed_type(ctx, s.slice.value, enum_names) for s in expr.slice
+            )
+        return False
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        return all(
+            (isinstance(side, cst.Name) and side.value == "None") or _closed_type(ctx, side, enum_names)
+            for side in (expr.left, expr.right)
+        )
+    return False
+
+
+def cache_maxsize(name: str, call: Optional[cst.Call]) -> Optional[str]:
+    """The maxsize of a cache decorator as text, or None for an unbounded cache."""
+    if name in UNBOUNDED_ONLY:
+        return None
+    if call is None:
+        return "128"
+    arg = call_arg(call, 0, "maxsize")
+    if arg is None:
+        return "128"
+    if is_none(arg.value):
+        return None
+    if isinstance(arg.value, cst.Integer):
+        return arg.value.value
+    return "maxsize"
+
+
+def param_names(params: cst.Parameters) -> List[str]:
+    out = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    if isinstance(params.star_arg, cst.Param):
+        out.append(params.star_arg.name.value)
+    if params.star_kwarg is not None:
+        out.append(params.star_kwarg.name.value)
+    return out
+
+
+def all_params(params: cst.Parameters) -> Iterator[cst.Param]:
+    yield from params.posonly_params
+    yield from params.params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    yield from params.kwonly_params
+    if params.star_kwarg is not None:
+        yield params.star_kwarg
+
+
+def enclosing_functions(scope: Optional[Scope]) -> Iterator[Scope]:
+    """The function (and lambda) scopes around `scope`, innermost first (class scopes skipped:
+    a method's body cannot see the class body)."""
+    while scope is not None:
+        if scope.is_function:
+            yield scope
+        scope = scope.parent
+
+
+def resolves_to_module(name: str, scope: Scope) -> bool:
+    """Whether `name` used in `scope` refers to the module-level binding. Call this after the
+    traversal, when every scope's bindings are complete (Python decides locality per whole
+    function, not per statement)."""
+    current: Optional[Scope] = scope
+    while current is not None:
+        if current.kind == "module":
+            return True
+        if name in current.global_names:
+            return True
+        if current.is_function or current is scope:
+            if name in current.bindings or name in current.nonlocal_names:
+                return False
+        current = current.parent
+    return True
+
+
+def method_of(scope: Optional[Scope]) -> Optional[Scope]:
+    """The method (function directly in a class) whose body contains `scope`, through nested
+    functions and lambdas."""
+    while scope is not None and scope.is_function:
+        if scope.kind == "function" and scope.parent is not None and scope.parent.kind == "class":
+            return scope
+        scope = scope.parent
+    return None
+
+
+def decorator_short_names(node: cst.FunctionDef) -> List[str]:
+    """Last dotted component of every decorator (`staticmethod`, `classmethod`, `setter`)."""
+    out = []
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        if isinstance(expr, cst.Name):
+            out.append(expr.value)
+        elif isinstance(expr, cst.Attribute):
+            out.append(expr.attr.value)
+    return out
+
+
+TASK_FACTORIES = frozenset(
+    {"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"}
+)
+
+
+def is_task_call(ctx: Context, expr: Optional[cst.BaseExpression]) -> bool:
+    """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, `<anything>.create_task(...)`."""
+    if not isinstance(expr, cst.Call):
+        return False
+    if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_task":
+        return True
+    return ctx.qualified_name(expr.func) in TASK_FACTORIES
