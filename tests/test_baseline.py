@@ -23,7 +23,7 @@ HANDLER = textwrap.dedent('''\
         def price(self, sku):
             return len(sku)
 
-        @functools.lru_cache(maxsize=128)
+        @functools.cache
         def tax(self, sku):
             return 0.2
     ''')

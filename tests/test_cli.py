@@ -97,6 +97,8 @@ def test_select_ignore_extend(project: Path, capsys: pytest.CaptureFixture) -> N
 
 def test_min_confidence(project: Path, capsys: pytest.CaptureFixture) -> None:
     (project / "pkg" / "leaky.py").write_text(BOUNDED)
+    assert run(["pkg"], capsys)[0] == 0  # bounded method caches are opt-in
+    write_config(project, "[tool.leaklint.cached-instance-method]\ninclude-bounded = true\n")
     assert run(["pkg", "--min-confidence", "medium"], capsys)[0] == 1
     assert run(["pkg", "--min-confidence", "high"], capsys)[0] == 0
 
@@ -149,9 +151,11 @@ def test_config_select_ignore_and_per_file_ignores(project: Path, capsys: pytest
     assert run(["pkg"], capsys)[0] == 0
     write_config(project, '[tool.leaklint.per-file-ignores]\n"other/*.py" = ["LL103"]\n')
     assert run(["pkg"], capsys)[0] == 1
-    write_config(project, 'min-confidence = "high"\n')
+    write_config(project, 'min-confidence = "high"\n[tool.leaklint.cached-instance-method]\ninclude-bounded = true\n')
     (project / "pkg" / "leaky.py").write_text(BOUNDED)
     assert run(["pkg"], capsys)[0] == 0
+    write_config(project, 'min-confidence = "medium"\n[tool.leaklint.cached-instance-method]\ninclude-bounded = true\n')
+    assert run(["pkg"], capsys)[0] == 1
 
 
 def test_config_exclude(project: Path, capsys: pytest.CaptureFixture) -> None:

@@ -234,11 +234,16 @@ def test_suppressions() -> None:
 
 
 def test_min_confidence_and_scope_fingerprint() -> None:
+    from leaklint.config import merge_rule_options
+    from leaklint.types import Confidence
+
     src = "import functools\nclass A:\n    @functools.lru_cache(maxsize=10)\n    def f(self):\n        pass\n"
-    (finding,) = lint_source(src, "x.py")
+    config = merge_rule_options(Config(), "cached-instance-method", {"include-bounded": True})
+    (finding,) = lint_source(src, "x.py", config)
     assert finding.scope == "A.f" and finding.fingerprint.endswith(":0")
-    assert lint_source(src, "x.py", Config(min_confidence=finding.confidence.__class__.HIGH)) == []
-    shifted = lint_source("\n\n# comment\n" + src, "x.py")[0]
+    assert finding.confidence == Confidence.MEDIUM
+    assert lint_source(src, "x.py", config.replace(min_confidence=Confidence.HIGH)) == []
+    shifted = lint_source("\n\n# comment\n" + src, "x.py", config)[0]
     assert shifted.line == finding.line + 3 and shifted.fingerprint == finding.fingerprint
 
 

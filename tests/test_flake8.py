@@ -259,6 +259,9 @@ def test_pyproject_is_honoured(tmp_path: Path) -> None:
             [tool.leaklint]
             min-confidence = "high"
             per-file-ignores = { "legacy/*" = ["LL103"] }
+
+            [tool.leaklint.cached-instance-method]
+            include-bounded = true
             """,
         "app/leaky.py": LEAKY,
         "app/bounded.py": BOUNDED,
@@ -273,7 +276,11 @@ def test_pyproject_is_honoured(tmp_path: Path) -> None:
 
 
 def test_flake8_options_from_command_line_and_config(tmp_path: Path) -> None:
-    write(tmp_path, {"leaky.py": LEAKY, "bounded.py": BOUNDED})
+    write(tmp_path, {
+        "leaky.py": LEAKY,
+        "bounded.py": BOUNDED,
+        "pyproject.toml": "[tool.leaklint.cached-instance-method]\ninclude-bounded = true\n",
+    })
     both = {("leaky.py", "LL103"), ("bounded.py", "LL103")}
     assert {(p, c) for p, _, _, c, _ in flake8_rows(["."], tmp_path)} == both
     high = flake8_rows(["--leaklint-min-confidence", "high", "."], tmp_path)

@@ -59,6 +59,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "src" / "my app" / "handler.py").write_text(LEAKY)
     (tmp_path / "src" / "broken.py").write_text("def f(:\n    pass\n")
     (tmp_path / "src" / "clean.py").write_text("x = 1\n")
+    # report the bounded cache too (medium confidence), so both levels appear
+    (tmp_path / "pyproject.toml").write_text("[tool.leaklint.cached-instance-method]\ninclude-bounded = true\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
