@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+import os
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -16,6 +17,7 @@ STORE_METHODS = frozenset({"append", "add", "insert", "extend", "appendleft", "s
 # method calls that take a figure and close it (tensorboard's SummaryWriter.add_figure, close=True)
 CLOSING_METHODS = frozenset({"add_figure"})
 # builtins that look at an object without keeping it
+SAVE_METHODS = frozenset({"savefig", "print_figure", "print_png", "print_jpg", "print_svg", "print_pdf", "print_raw", "print_rgba"})
 NON_OWNING = frozenset({"print", "len", "id", "isinstance", "type", "repr", "str", "bool", "hash", "vars", "dir", "getattr", "hasattr", "setattr"})
 
 
@@ -34,7 +36,10 @@ class _Unit:
     name: str
     closes: bool = False
     shows: bool = False
+    saves: bool = False
     escaped: Set[str] = field(default_factory=set)
+    # `ax = fig.add_subplot()`: (new name, name it was derived from)
+    derived: List[Tuple[str, str]] = field(default_factory=list)
 
 
 def _name_reads(node: cst.CSTNode) -> Set[str]:
@@ -53,12 +58,22 @@ def _name_reads(node: cst.CSTNode) -> Set[str]:
     return out
 
 
+def _is_test_path(path: str) -> bool:
+    parts = path.replace(os.sep, "/").split("/")
+    base = parts[-1]
+    return (
+        base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
+        or any(p in ("tests", "testing") for p in parts[:-1])
+    )
+
+
 class PyplotFigureNotClosed(Rule):
     """
     ## What it does
     Checks for figures created with `pyplot.figure()`, `pyplot.subplots()` or
-    `pyplot.subplot_mosaic()` inside a function, or in a loop, that the function never closes
-    (`plt.close(fig)`, `plt.close()`, `plt.close("all")`), shows, returns or hands on.
+    `pyplot.subplot_mosaic()` in a function that saves them (`savefig`) or in a loop, and that
+    the function never closes (`plt.close(fig)`, `plt.close()`, `plt.close("all")`), shows,
+    returns or hands on.
 
     ## Why is this bad?
     pyplot is a state machine: every figure it creates is registered in its global figure
@@ -70,11 +85,11 @@ class PyplotFigureNotClosed(Rule):
     call. Saving the figure (`savefig`) does not release it, and neither does `fig.clf()`.
 
     ## Known problems
-    A function that creates a figure and leaves it for its caller to show or close (a plotting
-    helper for notebooks) is reported unless it returns the figure or its axes; in a notebook
-    the inline backend closes figures after each cell. Test functions (`test_*`) are not
-    reported: test suites usually close every figure in a fixture (matplotlib's own pytest
-    plugin does). A figure reused by number or label (`plt.figure(1)`, `num=...`) is not
+    A function that only draws (no `savefig`, no loop) is taken to leave the figure for its
+    caller to show or close, as plotting helpers for notebooks do, and is not reported; in a
+    notebook the inline backend closes figures after each cell. Test functions (`test_*`) and
+    test modules (`test_*.py`, `conftest.py`, files under `tests/`) are not reported: test
+    suites usually close every figure in a fixture (matplotlib's own pytest plugin does). A figure reused by number or label (`plt.figure(1)`, `num=...`) is not
     reported. Object-oriented figures (`matplotlib.figure.Figure()`) are never registered with
     pyplot and are not reported.
 
@@ -237,6 +252,50 @@ class PyplotFigureNotClosed(Rule):
             """,
             id="figure-handed-to-a-closer",
         ),
+        Valid(
+            """
+            import matplotlib.pyplot as plt
+
+            def plot_traces(x, ys, labels):
+                plt.figure()
+                for y, label in zip(ys, labels):
+                    plt.plot(x, y, label=label)
+                plt.legend()
+
+            class CapStyle:
+                @staticmethod
+                def demo():
+                    fig = plt.figure(figsize=(4, 1.2))
+                    ax = fig.add_axes((0, 0, 1, 0.8))
+                    ax.set_title("Cap style")
+            """,
+            id="drawn-for-the-caller-to-show",
+        ),
+        Valid(
+            """
+            import matplotlib.pyplot as plt
+
+            class Sankey:
+                def __init__(self, ax=None):
+                    if ax is None:
+                        fig = plt.figure()
+                        ax = fig.add_subplot(1, 1, 1)
+                        fig.savefig("preview.png")
+                    self.ax = ax
+            """,
+            id="axes-of-the-figure-stored",
+        ),
+        Valid(
+            """
+            import matplotlib.pyplot as plt
+
+            def _save_figure(objects, fmt):
+                fig = plt.figure()
+                fig.savefig(f"out.{fmt}")
+            """,
+            id="helper-in-a-test-module",
+            path="tests/test_determinism.py",
+        ),
     ]
 
     INVALID = [
@@ -283,7 +342,7 @@ class PyplotFigureNotClosed(Rule):
                     fig = pylab.figure()  # LL601
                     ax = fig.add_subplot()
                     ax.plot(data)
-                    self.save(fig.number)
+                    fig.savefig(self.path)
             """,
             id="pylab-method",
         ),
@@ -291,6 +350,7 @@ class PyplotFigureNotClosed(Rule):
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
+        self._test_module = _is_test_path(context.path)
         self._creations: List[_Creation] = []
         self._units: Dict[int, _Unit] = {}
         self._handed: Set[int] = set()
@@ -352,6 +412,9 @@ class PyplotFigureNotClosed(Rule):
             for unit in self._enclosing_units():
                 unit.shows = True
             return
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in SAVE_METHODS:
+            for unit in self._enclosing_units():
+                unit.saves = True
         if attr in CREATORS:
             if call_arg(node, 0 if attr == "figure" else None, "num") is not None:
                 return
@@ -393,6 +456,14 @@ class PyplotFigureNotClosed(Rule):
             return
         if created is not None:
             self._names.setdefault(id(created), set()).update(target_names(target))
+            return
+        root = value
+        while isinstance(root, (cst.Call, cst.Attribute, cst.Subscript)):
+            root = root.func if isinstance(root, cst.Call) else root.value
+        if isinstance(root, cst.Name):
+            unit = self._unit()
+            for name in target_names(target):
+                unit.derived.append((name, root.value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -425,12 +496,25 @@ class PyplotFigureNotClosed(Rule):
 
     # ------------------------------------------------------------------ decision
     def leave_Module(self, node: cst.Module) -> None:
+        if self._test_module:
+            return
         for creation in self._creations:
             if id(creation.node) in self._handed:
                 continue
             unit = self._units.get(id(creation.scope)) or _Unit(creation.scope.name)
-            names = self._names.get(id(creation.node), set())
-            if unit.closes or unit.shows or names & unit.escaped:
+            if unit.closes or unit.shows:
+                continue
+            if not (creation.in_loop or unit.saves):
+                continue  # drawn for the caller to show (or close)
+            names = set(self._names.get(id(creation.node), set()))
+            grew = True
+            while grew:
+                grew = False
+                for new, old in unit.derived:
+                    if old in names and new not in names:
+                        names.add(new)
+                        grew = True
+            if names & unit.escaped:
                 continue
             if creation.scope.kind != "module" and creation.scope.name.startswith("test"):
                 continue

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
+from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -17,7 +17,10 @@ KINDS = {
     "threading.Thread": "thread",
 }
 # what ends each kind's life, called on the object
-ENDERS = {"loop": ("close",), "timer": ("cancel",), "thread": ("join",)}
+ENDERS = {"loop": ("close",), "timer": ("cancel", "join"), "thread": ("join",)}
+# thread targets known to run until stopped
+FOREVER_METHODS = frozenset({"serve_forever", "run_forever"})
+ENDER_METHODS = frozenset({"close", "cancel", "join", "setDaemon"})
 STORE_METHODS = frozenset({"append", "add", "insert", "extend", "appendleft", "setdefault", "put", "put_nowait", "enter_context", "callback", "push"})
 OWNING_CALLS = frozenset({"contextlib.closing", "atexit.register", "weakref.finalize"})
 NON_OWNING = frozenset({"print", "len", "id", "isinstance", "type", "repr", "str", "bool", "hash", "getattr", "hasattr", "setattr"})
@@ -29,6 +32,8 @@ class _Creation:
     kind: str
     scope: Scope
     daemon: bool = False
+    target: str = ""  # name of the thread's target function or method
+    short: bool = False  # a timer with a literal interval of at most a second
 
 
 @dataclass
@@ -39,12 +44,29 @@ class _Unit:
     aliases: Dict[str, str] = field(default_factory=dict)  # local name -> attribute it was read from
 
 
+def _leaves(body: cst.CSTNode) -> bool:
+    """Whether a loop body can leave its loop: a `return` or `raise` anywhere (outside nested
+    defs), or a `break` that belongs to it (not one of a nested loop)."""
+    stack: List[Tuple[cst.CSTNode, bool]] = [(body, False)]
+    while stack:
+        current, nested = stack.pop()
+        if isinstance(current, (cst.Return, cst.Raise)):
+            return True
+        if isinstance(current, cst.Break) and not nested:
+            return True
+        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        inner = nested or isinstance(current, (cst.For, cst.While))
+        stack.extend((child, inner) for child in current.children)
+    return False
+
+
 class ThreadOrLoopNotJoined(Rule):
     """
     ## What it does
     Checks for functions that create an `asyncio.new_event_loop()` and never `close()` it,
     start a `threading.Timer` and never `cancel()` it, or start a non-daemon
-    `threading.Thread` and never `join()` it, and do not hand the object to anyone who could
+    `threading.Thread` that runs until stopped and never `join()` it, and do not hand the object to anyone who could
     (return it, store it on an object or in a container, pass it to a function of the same
     module).
 
@@ -59,8 +81,10 @@ class ThreadOrLoopNotJoined(Rule):
     for or stopped, and if it never ends it also blocks interpreter exit.
 
     ## Known problems
-    A thread that ends quickly on its own (fire-and-forget work) is reported all the same;
-    join it, make it a daemon, or use an executor. Objects stored on `self` count as handled
+    Threads are reported only when their target runs until stopped (`serve_forever`,
+    `run_forever`, or a function of the module with a `while True:` loop): a thread that ends
+    by itself frees what it holds when it ends. Timers with a literal interval of a second or
+    less are delayed calls, not reported. Objects stored on `self` count as handled
     when the module calls `close()` / `cancel()` / `join()` on an attribute of that name
     somewhere. Subclasses of `threading.Thread` are not followed.
 
@@ -78,7 +102,7 @@ class ThreadOrLoopNotJoined(Rule):
 
     code = "LL603"
     name = "thread-or-loop-not-joined"
-    message = "this non-daemon thread is started and never joined or stored, so nothing waits for it or stops it, and it keeps its stack and everything its target references while it runs"
+    message = "this non-daemon thread runs until it is stopped and is never joined or stored, so nothing can stop it: every call leaves one more thread with its stack and everything its target references"
     loop_message = "asyncio.new_event_loop() creates a loop that is never closed: its file descriptors, executor threads and pending callbacks stay alive until the garbage collector finalizes it"
     timer_message = "this threading.Timer is started and never cancelled: its thread, stack and arguments stay alive for the full interval after the work it guards is done"
     confidence = Confidence.HIGH
@@ -209,6 +233,110 @@ class ThreadOrLoopNotJoined(Rule):
             """,
             id="look-alikes-from-another-module",
         ),
+        Valid(
+            """
+            import asyncio
+            import threading
+            import unittest
+            from test.support import threading_helper
+
+            class LoopTests(unittest.TestCase):
+                def setUp(self):
+                    self.loop = asyncio.new_event_loop()
+                    self.addCleanup(self.loop.close)
+
+                def test_in_a_new_loop(self):
+                    loop = asyncio.new_event_loop()
+                    self.addCleanup(loop.close)
+
+                def test_server(self):
+                    t = threading.Thread(target=self.serve)
+                    t.start()
+                    threading_helper.join_thread(t)
+                    self.server_thread = threading.Thread(target=self.serve)
+                    self.server_thread.start()
+
+                def tearDown(self):
+                    threading_helper.join_thread(self.server_thread)
+            """,
+            id="cleanup-callbacks-and-join-helpers",
+        ),
+        Valid(
+            """
+            import threading
+
+            class Queue:
+                def _start_thread(self):
+                    self._thread = threading.Thread(target=self._feed)
+                    self._thread.daemon = True
+                    self._thread.start()
+
+                def _feed(self):
+                    pass
+            """,
+            id="stored-daemon-thread",
+        ),
+        Valid(
+            """
+            import threading
+
+            class Shell:
+                def interrupt(self):
+                    threading.Thread(target=self._request_interrupt).start()
+
+                def _request_interrupt(self):
+                    self.rpc.call("interrupt")
+
+            def kill_soon(proc):
+                t = threading.Timer(0.2, proc.kill)
+                t.start()
+                timer = threading.Timer(10, proc.kill)
+                timer.start()
+                proc.wait()
+                timer.join()
+            """,
+            id="thread-that-ends-by-itself-short-or-joined-timer",
+        ),
+        Valid(
+            """
+            import asyncio
+            from test_utils import TestCase
+
+            class SslTests(TestCase):
+                def setUp(self):
+                    self.loop = asyncio.new_event_loop()
+                    self.set_event_loop(self.loop)  # the base class closes it
+            """,
+            id="loop-handed-to-a-method",
+        ),
+        Valid(
+            """
+            import threading
+
+            class Runner:
+                def start(self):
+                    def event_loop():
+                        while True:
+                            item = self.queue.get()
+                            if item is None:
+                                return
+                            item()
+                    self._thread = threading.Thread(target=event_loop)
+                    self._thread.start()
+
+            def stress(token):
+                try:
+                    while True:
+                        token.run_sync_soon(print)
+                except RuntimeError:
+                    pass
+
+            def main(token):
+                thread = threading.Thread(target=stress, args=(token,))
+                thread.start()
+            """,
+            id="loops-that-end-by-themselves",
+        ),
     ]
 
     INVALID = [
@@ -246,14 +374,18 @@ class ThreadOrLoopNotJoined(Rule):
             """
             from threading import Thread
 
-            def on_upload(path, index):
-                worker = Thread(target=index, args=(path,))  # LL603
+            def watch(path, queue):
+                while True:
+                    queue.put(path)
+
+            def on_upload(path, queue):
+                worker = Thread(target=watch, args=(path, queue))  # LL603
                 worker.start()
 
-            def on_delete(path, purge):
-                Thread(target=purge, args=(path,), daemon=False).start()  # LL603
+            def on_connect(server):
+                Thread(target=server.serve_forever, daemon=False).start()  # LL603
             """,
-            id="thread-never-joined",
+            id="endless-thread-never-joined",
         ),
         Invalid(
             """
@@ -280,6 +412,8 @@ class ThreadOrLoopNotJoined(Rule):
         self._handed: Set[int] = set()
         self._started: Set[int] = set()
         self._attrs_ended: Dict[str, Set[str]] = {}  # attribute name -> methods called on it
+        self._forever: Set[str] = set(FOREVER_METHODS)  # defs that loop until stopped
+        self._tries: List[int] = [0]  # try/except blocks around the current point, per function
 
     def _scope(self) -> Scope:
         scope = self.context.function_scope
@@ -311,7 +445,19 @@ class ThreadOrLoopNotJoined(Rule):
             value = keyword_map(node).get("daemon")
             if value is not None and not (isinstance(value, cst.Name) and value.value == "False"):
                 daemon = True
-            self._creations.append(_Creation(node, kind, self._scope(), daemon))
+            creation = _Creation(node, kind, self._scope(), daemon)
+            if kind == "thread":
+                target = keyword_map(node).get("target")
+                if isinstance(target, cst.Name):
+                    creation.target = target.value
+                elif isinstance(target, cst.Attribute):
+                    creation.target = target.attr.value
+            elif kind == "timer":
+                args = positional(node)
+                interval = args[0] if args else keyword_map(node).get("interval")
+                if isinstance(interval, (cst.Integer, cst.Float)):
+                    creation.short = float(interval.value.replace("_", "")) <= 1.0
+            self._creations.append(creation)
             return
         func = node.func
         unit = self._unit()
@@ -320,16 +466,10 @@ class ThreadOrLoopNotJoined(Rule):
             owner = func.value
             if isinstance(owner, cst.Call) and self._kind(owner) is not None and method == "start":
                 self._started.add(id(owner))
-            if method in ("close", "cancel", "join", "start", "setDaemon", "stop"):
-                if isinstance(owner, cst.Name) and unit is not None:
-                    unit.ended.setdefault(owner.value, set()).add(method)
-                    if method == "setDaemon":
-                        unit.daemon.add(owner.value)
-                    alias = unit.aliases.get(owner.value)
-                    if alias:
-                        self._attrs_ended.setdefault(alias, set()).add(method)
-                elif isinstance(owner, cst.Attribute):
-                    self._attrs_ended.setdefault(owner.attr.value, set()).add(method)
+            if method in ENDER_METHODS or method == "start":
+                self._ended(owner, method, unit)
+                if method == "setDaemon" and isinstance(owner, cst.Name) and unit is not None:
+                    unit.daemon.add(owner.value)
             owning = method in STORE_METHODS or (isinstance(owner, cst.Name) and owner.value in ("self", "cls"))
         elif isinstance(func, cst.Name):
             name = ctx.qualified_name(func)
@@ -338,13 +478,32 @@ class ThreadOrLoopNotJoined(Rule):
             owning = False
         if not owning and ctx.qualified_name(func) in OWNING_CALLS:
             owning = True
-        if not owning:
-            return
+        # `join_thread(t)`, `close_loop(self.loop)`: a helper named for what it does
+        callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        helper = {m for words in ENDERS.values() for m in words if m in callee.lower()}
         for value in positional(node):
-            if self._kind(value) is not None:
-                self._handed.add(id(value))
+            if isinstance(value, cst.Attribute):
+                # `addCleanup(loop.close)`, `atexit.register(self.timer.cancel)`
+                if value.attr.value in ENDER_METHODS:
+                    self._ended(value.value, value.attr.value, unit)
+                elif owning or helper:
+                    self._attrs_ended.setdefault(value.attr.value, set()).update(helper or {"handed"})
             elif isinstance(value, cst.Name) and unit is not None:
-                unit.escaped.add(value.value)
+                if helper:
+                    unit.ended.setdefault(value.value, set()).update(helper)
+                elif owning:
+                    unit.escaped.add(value.value)
+            if owning and self._kind(value) is not None:
+                self._handed.add(id(value))
+
+    def _ended(self, owner: cst.BaseExpression, method: str, unit: Optional[_Unit]) -> None:
+        if isinstance(owner, cst.Name) and unit is not None:
+            unit.ended.setdefault(owner.value, set()).add(method)
+            alias = unit.aliases.get(owner.value)
+            if alias:
+                self._attrs_ended.setdefault(alias, set()).add(method)
+        elif isinstance(owner, cst.Attribute):
+            self._attrs_ended.setdefault(owner.attr.value, set()).add(method)
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         unit = self._unit()
@@ -359,9 +518,12 @@ class ThreadOrLoopNotJoined(Rule):
         if unit is None:
             return
         if isinstance(target, cst.Attribute):
-            if target.attr.value == "daemon" and isinstance(target.value, cst.Name):
+            if target.attr.value == "daemon":
                 if not (isinstance(value, cst.Name) and value.value == "False"):
-                    unit.daemon.add(target.value.value)
+                    if isinstance(target.value, cst.Name):
+                        unit.daemon.add(target.value.value)
+                    elif isinstance(target.value, cst.Attribute):
+                        self._attrs_ended.setdefault(target.value.attr.value, set()).add("setDaemon")
                 return
             if isinstance(value, cst.Name):
                 unit.escaped.add(value.value)
@@ -403,6 +565,30 @@ class ThreadOrLoopNotJoined(Rule):
         if isinstance(node.value, cst.BaseExpression):
             self._escape(node.value)
 
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._tries.append(0)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._tries.pop()
+
+    def visit_Try(self, node: cst.Try) -> None:
+        if node.handlers:
+            self._tries[-1] += 1
+
+    def leave_Try(self, node: cst.Try) -> None:
+        if node.handlers:
+            self._tries[-1] -= 1
+
+    def visit_While(self, node: cst.While) -> None:
+        test = node.test
+        if not ((isinstance(test, cst.Name) and test.value == "True") or (isinstance(test, cst.Integer) and test.value == "1")):
+            return
+        scope = self.context.function_scope
+        if scope is None or not isinstance(scope.node, cst.FunctionDef) or self._tries[-1]:
+            return  # a loop inside try/except can end by an exception
+        if not _leaves(node.body):
+            self._forever.add(scope.node.name.value)
+
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if self._kind(node.item) is not None:
             self._handed.add(id(node.item))
@@ -411,12 +597,14 @@ class ThreadOrLoopNotJoined(Rule):
     def leave_Module(self, node: cst.Module) -> None:
         for creation in self._creations:
             key = id(creation.node)
-            if key in self._handed:
+            if key in self._handed or creation.short:
                 continue
+            if creation.kind == "thread" and creation.target not in self._forever:
+                continue  # a thread that ends by itself is not held on to
             enders = ENDERS[creation.kind]
             attr = self._attrs.get(key)
             if attr is not None:
-                if self._attrs_ended.get(attr, set()) & set(enders):
+                if self._attrs_ended.get(attr, set()) & {*enders, "handed"}:
                     continue
                 if creation.kind != "loop" and "start" not in self._attrs_ended.get(attr, set()):
                     continue

@@ -14,15 +14,29 @@ RESET_VALUES = (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString
 SHRINK_METHODS = frozenset({"pop", "clear", "remove", "popleft", "popitem"})
 
 
-def _param_names(scope: Optional[Scope]) -> Set[str]:
+PRIMITIVE_ANNOTATIONS = frozenset({"bool", "int", "float", "str", "bytes"})
+# functions whose assignments to a thread-local end or restore the state
+CLEARING_WORDS = ("reset", "clear", "pop", "teardown", "exit", "close", "finish", "restore", "cleanup", "release", "deactivate", "unset", "end")
+WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "_weakrefset.WeakSet"})
+
+
+def _object_params(scope: Optional[Scope]) -> Set[str]:
+    """Parameters that can carry a per-call object: not `*args` / `**kwargs`, not annotated as a
+    bool / int / str, not defaulting to a literal flag or number."""
     if scope is None or not isinstance(scope.node, (cst.FunctionDef, cst.Lambda)):
         return set()
     params = scope.node.params
-    out = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    if isinstance(params.star_arg, cst.Param):
-        out.add(params.star_arg.name.value)
-    if params.star_kwarg is not None:
-        out.add(params.star_kwarg.name.value)
+    out = set()
+    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if p.annotation is not None and isinstance(p.annotation.annotation, cst.Name):
+            if p.annotation.annotation.value in PRIMITIVE_ANNOTATIONS:
+                continue
+        if p.default is not None and (
+            isinstance(p.default, (cst.Integer, cst.Float, cst.SimpleString))
+            or (isinstance(p.default, cst.Name) and p.default.value in ("True", "False"))
+        ):
+            continue
+        out.add(p.name.value)
     return out
 
 
@@ -60,7 +74,8 @@ class ThreadingLocalRequestState(Rule):
     objects are freed only when the thread exits.
 
     ## Known problems
-    Values created inside the function (`_state.conn = connect()`) are treated as deliberate
+    A plain setter (`def set_request(r): _state.request = r`) is not reported: its callers
+    clear the state by calling it with None, often from other modules. Values created inside the function (`_state.conn = connect()`) are treated as deliberate
     per-thread caches and not reported. Clearing done by another module (a middleware that
     resets the state) is not seen; suppress the finding there.
 
@@ -172,6 +187,77 @@ class ThreadingLocalRequestState(Rule):
             """,
             id="dict-cleared",
         ),
+        Valid(
+            """
+            import threading
+
+            _tls = threading.local()
+
+            def get_spawning_popen():
+                return getattr(_tls, "spawning_popen", None)
+
+            def set_spawning_popen(popen):
+                _tls.spawning_popen = popen
+            """,
+            id="setter-cleared-by-its-callers",
+        ),
+        Valid(
+            """
+            import threading
+            import weakref
+
+            class _Tls(threading.local):
+                def __init__(self):
+                    self.tracker = weakref.WeakSet()
+
+            tls = _Tls()
+
+            class FakeTensor:
+                def __init__(self, *args):
+                    tls.tracker.add(self)
+            """,
+            id="stack-is-a-weak-container",
+        ),
+        Valid(
+            """
+            import threading
+
+            TLS = threading.local()
+            useUmfpack = threading.local()
+
+            def _ignore_symbols_set(b: bool) -> bool:
+                prev = getattr(TLS, "ignore", False)
+                TLS.ignore = b
+                return prev
+
+            def use_solver(**kwargs):
+                if "useUmfpack" in kwargs:
+                    useUmfpack.u = kwargs["useUmfpack"]
+
+            def configure(strict=False):
+                TLS.strict = strict
+            """,
+            id="flags-not-objects",
+        ),
+        Valid(
+            """
+            import threading
+
+            _tls = threading.local()
+
+            class skip_data:
+                def __init__(self, materialize):
+                    self.materialize = materialize
+
+                def __enter__(self):
+                    self._old = _tls.materialize
+                    _tls.materialize = self.materialize
+
+                def __exit__(self, *exc):
+                    _tls.materialize = self._old
+            """,
+            id="context-manager-restores-in-exit",
+        ),
     ]
 
     INVALID = [
@@ -224,9 +310,10 @@ class ThreadingLocalRequestState(Rule):
         self._local_classes: Set[str] = set()
         self._locals: Set[str] = set()
         self._cleared: Set[Tuple[str, str]] = set()  # (local, attr); attr "*" for everything
-        # (node, local, attr, value text, is stack)
-        self._sets: List[Tuple[cst.CSTNode, str, str, str, bool]] = []
+        # (node, local, attr, value text, is stack, enclosing function)
+        self._sets: List[Tuple[cst.CSTNode, str, str, str, bool, Optional[cst.CSTNode]]] = []
         self._finally = 0
+        self._weak_attrs: Set[str] = set()  # attributes that hold weak containers
         # (function scope id, local name) -> (thread-local, attr) it was read from
         self._saved: Dict[Tuple[int, str], Tuple[str, str]] = {}
 
@@ -280,7 +367,7 @@ class ThreadingLocalRequestState(Rule):
         if scope is None:
             return None
         root = _root(value)
-        if root is None or root not in _param_names(scope):
+        if root is None or root not in _object_params(scope):
             return None
         if isinstance(value, cst.Name):
             return value.value
@@ -291,6 +378,9 @@ class ThreadingLocalRequestState(Rule):
         if isinstance(target, cst.Name) and ctx.scope.kind == "module" and self._is_local_ctor(value):
             self._locals.add(target.value)
             return
+        if isinstance(target, cst.Attribute) and isinstance(value, cst.Call):
+            if ctx.qualified_name(value.func) in WEAK_CONTAINERS:
+                self._weak_attrs.add(target.attr.value)
         if ctx.function_scope is None:
             return  # module-level initialisation neither sets per-call state nor clears it
         if isinstance(target, cst.Name):
@@ -304,12 +394,17 @@ class ThreadingLocalRequestState(Rule):
         if local is None:
             return
         attr = target.attr.value
-        if self._finally or _is_reset(value) or self._is_restore(value, local, attr):
+        if self._finally or _is_reset(value) or self._is_restore(value, local, attr) or self._in_clearing_function():
             self._cleared.add((local, attr))
             return
         text = self._per_call(value)
         if text is not None:
-            self._sets.append((node, local, attr, text, False))
+            self._sets.append((node, local, attr, text, False, self._function()))
+
+    def _in_clearing_function(self) -> bool:
+        scope = self.context.function_scope
+        name = scope.name.lower() if scope is not None else ""
+        return any(word in name for word in CLEARING_WORDS)
 
     def _is_restore(self, value: cst.BaseExpression, local: str, attr: str) -> bool:
         """`_state.request = previous` where `previous` was read from `_state.request`."""
@@ -359,7 +454,7 @@ class ThreadingLocalRequestState(Rule):
             elif len(args) > 2:
                 text = self._per_call(args[2])
                 if text is not None:
-                    self._sets.append((node, local, attr, text, False))
+                    self._sets.append((node, local, attr, text, False, self._function()))
             return
         if not isinstance(func, cst.Attribute):
             return
@@ -388,11 +483,39 @@ class ThreadingLocalRequestState(Rule):
                 return
             text = self._per_call(args[-1])
             if text is not None:
-                self._sets.append((node, local, owner.attr.value, text, True))
+                self._sets.append((node, local, owner.attr.value, text, True, self._function()))
+
+    def _function(self) -> Optional[cst.CSTNode]:
+        scope = self.context.function_scope
+        return scope.node if scope is not None else None
+
+    def _is_setter(self, function: Optional[cst.CSTNode]) -> bool:
+        """`def set_x(value): _state.x = value`: a setter whose callers clear the state by
+        calling it with None (they may live in other modules)."""
+        if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
+            return False
+        for statement in function.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                return False
+            for small in statement.body:
+                if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+                    continue
+                if isinstance(small, (cst.Pass, cst.Global)):
+                    continue
+                if isinstance(small, cst.Assign) and all(
+                    isinstance(t.target, cst.Attribute) and _root(t.target) in self._locals for t in small.targets
+                ):
+                    continue
+                return False
+        return True
 
     def leave_Module(self, node: cst.Module) -> None:
-        for site, local, attr, value, stack in self._sets:
+        for site, local, attr, value, stack, function in self._sets:
             if (local, attr) in self._cleared or (local, "*") in self._cleared:
+                continue
+            if not stack and self._is_setter(function):
+                continue
+            if stack and attr in self._weak_attrs:
                 continue
             if stack:
                 self.report(site, message=self.stack_message, local=local, attr=attr, value=value)
