@@ -39,7 +39,9 @@ class DelOnCyclicObject(CycleCollector):
     Bound methods are recognized only for methods defined in the class or in a base class of the
     same module; a method that a class replaces per instance (`self.method = ...`) is not
     treated as a method. The finding is about when the finalizer runs, not whether: with the
-    collector enabled, the object is freed at some later collection.
+    collector enabled, the object is freed at some later collection. Resurrection is reported
+    with medium confidence: it is usually deliberate (`subprocess.Popen.__del__` keeps unreaped
+    children in a list).
 
     ## Fix safety
     There is no automatic fix. Call the method instead of storing it, store a
@@ -255,13 +257,15 @@ class DelOnCyclicObject(CycleCollector):
             """,
             id="resurrection",
             message_contains="resurrecting",
+            confidence=Confidence.MEDIUM,
         ),
     ]
 
     def leave_Module(self, node: cst.Module) -> None:
         for site in self.resolve_sites():
             if site.kind == "resurrect":
-                self.report(site.node, message=self.resurrect_message, cls=site.cls.name, where=site.detail)
+                # resurrection is rarely an accident (subprocess.Popen does it to reap children)
+                self.report(site.node, message=self.resurrect_message, confidence=Confidence.MEDIUM, cls=site.cls.name, where=site.detail)
                 continue
             if not self.has_del(site.cls):
                 continue

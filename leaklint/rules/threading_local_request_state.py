@@ -74,10 +74,14 @@ class ThreadingLocalRequestState(Rule):
     objects are freed only when the thread exits.
 
     ## Known problems
-    A plain setter (`def set_request(r): _state.request = r`) is not reported: its callers
-    clear the state by calling it with None, often from other modules. Values created inside the function (`_state.conn = connect()`) are treated as deliberate
-    per-thread caches and not reported. Clearing done by another module (a middleware that
-    resets the state) is not seen; suppress the finding there.
+    Values created inside the function (`_state.conn = connect()`) are treated as deliberate
+    per-thread caches, and parameters that carry flags (annotated `bool` / `int` / `str`,
+    defaulting to a literal, or read from `**kwargs`) are not followed. A plain setter
+    (`def set_request(r): _state.request = r`) is not reported: its callers clear the state by
+    calling it with None, often from other modules. Assignments in functions named for ending
+    the state (`reset`, `clear`, `pop`, `restore`, `__exit__`, `teardown`, ...) count as
+    clearing. Clearing done by another module (a middleware that resets the state) is not
+    seen; suppress the finding there.
 
     ## Fix safety
     There is no automatic fix. Reset the attribute when the call ends, in a `finally`
