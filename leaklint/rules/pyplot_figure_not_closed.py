@@ -90,7 +90,8 @@ class PyplotFigureNotClosed(Rule):
     notebook the inline backend closes figures after each cell. Test functions (`test_*`) and
     test modules (`test_*.py`, `conftest.py`, files under `tests/`) are not reported: test
     suites usually close every figure in a fixture (matplotlib's own pytest plugin does). A figure reused by number or label (`plt.figure(1)`, `num=...`) is not
-    reported. Object-oriented figures (`matplotlib.figure.Figure()`) are never registered with
+    reported, and neither is `plt.subplot()` / `plt.subplot2grid()`, which draw on the current
+    figure instead of creating one. Object-oriented figures (`matplotlib.figure.Figure()`) are never registered with
     pyplot and are not reported.
 
     ## Fix safety
@@ -295,6 +296,18 @@ class PyplotFigureNotClosed(Rule):
             """,
             id="helper-in-a-test-module",
             path="tests/test_determinism.py",
+        ),
+        Valid(
+            """
+            import matplotlib.pyplot as plt
+
+            def panels(series, path):
+                for i, values in enumerate(series):
+                    plt.subplot(len(series), 1, i + 1)
+                    plt.plot(values)
+                plt.savefig(path)
+            """,
+            id="subplot-draws-on-the-current-figure",
         ),
     ]
 
