@@ -89,10 +89,11 @@ class PyplotFigureNotClosed(Rule):
     caller to show or close, as plotting helpers for notebooks do, and is not reported; in a
     notebook the inline backend closes figures after each cell. Test functions (`test_*`) and
     test modules (`test_*.py`, `conftest.py`, files under `tests/`) are not reported: test
-    suites usually close every figure in a fixture (matplotlib's own pytest plugin does). A figure reused by number or label (`plt.figure(1)`, `num=...`) is not
-    reported, and neither is `plt.subplot()` / `plt.subplot2grid()`, which draw on the current
-    figure instead of creating one. Object-oriented figures (`matplotlib.figure.Figure()`) are never registered with
-    pyplot and are not reported.
+    suites usually close every figure in a fixture (matplotlib's own pytest plugin does). A
+    figure reused by number or label (`plt.figure(1)`, `num=...`) is not reported, and neither
+    is `plt.subplot()` / `plt.subplot2grid()`, which draw on the current figure instead of
+    creating one. Object-oriented figures (`matplotlib.figure.Figure()`) are never registered
+    with pyplot and are not reported.
 
     ## Fix safety
     There is no automatic fix. Close the figure when you are done with it, in a `finally` if
