@@ -331,14 +331,19 @@ class ClosureTracker(Rule):
     def __init__(self, context: Context, options: object = None) -> None:
         super().__init__(context, options)
         self._named: Dict[Tuple[Scope, str], Closure] = {}
+        # (scope, name) -> how many statements bind it so far: a name bound more than once
+        # (`value = lambda: ...` in one branch, another value in the next) is not followed
+        self._bind_count: Dict[Tuple[Scope, str], int] = {}
 
     # nested defs: `def cb(): ...` in a function
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scope = self.context.scope
+        key = (scope, node.name.value)
+        self._bind_count[key] = self._bind_count.get(key, 0) + 1
         if scope.is_function:
-            self._named[(scope, node.name.value)] = Closure("function", node, scope, node.name.value)
+            self._named[key] = Closure("function", node, scope, node.name.value)
         elif scope.kind != "module":
-            self._named.pop((scope, node.name.value), None)
+            self._named.pop(key, None)
 
     # `cb = lambda: ...`, `cb = functools.partial(...)`, and rebinding to something else
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -349,6 +354,7 @@ class ClosureTracker(Rule):
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 key = (scope, target.target.value)
+                self._bind_count[key] = self._bind_count.get(key, 0) + 1
                 if closure is not None:
                     self._named[key] = Closure(closure.kind, closure.node, scope, target.target.value)
                 else:
@@ -373,8 +379,11 @@ class ClosureTracker(Rule):
             scope = self.context.scope
             found = resolve(expr.value, scope)
             if found is not None:
-                closure = self._named.get((found, expr.value))
-                if closure is not None and (partials or closure.kind != "partial"):
+                key = (found, expr.value)
+                closure = self._named.get(key)
+                if closure is None or self._bind_count.get(key, 0) > 1 or _is_param(found, expr.value):
+                    return None
+                if partials or closure.kind != "partial":
                     return closure
         return None
 
@@ -395,6 +404,13 @@ class ClosureTracker(Rule):
         elif isinstance(expr, cst.IfExp):
             yield from self.closures_in(expr.body, partials)
             yield from self.closures_in(expr.orelse, partials)
+
+
+def _is_param(scope: Scope, name: str) -> bool:
+    node = scope.node
+    if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+        return name in set(param_names(node.params))
+    return False
 
 
 def receiver_key(expr: cst.BaseExpression) -> str:

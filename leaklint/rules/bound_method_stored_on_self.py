@@ -201,6 +201,32 @@ class BoundMethodStoredOnSelf(StorageTracker):
             """,
             id="object-of-unknown-class",
         ),
+        Valid(
+            """
+            from tkinter import *
+
+            class Debugger:
+                def __init__(self, frame):
+                    self.go = Button(frame, text="Go", command=self.cont)
+
+                def cont(self):
+                    pass
+            """,
+            id="tk-star-import",
+        ),
+        Valid(
+            """
+            class Mock:
+                def configure(self, name, value):
+                    if name == "method":
+                        original = value
+                        value = lambda *args: original(self, *args)
+                        self._children[name] = value
+                    elif name == "__class__":
+                        self._spec_class = value
+            """,
+            id="name-rebound-in-another-branch",
+        ),
     ]
 
     INVALID = [
@@ -460,7 +486,9 @@ def _bound_refs(ctx, value: cst.BaseExpression, receiver: str, attr: str) -> Tup
                     found.append((attr, conf))
             # `Timer(self.tick)`: objects built with a callback usually keep it
             callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-            if callee.lstrip("_")[:1].isupper() and not name.startswith(NOT_HOLDING_PREFIXES):
+            if callee.lstrip("_")[:1].isupper() and not name.startswith(NOT_HOLDING_PREFIXES) and not (
+                not name and ctx.imports_module("tkinter")  # `from tkinter import *`
+            ):
                 for arg in node.args:
                     stack.append((arg.value, Confidence.MEDIUM, in_cache))
             continue

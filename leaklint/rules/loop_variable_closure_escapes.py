@@ -174,13 +174,13 @@ class LoopVariableClosureEscapes(ClosureTracker):
                         return chunk.read()
                     await loop.run_in_executor(None, read)
 
-            def check(pool, executor, items):
+            def check(pool, executor, items, assert_raises):
                 for item in items:
                     seen = []
                     def errback(exc):
                         seen.append((item, exc))
                     res = pool.apply_async(item.run, error_callback=errback)
-                    res.get()
+                    assert_raises(ValueError, res.get)
                     executor.submit(lambda: item.close()).result()
                     t = threading.Thread(target=lambda: item.flush())
                     t.start()
@@ -370,6 +370,10 @@ class LoopVariableClosureEscapes(ClosureTracker):
                 self._consumed.add(receiver)  # `executor.submit(fn).result()`
             elif isinstance(receiver, cst.Name):
                 self._note_wait(receiver.value)  # `res.get()`, `thread.join()`
+        for arg in node.args:
+            value = arg.value
+            if isinstance(value, cst.Attribute) and value.attr.value in WAIT_METHODS and isinstance(value.value, cst.Name):
+                self._note_wait(value.value.value)  # `assertRaises(Error, res.get)`
         if node in self._consumed:
             return
         self._current_call = node

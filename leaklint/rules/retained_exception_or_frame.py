@@ -324,6 +324,32 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="module-level-once-at-import",
         ),
+        Valid(
+            """
+            import inspect
+
+            class Lock:
+                def release(self, state):
+                    state.releasing = inspect.currentframe()
+                    try:
+                        state.count -= 1
+                    finally:
+                        state.releasing = None
+            """,
+            id="frame-on-a-local-object-reset",
+        ),
+        Valid(
+            """
+            def run(tests, trim):
+                for test in tests:
+                    try:
+                        test()
+                    except AssertionError as e:
+                        failure = e.with_traceback(trim(e))
+                        print(failure)
+            """,
+            id="with-traceback-replaced-by-another",
+        ),
     ]
 
     INVALID = [
@@ -507,9 +533,10 @@ class RetainedExceptionOrFrame(StorageTracker):
                 inner = self.kind_of(expr.args[0].value)
                 return inner if inner in (FRAME, OUTER_FRAME, TRACEBACK, OUTER_TRACEBACK) else None
             if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_traceback":
-                if expr.args and is_none(expr.args[0].value):
-                    return None
-                return self.kind_of(expr.func.value)
+                # `e.with_traceback(None)` strips it; another traceback may not reach this frame
+                if expr.args and self.kind_of(expr.args[0].value) in (TRACEBACK, OUTER_TRACEBACK):
+                    return self.kind_of(expr.func.value)
+                return None
             return None
         if isinstance(expr, (cst.Subscript, cst.Attribute)):
             base = self.kind_of(expr.value)
@@ -608,8 +635,15 @@ class RetainedExceptionOrFrame(StorageTracker):
             for element in elements:
                 self._assign(node, element, None, None)
             return
-        if kind is None:
-            return
+        if kind is None or kind not in CYCLIC:
+            # `state.frame = None`: an attribute of a local object reset
+            text = dotted_name(target) if isinstance(target, cst.Attribute) else ""
+            root = root_name(target)
+            found = resolve(root, self.context.scope) if root else None
+            if text and found is not None:
+                self._clears.setdefault((found, text), []).append(self._seq)
+            if kind is None:
+                return
         if isinstance(target, cst.Attribute):
             self._sink(node, kind, target, dotted_name(target))
         elif isinstance(target, cst.Subscript):
@@ -704,7 +738,8 @@ class RetainedExceptionOrFrame(StorageTracker):
                 assert scope is not None
                 if scope in self._frames_cleared:
                     continue
-                if any(s >= cand.seq for s in self._clears.get((scope, cand.name), ())):
+                clears = self._clears.get((scope, cand.name), []) + self._clears.get((scope, cand.target), [])
+                if any(s >= cand.seq for s in clears):
                     continue
                 if kind == FRAME:
                     target = cand.target if cand.target.startswith("local ") else cand.target
