@@ -1111,10 +1111,10 @@ def protected(releases: Sequence[Event], first: Optional[Event] = None, swallowi
         return True
     if first is not None:
         for position, ident in first.try_bodies():
+            outside = [f for f in first.frames[:position] if f[0] != "if"]
             if ident in swallowing and any(
-                e.frames[:position] == first.frames[:position]
-                and all(kind == "if" for kind, _, _ in e.frames[position:])
-                and ("try", ident, "body") not in e.frames
+                [f for f in e.frames if f[0] != "if"] == outside
+                and not any(f[1] == ident for f in e.frames)
                 and e.order > first.order
                 for e in releases
             ):
