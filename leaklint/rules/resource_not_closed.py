@@ -842,6 +842,38 @@ class ResourceNotClosed(Rule):
             """,
             id="attribute-read-between-and-test-double-on-self",
         ),
+        Valid(
+            """
+            import socket
+            import subprocess
+            from http import client
+
+            def free_port():
+                sock = socket.create_server(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+                sock.close()
+                return port
+
+            def run_quietly(args, quiet):
+                with quiet():
+                    proc = subprocess.Popen(args, stdout=subprocess.PIPE)
+                out, _ = proc.communicate()
+                return out
+
+            def run_checked(cmd):
+                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+                try:
+                    out, err = proc.communicate()
+                finally:
+                    proc.stdout.close()
+                return out
+
+            def configure(context):
+                h = client.HTTPSConnection("localhost", 443, context=context)
+                return h.host
+            """,
+            id="nothing-can-fail-before-the-release-or-never-connected",
+        ),
     ]
 
     INVALID = [
@@ -1269,6 +1301,8 @@ class ResourceNotClosed(Rule):
                     span.append(event)
         if any(e.kind in ("escape", "release_ref") for e in span):
             return
+        if resource.opens_with and not any(e.kind == "method" and e.detail in resource.opens_with for e in span):
+            return  # `HTTPConnection(host)` never used: no socket was opened
         withs = [e for e in span if e.kind == "with"]
         if withs and not resource.is_sqlite:
             return
