@@ -127,7 +127,7 @@ FILEOBJ_WRAPPERS = frozenset(
 IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO"})
 FD_OPENERS = frozenset({"builtins.open", "io.open", "os.fdopen"})
 # a wrapper's first argument named like an open stream (`wave.open(f)`, `ZipFile(fileobj)`)
-STREAM_NAME = re.compile(r"^(f|fp|fh|fo|fobj|stream|buf|buffer|bio|sio|raw)$|fileobj|file_obj|_stream$|_fp$|_fh$")
+STREAM_NAME = re.compile(r"^(f|fo|buf|buffer|bio|sio|raw)$|fileobj|file_obj|(fp|fh|fobj|stream)$")
 
 # Types of receivers whose methods return resources.
 TYPE_FACTORIES: Dict[str, str] = {
@@ -201,9 +201,14 @@ CONSUMERS = frozenset(
         "select.select", "os.fstat", "os.fsync",
     }
 )
-BUILTIN_STORES = frozenset({"builtins.setattr", "builtins.super", "builtins.staticmethod", "builtins.classmethod", "builtins.property"})
+BUILTIN_STORES = frozenset(
+    {"builtins.setattr", "builtins.super", "builtins.staticmethod", "builtins.classmethod", "builtins.property",
+     "builtins.memoryview"}
+)
+# methods whose result keeps the resource open and owns it from then on
+DERIVED_OWNERS = frozenset({"open", "makefile"})
 CONSUMER_METHODS = frozenset({"join", "extend", "update", "writelines", "read_file", "readfp"})
-CLOSEISH = ("close", "cleanup", "shutdown", "release", "dispose", "terminate", "teardown", "finalize")
+CLOSEISH = ("close", "cleanup", "shutdown", "release", "dispose", "terminate", "teardown", "finalize", "wait")
 
 LOCK_FACTORIES = frozenset(
     {
@@ -996,6 +1001,8 @@ class FlowWalker:
             if isinstance(grand, cst.Call) and grand.func is parent:
                 if attr in ("__enter__", "__aenter__"):
                     return "escape", "entered by hand"
+                if attr in DERIVED_OWNERS and i >= 2 and isinstance(stack[i - 2], (cst.Return, cst.Yield)):
+                    return "escape", "returned through a member"  # `return archive.open(name)`
                 return "method", attr
             if attr in RELEASE_ALL:
                 return "release_ref", attr
