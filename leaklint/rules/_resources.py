@@ -962,6 +962,11 @@ class FlowWalker:
         finally:
             self.stack.pop()
 
+    def _w_Return(self, node: cst.Return) -> None:
+        if self.methods and not self.nested:
+            self._emit("return", "", node)
+        self._generic(node)
+
     # method calls of interest on dotted receivers (locks)
     def _w_Call(self, node: cst.Call) -> None:
         func = node.func
