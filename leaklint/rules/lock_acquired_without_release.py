@@ -49,8 +49,11 @@ class LockAcquiredWithoutRelease(Rule):
     a release in a `finally`, or in an `except` handler plus on the normal path; an `acquire()`
     inside a `finally` (re-acquiring after a temporary release); `acquire()` in `__enter__` /
     `__aenter__`; a function that acquires and never releases (a lock / unlock pair of methods,
-    or a lock used as a signal that another thread releases); and a lock created in the
-    function itself, which nothing outside the function can be waiting on.
+    or a lock used as a signal that another thread releases); a path that returns with the
+    lock held right after releasing another lock (a hand-written barrier passing the baton);
+    an `acquire()` inside a method named `acquire` (a lock's own implementation); and a lock
+    created in the function itself (or the function around it), which nothing outside can be
+    waiting on.
 
     ## Why is this bad?
     A lock has no finaliser that releases it: if anything between `acquire()` and `release()`
