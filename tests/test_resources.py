@@ -64,10 +64,10 @@ def test_third_party_entries_need_the_import() -> None:
 def test_every_catalogue_entry_resolves(qualified: str) -> None:
     module, _, attr = qualified.rpartition(".")
     if module == "builtins":
-        source = f"def f(p):\n    r = {attr}(p)\n    return r.name\n"
+        source = f"def f(p):\n    r = {attr}(p)\n    r.connect()\n    return r.name\n"
     elif module == "tarfile.TarFile":
-        source = f"import tarfile\n\ndef f(p):\n    r = tarfile.TarFile.{attr}(p)\n    return r.name\n"
+        source = f"import tarfile\n\ndef f(p):\n    r = tarfile.TarFile.{attr}(p)\n    r.connect()\n    return r.name\n"
     else:
-        source = f"import {module} as m\n\ndef f(p):\n    r = m.{attr}(p)\n    return r.name\n"
+        source = f"import {module} as m\n\ndef f(p):\n    r = m.{attr}(p)\n    r.connect()\n    return r.name\n"
     found = lint_source(source, "x.py", Config(), rules=[ResourceNotClosed])
     assert [f.code for f in found] == ["LL401"], source

@@ -127,7 +127,7 @@ FILEOBJ_WRAPPERS = frozenset(
 IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO"})
 FD_OPENERS = frozenset({"builtins.open", "io.open", "os.fdopen"})
 # a wrapper's first argument named like an open stream (`wave.open(f)`, `ZipFile(fileobj)`)
-STREAM_NAME = re.compile(r"^(f|fp|fh|fo|fobj|stream|buf|buffer|bio|sio|raw)$|fileobj|file_obj|_stream$|_fp$|_fh$")
+STREAM_NAME = re.compile(r"^(f|fo|buf|buffer|bio|sio|raw)$|fileobj|file_obj|(fp|fh|fobj|stream)$")
 
 # Types of receivers whose methods return resources.
 TYPE_FACTORIES: Dict[str, str] = {
@@ -175,6 +175,17 @@ STORE_PREFIXES = (
 )
 # `conn.sock = FakeSocket()`: a collaborator injected by hand, the object is a test double
 INJECTED_ATTRIBUTES = ("sock", "fp", "file")
+# methods of a resource that only read or set a flag: they do not fail in practice
+ACCESSORS = frozenset(
+    {"fileno", "getsockname", "getpeername", "setblocking", "settimeout", "gettimeout", "cursor", "create_future",
+     "isatty", "readable", "writable", "seekable", "tell", "geturl", "info", "getcode"}
+)
+# connections that open their socket only on first use
+LAZY_CONNECTIONS = {
+    "http.client.HTTPConnection": ("request", "connect", "putrequest", "endheaders", "send"),
+    "http.client.HTTPSConnection": ("request", "connect", "putrequest", "endheaders", "send"),
+}
+HOST_OPTIONAL = frozenset({"ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP"})
 # calls whose `with` block expects the body to fail: a resource "created" in it is never created
 EXPECTS_FAILURE = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "raises"})
 # Calls that read their argument and keep nothing of it once they return (or keep it in an
@@ -190,9 +201,14 @@ CONSUMERS = frozenset(
         "select.select", "os.fstat", "os.fsync",
     }
 )
-BUILTIN_STORES = frozenset({"builtins.setattr", "builtins.super", "builtins.staticmethod", "builtins.classmethod", "builtins.property"})
+BUILTIN_STORES = frozenset(
+    {"builtins.setattr", "builtins.super", "builtins.staticmethod", "builtins.classmethod", "builtins.property",
+     "builtins.memoryview"}
+)
+# methods whose result keeps the resource open and owns it from then on
+DERIVED_OWNERS = frozenset({"open", "makefile"})
 CONSUMER_METHODS = frozenset({"join", "extend", "update", "writelines", "read_file", "readfp"})
-CLOSEISH = ("close", "cleanup", "shutdown", "release", "dispose", "terminate", "teardown", "finalize")
+CLOSEISH = ("close", "cleanup", "shutdown", "release", "dispose", "terminate", "teardown", "finalize", "wait")
 
 LOCK_FACTORIES = frozenset(
     {
@@ -250,6 +266,8 @@ class Resource:
     qualified: str  # catalogue key ("builtins.open") or "method:<type>.<name>"
     display: str  # "open()", "Path.open()"
     releases: Tuple[str, ...]
+    # methods that actually open it, for objects that connect on first use ("" : opened at once)
+    opens_with: Tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -339,7 +357,12 @@ class Resolver:
                     return None
                 if qn in FD_OPENERS and _closefd_false(call):
                     return None
-                return Resource(qn, short_name(qn), CATALOGUE[qn])
+                opens_with: Tuple[str, ...] = LAZY_CONNECTIONS.get(qn, ())
+                if qn in HOST_OPTIONAL and not any(
+                    arg.keyword is None or arg.keyword.value == "host" for arg in call.args
+                ):
+                    opens_with = ("connect",)  # `FTP()` without a host connects later
+                return Resource(qn, short_name(qn), CATALOGUE[qn], opens_with)
             if qn in self.extra:
                 return Resource(qn, short_name(qn), GENERIC)
         func = call.func
@@ -477,9 +500,19 @@ def _noop(small: cst.CSTNode) -> bool:
         and (dotted_name(small.value) or isinstance(small.value, (cst.SimpleString, cst.Integer)))
     ):
         return True  # `path = tmp.name`: reading an attribute does not fail
-    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-        # `self.addCleanup(proc.stdout.close)`: registering a cleanup does not fail
-        return dotted_name(small.value.func).rsplit(".", 1)[-1] in ("addCleanup", "callback")
+    value = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+    if isinstance(small, cst.Assign) and not (len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)):
+        value = None
+    while isinstance(value, cst.Subscript):
+        value = value.value  # `port = sock.getsockname()[1]`
+    if isinstance(value, cst.Call):
+        # `self.addCleanup(proc.stdout.close)`: registering a cleanup does not fail, nor does
+        # `fd = sock.fileno()` / `sock.setblocking(False)`
+        last = dotted_name(value.func).rsplit(".", 1)[-1]
+        if isinstance(small, cst.Expr) and last in ("addCleanup", "callback"):
+            return True
+        if last in ACCESSORS and isinstance(value.func, cst.Attribute) and isinstance(value.func.value, cst.Name):
+            return True
     return isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
 
 
@@ -929,6 +962,11 @@ class FlowWalker:
         finally:
             self.stack.pop()
 
+    def _w_Return(self, node: cst.Return) -> None:
+        if self.methods and not self.nested:
+            self._emit("return", "", node)
+        self._generic(node)
+
     # method calls of interest on dotted receivers (locks)
     def _w_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -968,6 +1006,8 @@ class FlowWalker:
             if isinstance(grand, cst.Call) and grand.func is parent:
                 if attr in ("__enter__", "__aenter__"):
                     return "escape", "entered by hand"
+                if attr in DERIVED_OWNERS and i >= 2 and isinstance(stack[i - 2], (cst.Return, cst.Yield)):
+                    return "escape", "returned through a member"  # `return archive.open(name)`
                 return "method", attr
             if attr in RELEASE_ALL:
                 return "release_ref", attr
@@ -1111,10 +1151,10 @@ def protected(releases: Sequence[Event], first: Optional[Event] = None, swallowi
         return True
     if first is not None:
         for position, ident in first.try_bodies():
+            outside = [f for f in first.frames[:position] if f[0] != "if"]
             if ident in swallowing and any(
-                e.frames[:position] == first.frames[:position]
-                and all(kind == "if" for kind, _, _ in e.frames[position:])
-                and ("try", ident, "body") not in e.frames
+                [f for f in e.frames if f[0] != "if"] == outside
+                and not any(f[1] == ident for f in e.frames)
                 and e.order > first.order
                 for e in releases
             ):
@@ -1144,7 +1184,7 @@ def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: Frozen
         # leaving an if / else arm, or the body of a try without else / finally (whose
         # handlers only run when the binding itself failed)
         if not all(
-            kind == "if" or (kind == "try" and arm == "body" and ident in plain_tries)
+            kind in ("if", "with") or (kind == "try" and arm == "body" and ident in plain_tries)
             for kind, ident, arm in first.frames[outer_depth:depth]
         ):
             break
@@ -1152,6 +1192,12 @@ def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: Frozen
     for e in releases:
         if any(e.frames == frames and e.stmt[:2] == position for position, frames in nexts):
             return True
+        # the first statement of the try / with right after the binding
+        if e.stmt[1] == 0 and len(e.chain) >= 2 and len(e.frames) >= 1 and e.frames[-1][0] in ("try", "with"):
+            if e.frames[-1][2] in ("body",) and any(
+                e.frames[:-1] == frames and e.chain[-2][:2] == position for position, frames in nexts
+            ):
+                return True
         if e.stmt[1] != 0 or len(e.frames) != len(first.frames) + 1 and len(e.frames) != len(first.frames):
             continue
         if isinstance(first.statement, cst.If) and e.frames == first.frames + (("if", id(first.statement), "body"),):

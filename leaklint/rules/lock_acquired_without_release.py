@@ -49,8 +49,11 @@ class LockAcquiredWithoutRelease(Rule):
     a release in a `finally`, or in an `except` handler plus on the normal path; an `acquire()`
     inside a `finally` (re-acquiring after a temporary release); `acquire()` in `__enter__` /
     `__aenter__`; a function that acquires and never releases (a lock / unlock pair of methods,
-    or a lock used as a signal that another thread releases); and a lock created in the
-    function itself, which nothing outside the function can be waiting on.
+    or a lock used as a signal that another thread releases); a path that returns with the
+    lock held right after releasing another lock (a hand-written barrier passing the baton);
+    an `acquire()` inside a method named `acquire` (a lock's own implementation); and a lock
+    created in the function itself (or the function around it), which nothing outside can be
+    waiting on.
 
     ## Why is this bad?
     A lock has no finaliser that releases it: if anything between `acquire()` and `release()`
@@ -320,6 +323,29 @@ class LockAcquiredWithoutRelease(Rule):
             """,
             id="lock-passed-as-a-parameter",
         ),
+        Valid(
+            """
+            import _thread
+
+            class Barrier:
+                def __init__(self, n):
+                    self.n = n
+                    self.waiting = 0
+                    self.checkin = _thread.allocate_lock()
+                    self.checkout = _thread.allocate_lock()
+                    self.checkout.acquire()
+
+                def enter(self):
+                    self.checkin.acquire()
+                    self.waiting = self.waiting + 1
+                    if self.waiting == self.n:
+                        self.waiting = self.n - 1
+                        self.checkout.release()
+                        return
+                    self.checkin.release()
+            """,
+            id="lock-passed-to-the-next-thread",
+        ),
     ]
 
     INVALID = [
@@ -394,6 +420,22 @@ class LockAcquiredWithoutRelease(Rule):
             """,
             id="recognised-by-name",
             confidence=Confidence.MEDIUM,
+        ),
+        Invalid(
+            """
+            import threading
+
+            _lock = threading.Lock()
+
+            def lookup(cache, key):
+                _lock.acquire()  # LL404
+                if key in cache:
+                    return cache[key]
+                value = cache[key] = load(key)
+                _lock.release()
+                return value
+            """,
+            id="early-return-skips-the-release",
         ),
         Invalid(
             """
@@ -477,8 +519,9 @@ class LockAcquiredWithoutRelease(Rule):
         by_key: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
             by_key[event.name].append(event)
+        returns = by_key.pop("", [])
         for key, key_events in by_key.items():
-            if _waits_for_another_thread(key_events):
+            if _waits_for_another_thread(key_events) or _passes_the_baton(key, key_events, returns, events):
                 continue
             for index, event in enumerate(key_events):
                 if event.kind != "call" or event.detail != "acquire" or event.in_finally:
@@ -570,4 +613,25 @@ def _waits_for_another_thread(events: List[Event]) -> bool:
             return True
         else:
             previous = event
+    return False
+
+
+def _passes_the_baton(key: str, events: List[Event], returns: List[Event], everything: List[Event]) -> bool:
+    """`a.acquire()` ... `if last: b.release(); return` ... `a.release()`: a path returns with
+    this lock held right after releasing another one. Hand-written barriers and turnstiles pass
+    locks between threads like this on purpose."""
+    acquires = [e for e in events if e.kind == "call" and e.detail == "acquire"]
+    releases = [e for e in events if e.kind == "call" and e.detail == "release"]
+    if not acquires or not releases:
+        return False
+    first, last = acquires[0].order, releases[-1].order
+    for ret in returns:
+        if not first < ret.order < last:
+            continue
+        if any(
+            e.kind == "call" and e.detail == "release" and e.name != key and e.frames == ret.frames
+            and first < e.order < ret.order
+            for e in everything
+        ):
+            return True
     return False

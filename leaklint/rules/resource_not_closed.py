@@ -739,12 +739,13 @@ class ResourceNotClosed(Rule):
             def has_ipv6(host):
                 sock = None
                 ok = False
-                try:
-                    sock = socket.socket(socket.AF_INET6)
-                    sock.bind((host, 0))
-                    ok = True
-                except Exception:
-                    pass
+                if socket.has_ipv6:
+                    try:
+                        sock = socket.socket(socket.AF_INET6)
+                        sock.bind((host, 0))
+                        ok = True
+                    except Exception:
+                        pass
                 if sock:
                     sock.close()
                 return ok
@@ -840,6 +841,66 @@ class ResourceNotClosed(Rule):
                     self.conn.request("PUT", "/url", b"body")
             """,
             id="attribute-read-between-and-test-double-on-self",
+        ),
+        Valid(
+            """
+            import socket
+            import subprocess
+            from http import client
+
+            def free_port():
+                sock = socket.create_server(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+                sock.close()
+                return port
+
+            def run_quietly(args, quiet):
+                with quiet():
+                    proc = subprocess.Popen(args, stdout=subprocess.PIPE)
+                out, _ = proc.communicate()
+                return out
+
+            def run_checked(cmd):
+                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+                try:
+                    out, err = proc.communicate()
+                finally:
+                    proc.stdout.close()
+                return out
+
+            def configure(context):
+                h = client.HTTPSConnection("localhost", 443, context=context)
+                return h.host
+            """,
+            id="nothing-can-fail-before-the-release-or-never-connected",
+        ),
+        Valid(
+            """
+            import socket
+            import subprocess
+            import zipfile
+
+            def member(archive, name):
+                z = zipfile.ZipFile(archive)
+                return z.open(name)
+
+            def unzip(filename):
+                zipfp = open(filename, "rb")
+                try:
+                    archive = zipfile.ZipFile(zipfp)
+                    return archive.namelist()
+                finally:
+                    zipfp.close()
+
+            def seed(cmd):
+                process = subprocess.Popen(cmd)
+                try:
+                    _wait_for_pip(process)
+                except BaseException:
+                    _terminate_pip(process)
+                    raise
+            """,
+            id="member-returned-wrapper-over-open-file-and-waiting-helper",
         ),
     ]
 
@@ -1268,6 +1329,8 @@ class ResourceNotClosed(Rule):
                     span.append(event)
         if any(e.kind in ("escape", "release_ref") for e in span):
             return
+        if resource.opens_with and not any(e.kind == "method" and e.detail in resource.opens_with for e in span):
+            return  # `HTTPConnection(host)` never used: no socket was opened
         withs = [e for e in span if e.kind == "with"]
         if withs and not resource.is_sqlite:
             return

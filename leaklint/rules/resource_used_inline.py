@@ -7,6 +7,7 @@ import libcst as cst
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._resources import (
+    BUILTIN_STORES,
     CONSUMER_METHODS,
     CONSUMERS,
     SELF_CLOSING_ITERATION,
@@ -242,6 +243,15 @@ class ResourceUsedInline(Rule):
             """,
             id="probes-and-data-urls",
         ),
+        Valid(
+            """
+            import mmap
+
+            def view(fh):
+                return memoryview(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+            """,
+            id="memoryview-keeps-the-mapping",
+        ),
     ]
 
     INVALID = [
@@ -443,7 +453,7 @@ class ResourceUsedInline(Rule):
         func = node.func
         method = func.attr.value if isinstance(func, cst.Attribute) else None
         consumer = None
-        if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in ("builtins.setattr", "builtins.super"))):
+        if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):
             consumer = qn[len("builtins."):] if qn.startswith("builtins.") else qn
         elif method in CONSUMER_METHODS and qn is None:
             consumer = method
