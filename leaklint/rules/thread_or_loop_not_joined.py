@@ -81,6 +81,8 @@ class ThreadOrLoopNotJoined(Rule):
     for or stopped, and if it never ends it also blocks interpreter exit.
 
     ## Known problems
+    A loop stored in a module global by one function (`global loop`) and closed by another
+    (`teardown()`) is still reported: the rule does not follow globals across functions.
     Threads are reported only when their target runs until stopped (`serve_forever`,
     `run_forever`, or a function of the module with a `while True:` loop): a thread that ends
     by itself frees what it holds when it ends. Timers with a literal interval of a second or
