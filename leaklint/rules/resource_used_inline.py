@@ -24,6 +24,11 @@ from ._resources import (
 # the create-or-truncate `open(p, "w")`; anything else is a probe.
 BARE_STATEMENTS = frozenset({"subprocess.Popen", "builtins.open", "io.open"})
 # `ZipFile(p).open(name)`: the member is the resource the caller sees; report that one only.
+# `urlopen(u).read()` reads to the end of the body, and an HTTP response closes its socket there.
+_READ_TO_EOF_CLOSES = frozenset({"urllib.request.urlopen"})
+# a statement after which the process is gone (or replaced): a child started just before it is
+# meant to outlive it
+_PROCESS_ENDS = frozenset({"os._exit", "os.execv", "os.execve", "os.execl", "os.execlp", "os.execvp", "os.execvpe"})
 _YIELDS_RESOURCE = {("zipfile.ZipFile", "open"), ("zipfile.PyZipFile", "open"), ("ssl.SSLContext", "wrap_socket")}
 
 
@@ -33,7 +38,7 @@ class ResourceUsedInline(Rule):
     Checks for a resource from the LL401 catalogue (files, sockets, URL responses,
     processes, pools, connections, temporary directories ...) created inside an expression and
     dropped without being closed: `open(p).read()`, `json.load(open(p))`,
-    `len(open(p).readlines())`, `for line in open(p):`, `urlopen(u).read()`,
+    `len(open(p).readlines())`, `for line in open(p):`, `urlopen(u).read(n)`,
     `subprocess.run(cmd, stdout=open(log, "w"))`, `TemporaryDirectory().name`, or a bare
     `subprocess.Popen(cmd)` statement.
 
@@ -43,7 +48,11 @@ class ResourceUsedInline(Rule):
     exhausted), `open(fd, closefd=False)` (which owns no descriptor), wrappers over an
     in-memory or caller-owned stream (`GzipFile(fileobj=buf)`), and code that expects the call
     to fail or runs against test doubles (`with self.assertRaises(...)`, `pytest.raises`,
-    `mock.patch`) are not reported.
+    `mock.patch`) are not reported. Neither are `urlopen(u).read()` without a size (it reads to
+    the end of the body, where an HTTP response closes its socket), a bare
+    `subprocess.Popen(cmd)` statement followed at once by `os._exit(...)` or an `os.exec*`
+    call (the child is meant to outlive the process), and module-level code such as an
+    `if __name__ == "__main__":` block (it runs once per process).
 
     ## Why is this bad?
     Nothing ever calls `close()` on the object: it is released when its last reference
@@ -66,6 +75,9 @@ class ResourceUsedInline(Rule):
     outlive the parent (a browser launched for the user): the `Popen` object is still dropped
     unreaped, and Python's development mode warns about it. Suppress the line if that is the
     intent.
+
+    `urlopen(u).read()` is accepted for every URL scheme, though only HTTP responses close
+    themselves at the end of the body (a `file:` or `ftp:` URL stays open until collected).
 
     ## Fix safety
     There is no automatic fix. Bind the resource in a `with` statement
@@ -252,6 +264,40 @@ class ResourceUsedInline(Rule):
             """,
             id="memoryview-keeps-the-mapping",
         ),
+        Valid(
+            """
+            import json
+            from urllib.request import urlopen
+
+            def fetch(url):
+                return json.loads(urlopen(url).read())
+            """,
+            id="urlopen-read-to-eof",
+        ),
+        Valid(
+            """
+            import os
+            import subprocess
+            import sys
+
+            def restart(argv):
+                subprocess.Popen([sys.executable] + argv)
+                os._exit(0)
+            """,
+            id="popen-then-process-exit",
+        ),
+        Valid(
+            """
+            import sys
+
+            def tokenize(readline):
+                pass
+
+            if __name__ == "__main__":
+                tokenize(open(sys.argv[1]).readline)
+            """,
+            id="main-block",
+        ),
     ]
 
     INVALID = [
@@ -285,7 +331,7 @@ class ResourceUsedInline(Rule):
             from urllib.request import urlopen
 
             def fetch(url, cmd, log):
-                body = urlopen(url).read()  # LL402
+                body = urlopen(url).read(1024)  # LL402
                 subprocess.run(cmd, stdout=open(log, "w"))  # LL402
                 subprocess.Popen(cmd)  # LL402
                 return body
@@ -363,6 +409,14 @@ class ResourceUsedInline(Rule):
         if self.quiet and self.quiet[-1] == id(original_node):
             self.quiet.pop()
 
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        body = node.body
+        for stmt, after in zip(body, body[1:]):
+            call = _bare_call(stmt)
+            last = _bare_call(after)
+            if call is not None and last is not None and self.context.call_name(last) in _PROCESS_ENDS:
+                self.done.add(id(call))  # `Popen(cmd)` then `os._exit(0)`: the child outlives us
+
     def visit_With(self, node: cst.With) -> None:
         if any(expects_failure(item.item) for item in node.items):
             self.quiet.append(id(node))
@@ -405,6 +459,8 @@ class ResourceUsedInline(Rule):
     def _report(self, call: cst.Call, resource: Resource, **kwargs: Any) -> None:
         if id(call) in self.done or self.quiet:
             return
+        if self.context.function_scope is None:
+            return  # module-level code (an `if __name__ == "__main__":` block) runs once per process
         self.done.add(id(call))
         if resource.qualified == "tempfile.TemporaryDirectory" and not kwargs:
             self.report(call, message=self.tempdir_message, resource=resource.display)
@@ -452,6 +508,10 @@ class ResourceUsedInline(Rule):
         qn = self.context.call_name(node)
         func = node.func
         method = func.attr.value if isinstance(func, cst.Attribute) else None
+        if method == "read" and not node.args and isinstance(func, cst.Attribute):
+            inner = self._resource(func.value)
+            if inner is not None and inner.qualified in _READ_TO_EOF_CLOSES:
+                self.done.add(id(func.value))  # read to EOF: the response has closed itself
         consumer = None
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):
             consumer = qn[len("builtins."):] if qn.startswith("builtins.") else qn
@@ -463,3 +523,12 @@ class ResourceUsedInline(Rule):
             resource = self._resource(arg.value)
             if resource is not None:
                 self._report(arg.value, resource, consumer=f"{consumer}()")  # type: ignore[arg-type]
+
+
+def _bare_call(stmt: cst.BaseStatement) -> Any:
+    """The call of a statement that is a single bare call expression, else None."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        expr = stmt.body[0]
+        if isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Call):
+            return expr.value
+    return None

@@ -29,6 +29,9 @@ class SqliteConnectionNotClosedByWith(Rule):
     reads like `with open(p) as f:`, which is why the mistake is common (cpython#123739,
     cpython#135333).
 
+    An in-memory database (`sqlite3.connect(":memory:")`) is not reported: it holds no file
+    descriptor and no file lock, only memory that goes with the object.
+
     ## Known problems
     A `close()` of the `as` name anywhere in the same function (or returning or handing the
     name over) silences the finding, even when it is not in a `finally`.
@@ -104,6 +107,16 @@ class SqliteConnectionNotClosedByWith(Rule):
             """,
             id="other-drivers-close-on-exit",
         ),
+        Valid(
+            """
+            import sqlite3
+
+            def test_backup(source):
+                with sqlite3.connect(":memory:") as bck:
+                    source.backup(bck)
+            """,
+            id="in-memory-database",
+        ),
     ]
 
     INVALID = [
@@ -161,6 +174,8 @@ class SqliteConnectionNotClosedByWith(Rule):
             return
         if self.context.call_name(item) not in SQLITE:
             return
+        if _in_memory(item):
+            return
         name = None
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
             name = node.asname.name.value
@@ -175,6 +190,17 @@ class SqliteConnectionNotClosedByWith(Rule):
             if name is not None and name in released:
                 continue
             self.report(call, resource="sqlite3.connect()")
+
+
+def _in_memory(call: cst.Call) -> bool:
+    """`sqlite3.connect(":memory:")`: no file, no lock; only memory, freed with the object."""
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value == "database":
+            value = arg.value
+            if isinstance(value, cst.SimpleString):
+                return value.evaluated_value == ":memory:"
+            return False
+    return False
 
 
 def _released_names(body: cst.CSTNode, names: Set[str]) -> Set[str]:
