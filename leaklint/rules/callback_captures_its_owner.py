@@ -11,7 +11,7 @@ from ._closures import Closure, StorageTracker, call_method, receiver_key, resol
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
     {
-        "add_done_callback", "add_callback", "add_listener", "addListener", "add_handler", "add_observer",
+        "add_done_callback", "add_listener", "addListener", "add_handler", "add_observer",
         "add_event_handler", "add_hook", "connect", "subscribe", "on", "once", "observe", "register",
         "add_reader", "add_writer",
     }
@@ -50,7 +50,9 @@ class CallbackCapturesItsOwner(StorageTracker):
     until the future is done: callbacks on objects made by `create_task`, `ensure_future`,
     `create_future` and similar calls in the same module are not reported. tkinter's `bind`
     is not followed: Tk keeps the callback in the Tcl interpreter, not on the widget, until
-    the widget is destroyed. A callback that is
+    the widget is destroyed. `add_callback` is not followed: in tornado's `IOLoop` (and most
+    event loops that use the name) it schedules a one-shot call that the loop drops once it
+    has run. A callback that is
     removed again in the module (`remove_done_callback`, `disconnect`, `unsubscribe`,
     `remove_listener`, ... on the same object) is not reported. Bound methods (`fut.
     add_done_callback(self.on_done)` where `self` owns `fut`) form the same cycle but are not
@@ -77,6 +79,21 @@ class CallbackCapturesItsOwner(StorageTracker):
     fix_title = "Use the argument the callback receives, capture a weakref to the owner, or remove the callback when done"
 
     VALID = [
+        Valid(
+            """
+            class Server:
+                def __init__(self, io_loop):
+                    self.io_loop = io_loop
+
+                def shutdown(self):
+                    def stop():
+                        self.io_loop.stop()
+
+                    self.io_loop.add_callback(stop)
+                    self.io_loop.add_callback(lambda: self.io_loop.close())
+            """,
+            id="one-shot-add-callback-on-an-io-loop",
+        ),
         Valid(
             """
             def submit(executor, job):
