@@ -80,7 +80,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
 
     ## Known problems
     Opt-in (`default_enabled = False`): on the ecosystem corpus (20 PyPI projects + the
-    standard library) all 37 findings were false positives. 27 were SQLAlchemy's
+    standard library) all 37 findings were false positives. 29 were SQLAlchemy's
     `event.listen(target, ...)` / `@event.listens_for(target, ...)` on an object of the call,
     which store the listener on that target (engine, pool, attribute), not in a process-wide
     registry (no longer reported); the others were registrations made once at import or
