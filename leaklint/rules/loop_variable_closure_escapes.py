@@ -59,6 +59,13 @@ class LoopVariableClosureEscapes(ClosureTracker):
     pin the last one.
 
     ## Known problems
+    Opt-in (`default_enabled = False`): on the ecosystem corpus (20 PyPI projects + the
+    standard library) both findings were false positives in test code: a generator yielding
+    a closure its consumer uses before resuming it, and a pool callback that completes
+    within the iteration (`assertRaises(..., res.get)` waits for it). The last value a
+    shared cell keeps alive is one object; the pattern is mostly a correctness bug, which
+    flake8-bugbear B023 and pylint W0640 already report.
+
     Only the escapes listed above are followed (CodeQL's and flake8-bugbear 26's escape-aware
     reading, not ruff `B023`'s): a closure called inside the iteration, passed to `sorted(key=
     ...)`, `min` / `max`, `map`, `filter`, `functools.reduce` or any other call that uses it
@@ -80,6 +87,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
     name = "loop-variable-closure-escapes"
     message = "{what} defined in a loop reads {names}, which the loop rebinds, and escapes the iteration ({how}): when it runs it sees the last value and keeps it alive"
     confidence = Confidence.HIGH
+    default_enabled = False
     triggers = ("for", "while")
     fix_title = "Bind the current value: a default argument (lambda x=x: ...), functools.partial, or a factory function"
 

@@ -27,6 +27,12 @@ class RecursiveClosure(ClosureTracker):
     where the collector is disabled or tuned down.
 
     ## Known problems
+    Opt-in (`default_enabled = False`): on the ecosystem corpus (20 PyPI projects + the
+    standard library) it reports 118 findings; in a systematic sample (every 8th, 15
+    findings) none was a leak a maintainer would act on: the cycle per call is small, lives
+    only until the next young-generation collection, and half of the sites were tests, a
+    command-line `main()` or functions called a few times per process.
+
     The cycle is small when the helper captures little, and a helper built once (at import, or
     by a function called once) costs nothing that matters; the finding has medium confidence
     for that reason. A helper whose name is deleted or set to `None` later in the enclosing
@@ -50,6 +56,7 @@ class RecursiveClosure(ClosureTracker):
     message = "nested function {name} refers to itself: the function and its closure cell form a reference cycle, made on every call, that keeps {captured} alive until the cyclic garbage collector runs"
     mutual_message = "nested functions {names} refer to each other: their closure cells form a reference cycle, made on every call, that keeps {captured} alive until the cyclic garbage collector runs"
     confidence = Confidence.MEDIUM
+    default_enabled = False
     triggers = ("def ", "lambda")
     fix_title = "Define the helper at module level and pass its state as arguments, or del it when done"
 
