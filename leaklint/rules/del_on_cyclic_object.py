@@ -36,6 +36,7 @@ class DelOnCyclicObject(CycleCollector):
     not freed, and since Python 3.4 its `__del__` will not run a second time.
 
     ## Known problems
+    Measured on the ecosystem corpus: 20 findings, 0 of the 14 reviewed real (deliberate cycles in gc / finalization tests, `Popen.__del__` resurrecting into `_active` by design, `aifc` writers whose `close()` breaks the cycle, which the cyclic GC collects anyway since PEP 442), so the rule is opt-in.
     Bound methods are recognized only for methods defined in the class or in a base class of the
     same module; a method that a class replaces per instance (`self.method = ...`) is not
     treated as a method. The finding is about when the finalizer runs, not whether: with the
@@ -57,6 +58,7 @@ class DelOnCyclicObject(CycleCollector):
     """
 
     code = "LL502"
+    default_enabled = False
     name = "del-on-cyclic-object"
     message = "{cls} defines __del__ and {how}: the instance is a reference cycle, so its finalizer runs only when the cyclic garbage collector gets to it, in arbitrary order"
     resurrect_message = "__del__ of {cls} stores the instance in {where}, resurrecting it: the object is not freed and its finalizer will not run again"
