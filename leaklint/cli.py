@@ -204,7 +204,6 @@ def _explain(code: str) -> int:
 
 def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def]
     """(findings, internal error messages, display paths checked); findings None on a fatal error."""
-    from .engine import InternalError, lint_source
     from .files import display_path, iter_python_files
     from .runner import check_files, default_jobs
 
@@ -217,6 +216,8 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
         if args.force_exclude and args.stdin_filename and config.is_excluded(args.stdin_filename):
             pass
         else:
+            from .engine import InternalError, lint_source
+
             data = sys.stdin.buffer.read()
             shown = display_path(display) if args.stdin_filename else "-"
             try:

@@ -22,9 +22,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-from .registry import all_rules, is_valid_selector, select_rules
-from .rule import Rule, options_from_mapping
 from .types import Confidence
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from .rule import Rule
+
+# The rule modules (and libcst with them) are imported only when rules are needed: a re-run
+# whose files all hit the result cache never needs them.
 
 # Paths never walked into unless named explicitly (ruff's and flake8's defaults, merged).
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
@@ -89,6 +93,8 @@ class Config:
         return tuple(out)
 
     def options_for(self, rule: Type[Rule]) -> Any:
+        from .rule import options_from_mapping
+
         values = dict(self.rule_options).get(rule.section())
         return options_from_mapping(rule, dict(values or ()))
 
@@ -135,6 +141,8 @@ def _enabled(select: Optional[Tuple[str, ...]], ignore: Tuple[str, ...], extend:
     key = (select, ignore, extend)
     rules = _enabled_cache.get(key)
     if rules is None:
+        from .registry import select_rules
+
         rules = _enabled_cache[key] = select_rules(select, ignore, extend)
     return rules
 
@@ -216,10 +224,11 @@ def config_from_table(
 
     if not isinstance(table, Mapping):
         raise ConfigError(f"{source}: [{prefix}] must be a table")
-    sections = _option_sections()
     kwargs: Dict[str, Any] = {"source": source, "root": root}
     rule_options: Dict[str, Dict[str, Any]] = {}
     for key, value in table.items():
+        # rule option sections need the rules; a table of top-level keys only does not
+        sections = _option_sections() if key not in TOP_LEVEL_KEYS else {}
         if key in sections:
             rule_options[key] = _check_section(key, value, sections[key], where)
             continue
@@ -278,6 +287,8 @@ def merge_rule_options(config: Config, section: str, values: Mapping[str, Any], 
 
 
 def _option_sections() -> Dict[str, Dict[str, dataclasses.Field]]:
+    from .registry import all_rules
+
     sections: Dict[str, Dict[str, dataclasses.Field]] = {}
     for rule in all_rules():
         if rule.Options is None:
@@ -375,13 +386,21 @@ def _str_list(value: Any, where: str) -> List[str]:
 
 
 def _check_selector(code: str, where: str) -> None:
+    from .registry import is_valid_selector
+
     if code == "LL000":
         return
     if not is_valid_selector(code):
         raise ConfigError(f"{where}: '{code}' is not a rule code or prefix (expected e.g. LL103, LL1 or ALL)")
-    if len(code) == 5 and not any(r.code == code for r in all_rules()):
+    if len(code) == 5 and not _known_code(code):
         raise ConfigError(f"{where}: unknown rule code '{code}'")
 
 
 def _tname(value: Any) -> str:
     return {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _known_code(code: str) -> bool:
+    from .registry import all_rules
+
+    return any(r.code == code for r in all_rules())
