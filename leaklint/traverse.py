@@ -325,6 +325,24 @@ class _Fallback(cst.CSTVisitor):
 
 
 _EMPTY: Tuple[Handler, ...] = ()
+_names_cache: Dict[type, Any] = {}
+
+
+def _plan_names(cls: type) -> Any:
+    """Handler names for `cls` and its fields (formatted once per class and process)."""
+    try:
+        return _names_cache[cls]
+    except KeyError:
+        pass
+    spec = fields_of(cls)
+    n = cls.__name__
+    names = None if spec is None else (
+        f"visit_{n}",
+        f"leave_{n}",
+        tuple((f, cond, f"visit_{n}_{f}", f"leave_{n}_{f}") for f, cond in spec),
+    )
+    _names_cache[cls] = names
+    return names
 
 
 class Walker:
@@ -343,19 +361,16 @@ class Walker:
             return self._plans[cls]
         except KeyError:
             pass
-        spec = fields_of(cls)
-        if spec is None:
+        names = _plan_names(cls)
+        if names is None:
             plan = None
         else:
             m = self.methods
-            n = cls.__name__
+            visit_name, leave_name, fields = names
             plan = (
-                tuple(m.get(f"visit_{n}", _EMPTY)),
-                tuple(m.get(f"leave_{n}", _EMPTY)),
-                tuple(
-                    (f, cond, tuple(m.get(f"visit_{n}_{f}", _EMPTY)), tuple(m.get(f"leave_{n}_{f}", _EMPTY)))
-                    for f, cond in spec
-                ),
+                tuple(m.get(visit_name, _EMPTY)),
+                tuple(m.get(leave_name, _EMPTY)),
+                tuple((f, cond, tuple(m.get(va, _EMPTY)), tuple(m.get(la, _EMPTY))) for f, cond, va, la in fields),
             )
         self._plans[cls] = plan
         return plan
