@@ -23,6 +23,7 @@ are merely recomputed next time. An unwritable cache directory only makes the ru
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -355,7 +356,14 @@ def check_files(paths: Sequence[str], config: Config, jobs: int, cache_dir: Opti
             context = multiprocessing.get_context("fork")
         except ValueError:  # pragma: no cover - no fork on this platform
             context = multiprocessing.get_context()
-        with context.Pool(jobs, initializer=_init_worker, initargs=(config, cache)) as pool:
+        # the workers share the parent's modules copy-on-write: keep the collector from
+        # touching (and so copying) them in every worker
+        gc.freeze()
+        try:
+            pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, cache))
+        finally:
+            gc.unfreeze()
+        with pool:
             done = pool.imap_unordered(_check_chunk, _chunks(todo, jobs))
             for i in range(len(paths)):
                 while i not in results:
