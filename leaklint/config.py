@@ -70,6 +70,17 @@ class Config:
     # where the config came from ("" for defaults) and the directory paths are relative to
     source: str = ""
     root: str = ""
+    # (code, where) of exact rule codes not yet checked against the known rules: the CLI
+    # defers that check (it needs the rules, so libcst) until it has a file to lint
+    unchecked_codes: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+
+    def check_codes(self) -> "Config":
+        """Raise ConfigError for the first deferred code that names no rule; the config
+        without pending checks otherwise."""
+        for code, where in self.unchecked_codes:
+            if not _known_code(code):
+                raise ConfigError(f"{where}: unknown rule code '{code}'")
+        return self.replace(unchecked_codes=()) if self.unchecked_codes else self
 
     # ------------------------------------------------------------------ rules
     def enabled_rules(self) -> Tuple[Type[Rule], ...]:
@@ -188,9 +199,10 @@ def find_pyproject(start: Path) -> Optional[Path]:
     return None
 
 
-def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Config:
+def load_config(path: Optional[Path] = None, start: Optional[Path] = None, defer_codes: bool = False) -> Config:
     """Config from `path` (a pyproject.toml or a leaklint TOML file), else from the nearest
-    pyproject.toml above `start` that has a [tool.leaklint] table, else defaults."""
+    pyproject.toml above `start` that has a [tool.leaklint] table, else defaults.
+    `defer_codes`: see `Config.unchecked_codes`."""
     if path is None:
         found = find_pyproject(start or Path.cwd())
         if found is None:
@@ -213,11 +225,30 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Co
         # a dedicated file may hold the table bare or under [tool.leaklint]
         table = data.get("tool", {}).get("leaklint", data)
         prefix = "tool.leaklint" if "tool" in data else ""
-    return config_from_table(table, source=str(path), root=str(Path(path).resolve().parent), prefix=prefix)
+    return config_from_table(
+        table, source=str(path), root=str(Path(path).resolve().parent), prefix=prefix, defer_codes=defer_codes
+    )
 
 
 def config_from_table(
-    table: Mapping[str, Any], source: str = "", root: str = "", prefix: str = "tool.leaklint"
+    table: Mapping[str, Any],
+    source: str = "",
+    root: str = "",
+    prefix: str = "tool.leaklint",
+    defer_codes: bool = False,
+) -> Config:
+    pending: Optional[List[Tuple[str, str]]] = [] if defer_codes else None
+    try:
+        config = _config_from_table(table, source, root, prefix, pending)
+    except ConfigError:
+        # an unknown code met earlier in the table is the error reported without deferral
+        Config(unchecked_codes=tuple(pending or ())).check_codes()
+        raise
+    return config.replace(unchecked_codes=tuple(pending)) if pending else config
+
+
+def _config_from_table(
+    table: Mapping[str, Any], source: str, root: str, prefix: str, pending: Optional[List[Tuple[str, str]]]
 ) -> Config:
     def where(key: str) -> str:
         return f"{source or '<config>'}: {prefix + '.' if prefix else ''}{key}"
@@ -238,7 +269,7 @@ def config_from_table(
         if key in ("select", "ignore", "extend-select"):
             codes = _str_list(value, where(key))
             for code in codes:
-                _check_selector(code, where(key))
+                _check_selector(code, where(key), pending)
             kwargs[key.replace("-", "_")] = tuple(codes)
         elif key in ("exclude", "extend-exclude"):
             kwargs[key.replace("-", "_")] = tuple(_str_list(value, where(key)))
@@ -249,7 +280,7 @@ def config_from_table(
             for pattern, codes in value.items():
                 codes = _str_list(codes, f"{where(key)}.{pattern!r}")
                 for code in codes:
-                    _check_selector(code, where(key))
+                    _check_selector(code, where(key), pending)
                 entries.append((pattern, tuple(codes)))
             kwargs["per_file_ignores"] = tuple(entries)
         elif key == "min-confidence":
@@ -385,14 +416,16 @@ def _str_list(value: Any, where: str) -> List[str]:
     return list(value)
 
 
-def _check_selector(code: str, where: str) -> None:
+def _check_selector(code: str, where: str, pending: Optional[List[Tuple[str, str]]] = None) -> None:
     from .registry import is_valid_selector
 
     if code == "LL000":
         return
     if not is_valid_selector(code):
         raise ConfigError(f"{where}: '{code}' is not a rule code or prefix (expected e.g. LL103, LL1 or ALL)")
-    if len(code) == 5 and not _known_code(code):
+    if len(code) == 5 and pending is not None:
+        pending.append((code, where))
+    elif len(code) == 5 and not _known_code(code):
         raise ConfigError(f"{where}: unknown rule code '{code}'")
 
 

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .config import Config
@@ -288,8 +288,15 @@ def _chunks(items: Sequence[Tuple[int, str, int]], jobs: int) -> List[List[Tuple
     return chunks
 
 
-def check_files(paths: Sequence[str], config: Config, jobs: int, cache_dir: Optional[str]) -> Iterator[FileResult]:
-    """Lint `paths`, yielding one FileResult per path in the given order."""
+def check_files(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int,
+    cache_dir: Optional[str],
+    before_linting: Optional[Callable[[], Any]] = None,
+) -> Iterator[FileResult]:
+    """Lint `paths`, yielding one FileResult per path in the given order. `before_linting` is
+    called once before the first file that the cache cannot answer."""
     from .files import display_path
 
     cache: Optional[Cache] = None
@@ -334,6 +341,8 @@ def check_files(paths: Sequence[str], config: Config, jobs: int, cache_dir: Opti
 
     jobs = max(1, jobs)
     if todo:
+        if before_linting is not None:
+            before_linting()
         _init_worker(config, cache)
     if not todo:
         pass
