@@ -251,3 +251,43 @@ def test_warm_cli_run_does_not_import_libcst(tree: Path) -> None:
     assert first.stdout.splitlines()[-1] == "1 True True", first.stderr
     assert second.stdout.splitlines()[-1] == "1 False False", second.stderr
     assert first.stdout.splitlines()[:-1] == second.stdout.splitlines()[:-1]
+
+
+def _cli(tree: Path, *argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = (
+        "import sys, time\n"
+        "from leaklint import runner\n"
+        "real = time.time\n"
+        "runner.time.time = lambda: real() + 3600\n"
+        "from leaklint.cli import main\n"
+        "rc = main(sys.argv[1:])\n"
+        "print(rc, 'libcst' in sys.modules)\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, *argv], cwd=tree, env=env, capture_output=True, text=True)
+
+
+def test_exact_codes_in_the_config_do_not_load_the_rules_on_a_warm_run(tree: Path) -> None:
+    (tree / "pyproject.toml").write_text('[tool.leaklint]\nignore = ["LL103"]\n')
+    first = _cli(tree, "--cache-dir", "cache", "--extend-select", "LL103", "src")
+    second = _cli(tree, "--cache-dir", "cache", "--extend-select", "LL103", "src")
+    assert first.stdout.splitlines()[-1] == "0 True", first.stderr
+    assert second.stdout.splitlines()[-1] == "0 False", second.stderr
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["cold", "warm"])
+def test_unknown_codes_are_still_errors(tree: Path, cached: bool) -> None:
+    if cached:
+        _cli(tree, "--cache-dir", "cache", "src")
+    bad = _cli(tree, "--cache-dir", "cache", "--ignore", "LL999", "src")
+    assert bad.stdout.splitlines()[-1].startswith("2 "), bad.stdout
+    assert "unknown rule code 'LL999'" in bad.stderr
+    (tree / "empty").mkdir()
+    empty = _cli(tree, "--cache-dir", "cache", "--select", "LL998", "empty")
+    assert "unknown rule code 'LL998'" in empty.stderr and empty.stdout.startswith("2 ")
+    # the config file's unknown code is reported before a bad flag, as without deferral
+    (tree / "pyproject.toml").write_text('[tool.leaklint]\nselect = ["LL997"]\n')
+    both = _cli(tree, "--cache-dir", "cache", "--ignore", "XX1", "src")
+    assert "unknown rule code 'LL997'" in both.stderr and "XX1" not in both.stderr
+    listing = _cli(tree, "--list-rules")
+    assert "unknown rule code 'LL997'" in listing.stderr
