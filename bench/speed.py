@@ -351,10 +351,24 @@ def check_targets(by_id: Dict[str, Row]) -> List[dict]:
         target("all rules, 1 process / parse floor (cpu)", med("all", "cpu") / floor_c, 2.0, False)
     if med("no-prefilter") and floor_w:
         target("all rules, no prefilter, 1 process / parse floor (cpu)", med("no-prefilter", "cpu") / floor_c, 2.0, False)
+    def paired(a: str, b: str) -> Optional[float]:
+        """Median over runs of a/b measured in the same run, seconds apart: steadier than a
+        ratio of medians when the machine's background load drifts."""
+        ra, rb = by_id.get(a), by_id.get(b)
+        if ra is None or rb is None or not ra.wall or len(ra.wall) != len(rb.wall):
+            return None
+        return statistics.median(x / y for x, y in zip(ra.wall, rb.wall))
+
     if med("all") and med("all-j2"):
-        target("--jobs 2 speed-up over --jobs 1 (wall)", med("all") / med("all-j2"), 1.7, True)
+        target("--jobs 2 speed-up over --jobs 1 (wall, ratio of medians)", med("all") / med("all-j2"), 1.7, True)
+        target("--jobs 2 speed-up over --jobs 1 (wall, median of per-run ratios)", paired("all", "all-j2"), 1.7, True)
+        target(
+            "(diagnostic) --jobs 2 CPU overhead: CPU(--jobs 2) / CPU(--jobs 1)",
+            med("all-j2", "cpu") / med("all", "cpu"), 1.15, False,
+        )
     if med("cold") and med("warm"):
         target("warm cache / cold run (wall)", med("warm") / med("cold"), 0.05, False)
+        target("warm cache / cold run (CPU)", med("warm", "cpu") / med("cold", "cpu"), 0.05, False)
     rss = [by_id[i].median("rss") for i in ("default", "all", "all-j2", "cold") if i in by_id and by_id[i].rss]
     if rss:
         target("peak RSS of a leaklint run (MB)", max(rss), 250.0, False, "MB")
@@ -419,6 +433,28 @@ def environment() -> dict:
     }
 
 
+def render(paths: Sequence[str]) -> str:
+    """The Markdown tables of saved result files (targets recomputed from the raw runs)."""
+    out = []
+    for path in paths:
+        payload = json.loads(Path(path).read_text())
+        env = payload["environment"]
+        out.append(
+            f"<!-- {Path(path).name}: {env['date']}, commit {env['commit']}{' (dirty)' if env.get('dirty') else ''}, "
+            f"Python {env['python']}, libcst {env['libcst']}, {env['cpus']} CPUs, "
+            f"load average {env['loadavg_start'][0]:.1f} at start, {env.get('loadavg_end', [0])[0]:.1f} at end -->"
+        )
+        for result in payload["results"]:
+            rows = {}
+            for entry in result["rows"]:
+                row = Row(entry["id"], entry["title"], skip=entry["skip"], errors=entry["errors"])
+                row.wall, row.cpu, row.rss = entry.get("wall_all", []), entry.get("cpu_all", []), entry.get("rss_all", [])
+                rows[row.id] = row
+            result["targets"] = check_targets(rows)
+            out.append(markdown(result) + "\n")
+    return "\n".join(out)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=3, help="runs per row; the table shows medians (default 3)")
@@ -430,7 +466,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                    help="interpreter that has the peers installed (default: $LEAKLINT_PEERS_PYTHON or /tmp/leaklint-peers/bin/python; falls back to this one)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds before a single measurement is killed")
     p.add_argument("--out", default=str(RESULTS), help="directory for the JSON results")
+    p.add_argument("--render", nargs="+", metavar="JSON", help="print the tables of saved results and exit")
     args = p.parse_args(argv)
+    if args.render:
+        print(render(args.render))
+        return 0
 
     env = environment()
     results = []
