@@ -269,20 +269,23 @@ def default_jobs() -> int:
 
 
 def _chunks(items: Sequence[Tuple[int, str, int]], jobs: int) -> List[List[Tuple[int, str]]]:
-    """Largest files first, in chunks of about equal size: a big file is not left for the end
-    while the other workers idle, and small files do not pay a round trip each."""
+    """Largest files first, in chunks that shrink as the work left shrinks (guided
+    scheduling): early chunks are big enough that small files do not pay a round trip each,
+    the last ones are single small files, so no worker idles long while another finishes."""
     ordered = sorted(items, key=lambda item: -item[2])
-    total = sum(size for _, _, size in ordered) or 1
-    target = max(1, total // (jobs * 24))
+    remaining = sum(max(size, 1) for _, _, size in ordered)
     chunks: List[List[Tuple[int, str]]] = []
     current: List[Tuple[int, str]] = []
     weight = 0
+    target = max(1, remaining // (jobs * 8))
     for index, path, size in ordered:
         current.append((index, path))
         weight += max(size, 1)
-        if weight >= target or len(current) >= 64:
+        if weight >= target or len(current) >= 32:
             chunks.append(current)
+            remaining -= weight
             current, weight = [], 0
+            target = max(1, remaining // (jobs * 8))
     if current:
         chunks.append(current)
     return chunks
