@@ -319,10 +319,11 @@ def check_files(
                 st = None
             if st is not None:
                 size = st.st_size
-                entry = index.get(display_path(path))
+                shown = display_path(path)
+                entry = index.get(shown)
                 if entry is not None and entry[:5] == _stat_signature(st):
                     try:
-                        results[i] = FileResult(display_path(path), [Finding.from_dict(d) for d in entry[6]], cached=True)
+                        results[i] = FileResult(shown, [Finding.from_dict(d) for d in entry[6]], cached=True)
                         continue
                     except (IndexError, KeyError, TypeError, ValueError):
                         pass
