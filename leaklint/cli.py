@@ -92,8 +92,12 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     if not start.exists():
         start = Path.cwd()
     try:
-        config = load_config(Path(args.config) if args.config else None, start=start)
+        # exact rule codes are checked against the rules only when something is linted: a
+        # run answered entirely from the cache never loads the rules (or libcst)
+        config = load_config(Path(args.config) if args.config else None, start=start, defer_codes=True)
         config = _apply_flags(config, args)
+        if args.explain or args.list_rules or args.baseline or args.write_baseline or "-" in paths:
+            config = config.check_codes()
     except ConfigError as exc:
         print(f"leaklint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -120,7 +124,11 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             print(f"leaklint: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
 
-    findings, internal_errors, checked = _collect(paths, config, args)
+    try:
+        findings, internal_errors, checked = _collect(paths, config, args)
+    except ConfigError as exc:  # a deferred code check
+        print(f"leaklint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if findings is None:
         return EXIT_ERROR
 
@@ -163,7 +171,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
 
 def _apply_flags(config, args):  # type: ignore[no-untyped-def]
-    from .config import Confidence, config_from_table
+    from .config import Confidence, ConfigError, config_from_table
 
     changes = {}
     # validate flag codes with the same checks as config values
@@ -176,7 +184,13 @@ def _apply_flags(config, args):  # type: ignore[no-untyped-def]
         flag_table["ignore"] = [c for group in args.ignore for c in group]
     if args.extend_exclude:
         flag_table["extend-exclude"] = [c for group in args.extend_exclude for c in group]
-    checked = config_from_table(flag_table, source="command line", prefix="")
+    try:
+        checked = config_from_table(flag_table, source="command line", prefix="", defer_codes=True)
+    except ConfigError:
+        config.check_codes()  # the config file's own errors come first
+        raise
+    if checked.unchecked_codes:
+        changes["unchecked_codes"] = config.unchecked_codes + checked.unchecked_codes
     if args.select is not None:
         changes["select"] = checked.select
     if args.extend_select:
@@ -206,7 +220,6 @@ def _explain(code: str) -> int:
 
 def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def]
     """(findings, internal error messages, display paths checked); findings None on a fatal error."""
-    from .engine import InternalError, lint_source
     from .files import display_path, iter_python_files
     from .runner import check_files, default_jobs
 
@@ -219,6 +232,8 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
         if args.force_exclude and args.stdin_filename and config.is_excluded(args.stdin_filename):
             pass
         else:
+            from .engine import InternalError, lint_source
+
             data = sys.stdin.buffer.read()
             shown = display_path(display) if args.stdin_filename else "-"
             try:
@@ -237,7 +252,10 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
         cache_dir = args.cache_dir or (
             os.path.join(config.root, config.cache_dir) if config.cache_dir and config.root else config.cache_dir
         ) or os.path.join(config.root or ".", ".leaklint_cache")
-    for result in check_files(targets, config, jobs, cache_dir):
+    if not targets:
+        config.check_codes()
+    verify = config.check_codes if config.unchecked_codes else None
+    for result in check_files(targets, config, jobs, cache_dir, before_linting=verify):
         checked.append(result.path)
         findings.extend(result.findings)
         if result.error:

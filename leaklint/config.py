@@ -23,9 +23,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-from .registry import all_rules, is_valid_selector, select_rules
-from .rule import Rule, options_from_mapping
 from .types import Confidence
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from .rule import Rule
+
+# The rule modules (and libcst with them) are imported only when rules are needed: a re-run
+# whose files all hit the result cache never needs them.
 
 # Paths never walked into unless named explicitly (ruff's and flake8's defaults, merged).
 DEFAULT_EXCLUDE: Tuple[str, ...] = (
@@ -67,6 +71,17 @@ class Config:
     # where the config came from ("" for defaults) and the directory paths are relative to
     source: str = ""
     root: str = ""
+    # (code, where) of exact rule codes not yet checked against the known rules: the CLI
+    # defers that check (it needs the rules, so libcst) until it has a file to lint
+    unchecked_codes: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+
+    def check_codes(self) -> "Config":
+        """Raise ConfigError for the first deferred code that names no rule; the config
+        without pending checks otherwise."""
+        for code, where in self.unchecked_codes:
+            if not _known_code(code):
+                raise ConfigError(f"{where}: unknown rule code '{code}'")
+        return self.replace(unchecked_codes=()) if self.unchecked_codes else self
 
     # ------------------------------------------------------------------ rules
     def enabled_rules(self) -> Tuple[Type[Rule], ...]:
@@ -96,6 +111,8 @@ class Config:
         return any(s == "ALL" or "LL000".startswith(s) for s in selectors)
 
     def options_for(self, rule: Type[Rule]) -> Any:
+        from .rule import options_from_mapping
+
         values = dict(self.rule_options).get(rule.section())
         return options_from_mapping(rule, dict(values or ()))
 
@@ -143,6 +160,8 @@ class Config:
 
 @lru_cache(maxsize=64)
 def _enabled(select: Optional[Tuple[str, ...]], ignore: Tuple[str, ...], extend: Tuple[str, ...]) -> Tuple[Type[Rule], ...]:
+    from .registry import select_rules
+
     return select_rules(select, ignore, extend)
 
 
@@ -187,9 +206,10 @@ def find_pyproject(start: Path) -> Optional[Path]:
     return None
 
 
-def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Config:
+def load_config(path: Optional[Path] = None, start: Optional[Path] = None, defer_codes: bool = False) -> Config:
     """Config from `path` (a pyproject.toml or a leaklint TOML file), else from the nearest
-    pyproject.toml above `start` that has a [tool.leaklint] table, else defaults."""
+    pyproject.toml above `start` that has a [tool.leaklint] table, else defaults.
+    `defer_codes`: see `Config.unchecked_codes`."""
     if path is None:
         found = find_pyproject(start or Path.cwd())
         if found is None:
@@ -212,21 +232,41 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None) -> Co
         # a dedicated file may hold the table bare or under [tool.leaklint]
         table = data.get("tool", {}).get("leaklint", data)
         prefix = "tool.leaklint" if "tool" in data else ""
-    return config_from_table(table, source=str(path), root=str(Path(path).resolve().parent), prefix=prefix)
+    return config_from_table(
+        table, source=str(path), root=str(Path(path).resolve().parent), prefix=prefix, defer_codes=defer_codes
+    )
 
 
 def config_from_table(
-    table: Mapping[str, Any], source: str = "", root: str = "", prefix: str = "tool.leaklint"
+    table: Mapping[str, Any],
+    source: str = "",
+    root: str = "",
+    prefix: str = "tool.leaklint",
+    defer_codes: bool = False,
+) -> Config:
+    pending: Optional[List[Tuple[str, str]]] = [] if defer_codes else None
+    try:
+        config = _config_from_table(table, source, root, prefix, pending)
+    except ConfigError:
+        # an unknown code met earlier in the table is the error reported without deferral
+        Config(unchecked_codes=tuple(pending or ())).check_codes()
+        raise
+    return config.replace(unchecked_codes=tuple(pending)) if pending else config
+
+
+def _config_from_table(
+    table: Mapping[str, Any], source: str, root: str, prefix: str, pending: Optional[List[Tuple[str, str]]]
 ) -> Config:
     def where(key: str) -> str:
         return f"{source or '<config>'}: {prefix + '.' if prefix else ''}{key}"
 
     if not isinstance(table, Mapping):
         raise ConfigError(f"{source}: [{prefix}] must be a table")
-    sections = _option_sections()
     kwargs: Dict[str, Any] = {"source": source, "root": root}
     rule_options: Dict[str, Dict[str, Any]] = {}
     for key, value in table.items():
+        # rule option sections need the rules; a table of top-level keys only does not
+        sections = _option_sections() if key not in TOP_LEVEL_KEYS else {}
         if key in sections:
             rule_options[key] = _check_section(key, value, sections[key], where)
             continue
@@ -236,7 +276,7 @@ def config_from_table(
         if key in ("select", "ignore", "extend-select"):
             codes = _str_list(value, where(key))
             for code in codes:
-                _check_selector(code, where(key))
+                _check_selector(code, where(key), pending)
             kwargs[key.replace("-", "_")] = tuple(codes)
         elif key in ("exclude", "extend-exclude"):
             kwargs[key.replace("-", "_")] = tuple(_str_list(value, where(key)))
@@ -247,7 +287,7 @@ def config_from_table(
             for pattern, codes in value.items():
                 codes = _str_list(codes, f"{where(key)}.{pattern!r}")
                 for code in codes:
-                    _check_selector(code, where(key))
+                    _check_selector(code, where(key), pending)
                 entries.append((pattern, tuple(codes)))
             kwargs["per_file_ignores"] = tuple(entries)
         elif key == "min-confidence":
@@ -285,6 +325,8 @@ def merge_rule_options(config: Config, section: str, values: Mapping[str, Any], 
 
 
 def _option_sections() -> Dict[str, Dict[str, dataclasses.Field]]:
+    from .registry import all_rules
+
     sections: Dict[str, Dict[str, dataclasses.Field]] = {}
     for rule in all_rules():
         if rule.Options is None:
@@ -381,14 +423,24 @@ def _str_list(value: Any, where: str) -> List[str]:
     return list(value)
 
 
-def _check_selector(code: str, where: str) -> None:
+def _check_selector(code: str, where: str, pending: Optional[List[Tuple[str, str]]] = None) -> None:
+    from .registry import is_valid_selector
+
     if code == "LL000":
         return
     if not is_valid_selector(code):
         raise ConfigError(f"{where}: '{code}' is not a rule code or prefix (expected e.g. LL103, LL1 or ALL)")
-    if len(code) == 5 and not any(r.code == code for r in all_rules()):
+    if len(code) == 5 and pending is not None:
+        pending.append((code, where))
+    elif len(code) == 5 and not _known_code(code):
         raise ConfigError(f"{where}: unknown rule code '{code}'")
 
 
 def _tname(value: Any) -> str:
     return {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _known_code(code: str) -> bool:
+    from .registry import all_rules
+
+    return any(r.code == code for r in all_rules())

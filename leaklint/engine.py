@@ -8,8 +8,10 @@
 4. parse once with libcst, on a worker thread with a large stack (long flat `and` / `or` chains
    that CPython accepts still recurse deeply in libcst);
 5. one batched traversal with the engine's context visitors around every enabled rule, resolving
-   only the metadata the rules declare;
-6. positions only when something was reported; then suppressions, confidence filter, sorting.
+   only the metadata the rules declare (`leaklint.traverse.Walker`: libcst's handler order
+   without libcst rebuilding every node it passes);
+6. positions only when something was reported (`leaklint.traverse.positions`: PositionProvider's
+   ranges at a fraction of its cost); then suppressions, confidence filter, sorting.
 """
 
 from __future__ import annotations
@@ -23,17 +25,20 @@ import sys
 import threading
 import tokenize
 import warnings
+from contextlib import ExitStack
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Type, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from . import suppress
 from .config import Config
 from .context import Context, context_visitors
 from .rule import Rule
+from .traverse import Walker
+from .traverse import positions as node_positions
 from .types import Confidence, Finding
 
 LL000 = "LL000"
@@ -277,13 +282,16 @@ def _lint_parsed(
     for instance in instances:
         dependencies.update(instance.get_inherited_dependencies())
     visitors: List[cst.BatchableCSTVisitor] = [enter, *instances, leave]
-    wrapper: Optional[MetadataWrapper] = None
     try:
         if dependencies:
+            # what MetadataWrapper.visit_batched does, with the engine's own walker
             wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            wrapper.visit_batched(visitors)
+            with ExitStack() as stack:
+                for visitor in visitors:
+                    stack.enter_context(visitor.resolve(wrapper))
+                Walker(visitors).visit(wrapper.module)
         else:
-            cst.visit_batched(module, visitors)
+            Walker(visitors).visit(module)
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     except Exception as exc:
@@ -293,10 +301,8 @@ def _lint_parsed(
     reports = [(inst, rep) for inst in instances for rep in inst.reports]
     if not reports:
         return []
-    if wrapper is None:
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     try:
-        positions = wrapper.resolve(PositionProvider)
+        positions = node_positions(module)
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     scopes = _definition_ranges(ctx, positions)
@@ -305,14 +311,14 @@ def _lint_parsed(
         pos = positions.get(rep.node)
         if pos is None:
             raise InternalError(path, inst.code, LookupError("reported a node that is not part of the module"))
-        line, col = pos.start.line, pos.start.column
+        line, col, end_line, end_col = pos
         findings.append(
             Finding(
                 path=path,
                 line=line,
                 column=col + 1,
-                end_line=pos.end.line,
-                end_column=pos.end.column + 1,
+                end_line=end_line,
+                end_column=end_col + 1,
                 code=inst.code,
                 name=inst.name,
                 message=rep.message,
@@ -340,7 +346,7 @@ def _definition_ranges(ctx: Context, positions: Any) -> List[Tuple[Tuple[int, in
     for node, qualname in ctx.definitions:
         pos = positions.get(node)
         if pos is not None:
-            out.append(((pos.start.line, pos.start.column), (pos.end.line, pos.end.column), qualname))
+            out.append(((pos[0], pos[1]), (pos[2], pos[3]), qualname))
     return out
 
 

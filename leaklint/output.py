@@ -6,11 +6,13 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, TextIO, Type
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Type
 
 from . import __version__
-from .rule import Rule
 from .types import Confidence, Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .rule import Rule
 
 FORMATS = ("text", "json", "sarif", "github")
 LL000_HELP = (

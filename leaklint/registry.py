@@ -11,9 +11,10 @@ import inspect
 import pkgutil
 import sys
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
-from .rule import Rule
+if TYPE_CHECKING:  # pragma: no cover
+    from .rule import Rule  # imported when rules are loaded: selectors are checked without libcst
 
 
 class RegistryError(Exception):
@@ -34,6 +35,8 @@ def _entry_point_modules() -> List[str]:
 
 
 def _rules_in(module: object) -> Iterable[Type[Rule]]:
+    from .rule import Rule
+
     for _, obj in inspect.getmembers(module, inspect.isclass):
         if issubclass(obj, Rule) and obj.__dict__.get("code") and obj.__module__ == getattr(module, "__name__", None):
             yield obj

@@ -1,25 +1,45 @@
-"""Checking many files: a result cache keyed by content, and a process pool over the cores.
+"""Checking many files: a result cache keyed by content, a stat index, and a process pool.
 
 Results come back in the order of the file list (stable output) and are streamed: no tree is
 kept after its file is done, so memory stays bounded by the worker count, not the tree size.
 
-Cache entries live in `<cache-dir>/v1/<k[:2]>/<k>.json`, where k hashes the file's bytes, its
-display path, the leaklint version and the effective config. Each entry is written to a
-temporary file and renamed into place, so concurrent runs never see half an entry.
+The cache (`<cache-dir>/v2/`) has two layers, both under a *salt* that changes whenever the
+results could: the leaklint version, the source files of the installed leaklint package (size
+and modification time of every module, so an edited rule invalidates too), the libcst and the
+Python version, the installed distributions (the modification time of every site-packages
+directory: installing or removing a rule plugin changes it) and the effective configuration.
+
+- entries `<k[:2]>/<k>.json`, where k hashes the salt, the display path and the file's bytes;
+- an index `index-<salt>.json`: display path -> (device, inode, size, mtime, ctime, k,
+  findings). A file whose `stat` is unchanged is a hit without being read, and a run whose every
+  file is a hit never imports libcst, the engine or the rules. An entry is only trusted when
+  the file had not been modified for two seconds when it was read, so a write within the
+  timestamp granularity cannot hide behind an unchanged `stat`.
+
+Every write goes to a temporary file renamed into place, so concurrent runs never see half an
+entry; when two runs write the index at once, the last one wins and the other's new entries
+are merely recomputed next time. An unwritable cache directory only makes the run slower.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
+import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
 from .config import Config
 from .types import Finding
+
+CACHE_LAYOUT = "v2"
+# A file modified less than this many seconds before it was read is not put in the index.
+RACY_SECONDS = 2.0
 
 
 @dataclass
@@ -30,10 +50,60 @@ class FileResult:
     cached: bool = False
 
 
+# ------------------------------------------------------------------------------ salt
+def _stat_key(path: str) -> List[int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    return [st.st_size, st.st_mtime_ns]
+
+
+def code_fingerprint() -> str:
+    """What the installed code is: leaklint's own modules, libcst, Python, and the installed
+    distributions (rule plugins come from entry points). Computed without importing any of
+    them."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts: List[Any] = [__version__, sys.version, sys.implementation.name]
+    for directory, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                parts.append([os.path.relpath(path, package), *_stat_key(path)])
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec("libcst")
+        if spec is not None and spec.origin:
+            parts.append(["libcst", *_stat_key(spec.origin)])
+    except (ImportError, ValueError):  # pragma: no cover - libcst missing: the engine will say so
+        pass
+    for entry in sys.path:
+        if os.path.basename(entry.rstrip(os.sep)) in ("site-packages", "dist-packages"):
+            parts.append(["dists", entry, *_stat_key(entry)])
+    return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def config_fingerprint(config: Config) -> str:
+    """Everything in the configuration that can change results (the selection as written: with
+    the code fixed, it decides the rule set)."""
+    data = {
+        "select": config.select,
+        "ignore": config.ignore,
+        "extend_select": config.extend_select,
+        "per_file_ignores": config.per_file_ignores,
+        "min_confidence": int(config.min_confidence),
+        "rule_options": repr(config.rule_options),
+        "root": config.root if config.per_file_ignores else "",
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
 class Cache:
     def __init__(self, directory: str, config: Config) -> None:
-        self.directory = os.path.join(directory, "v1")
-        self.salt = f"{__version__}\0{config.fingerprint()}"
+        self.directory = os.path.join(directory, CACHE_LAYOUT)
+        self.salt = hashlib.sha256(f"{code_fingerprint()}\0{config_fingerprint(config)}".encode()).hexdigest()
 
     def key(self, display: str, data: bytes) -> str:
         h = hashlib.sha256()
@@ -56,18 +126,41 @@ class Cache:
             return None
 
     def put(self, key: str, findings: Sequence[Finding]) -> None:
-        target = self._path(key)
+        _atomic_write(self._path(key), json.dumps([f.as_dict() for f in findings]))
+
+    # ---------------------------------------------------------------- stat index
+    @property
+    def index_path(self) -> str:
+        return os.path.join(self.directory, f"index-{self.salt[:32]}.json")
+
+    def load_index(self) -> Dict[str, list]:
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump([f.as_dict() for f in findings], fh)
-            os.replace(tmp, target)
-        except OSError:
-            # a read-only or full disk must never fail the run: the cache is an optimisation
+            with open(self.index_path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("salt") != self.salt or not isinstance(data.get("files"), dict):
+            return {}
+        return data["files"]
+
+    def save_index(self, files: Dict[str, list]) -> None:
+        _atomic_write(self.index_path, json.dumps({"salt": self.salt, "files": files}, separators=(",", ":")))
+
+
+def _atomic_write(target: str, text: str) -> None:
+    tmp = None
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except OSError:
+        # a read-only or full disk must never fail the run: the cache is an optimisation
+        if tmp is not None:
             try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except (OSError, UnboundLocalError, NameError):
+                os.unlink(tmp)
+            except OSError:
                 pass
 
 
@@ -83,44 +176,71 @@ def ensure_cache_dir(directory: str) -> None:
         pass
 
 
+def _stat_signature(st: os.stat_result) -> List[int]:
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
 # ------------------------------------------------------------------------------ workers
 _worker_config: Optional[Config] = None
 _worker_cache: Optional[Cache] = None
 
 
-def _init_worker(config: Config, cache_dir: Optional[str]) -> None:
+def _init_worker(config: Config, cache: Optional[Cache]) -> None:
     global _worker_config, _worker_cache
     _worker_config = config
-    _worker_cache = Cache(cache_dir, config) if cache_dir else None
-    # load the rules once per process, not per file
+    _worker_cache = cache
+    # load the engine and the rules once per process, not per file (before a fork: once)
+    from . import engine  # noqa: F401
+
     config.enabled_rules()
 
 
+# (signature for the index or None, content key or None) travel back with each result
+_IndexInfo = Tuple[Optional[List[int]], Optional[str]]
+
+
 def _check_one(path: str) -> FileResult:
-    from .engine import InternalError, SourceError, add_fingerprints, decode_source, error_finding, lint_source
+    return _check(path)[0]
+
+
+def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
+    from .engine import InternalError, SourceError, add_fingerprints, error_finding, lint_source
     from .files import display_path
 
     assert _worker_config is not None
     shown = display_path(path)
+    signature: Optional[List[int]] = None
+    if _worker_cache is not None:
+        try:
+            st = os.stat(path)
+            # trusted only if not modified within the timestamp granularity before reading
+            if time.time() - st.st_mtime > RACY_SECONDS and time.time() - st.st_ctime > RACY_SECONDS:
+                signature = _stat_signature(st)
+        except OSError:
+            pass
     try:
         data = _read_bytes(path)
     except SourceError as err:
-        return FileResult(shown, add_fingerprints([error_finding(shown, err)], ""))
+        return FileResult(shown, add_fingerprints([error_finding(shown, err)], "")), (None, None)
     key = None
     if _worker_cache is not None:
         key = _worker_cache.key(shown, data)
         hit = _worker_cache.get(key)
         if hit is not None:
-            return FileResult(shown, hit, cached=True)
+            return FileResult(shown, hit, cached=True), (signature, key)
     try:
         findings = lint_source(data, shown, _worker_config)
     except InternalError as exc:
-        return FileResult(shown, [], error=str(exc))
+        return FileResult(shown, [], error=str(exc)), (None, None)
     except Exception as exc:  # pragma: no cover - last line of defence: never a traceback
-        return FileResult(shown, [], error=f"{shown}: internal error: {type(exc).__name__}: {exc}")
+        return FileResult(shown, [], error=f"{shown}: internal error: {type(exc).__name__}: {exc}"), (None, None)
     if _worker_cache is not None and key is not None:
         _worker_cache.put(key, findings)
-    return FileResult(shown, findings)
+    return FileResult(shown, findings), (signature, key)
+
+
+def _check_chunk(chunk: Sequence[Tuple[int, str]]) -> List[Tuple[int, FileResult, _IndexInfo]]:
+    return [(i, *_check(path)) for i, path in chunk]
 
 
 def _read_bytes(path: str) -> bytes:
@@ -148,25 +268,136 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def check_files(paths: Sequence[str], config: Config, jobs: int, cache_dir: Optional[str]) -> Iterator[FileResult]:
-    """Lint `paths`, yielding one FileResult per path in the given order."""
+def _chunks(items: Sequence[Tuple[int, str, int]], jobs: int) -> List[List[Tuple[int, str]]]:
+    """Largest files first, in chunks that shrink as the work left shrinks (guided
+    scheduling): early chunks are big enough that small files do not pay a round trip each,
+    the last ones are single small files, so no worker idles long while another finishes."""
+    ordered = sorted(items, key=lambda item: -item[2])
+    remaining = sum(max(size, 1) for _, _, size in ordered)
+    chunks: List[List[Tuple[int, str]]] = []
+    current: List[Tuple[int, str]] = []
+    weight = 0
+    target = max(1, remaining // (jobs * 8))
+    for index, path, size in ordered:
+        current.append((index, path))
+        weight += max(size, 1)
+        if weight >= target or len(current) >= 32:
+            chunks.append(current)
+            remaining -= weight
+            current, weight = [], 0
+            target = max(1, remaining // (jobs * 8))
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def check_files(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int,
+    cache_dir: Optional[str],
+    before_linting: Optional[Callable[[], Any]] = None,
+) -> Iterator[FileResult]:
+    """Lint `paths`, yielding one FileResult per path in the given order. `before_linting` is
+    called once before the first file that the cache cannot answer."""
+    from .files import display_path
+
+    cache: Optional[Cache] = None
+    index: Dict[str, list] = {}
     if cache_dir:
         ensure_cache_dir(cache_dir)
+        cache = Cache(cache_dir, config)
+        index = cache.load_index()
+    results: Dict[int, FileResult] = {}
+    todo: List[Tuple[int, str, int]] = []
+    for i, path in enumerate(paths):
+        size = 0
+        if cache is not None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None:
+                size = st.st_size
+                shown = display_path(path)
+                entry = index.get(shown)
+                if entry is not None and entry[:5] == _stat_signature(st):
+                    try:
+                        results[i] = FileResult(shown, [Finding.from_dict(d) for d in entry[6]], cached=True)
+                        continue
+                    except (IndexError, KeyError, TypeError, ValueError):
+                        pass
+        todo.append((i, path, size))
+
+    changed = False
+
+    def record(result: FileResult, info: _IndexInfo) -> None:
+        nonlocal changed
+        signature, key = info
+        if cache is None or result.error:
+            return
+        if signature is None or key is None:
+            if index.pop(result.path, None) is not None:
+                changed = True
+            return
+        index[result.path] = [*signature, key, [f.as_dict() for f in result.findings]]
+        changed = True
+
     jobs = max(1, jobs)
-    if jobs == 1 or len(paths) < 2 * jobs:
-        _init_worker(config, cache_dir)
-        for path in paths:
-            yield _check_one(path)
+    if todo:
+        if before_linting is not None:
+            before_linting()
+        _init_worker(config, cache)
+    if not todo:
+        pass
+    elif jobs == 1 or len(todo) < 2 * jobs:
+        pending = iter(todo)
+        for i in range(len(paths)):
+            if i not in results:
+                index_i, path, _ = next(pending)
+                result, info = _check(path)
+                record(result, info)
+                yield result
+            else:
+                yield results.pop(i)
+        _save(cache, index, changed)
         return
-    import multiprocessing
+    else:
+        import multiprocessing
 
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - no fork on this platform
-        context = multiprocessing.get_context()
-    chunksize = max(1, min(8, len(paths) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_init_worker, initargs=(config, cache_dir)) as pool:
-        yield from pool.imap(_check_one, paths, chunksize=chunksize)
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # pragma: no cover - no fork on this platform
+            context = multiprocessing.get_context()
+        # the workers share the parent's modules copy-on-write: keep the collector from
+        # touching (and so copying) them in every worker
+        gc.freeze()
+        try:
+            pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, cache))
+        finally:
+            gc.unfreeze()
+        with pool:
+            done = pool.imap_unordered(_check_chunk, _chunks(todo, jobs))
+            for i in range(len(paths)):
+                while i not in results:
+                    for index_i, result, info in next(done):
+                        record(result, info)
+                        results[index_i] = result
+                yield results.pop(i)
+        _save(cache, index, changed)
+        return
+    for i in range(len(paths)):
+        yield results.pop(i)
+    _save(cache, index, changed)
 
 
-__all__: Tuple[str, ...] = ("FileResult", "Cache", "check_files", "default_jobs")
+def _save(cache: Optional[Cache], index: Dict[str, list], changed: bool) -> None:
+    if cache is None or not changed:
+        return
+    # keep entries other runs (other paths, same configuration) wrote meanwhile
+    merged = cache.load_index()
+    merged.update(index)
+    cache.save_index(merged)
+
+
+__all__: Tuple[str, ...] = ("FileResult", "Cache", "check_files", "default_jobs", "code_fingerprint")
