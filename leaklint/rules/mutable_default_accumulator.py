@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope
+from ..context import Scope, target_names
 from ..matchers import first_param
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
@@ -355,12 +355,12 @@ class MutableDefaultAccumulator(Rule):
 
     def visit_For(self, node: cst.For) -> None:
         if self.context.function_scope is not None:
-            for name in _names(node.target):
+            for name in target_names(node.target):
                 self._rebound.add((id(self.context.scope), name))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if self.context.function_scope is not None and node.asname is not None:
-            for name in _names(node.asname.name):
+            for name in target_names(node.asname.name):
                 self._rebound.add((id(self.context.scope), name))
 
     # ------------------------------------------------------------------ decision
@@ -424,16 +424,3 @@ def _grows(d: _Default, use: _Use) -> bool:
     if what == "read_item":
         return d.kind == "defaultdict"
     return False
-
-
-def _names(target: cst.BaseExpression) -> List[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        out: List[str] = []
-        for element in target.elements:
-            out.extend(_names(element.value))
-        return out
-    if isinstance(target, cst.StarredElement):
-        return _names(target.value)
-    return []

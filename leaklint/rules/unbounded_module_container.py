@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope
+from ..context import Scope, target_names
 from ..matchers import ENUM_BASES, class_bases, first_param, names_in
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
@@ -918,7 +918,7 @@ class UnboundedModuleContainer(Rule):
             scope = self.context.scope
             derived = self._derived.setdefault(id(scope), {})
             names = set(names_in(node.iter))
-            for name in _target_names(node.target):
+            for name in target_names(node.target):
                 derived.setdefault(name, set()).update(names)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
@@ -1185,19 +1185,6 @@ class UnboundedModuleContainer(Rule):
         if what == "grow_aug":
             return True
         return False
-
-
-def _target_names(target: cst.BaseExpression) -> List[str]:
-    if isinstance(target, cst.Name):
-        return [target.value]
-    if isinstance(target, (cst.Tuple, cst.List)):
-        out: List[str] = []
-        for element in target.elements:
-            out.extend(_target_names(element.value))
-        return out
-    if isinstance(target, cst.StarredElement):
-        return _target_names(target.value)
-    return []
 
 
 def _module_level_function(scope: Optional[Scope]) -> Optional[str]:
