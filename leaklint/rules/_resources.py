@@ -1101,8 +1101,9 @@ class FlowWalker:
         positional = arg.keyword is None and not arg.star
         if positional and (fname[:1].isupper() or self._flows(index)):
             return "escape", "kept by a wrapper"
-        if fname[:1].isupper() and self._flows(index):
-            return "escape", "kept by the object built with it"
+        if self._flows(index):
+            # `reader, writer = await open_connection(sock=sock)`, `Loop(asyncio_loop=loop)`
+            return "escape", "kept by what the call returns"
         if method is not None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             if self.self_name is not None and func.value.value == self.self_name:
                 return "escape", "handed to a method of self"

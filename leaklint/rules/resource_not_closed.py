@@ -92,8 +92,9 @@ class ResourceNotClosed(Rule):
     included), `self.enterContext(...)`, `addCleanup(f.close)`, `weakref.finalize(...)`.
     Ownership moves, so nothing is reported, when it is returned or yielded (also inside a
     returned tuple, list or dict, or a returned generator over it), stored in a container or
-    an attribute, passed to a constructor or as a positional argument of a call whose result
-    is kept (`TextIOWrapper(raw)`, `Stream(sock)`), handed to a thread or a task, passed to a
+    an attribute, passed to a constructor or to a call whose result is kept
+    (`TextIOWrapper(raw)`, `Stream(sock)`, `await open_connection(sock=sock)`), handed to a
+    thread or a task, passed to a
     setter or registry (`set_event_loop(loop)`, `selector.register(...)`), or captured by a
     nested function. Inside `__enter__` / `__aenter__` nothing is reported. A resource stored
     on `self.<attr>` is fine when some method of the class (or of a class of the same module
@@ -123,8 +124,9 @@ class ResourceNotClosed(Rule):
     closed.
 
     ## Known problems
-    Ownership is judged from the function alone. A resource passed as a positional argument to
-    a function whose result is kept is assumed to be owned by that result, and a resource
+    Ownership is judged from the function alone. A resource passed to a function whose result
+    is kept (other than known readers such as `json.load`) is assumed to be owned by that
+    result, and a resource
     passed to a method of `self` is assumed to be stored; both can hide a real leak. A
     function that closes its argument is recognised by its name only (`close`, `cleanup`,
     `release`, `shutdown` ... in it).
@@ -901,6 +903,19 @@ class ResourceNotClosed(Rule):
                     raise
             """,
             id="member-returned-wrapper-over-open-file-and-waiting-helper",
+        ),
+        Valid(
+            """
+            import asyncio
+            import socket
+
+            async def connect(addr, ctx):
+                sock = socket.socket()
+                sock.connect(addr)
+                reader, writer = await asyncio.open_connection(sock=sock, ssl=ctx)
+                return reader, writer
+            """,
+            id="handed-over-by-keyword-to-a-call-whose-result-is-kept",
         ),
     ]
 
