@@ -143,6 +143,8 @@ TYPE_FACTORIES: Dict[str, str] = {
     "ssl._create_unverified_context": "ssl.SSLContext",
     "ssl._create_default_https_context": "ssl.SSLContext",
     "multiprocessing.get_context": "multiprocessing.context",
+    "io.BytesIO": "io.memory",
+    "io.StringIO": "io.memory",
 }
 PATH_METHODS = frozenset({"with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute", "expanduser"})
 METHOD_RESOURCES: Dict[Tuple[str, str], Tuple[str, Tuple[str, ...]]] = {
@@ -391,6 +393,8 @@ class Resolver:
                 return True
             if isinstance(first, cst.Name) and STREAM_NAME.search(first.value):
                 return True
+            if self.expr_type(first) == "io.memory":
+                return True  # `buf = io.BytesIO()` ... `ZipFile(buf, "w")`
         return False
 
 
@@ -1086,6 +1090,8 @@ class FlowWalker:
             return "escape", "handed to an owner"
         if fname and closeish(fname):
             return "release", fname
+        if qn in FILEOBJ_WRAPPERS:
+            return "use", None  # `tarfile.open(fileobj=resp)` never closes what it is given
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):
             return "use", "consumed"
         if method in CONSUMER_METHODS:

@@ -100,6 +100,11 @@ class ResourceNotClosed(Rule):
     on `self.<attr>` is fine when some method of the class (or of a class of the same module
     it is related to by inheritance) closes `self.<attr>`, hands it over, or gives it away.
 
+    Archive and compression wrappers (`tarfile.open(fileobj=...)`, `gzip.GzipFile(fileobj=...)`,
+    `zipfile.ZipFile(stream)`) never close the stream they are given, so handing a resource to
+    them does not count as a release; a wrapper over an in-memory buffer or a caller's stream
+    owns no descriptor and is not reported itself.
+
     Code that expects the call to fail or works on test doubles is skipped: the body of
     `with self.assertRaises(...)` / `pytest.raises(...)`, a `try` whose body or `else` ends
     in `self.fail(...)`, functions decorated with `mock.patch` and `with mock.patch(...)`
@@ -917,6 +922,20 @@ class ResourceNotClosed(Rule):
             """,
             id="handed-over-by-keyword-to-a-call-whose-result-is-kept",
         ),
+        Valid(
+            """
+            import io
+            import zipfile
+
+            def bundle(code):
+                buf = io.BytesIO()
+                archive = zipfile.ZipFile(buf, "w")
+                archive.writestr("index.py", code)
+                archive.close()
+                return buf.getvalue()
+            """,
+            id="archive-over-an-in-memory-buffer",
+        ),
     ]
 
     INVALID = [
@@ -1133,6 +1152,18 @@ class ResourceNotClosed(Rule):
                 out.write(b"x")
             """,
             id="explicit-builtins-open-next-to-a-module-open",
+        ),
+        Invalid(
+            """
+            import tarfile
+            import urllib.request
+
+            def fetch_and_extract(url, target):
+                resp = urllib.request.urlopen(url)  # LL401
+                with tarfile.open(fileobj=resp, mode="r|*") as tf:
+                    tf.extractall(target)
+            """,
+            id="wrapper-does-not-close-the-stream-it-is-given",
         ),
         Invalid(
             """
