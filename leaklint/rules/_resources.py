@@ -143,6 +143,8 @@ TYPE_FACTORIES: Dict[str, str] = {
     "ssl._create_unverified_context": "ssl.SSLContext",
     "ssl._create_default_https_context": "ssl.SSLContext",
     "multiprocessing.get_context": "multiprocessing.context",
+    "io.BytesIO": "io.memory",
+    "io.StringIO": "io.memory",
 }
 PATH_METHODS = frozenset({"with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute", "expanduser"})
 METHOD_RESOURCES: Dict[Tuple[str, str], Tuple[str, Tuple[str, ...]]] = {
@@ -391,6 +393,8 @@ class Resolver:
                 return True
             if isinstance(first, cst.Name) and STREAM_NAME.search(first.value):
                 return True
+            if self.expr_type(first) == "io.memory":
+                return True  # `buf = io.BytesIO()` ... `ZipFile(buf, "w")`
         return False
 
 
@@ -1086,6 +1090,8 @@ class FlowWalker:
             return "escape", "handed to an owner"
         if fname and closeish(fname):
             return "release", fname
+        if qn in FILEOBJ_WRAPPERS:
+            return "use", None  # `tarfile.open(fileobj=resp)` never closes what it is given
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):
             return "use", "consumed"
         if method in CONSUMER_METHODS:
@@ -1101,8 +1107,9 @@ class FlowWalker:
         positional = arg.keyword is None and not arg.star
         if positional and (fname[:1].isupper() or self._flows(index)):
             return "escape", "kept by a wrapper"
-        if fname[:1].isupper() and self._flows(index):
-            return "escape", "kept by the object built with it"
+        if self._flows(index):
+            # `reader, writer = await open_connection(sock=sock)`, `Loop(asyncio_loop=loop)`
+            return "escape", "kept by what the call returns"
         if method is not None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             if self.self_name is not None and func.value.value == self.self_name:
                 return "escape", "handed to a method of self"

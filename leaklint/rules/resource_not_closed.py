@@ -92,12 +92,18 @@ class ResourceNotClosed(Rule):
     included), `self.enterContext(...)`, `addCleanup(f.close)`, `weakref.finalize(...)`.
     Ownership moves, so nothing is reported, when it is returned or yielded (also inside a
     returned tuple, list or dict, or a returned generator over it), stored in a container or
-    an attribute, passed to a constructor or as a positional argument of a call whose result
-    is kept (`TextIOWrapper(raw)`, `Stream(sock)`), handed to a thread or a task, passed to a
+    an attribute, passed to a constructor or to a call whose result is kept
+    (`TextIOWrapper(raw)`, `Stream(sock)`, `await open_connection(sock=sock)`), handed to a
+    thread or a task, passed to a
     setter or registry (`set_event_loop(loop)`, `selector.register(...)`), or captured by a
     nested function. Inside `__enter__` / `__aenter__` nothing is reported. A resource stored
     on `self.<attr>` is fine when some method of the class (or of a class of the same module
     it is related to by inheritance) closes `self.<attr>`, hands it over, or gives it away.
+
+    Archive and compression wrappers (`tarfile.open(fileobj=...)`, `gzip.GzipFile(fileobj=...)`,
+    `zipfile.ZipFile(stream)`) never close the stream they are given, so handing a resource to
+    them does not count as a release; a wrapper over an in-memory buffer or a caller's stream
+    owns no descriptor and is not reported itself.
 
     Code that expects the call to fail or works on test doubles is skipped: the body of
     `with self.assertRaises(...)` / `pytest.raises(...)`, a `try` whose body or `else` ends
@@ -131,8 +137,9 @@ class ResourceNotClosed(Rule):
     and so closes, and `close()` calls with nothing that can raise before them. It is opt-in
     (`default_enabled = False`) until it reaches 90% precision on real code.
 
-    Ownership is judged from the function alone. A resource passed as a positional argument to
-    a function whose result is kept is assumed to be owned by that result, and a resource
+    Ownership is judged from the function alone. A resource passed to a function whose result
+    is kept (other than known readers such as `json.load`) is assumed to be owned by that
+    result, and a resource
     passed to a method of `self` is assumed to be stored; both can hide a real leak. A
     function that closes its argument is recognised by its name only (`close`, `cleanup`,
     `release`, `shutdown` ... in it).
@@ -911,6 +918,33 @@ class ResourceNotClosed(Rule):
             """,
             id="member-returned-wrapper-over-open-file-and-waiting-helper",
         ),
+        Valid(
+            """
+            import asyncio
+            import socket
+
+            async def connect(addr, ctx):
+                sock = socket.socket()
+                sock.connect(addr)
+                reader, writer = await asyncio.open_connection(sock=sock, ssl=ctx)
+                return reader, writer
+            """,
+            id="handed-over-by-keyword-to-a-call-whose-result-is-kept",
+        ),
+        Valid(
+            """
+            import io
+            import zipfile
+
+            def bundle(code):
+                buf = io.BytesIO()
+                archive = zipfile.ZipFile(buf, "w")
+                archive.writestr("index.py", code)
+                archive.close()
+                return buf.getvalue()
+            """,
+            id="archive-over-an-in-memory-buffer",
+        ),
     ]
 
     INVALID = [
@@ -1127,6 +1161,18 @@ class ResourceNotClosed(Rule):
                 out.write(b"x")
             """,
             id="explicit-builtins-open-next-to-a-module-open",
+        ),
+        Invalid(
+            """
+            import tarfile
+            import urllib.request
+
+            def fetch_and_extract(url, target):
+                resp = urllib.request.urlopen(url)  # LL401
+                with tarfile.open(fileobj=resp, mode="r|*") as tf:
+                    tf.extractall(target)
+            """,
+            id="wrapper-does-not-close-the-stream-it-is-given",
         ),
         Invalid(
             """
