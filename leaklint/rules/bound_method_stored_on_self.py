@@ -227,6 +227,24 @@ class BoundMethodStoredOnSelf(StorageTracker):
             """,
             id="name-rebound-in-another-branch",
         ),
+        Valid(
+            """
+            from sqlalchemy import util
+
+            class Table:
+                def __init__(self, **kwargs):
+                    self.info = kwargs.pop("info", self.info)
+                    self.columns = util.WeakPopulateDict(self._locate_col)
+
+                @util.memoized_property
+                def info(self):
+                    return {}
+
+                def _locate_col(self, key):
+                    return key
+            """,
+            id="memoized-property-default-argument-weak-wrapper",
+        ),
     ]
 
     INVALID = [
@@ -334,8 +352,9 @@ class BoundMethodStoredOnSelf(StorageTracker):
             if name in NON_INSTANCE:
                 kind = NON_INSTANCE[name]
                 break
-            if name.endswith((".setter", ".getter", ".deleter")):
-                kind = "property"
+            last = name.rsplit(".", 1)[-1].lower()
+            if name.endswith((".setter", ".getter", ".deleter")) or "property" in last or last in ("reify", "lazy", "memoize"):
+                kind = "property"  # memoized_property, cached_property, reify, hybrid_property ...
                 break
         self._methods.setdefault(scope.node, {})[node.name.value] = kind
 
@@ -406,9 +425,11 @@ class BoundMethodStoredOnSelf(StorageTracker):
     # ------------------------------------------------------------------ decide
     def leave_Module(self, original_node: cst.Module) -> None:
         ctx = self.context
+        seen: Set[int] = set()
         for node, target, cls, cls_name, receiver, attr, refs, cache, closures in self._candidates:
-            if attr in self.shrunk:
+            if attr in self.shrunk or id(node) in seen:
                 continue
+            seen.add(id(node))
             if cls is not None:
                 cls_node = cls.node if isinstance(cls.node, cst.ClassDef) else None
             else:
@@ -463,14 +484,15 @@ def _bound_refs(ctx, value: cst.BaseExpression, receiver: str, attr: str) -> Tup
             continue  # `self.m.__name__`, `other.attr`: not a bound method of receiver
         if isinstance(node, cst.Call):
             name = ctx.call_name(node) or ""
-            if name in WEAK_WRAPPERS:
-                continue
+            func = node.func
+            callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+            if name in WEAK_WRAPPERS or "weak" in callee.lower():
+                continue  # weakref.WeakMethod, WeakPopulateDict(self.m): built not to keep it
             if name == "types.MethodType" and len(node.args) >= 2:
                 obj = node.args[1].value
                 if isinstance(obj, cst.Name) and obj.value == receiver:
                     found.append((dotted_name(node.args[0].value) or "function", conf))
                 continue
-            func = node.func
             if name in CACHES or (isinstance(func, cst.Call) and ctx.call_name(func) in CACHES):
                 for arg in node.args:
                     stack.append((arg.value, conf, True))
@@ -480,12 +502,15 @@ def _bound_refs(ctx, value: cst.BaseExpression, receiver: str, attr: str) -> Tup
                     stack.append((arg.value, conf, in_cache))
                 continue
             # `self.handler = wrap(self.handler)`: a wrapper around the method it replaces
-            for arg in node.args:
-                value_ = arg.value
-                if isinstance(value_, cst.Attribute) and isinstance(value_.value, cst.Name) and value_.value.value == receiver and value_.attr.value == attr:
-                    found.append((attr, conf))
+            first = node.args[0].value if node.args and node.args[0].keyword is None else None
+            if (
+                isinstance(first, cst.Attribute)
+                and isinstance(first.value, cst.Name)
+                and first.value.value == receiver
+                and first.attr.value == attr
+            ):
+                found.append((attr, conf))
             # `Timer(self.tick)`: objects built with a callback usually keep it
-            callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
             if callee.lstrip("_")[:1].isupper() and not name.startswith(NOT_HOLDING_PREFIXES) and not (
                 not name and ctx.imports_module("tkinter")  # `from tkinter import *`
             ):

@@ -11,7 +11,7 @@ from ._closures import Closure, StorageTracker, call_method, receiver_key, resol
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
     {
-        "add_done_callback", "add_callback", "add_listener", "addListener", "add_handler", "add_observer",
+        "add_done_callback", "add_listener", "addListener", "add_handler", "add_observer",
         "add_event_handler", "add_hook", "connect", "subscribe", "on", "once", "observe", "register",
         "add_reader", "add_writer",
     }
@@ -43,7 +43,9 @@ class CallbackCapturesItsOwner(StorageTracker):
     ## Known problems
     `asyncio` futures drop their callbacks once they complete, so the cycle there lasts only
     until the future is done: callbacks on objects made by `create_task`, `ensure_future`,
-    `create_future` and similar calls in the same module are not reported. tkinter's `bind`
+    `create_future` and similar calls in the same module, and `add_done_callback` in modules
+    that use asyncio (or tornado, anyio, trio) but not `concurrent.futures`, are not reported.
+    `add_callback` is not followed (tornado's IOLoop runs it once and drops it). tkinter's `bind`
     is not followed: Tk keeps the callback in the Tcl interpreter, not on the widget, until
     the widget is destroyed. A callback that is
     removed again in the module (`remove_done_callback`, `disconnect`, `unsubscribe`,
@@ -151,6 +153,22 @@ class CallbackCapturesItsOwner(StorageTracker):
             """,
             id="tkinter-bind-kept-by-tcl",
         ),
+        Valid(
+            """
+            import asyncio
+
+            class Stream:
+                def start(self):
+                    self.close_future.add_done_callback(lambda f: self.stop())
+
+            class Loop:
+                def run_sync(self, func):
+                    def run():
+                        self.result = func()
+                    self.add_callback(run)
+            """,
+            id="asyncio-module-and-one-shot-add-callback",
+        ),
     ]
 
     INVALID = [
@@ -250,11 +268,20 @@ class CallbackCapturesItsOwner(StorageTracker):
             for closure in self.closures_in(arg.value):
                 self._candidates.append((node, closure, owner, text, receiver_key(receiver)))
 
+    def _asyncio_only(self) -> bool:
+        """The module works with asyncio-style futures (asyncio, tornado, anyio) and not with
+        concurrent.futures: its futures drop their callbacks when done."""
+        ctx = self.context
+        return ctx.imports_module("asyncio", "tornado", "anyio", "trio") and not ctx.imports_module("concurrent.futures", "concurrent")
+
     def leave_Module(self, original_node: cst.Module) -> None:
         ctx = self.context
         seen = set()
         for node, closure, owner, text, key in self._candidates:
             if id(node) in seen or key in self.removed_from or key in self._asyncio_keys:
+                continue
+            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+            if method == "add_done_callback" and self._asyncio_only():
                 continue
             captured = closure.captured(ctx)
             if owner not in captured:

@@ -54,6 +54,17 @@ def _is_register_verb(method: str) -> bool:
     return method in REGISTER_VERBS or method.startswith("register_")
 
 
+def _registers_on_an_argument(call: cst.Call) -> bool:
+    """`event.listen(target, "name", fn)`, `@event.listens_for(engine, "connect")`: a module
+    function that registers the callback on the object it is given (the first argument is
+    not a literal name), so the callback lives as long as that object."""
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    if not positional:
+        return False
+    first = positional[0]
+    return not isinstance(first, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Lambda))
+
+
 def _named_slot(call: cst.Call) -> bool:
     """`registry.register_error("name", fn)`: a slot per name, replaced by the next call."""
     positional = [a.value for a in call.args if a.keyword is None and not a.star]
@@ -352,6 +363,21 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             """,
             id="class-attribute-closure-over-the-class-itself",
         ),
+        Valid(
+            """
+            from sqlalchemy import event
+
+            def attach(engine, on_connect):
+                def connect(dbapi_connection, record):
+                    on_connect(dbapi_connection)
+                event.listen(engine, "connect", connect)
+
+                @event.listens_for(engine, "close")
+                def closed(dbapi_connection, record):
+                    on_connect(None)
+            """,
+            id="module-function-registers-on-its-argument",
+        ),
     ]
 
     INVALID = [
@@ -523,6 +549,8 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             where = ""
             if isinstance(receiver, cst.Name) and receiver.value in self.module_imports:
                 where = f"{receiver.value}.{method}"
+                if _registers_on_an_argument(node):
+                    return  # `event.listen(engine, "connect", fn)`: kept by engine, not by the module
             for arg in node.args:
                 for closure in self.closures_in(arg.value):
                     self._candidates.append(
@@ -598,6 +626,8 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
                     and isinstance(receiver, cst.Name)
                     and receiver.value in self.module_imports
                 ):
+                    continue
+                if call is not None and isinstance(receiver, cst.Name) and receiver.value in self.module_imports and _registers_on_an_argument(call):
                     continue
                 ref = self.storage_of(receiver)
                 if ref is not None and ref.kind in ("module", "imported", "class"):

@@ -350,6 +350,22 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="with-traceback-replaced-by-another",
         ),
+        Valid(
+            """
+            import sys
+
+            def send(receivers, signal):
+                responses = []
+                for receiver in receivers:
+                    try:
+                        responses.append((receiver, receiver(signal)))
+                    except Exception as exc:
+                        exc.__traceback__ = sys.exc_info()[2]
+                        print(receiver, exc)
+                return responses
+            """,
+            id="attribute-of-the-handler-name",
+        ),
     ]
 
     INVALID = [
@@ -717,6 +733,8 @@ class RetainedExceptionOrFrame(StorageTracker):
             if kind not in CYCLIC:
                 return
             name = root_name(container)
+            if any(h == name and s is ctx.scope for h, s in self._handlers):
+                return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
             found = resolve(name, ctx.scope) if name else None
             if name is None or found is None or not found.is_function:
                 return
