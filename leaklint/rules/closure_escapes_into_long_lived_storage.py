@@ -549,8 +549,8 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             where = ""
             if isinstance(receiver, cst.Name) and receiver.value in self.module_imports:
                 where = f"{receiver.value}.{method}"
-                if _registers_on_an_argument(node):
-                    return  # `event.listen(engine, "connect", fn)`: kept by engine, not by the module
+            if _registers_on_an_argument(node):
+                return  # `event.listen(engine, "connect", fn)`: kept by engine, not by the module
             for arg in node.args:
                 for closure in self.closures_in(arg.value):
                     self._candidates.append(
@@ -627,7 +627,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
                     and receiver.value in self.module_imports
                 ):
                     continue
-                if call is not None and isinstance(receiver, cst.Name) and receiver.value in self.module_imports and _registers_on_an_argument(call):
+                if call is not None and _registers_on_an_argument(call):
                     continue
                 ref = self.storage_of(receiver)
                 if ref is not None and ref.kind in ("module", "imported", "class"):
