@@ -44,12 +44,23 @@ class BoundMethodStoredOnSelf(StorageTracker):
 
     ## Known problems
     Only methods the class (or a base class in the same module) defines with `def` are
-    recognised; properties, static and class methods are not bound to the instance and are not
-    reported. An attribute that the class sets back to `None` (or deletes) outside `__init__`,
+    recognised; properties (also `cached_property`, `memoized_property`, `reify` and other
+    property-like decorators), static and class methods are not bound to the instance and are
+    not reported. The value must keep the bound method: the method itself, a container or
+    conditional holding it, `functools.partial`, a cache wrapper, `types.MethodType`, a call
+    that wraps the very method it replaces (`self.h = wrap(self.h)`), or (medium confidence)
+    an object constructed with it (`self.timer = Timer(self.tick)`). The result of any other
+    call is not assumed to keep its arguments (`self.id = widget.bind(..., self.on_key)`).
+    tkinter widgets (Tk keeps commands in the Tcl interpreter), threads (they drop their
+    target when done) and anything named `Weak...` are not reported. An attribute that the class sets back to `None` (or deletes) outside `__init__`,
     for example in `close()`, is not reported: the cycle is broken there. Wrapping with
     `weakref.WeakMethod` / `weakref.ref` is not reported. For another object (`job.wait =
-    job.result`) the method must be defined by a class of the same module, and the finding has
-    medium confidence.
+    job.result`) the object must have been created in the same function from a class of the
+    same module, and the finding has medium confidence.
+
+    Every finding is a real reference cycle, but it only costs something when the class has
+    many instances over the life of the process (one per request, connection, parsed item);
+    for a singleton (an application object, a shell) the cycle is harmless.
 
     ## Fix safety
     There is no automatic fix. Wrap the function rather than the bound method and bind it on

@@ -100,6 +100,17 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
     closure and are reported with medium confidence. Closures that capture nothing but
     module-level names are never reported.
 
+    To stay quiet on code that registers on purpose or once, these are not reported either:
+    closures made in a function whose name says it runs once or registers by design (`test*`,
+    `setUp`, `setup*`, `main`, `init_*`, `configure*`, and names containing `register`,
+    `install`, `hook`, `patch`, `enable`); monkeypatching that the module undoes (the
+    original is saved, restored by a second assignment or `setattr`, or handed to a cleanup);
+    `signal.signal` / `sys.settrace`-style slots whose previous value is kept or that are
+    set again with something else; module functions that register on the object they are
+    given (`event.listen(engine, "connect", fn)`); `connect` / `on` / `route` called on an
+    imported module (`sqlite3.connect(...)` is a factory); a class attribute holding a closure
+    that captures only that class.
+
     A closure over `self` stored in long-lived storage is reported here and not by the
     registration rules (LL201 / LL202): one site, one finding.
 

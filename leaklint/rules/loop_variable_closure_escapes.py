@@ -63,7 +63,15 @@ class LoopVariableClosureEscapes(ClosureTracker):
     reading, not ruff `B023`'s): a closure called inside the iteration, passed to `sorted(key=
     ...)`, `min` / `max`, `map`, `filter`, `functools.reduce` or any other call that uses it
     at once, or returned (which ends the loop, so the variable no longer changes) is not
-    reported. A closure handed to an unknown function that stores it is missed.
+    reported. A closure handed to an unknown function that stores it is missed. A deferred
+    call that the same iteration waits for (`await loop.run_in_executor(None, fn)`,
+    `executor.submit(fn).result()`, `res = pool.apply_async(...)` then `res.get()`, a thread
+    that is joined) runs before the variable changes and is not reported, nor is a closure
+    stored into an object or container created in the same iteration (`box = Box();
+    box.cb = lambda: x`). Only the callback keywords `callback`, `command`, `target`,
+    `errback`, `done_callback`, `error_callback`, `on_done`, `on_error` and `on_success`
+    are followed; other keyword callbacks (`buffer_callback=`, `key=`) are usually called at
+    once.
 
     ## Fix safety
     There is no automatic fix. Bind the current value when the closure is made: a default

@@ -63,7 +63,18 @@ class RetainedExceptionOrFrame(StorageTracker):
     `traceback.clear_frames(...)`. Only values the function obtains itself (`except ... as e`,
     `sys.exc_info()`, frame calls) are followed: an exception received as a parameter is not.
     A caller's frame (`sys._getframe(1)`) kept in a local forms no cycle and is not reported;
-    stored on `self` or in a module it is.
+    stored on `self` or in a module it is. `sys.exc_info()` called outside an `except` block
+    of the same function returns a caller's exception, whose traceback does not reach this
+    frame: kept in a local it is not reported. A local that later moves on (`frame =
+    frame.f_back`, `tb = tb.tb_next`) is not reported. Code at module level runs once, at
+    import, and is not reported.
+
+    A local (or local container) that keeps the exception after a handler forms a cycle that
+    the cyclic garbage collector frees later; this is reported with medium confidence, and by
+    default only when the handler runs in a loop (the retry-loop shape that the standard
+    library fixed in `socket.create_connection`): the option `all-locals` reports every such
+    local. Stores on `self` and in modules keep the frames for as long as the object or the
+    process lives and are reported with high confidence.
 
     ## Fix safety
     There is no automatic fix. Keep what you need instead of the exception (`str(e)`, the
