@@ -789,9 +789,27 @@ ONE_TIME_FUNCTION = re.compile(
 )
 
 
+TEST_FUNCTION = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown)")
+TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
+
+
+def in_test_code(scope: Optional[Scope]) -> bool:
+    """The code runs in a test function or a method of a test class: it runs once, and keeps
+    exceptions, frames and callbacks on purpose to assert on them."""
+    while scope is not None:
+        if scope.kind == "function" and TEST_FUNCTION.search(scope.name):
+            return True
+        if scope.kind == "class" and TEST_CLASS.search(scope.name):
+            return True
+        scope = scope.parent
+    return False
+
+
 def in_one_time_function(scope: Optional[Scope]) -> bool:
     """The code runs in a function whose name says it runs once or registers on purpose: a
     test, a set-up / install / configure / register function (or inside one)."""
+    if in_test_code(scope):
+        return True
     while scope is not None:
         if scope.kind == "function" and scope.name != "__init__" and ONE_TIME_FUNCTION.search(scope.name):
             return True

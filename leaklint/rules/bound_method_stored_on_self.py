@@ -7,7 +7,7 @@ import libcst as cst
 from ..context import Scope, dotted_name
 from ..matchers import class_bases, decorator_names, self_name
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, resolve
+from ._closures import Closure, StorageTracker, in_test_code, resolve
 
 # wrappers that do not keep a strong reference to the bound method they are given
 WEAK_WRAPPERS = frozenset({"weakref.WeakMethod", "weakref.ref", "weakref.proxy", "weakref.finalize"})
@@ -256,6 +256,17 @@ class BoundMethodStoredOnSelf(StorageTracker):
             """,
             id="memoized-property-default-argument-weak-wrapper",
         ),
+        Valid(
+            """
+            class TestHandler:
+                def setUp(self):
+                    self.handler = self.fake_handler
+
+                def fake_handler(self, request):
+                    return request
+            """,
+            id="test-code",
+        ),
     ]
 
     INVALID = [
@@ -413,7 +424,7 @@ class BoundMethodStoredOnSelf(StorageTracker):
         ctx = self.context
         if not isinstance(target, cst.Attribute) or not isinstance(target.value, cst.Name):
             return
-        if ctx.function_scope is None:
+        if ctx.function_scope is None or in_test_code(ctx.scope):
             return
         receiver = target.value.value
         me = self_name(ctx)

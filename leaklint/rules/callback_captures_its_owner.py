@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..context import dotted_name
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, call_method, receiver_key, resolve, root_name
+from ._closures import Closure, StorageTracker, call_method, in_test_code, receiver_key, resolve, root_name
 
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
@@ -169,6 +169,14 @@ class CallbackCapturesItsOwner(StorageTracker):
             """,
             id="asyncio-module-and-one-shot-add-callback",
         ),
+        Valid(
+            """
+            def test_done_callback(executor):
+                fut = executor.submit(print)
+                fut.add_done_callback(lambda _: fut.result())
+            """,
+            id="test-code",
+        ),
     ]
 
     INVALID = [
@@ -252,7 +260,7 @@ class CallbackCapturesItsOwner(StorageTracker):
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         ctx = self.context
-        if ctx.function_scope is None:
+        if ctx.function_scope is None or in_test_code(ctx.scope):
             return
         receiver, method = call_method(node)
         if receiver is None or not (method in CALLBACK_VERBS or method.startswith("on_")):

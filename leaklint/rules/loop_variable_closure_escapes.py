@@ -7,7 +7,7 @@ import libcst as cst
 from ..context import Scope
 from ..matchers import decorator_expr
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, call_method, stored_values
+from ._closures import Closure, ClosureTracker, call_method, in_test_code, stored_values
 
 Loop = Union[cst.For, cst.While]
 
@@ -211,6 +211,16 @@ class LoopVariableClosureEscapes(ClosureTracker):
                     yield data, listener.run()
             """,
             id="used-during-the-call-or-kept-on-a-per-iteration-object",
+        ),
+        Valid(
+            """
+            def test_handlers(names):
+                handlers = []
+                for name in names:
+                    handlers.append(lambda: name)
+                assert [h() for h in handlers] == [names[-1]] * len(names)
+            """,
+            id="test-code",
         ),
     ]
 
@@ -456,6 +466,8 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._escape(closure, how)
 
     def _escape(self, closure: Closure, how: str) -> None:
+        if in_test_code(self.context.scope):
+            return
         created = self._created_in.get(closure.node)
         if created is None and isinstance(closure.node, cst.Lambda):
             created = self._current_loops()  # written right here, in the sink
@@ -482,7 +494,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
         self._comprehension(node.value, node.for_in)
 
     def _comprehension(self, elt: cst.BaseExpression, for_in: cst.CompFor) -> None:
-        if not isinstance(elt, cst.Lambda):
+        if not isinstance(elt, cst.Lambda) or in_test_code(self.context.scope):
             return
         targets: Set[str] = set()
         comp: Optional[cst.CompFor] = for_in

@@ -7,7 +7,7 @@ import libcst as cst
 from ..context import Scope
 from ..matchers import is_none
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, binding_scope, describe_names
+from ._closures import Closure, ClosureTracker, binding_scope, describe_names, in_test_code
 
 
 class RecursiveClosure(ClosureTracker):
@@ -124,6 +124,15 @@ class RecursiveClosure(ClosureTracker):
             """,
             id="returned-decorator-wrapper",
         ),
+        Valid(
+            """
+            def test_walk(tree):
+                def walk(node):
+                    return [node] + [n for c in node.children for n in walk(c)]
+                assert walk(tree)
+            """,
+            id="test-code",
+        ),
     ]
 
     INVALID = [
@@ -188,7 +197,7 @@ class RecursiveClosure(ClosureTracker):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
         scope = self.context.scope
-        if scope.is_function:
+        if scope.is_function and not in_test_code(scope):
             self._defs.setdefault(scope, []).append((node.name, Closure("function", node, scope, node.name.value)))
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -200,7 +209,7 @@ class RecursiveClosure(ClosureTracker):
             if not isinstance(target.target, cst.Name):
                 continue
             name = target.target.value
-            if isinstance(node.value, cst.Lambda):
+            if isinstance(node.value, cst.Lambda) and not in_test_code(scope):
                 self._defs.setdefault(scope, []).append((node, Closure("lambda", node.value, scope, name)))
             elif is_none(node.value):
                 self._cleared.add((scope, name))

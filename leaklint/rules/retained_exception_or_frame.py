@@ -8,7 +8,7 @@ import libcst as cst
 from ..context import Scope, dotted_name
 from ..matchers import int_value, is_none
 from ..types import Confidence, Invalid, Valid
-from ._closures import StorageRef, StorageTracker, call_method, resolve, root_name, stored_values
+from ._closures import StorageRef, StorageTracker, call_method, in_test_code, resolve, root_name, stored_values
 
 # kinds of values that reference frames
 EXCEPTION = "exception"  # an exception caught here: its __traceback__ starts at this frame
@@ -377,6 +377,24 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="attribute-of-the-handler-name",
         ),
+        Valid(
+            """
+            import sys
+            import unittest
+
+            class ParserTests(unittest.TestCase):
+                def check(self, text):
+                    try:
+                        parse(text)
+                    except ValueError:
+                        self.exc_info = sys.exc_info()
+
+                def test_frames(self):
+                    frame = sys._getframe()
+                    self.assertEqual(frame.f_code.co_name, "test_frames")
+            """,
+            id="test-code",
+        ),
     ]
 
     INVALID = [
@@ -689,10 +707,11 @@ class RetainedExceptionOrFrame(StorageTracker):
                 self._tainted.pop(key, None)
                 return
         if name in scope.global_names:
-            self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
+            if not in_test_code(scope):
+                self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
         self._tainted[key] = kind
-        if kind in CYCLIC:
+        if kind in CYCLIC and not in_test_code(scope):
             self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
@@ -736,6 +755,8 @@ class RetainedExceptionOrFrame(StorageTracker):
         ctx = self.context
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
+        if in_test_code(ctx.scope):
+            return  # tests keep exceptions on purpose, to assert on them
         ref = self.storage_of(container)
         if ref is None:
             return
