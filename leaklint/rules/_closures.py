@@ -334,6 +334,7 @@ class ClosureTracker(Rule):
         # (scope, name) -> how many statements bind it so far: a name bound more than once
         # (`value = lambda: ...` in one branch, another value in the next) is not followed
         self._bind_count: Dict[Tuple[Scope, str], int] = {}
+        self._module_calls: Dict[str, int] = {}
 
     # nested defs: `def cb(): ...` in a function
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -344,6 +345,28 @@ class ClosureTracker(Rule):
             self._named[key] = Closure("function", node, scope, node.name.value)
         elif scope.kind != "module":
             self._named.pop(key, None)
+
+    # module-level calls of module-level functions: `is_finalizing = _make_is_finalizing()`
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and self.context.function_scope is None:
+            name = node.func.value
+            self._module_calls[name] = self._module_calls.get(name, 0) + 1
+
+    def runs_once(self, scope: Optional[Scope]) -> bool:
+        """The code belongs to a module-level function that the module calls from its top level
+        and never mentions anywhere else: it runs once, at import."""
+        outer = None
+        while scope is not None and scope.parent is not None:
+            if scope.kind == "function" and scope.parent.kind == "module":
+                outer = scope
+            scope = scope.parent
+        if outer is None:
+            return False
+        calls = self._module_calls.get(outer.name, 0)
+        if not calls:
+            return False
+        mentions = len(re.findall(rf"\b{re.escape(outer.name)}\b", self.context.source))
+        return mentions == calls + 1
 
     # `cb = lambda: ...`, `cb = functools.partial(...)`, and rebinding to something else
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -618,6 +641,7 @@ class StorageTracker(ClosureTracker):
                 self.shrunk.add(receiver_key(target))
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         receiver, method = call_method(node)
         if receiver is not None:
             if method in SHRINK_METHODS:

@@ -389,6 +389,19 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             """,
             id="module-function-registers-on-its-argument",
         ),
+        Valid(
+            """
+            import atexit
+
+            def _make_is_finalizing():
+                flag = []
+                atexit.register(lambda: flag.append(None))
+                return lambda: flag != []
+
+            is_finalizing = _make_is_finalizing()
+            """,
+            id="function-called-once-at-import",
+        ),
     ]
 
     INVALID = [
@@ -672,7 +685,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             )
 
     def _outlives(self, cand: "_Candidate") -> bool:
-        if cand.once:
+        if cand.once or self.runs_once(cand.closure.scope):
             return False
         ref = cand.ref
         if ref is not None:

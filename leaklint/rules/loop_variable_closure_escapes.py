@@ -380,6 +380,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._waited.setdefault((self.context.scope, name), set()).update(loops)
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         if not self._loops:
             return
         receiver, method = call_method(node)

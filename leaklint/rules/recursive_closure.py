@@ -7,7 +7,7 @@ import libcst as cst
 from ..context import Scope
 from ..matchers import is_none
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, binding_scope, describe_names, in_test_code
+from ._closures import Closure, ClosureTracker, binding_scope, describe_names, in_one_time_function, in_test_code
 
 
 class RecursiveClosure(ClosureTracker):
@@ -133,6 +133,26 @@ class RecursiveClosure(ClosureTracker):
             """,
             id="test-code",
         ),
+        Valid(
+            """
+            def _build_table():
+                table = {}
+                def add(prefix, depth):
+                    table[prefix] = depth
+                    if depth < 3:
+                        add(prefix + "x", depth + 1)
+                add("", 0)
+                return table
+
+            TABLE = _build_table()
+
+            def install_wrappers(module):
+                def wrap(name):
+                    return wrap if name else None
+                module.wrap = wrap(module.__name__)
+            """,
+            id="built-once-at-import-or-by-a-set-up-function",
+        ),
     ]
 
     INVALID = [
@@ -243,6 +263,8 @@ class RecursiveClosure(ClosureTracker):
                         refs.add(free)
                 graph[name] = refs
             reported: Set[str] = set()
+            if self.runs_once(scope) or in_one_time_function(scope):
+                continue
             for name, (report, closure) in by_name.items():
                 if name in reported or (scope, name) in self._cleared:
                     continue
