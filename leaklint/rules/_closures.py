@@ -817,9 +817,15 @@ TEST_FUNCTION = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown)")
 TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
 
 
-def in_test_code(scope: Optional[Scope]) -> bool:
-    """The code runs in a test function or a method of a test class: it runs once, and keeps
-    exceptions, frames and callbacks on purpose to assert on them."""
+TEST_MODULES = ("unittest", "pytest")
+
+
+def in_test_code(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
+    """The code runs in a test function, a method of a test class, or a module that imports
+    unittest / pytest (tests and their helpers): it runs once, and keeps exceptions, frames
+    and callbacks on purpose to assert on them."""
+    if ctx is not None and ctx.imports_module(*TEST_MODULES):
+        return True
     while scope is not None:
         if scope.kind == "function" and TEST_FUNCTION.search(scope.name):
             return True
@@ -829,10 +835,10 @@ def in_test_code(scope: Optional[Scope]) -> bool:
     return False
 
 
-def in_one_time_function(scope: Optional[Scope]) -> bool:
+def in_one_time_function(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
     """The code runs in a function whose name says it runs once or registers on purpose: a
     test, a set-up / install / configure / register function (or inside one)."""
-    if in_test_code(scope):
+    if in_test_code(scope, ctx):
         return True
     while scope is not None:
         if scope.kind == "function" and scope.name != "__init__" and ONE_TIME_FUNCTION.search(scope.name):

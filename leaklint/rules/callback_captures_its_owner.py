@@ -53,6 +53,10 @@ class CallbackCapturesItsOwner(StorageTracker):
     add_done_callback(self.on_done)` where `self` owns `fut`) form the same cycle but are not
     reported: that pattern is everywhere in GUI and event code and is left to LL202.
 
+    Test code is not reported: test functions (`test*`, `setUp`, `tearDown`), methods of
+    test classes (`Test*`, `*Test`, `*Tests`, `*TestCase`) and modules that import `unittest`
+    or `pytest`; tests run once and keep exceptions, frames and callbacks on purpose.
+
     ## Fix safety
     There is no automatic fix. Use the argument the callback receives (`add_done_callback`
     passes the future: `lambda f: f.result()`), capture a `weakref.ref` to the owner instead of
@@ -260,7 +264,7 @@ class CallbackCapturesItsOwner(StorageTracker):
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         ctx = self.context
-        if ctx.function_scope is None or in_test_code(ctx.scope):
+        if ctx.function_scope is None or in_test_code(ctx.scope, ctx):
             return
         receiver, method = call_method(node)
         if receiver is None or not (method in CALLBACK_VERBS or method.startswith("on_")):

@@ -685,7 +685,9 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             )
 
     def _outlives(self, cand: "_Candidate") -> bool:
-        if cand.once or self.runs_once(cand.closure.scope):
+        if self.runs_once(cand.closure.scope):
+            return False
+        if in_one_time_function(cand.closure.scope, self.context):
             return False
         ref = cand.ref
         if ref is not None:
@@ -703,7 +705,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
 
 
 class _Candidate:
-    __slots__ = ("node", "closure", "how", "ref", "fixed", "slot", "undo", "removal", "owner", "target", "once")
+    __slots__ = ("node", "closure", "how", "ref", "fixed", "slot", "undo", "removal", "owner", "target")
 
     def __init__(
         self,
@@ -728,4 +730,3 @@ class _Candidate:
         self.removal = removal  # exempt when the module removes callbacks from the same registry
         self.owner = owner  # a class ref the closure may capture without extending its life
         self.target = target  # dotted assignment target (monkeypatching check)
-        self.once = in_one_time_function(closure.scope)  # made by a test / set-up / register function

@@ -73,6 +73,10 @@ class LoopVariableClosureEscapes(ClosureTracker):
     are followed; other keyword callbacks (`buffer_callback=`, `key=`) are usually called at
     once.
 
+    Test code is not reported: test functions (`test*`, `setUp`, `tearDown`), methods of
+    test classes (`Test*`, `*Test`, `*Tests`, `*TestCase`) and modules that import `unittest`
+    or `pytest`; tests run once and keep exceptions, frames and callbacks on purpose.
+
     ## Fix safety
     There is no automatic fix. Bind the current value when the closure is made: a default
     argument (`lambda x=x: ...`), `functools.partial(func, x)`, or a factory function that
@@ -467,7 +471,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._escape(closure, how)
 
     def _escape(self, closure: Closure, how: str) -> None:
-        if in_test_code(self.context.scope):
+        if in_test_code(self.context.scope, self.context):
             return
         created = self._created_in.get(closure.node)
         if created is None and isinstance(closure.node, cst.Lambda):
@@ -495,7 +499,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
         self._comprehension(node.value, node.for_in)
 
     def _comprehension(self, elt: cst.BaseExpression, for_in: cst.CompFor) -> None:
-        if not isinstance(elt, cst.Lambda) or in_test_code(self.context.scope):
+        if not isinstance(elt, cst.Lambda) or in_test_code(self.context.scope, self.context):
             return
         targets: Set[str] = set()
         comp: Optional[cst.CompFor] = for_in

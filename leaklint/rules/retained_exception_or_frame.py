@@ -8,7 +8,16 @@ import libcst as cst
 from ..context import Scope, dotted_name
 from ..matchers import int_value, is_none
 from ..types import Confidence, Invalid, Valid
-from ._closures import StorageRef, StorageTracker, call_method, in_test_code, resolve, root_name, stored_values
+from ._closures import (
+    StorageRef,
+    StorageTracker,
+    call_method,
+    in_one_time_function,
+    in_test_code,
+    resolve,
+    root_name,
+    stored_values,
+)
 
 # kinds of values that reference frames
 EXCEPTION = "exception"  # an exception caught here: its __traceback__ starts at this frame
@@ -75,6 +84,13 @@ class RetainedExceptionOrFrame(StorageTracker):
     library fixed in `socket.create_connection`): the option `all-locals` reports every such
     local. Stores on `self` and in modules keep the frames for as long as the object or the
     process lives and are reported with high confidence.
+
+    Test code is not reported: test functions (`test*`, `setUp`, `tearDown`), methods of
+    test classes (`Test*`, `*Test`, `*Tests`, `*TestCase`) and modules that import `unittest`
+    or `pytest`; tests run once and keep exceptions, frames and callbacks on purpose. The
+    local-cycle form is not reported in functions that run once or by design (`main`,
+    `setup*`, `configure*`, `init_*` and names containing `register`, `install`, `hook`,
+    `patch`): a cycle made once is freed by the next collection and costs nothing.
 
     ## Fix safety
     There is no automatic fix. Keep what you need instead of the exception (`str(e)`, the
@@ -395,6 +411,33 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="test-code",
         ),
+        Valid(
+            """
+            import sys
+
+            def main(argv):
+                while True:
+                    try:
+                        run(argv)
+                    except Exception:
+                        tb = sys.exc_info()[2]
+                        print_post_mortem(tb)
+            """,
+            id="runs-once-in-main",
+        ),
+        Valid(
+            """
+            import pytest
+
+            class Recorder:
+                def __call__(self, func):
+                    try:
+                        func()
+                    except Exception as exc:
+                        self.error = exc
+            """,
+            id="test-helper-module",
+        ),
     ]
 
     INVALID = [
@@ -707,11 +750,11 @@ class RetainedExceptionOrFrame(StorageTracker):
                 self._tainted.pop(key, None)
                 return
         if name in scope.global_names:
-            if not in_test_code(scope):
+            if not in_test_code(scope, self.context):
                 self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
         self._tainted[key] = kind
-        if kind in CYCLIC and not in_test_code(scope):
+        if kind in CYCLIC and not in_one_time_function(scope, self.context):
             self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
@@ -755,7 +798,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         ctx = self.context
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
-        if in_test_code(ctx.scope):
+        if in_test_code(ctx.scope, ctx):
             return  # tests keep exceptions on purpose, to assert on them
         ref = self.storage_of(container)
         if ref is None:
@@ -768,7 +811,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             if any(h == name and s is ctx.scope for h, s in self._handlers):
                 return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
             found = resolve(name, ctx.scope) if name else None
-            if name is None or found is None or not found.is_function:
+            if name is None or found is None or not found.is_function or in_one_time_function(ctx.scope, ctx):
                 return
             self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
             return
