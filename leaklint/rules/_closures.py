@@ -334,6 +334,7 @@ class ClosureTracker(Rule):
         # (scope, name) -> how many statements bind it so far: a name bound more than once
         # (`value = lambda: ...` in one branch, another value in the next) is not followed
         self._bind_count: Dict[Tuple[Scope, str], int] = {}
+        self._module_calls: Dict[str, int] = {}
 
     # nested defs: `def cb(): ...` in a function
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -344,6 +345,28 @@ class ClosureTracker(Rule):
             self._named[key] = Closure("function", node, scope, node.name.value)
         elif scope.kind != "module":
             self._named.pop(key, None)
+
+    # module-level calls of module-level functions: `is_finalizing = _make_is_finalizing()`
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and self.context.function_scope is None:
+            name = node.func.value
+            self._module_calls[name] = self._module_calls.get(name, 0) + 1
+
+    def runs_once(self, scope: Optional[Scope]) -> bool:
+        """The code belongs to a module-level function that the module calls from its top level
+        and never mentions anywhere else: it runs once, at import."""
+        outer = None
+        while scope is not None and scope.parent is not None:
+            if scope.kind == "function" and scope.parent.kind == "module":
+                outer = scope
+            scope = scope.parent
+        if outer is None:
+            return False
+        calls = self._module_calls.get(outer.name, 0)
+        if not calls:
+            return False
+        mentions = len(re.findall(rf"\b{re.escape(outer.name)}\b", self.context.source))
+        return mentions == calls + 1
 
     # `cb = lambda: ...`, `cb = functools.partial(...)`, and rebinding to something else
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -618,6 +641,7 @@ class StorageTracker(ClosureTracker):
                 self.shrunk.add(receiver_key(target))
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         receiver, method = call_method(node)
         if receiver is not None:
             if method in SHRINK_METHODS:
@@ -789,9 +813,33 @@ ONE_TIME_FUNCTION = re.compile(
 )
 
 
-def in_one_time_function(scope: Optional[Scope]) -> bool:
+TEST_FUNCTION = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown)")
+TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
+
+
+TEST_MODULES = ("unittest", "pytest")
+
+
+def in_test_code(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
+    """The code runs in a test function, a method of a test class, or a module that imports
+    unittest / pytest (tests and their helpers): it runs once, and keeps exceptions, frames
+    and callbacks on purpose to assert on them."""
+    if ctx is not None and ctx.imports_module(*TEST_MODULES):
+        return True
+    while scope is not None:
+        if scope.kind == "function" and TEST_FUNCTION.search(scope.name):
+            return True
+        if scope.kind == "class" and TEST_CLASS.search(scope.name):
+            return True
+        scope = scope.parent
+    return False
+
+
+def in_one_time_function(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
     """The code runs in a function whose name says it runs once or registers on purpose: a
     test, a set-up / install / configure / register function (or inside one)."""
+    if in_test_code(scope, ctx):
+        return True
     while scope is not None:
         if scope.kind == "function" and scope.name != "__init__" and ONE_TIME_FUNCTION.search(scope.name):
             return True

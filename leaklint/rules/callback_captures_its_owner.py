@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..context import dotted_name
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, call_method, receiver_key, resolve, root_name
+from ._closures import Closure, StorageTracker, call_method, in_test_code, receiver_key, resolve, root_name
 
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
@@ -48,7 +48,9 @@ class CallbackCapturesItsOwner(StorageTracker):
 
     `asyncio` futures drop their callbacks once they complete, so the cycle there lasts only
     until the future is done: callbacks on objects made by `create_task`, `ensure_future`,
-    `create_future` and similar calls in the same module are not reported. tkinter's `bind`
+    `create_future` and similar calls in the same module, and `add_done_callback` in modules
+    that use asyncio (or tornado, anyio, trio) but not `concurrent.futures`, are not reported.
+    `add_callback` is not followed (tornado's IOLoop runs it once and drops it). tkinter's `bind`
     is not followed: Tk keeps the callback in the Tcl interpreter, not on the widget, until
     the widget is destroyed. `add_callback` is not followed: in tornado's `IOLoop` (and most
     event loops that use the name) it schedules a one-shot call that the loop drops once it
@@ -57,6 +59,10 @@ class CallbackCapturesItsOwner(StorageTracker):
     `remove_listener`, ... on the same object) is not reported. Bound methods (`fut.
     add_done_callback(self.on_done)` where `self` owns `fut`) form the same cycle but are not
     reported: that pattern is everywhere in GUI and event code and is left to LL202.
+
+    Test code is not reported: test functions (`test*`, `setUp`, `tearDown`), methods of
+    test classes (`Test*`, `*Test`, `*Tests`, `*TestCase`) and modules that import `unittest`
+    or `pytest`; tests run once and keep exceptions, frames and callbacks on purpose.
 
     ## Fix safety
     There is no automatic fix. Use the argument the callback receives (`add_done_callback`
@@ -174,6 +180,30 @@ class CallbackCapturesItsOwner(StorageTracker):
             """,
             id="tkinter-bind-kept-by-tcl",
         ),
+        Valid(
+            """
+            import asyncio
+
+            class Stream:
+                def start(self):
+                    self.close_future.add_done_callback(lambda f: self.stop())
+
+            class Loop:
+                def run_sync(self, func):
+                    def run():
+                        self.result = func()
+                    self.add_callback(run)
+            """,
+            id="asyncio-module-and-one-shot-add-callback",
+        ),
+        Valid(
+            """
+            def test_done_callback(executor):
+                fut = executor.submit(print)
+                fut.add_done_callback(lambda _: fut.result())
+            """,
+            id="test-code",
+        ),
     ]
 
     INVALID = [
@@ -257,7 +287,7 @@ class CallbackCapturesItsOwner(StorageTracker):
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
         ctx = self.context
-        if ctx.function_scope is None:
+        if ctx.function_scope is None or in_test_code(ctx.scope, ctx):
             return
         receiver, method = call_method(node)
         if receiver is None or not (method in CALLBACK_VERBS or method.startswith("on_")):
@@ -273,11 +303,20 @@ class CallbackCapturesItsOwner(StorageTracker):
             for closure in self.closures_in(arg.value):
                 self._candidates.append((node, closure, owner, text, receiver_key(receiver)))
 
+    def _asyncio_only(self) -> bool:
+        """The module works with asyncio-style futures (asyncio, tornado, anyio) and not with
+        concurrent.futures: its futures drop their callbacks when done."""
+        ctx = self.context
+        return ctx.imports_module("asyncio", "tornado", "anyio", "trio") and not ctx.imports_module("concurrent.futures", "concurrent")
+
     def leave_Module(self, original_node: cst.Module) -> None:
         ctx = self.context
         seen = set()
         for node, closure, owner, text, key in self._candidates:
             if id(node) in seen or key in self.removed_from or key in self._asyncio_keys:
+                continue
+            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+            if method == "add_done_callback" and self._asyncio_only():
                 continue
             captured = closure.captured(ctx)
             if owner not in captured:

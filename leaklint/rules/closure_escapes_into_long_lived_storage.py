@@ -54,6 +54,17 @@ def _is_register_verb(method: str) -> bool:
     return method in REGISTER_VERBS or method.startswith("register_")
 
 
+def _registers_on_an_argument(call: cst.Call) -> bool:
+    """`event.listen(target, "name", fn)`, `@event.listens_for(engine, "connect")`: a module
+    function that registers the callback on the object it is given (the first argument is
+    not a literal name), so the callback lives as long as that object."""
+    positional = [a.value for a in call.args if a.keyword is None and not a.star]
+    if not positional:
+        return False
+    first = positional[0]
+    return not isinstance(first, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.Integer, cst.Lambda))
+
+
 def _named_slot(call: cst.Call) -> bool:
     """`registry.register_error("name", fn)`: a slot per name, replaced by the next call."""
     positional = [a.value for a in call.args if a.keyword is None and not a.star]
@@ -99,6 +110,17 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
     (`signal.signal`, `sys.settrace`, a module global, a class attribute) keep only the last
     closure and are reported with medium confidence. Closures that capture nothing but
     module-level names are never reported.
+
+    To stay quiet on code that registers on purpose or once, these are not reported either:
+    closures made in a function whose name says it runs once or registers by design (`test*`,
+    `setUp`, `setup*`, `main`, `init_*`, `configure*`, and names containing `register`,
+    `install`, `hook`, `patch`, `enable`); monkeypatching that the module undoes (the
+    original is saved, restored by a second assignment or `setattr`, or handed to a cleanup);
+    `signal.signal` / `sys.settrace`-style slots whose previous value is kept or that are
+    set again with something else; module functions that register on the object they are
+    given (`event.listen(engine, "connect", fn)`); `connect` / `on` / `route` called on an
+    imported module (`sqlite3.connect(...)` is a factory); a class attribute holding a closure
+    that captures only that class.
 
     A closure over `self` stored in long-lived storage is reported here and not by the
     registration rules (LL201 / LL202): one site, one finding.
@@ -387,6 +409,34 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             """,
             id="class-attribute-closure-over-the-class-itself",
         ),
+        Valid(
+            """
+            from sqlalchemy import event
+
+            def attach(engine, on_connect):
+                def connect(dbapi_connection, record):
+                    on_connect(dbapi_connection)
+                event.listen(engine, "connect", connect)
+
+                @event.listens_for(engine, "close")
+                def closed(dbapi_connection, record):
+                    on_connect(None)
+            """,
+            id="module-function-registers-on-its-argument",
+        ),
+        Valid(
+            """
+            import atexit
+
+            def _make_is_finalizing():
+                flag = []
+                atexit.register(lambda: flag.append(None))
+                return lambda: flag != []
+
+            is_finalizing = _make_is_finalizing()
+            """,
+            id="function-called-once-at-import",
+        ),
     ]
 
     INVALID = [
@@ -560,6 +610,8 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             where = ""
             if isinstance(receiver, cst.Name) and receiver.value in self.module_imports:
                 where = f"{receiver.value}.{method}"
+            if _registers_on_an_argument(node):
+                return  # `event.listen(engine, "connect", fn)`: kept by engine, not by the module
             for arg in node.args:
                 for closure in self.closures_in(arg.value):
                     self._candidates.append(
@@ -654,7 +706,9 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
                     and receiver.value in self.module_imports
                 ):
                     continue
-                if call is not None and self._registers_on_target(receiver, call):
+                if call is not None and (
+                    self._registers_on_target(receiver, call) or _registers_on_an_argument(call)
+                ):
                     continue
                 ref = self.storage_of(receiver)
                 if ref is not None and ref.kind in ("module", "imported", "class"):
@@ -688,7 +742,9 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             )
 
     def _outlives(self, cand: "_Candidate") -> bool:
-        if cand.once:
+        if self.runs_once(cand.closure.scope):
+            return False
+        if in_one_time_function(cand.closure.scope, self.context):
             return False
         ref = cand.ref
         if ref is not None:
@@ -706,7 +762,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
 
 
 class _Candidate:
-    __slots__ = ("node", "closure", "how", "ref", "fixed", "slot", "undo", "removal", "owner", "target", "once")
+    __slots__ = ("node", "closure", "how", "ref", "fixed", "slot", "undo", "removal", "owner", "target")
 
     def __init__(
         self,
@@ -731,4 +787,3 @@ class _Candidate:
         self.removal = removal  # exempt when the module removes callbacks from the same registry
         self.owner = owner  # a class ref the closure may capture without extending its life
         self.target = target  # dotted assignment target (monkeypatching check)
-        self.once = in_one_time_function(closure.scope)  # made by a test / set-up / register function

@@ -7,7 +7,7 @@ import libcst as cst
 from ..context import Scope
 from ..matchers import decorator_expr
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, call_method, stored_values
+from ._closures import Closure, ClosureTracker, call_method, in_test_code, stored_values
 
 Loop = Union[cst.For, cst.While]
 
@@ -70,7 +70,19 @@ class LoopVariableClosureEscapes(ClosureTracker):
     reading, not ruff `B023`'s): a closure called inside the iteration, passed to `sorted(key=
     ...)`, `min` / `max`, `map`, `filter`, `functools.reduce` or any other call that uses it
     at once, or returned (which ends the loop, so the variable no longer changes) is not
-    reported. A closure handed to an unknown function that stores it is missed.
+    reported. A closure handed to an unknown function that stores it is missed. A deferred
+    call that the same iteration waits for (`await loop.run_in_executor(None, fn)`,
+    `executor.submit(fn).result()`, `res = pool.apply_async(...)` then `res.get()`, a thread
+    that is joined) runs before the variable changes and is not reported, nor is a closure
+    stored into an object or container created in the same iteration (`box = Box();
+    box.cb = lambda: x`). Only the callback keywords `callback`, `command`, `target`,
+    `errback`, `done_callback`, `error_callback`, `on_done`, `on_error` and `on_success`
+    are followed; other keyword callbacks (`buffer_callback=`, `key=`) are usually called at
+    once.
+
+    Test code is not reported: test functions (`test*`, `setUp`, `tearDown`), methods of
+    test classes (`Test*`, `*Test`, `*Tests`, `*TestCase`) and modules that import `unittest`
+    or `pytest`; tests run once and keep exceptions, frames and callbacks on purpose.
 
     ## Fix safety
     There is no automatic fix. Bind the current value when the closure is made: a default
@@ -211,6 +223,16 @@ class LoopVariableClosureEscapes(ClosureTracker):
                     yield data, listener.run()
             """,
             id="used-during-the-call-or-kept-on-a-per-iteration-object",
+        ),
+        Valid(
+            """
+            def test_handlers(names):
+                handlers = []
+                for name in names:
+                    handlers.append(lambda: name)
+                assert [h() for h in handlers] == [names[-1]] * len(names)
+            """,
+            id="test-code",
         ),
     ]
 
@@ -370,6 +392,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._waited.setdefault((self.context.scope, name), set()).update(loops)
 
     def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
         if not self._loops:
             return
         receiver, method = call_method(node)
@@ -456,6 +479,8 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._escape(closure, how)
 
     def _escape(self, closure: Closure, how: str) -> None:
+        if in_test_code(self.context.scope, self.context):
+            return
         created = self._created_in.get(closure.node)
         if created is None and isinstance(closure.node, cst.Lambda):
             created = self._current_loops()  # written right here, in the sink
@@ -482,7 +507,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
         self._comprehension(node.value, node.for_in)
 
     def _comprehension(self, elt: cst.BaseExpression, for_in: cst.CompFor) -> None:
-        if not isinstance(elt, cst.Lambda):
+        if not isinstance(elt, cst.Lambda) or in_test_code(self.context.scope, self.context):
             return
         targets: Set[str] = set()
         comp: Optional[cst.CompFor] = for_in

@@ -8,7 +8,16 @@ import libcst as cst
 from ..context import Scope, dotted_name
 from ..matchers import int_value, is_none
 from ..types import Confidence, Invalid, Valid
-from ._closures import StorageRef, StorageTracker, call_method, resolve, root_name, stored_values
+from ._closures import (
+    StorageRef,
+    StorageTracker,
+    call_method,
+    in_one_time_function,
+    in_test_code,
+    resolve,
+    root_name,
+    stored_values,
+)
 
 # kinds of values that reference frames
 EXCEPTION = "exception"  # an exception caught here: its __traceback__ starts at this frame
@@ -72,7 +81,25 @@ class RetainedExceptionOrFrame(StorageTracker):
     `traceback.clear_frames(...)`. Only values the function obtains itself (`except ... as e`,
     `sys.exc_info()`, frame calls) are followed: an exception received as a parameter is not.
     A caller's frame (`sys._getframe(1)`) kept in a local forms no cycle and is not reported;
-    stored on `self` or in a module it is.
+    stored on `self` or in a module it is. `sys.exc_info()` called outside an `except` block
+    of the same function returns a caller's exception, whose traceback does not reach this
+    frame: kept in a local it is not reported. A local that later moves on (`frame =
+    frame.f_back`, `tb = tb.tb_next`) is not reported. Code at module level runs once, at
+    import, and is not reported.
+
+    A local (or local container) that keeps the exception after a handler forms a cycle that
+    the cyclic garbage collector frees later; this is reported with medium confidence, and by
+    default only when the handler runs in a loop (the retry-loop shape that the standard
+    library fixed in `socket.create_connection`): the option `all-locals` reports every such
+    local. Stores on `self` and in modules keep the frames for as long as the object or the
+    process lives and are reported with high confidence.
+
+    Test code is not reported: test functions (`test*`, `setUp`, `tearDown`), methods of
+    test classes (`Test*`, `*Test`, `*Tests`, `*TestCase`) and modules that import `unittest`
+    or `pytest`; tests run once and keep exceptions, frames and callbacks on purpose. The
+    local-cycle form is not reported in functions that run once or by design (`main`,
+    `setup*`, `configure*`, `init_*` and names containing `register`, `install`, `hook`,
+    `patch`): a cycle made once is freed by the next collection and costs nothing.
 
     ## Fix safety
     There is no automatic fix. Keep what you need instead of the exception (`str(e)`, the
@@ -359,6 +386,67 @@ class RetainedExceptionOrFrame(StorageTracker):
                         print(failure)
             """,
             id="with-traceback-replaced-by-another",
+        ),
+        Valid(
+            """
+            import sys
+
+            def send(receivers, signal):
+                responses = []
+                for receiver in receivers:
+                    try:
+                        responses.append((receiver, receiver(signal)))
+                    except Exception as exc:
+                        exc.__traceback__ = sys.exc_info()[2]
+                        print(receiver, exc)
+                return responses
+            """,
+            id="attribute-of-the-handler-name",
+        ),
+        Valid(
+            """
+            import sys
+            import unittest
+
+            class ParserTests(unittest.TestCase):
+                def check(self, text):
+                    try:
+                        parse(text)
+                    except ValueError:
+                        self.exc_info = sys.exc_info()
+
+                def test_frames(self):
+                    frame = sys._getframe()
+                    self.assertEqual(frame.f_code.co_name, "test_frames")
+            """,
+            id="test-code",
+        ),
+        Valid(
+            """
+            import sys
+
+            def main(argv):
+                while True:
+                    try:
+                        run(argv)
+                    except Exception:
+                        tb = sys.exc_info()[2]
+                        print_post_mortem(tb)
+            """,
+            id="runs-once-in-main",
+        ),
+        Valid(
+            """
+            import pytest
+
+            class Recorder:
+                def __call__(self, func):
+                    try:
+                        func()
+                    except Exception as exc:
+                        self.error = exc
+            """,
+            id="test-helper-module",
         ),
     ]
 
@@ -672,10 +760,11 @@ class RetainedExceptionOrFrame(StorageTracker):
                 self._tainted.pop(key, None)
                 return
         if name in scope.global_names:
-            self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
+            if not in_test_code(scope, self.context):
+                self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
         self._tainted[key] = kind
-        if kind in CYCLIC:
+        if kind in CYCLIC and not in_one_time_function(scope, self.context):
             self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
@@ -719,6 +808,8 @@ class RetainedExceptionOrFrame(StorageTracker):
         ctx = self.context
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
+        if in_test_code(ctx.scope, ctx):
+            return  # tests keep exceptions on purpose, to assert on them
         ref = self.storage_of(container)
         if ref is None:
             return
@@ -727,8 +818,10 @@ class RetainedExceptionOrFrame(StorageTracker):
             if kind not in CYCLIC:
                 return
             name = root_name(container)
+            if any(h == name and s is ctx.scope for h, s in self._handlers):
+                return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
             found = resolve(name, ctx.scope) if name else None
-            if name is None or found is None or not found.is_function:
+            if name is None or found is None or not found.is_function or in_one_time_function(ctx.scope, ctx):
                 return
             self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
             return
