@@ -21,6 +21,7 @@ from ._registration import (
     is_function_local,
     is_module_variable,
     is_weak_call,
+    outermost_function,
     param_names,
     root_name,
 )
@@ -71,6 +72,12 @@ ONE_SHOT_REGISTRATIONS = frozenset({"add_done_callback"})
 # generic verbs: `blueprint.register(self)`, `task.bind(app)` hand an object over, they do not
 # subscribe it; only a callback (bound method, closure) counts for these
 GENERIC_REGISTRATIONS = frozenset({"register", "bind", "connect"})
+# a method that exists to register the object (`def register(self, emitter)`): the caller of
+# that method decides when, and how often, the object is registered
+REGISTRATION_METHOD = re.compile(
+    r"^_*(register|install|attach|connect|subscribe|bind|hook|enable|activate|set_?up|listen|observe|add_(listener|handler|callback|observer))",
+    re.IGNORECASE,
+)
 # keyword arguments that carry a callback (`factory=`, `timeout=` do not)
 CALLBACK_KEYWORD = re.compile(r"callback|handler|listener|func|^fn$|receiver|slot|hook|^cb$|target|observer|subscriber|action|command")
 # a method name that reads as a handler, for methods inherited from a base the rule cannot see
@@ -182,7 +189,9 @@ class ListenerNeverRemoved(Rule):
     (a one-shot "call soon", not a subscription); Tk event bindings without `add="+"` (a
     binding replaces the previous one for its sequence and dies with the widget); and `self`
     handed to the generic verbs `register` / `bind` / `connect` (`blueprint.register(self)` is
-    a hand-over, not a subscription). A registration in a single process-wide slot
+    a hand-over, not a subscription); and registrations inside a method that exists to
+    register the object (`def register(self, emitter)`, `install*`, `attach*`, `setup*`,
+    `enable*`...), whose caller decides when and how often it runs. A registration in a single process-wide slot
     (`signal.signal`, `sys.settrace`, `setprofile`) is reported with medium confidence: the
     next call frees the previous callback, so it holds one object, not one per call.
 
@@ -581,6 +590,23 @@ class ListenerNeverRemoved(Rule):
             """,
             id="registry-made-by-a-factory-or-an-owned-object",
         ),
+        Valid(
+            """
+            class RegionRedirector:
+                def register(self, emitter):
+                    emitter.register("needs-retry.s3", self.redirect_from_error)
+
+                def _install_hooks(self, client):
+                    client.meta.events.register("before-call", self.annotate)
+
+                def redirect_from_error(self, **kwargs):
+                    pass
+
+                def annotate(self, **kwargs):
+                    pass
+            """,
+            id="method-that-exists-to-register",
+        ),
     ]
 
     INVALID = [
@@ -899,6 +925,9 @@ class ListenerNeverRemoved(Rule):
             return
         func = node.func
         if not isinstance(func, cst.Attribute):
+            return
+        function = outermost_function(ctx)
+        if function is not None and REGISTRATION_METHOD.match(function.name):
             return
         method = func.attr.value
         if method in self.pairs:
