@@ -278,6 +278,10 @@ class ModuleFacts:
             root = root_name(func)
             if root is not None and (root == selfp or root in ("cls", "super")):
                 return "owned"
+            if root is not None and isinstance(func, cst.Attribute) and is_function_local(ctx, root):
+                # `bbox.addButton(...)`: a part of something made here is made here too
+                if self.origin(cst.Name(root), selfp, depth + 1) == "owned":
+                    return "owned"
             return "shared"
         root = root_name(value)
         if root is None:
@@ -356,7 +360,7 @@ class ModuleFacts:
 
 
 # plain functions that make a new object for the caller (`asyncio.new_event_loop()`)
-FACTORY_FUNCTION = re.compile(r"^_*(new|create|make|build|open)_")
+FACTORY_FUNCTION = re.compile(r"^_*(new|create|make|build|open)(_|$)")
 WITH_MANAGED = cst.Tuple(elements=[])  # marker value for names bound by `with ... as name`
 
 
@@ -407,7 +411,17 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- logger names (LL203 / LL204)
-BOUNDED_DUNDERS = frozenset({"__name__", "__qualname__", "__module__", "__file__", "__package__", "__spec__"})
+BOUNDED_DUNDERS = frozenset(
+    {"__name__", "__qualname__", "__module__", "__file__", "__package__", "__spec__", "__class__"}
+)
+# a parameter with one of these names carries a logger name the caller chose (`get_logger(name)`)
+NAME_LIKE_PARAM = re.compile(r"(^|_)(name|names|modname|module|prefix|suffix|qualname|component|category|channel|namespace|logger)$")
+STRING_METHODS = frozenset(
+    {
+        "format", "join", "lower", "upper", "strip", "lstrip", "rstrip", "replace", "split", "rsplit",
+        "partition", "rpartition", "removeprefix", "removesuffix", "title", "capitalize", "casefold",
+    }
+)
 
 
 def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, depth: int = 0) -> bool:
@@ -434,7 +448,9 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
             node = scope.node
             params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
             values = local_values.get((id(node), expr.value))
-            if expr.value in params or not values:
+            if expr.value in params:
+                return bool(NAME_LIKE_PARAM.search(expr.value))
+            if not values:
                 return False
             return all(is_bounded_name_part(ctx, v, local_values, depth + 1) for v in values)
         return False
@@ -448,13 +464,23 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
         )
     if isinstance(expr, (cst.Tuple, cst.List)):
         return all(is_bounded_name_part(ctx, e.value, local_values, depth + 1) for e in expr.elements)
+    if isinstance(expr, cst.Subscript):
+        # `name.split(".")[1]`, `parts[-1]`: a constant index of something bounded
+        return all(
+            isinstance(e.slice, cst.Index) and isinstance(e.slice.value, (cst.Integer, cst.UnaryOperation, cst.SimpleString))
+            or isinstance(e.slice, cst.Slice)
+            for e in expr.slice
+        ) and is_bounded_name_part(ctx, expr.value, local_values, depth + 1)
     if isinstance(expr, cst.Call):
         func = expr.func
-        if isinstance(func, cst.Attribute) and func.attr.value in ("format", "join", "lower", "upper", "strip", "replace"):
-            parts = [func.value] + [a.value for a in expr.args]
-            return all(is_bounded_name_part(ctx, p, local_values, depth + 1) for p in parts)
-        if isinstance(func, cst.Name) and func.value == "str" and len(expr.args) == 1:
-            return is_bounded_name_part(ctx, expr.args[0].value, local_values, depth + 1)
+        args = [a.value for a in expr.args]
+        if isinstance(func, cst.Attribute) and func.attr.value in STRING_METHODS:
+            return all(is_bounded_name_part(ctx, p, local_values, depth + 1) for p in [func.value, *args])
+        if isinstance(func, cst.Name) and func.value in ("str", "type") and len(args) == 1:
+            return is_bounded_name_part(ctx, args[0], local_values, depth + 1)
+        # a module-level function of bounded arguments: `_qualified_name(type(obj))`
+        if isinstance(func, cst.Name) and args and binding_scope(ctx, func.value) is ctx.module_scope:
+            return all(is_bounded_name_part(ctx, a, local_values, depth + 1) for a in args)
     return False
 
 

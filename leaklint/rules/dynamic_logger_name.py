@@ -36,8 +36,10 @@ class DynamicLoggerName(Rule):
     can even land on a stale logger configured for another object.
 
     Not reported: names made only of constants, `__name__`, class or function names
-    (`type(self).__name__`), module-level constants, a name received as a parameter and passed
-    on unchanged, and calls at module level.
+    (`type(self).__name__`), module-level constants, calls at module level, and a name the
+    caller chose: a parameter passed on unchanged, or a parameter named like a name (`name`,
+    `prefix`, `module`, `*_name`) joined to constants or reshaped by string methods
+    (`f"mylib.{name}"`, `name.split(".")[-1]`), as in `get_logger(name)` helpers.
 
     ## Known problems
     On the ecosystem corpus (20 PyPI projects + the 3.11 stdlib) both findings were false
@@ -107,6 +109,13 @@ class DynamicLoggerName(Rule):
 
             def child(logger, suffix):
                 return logger.getChild(suffix)
+
+            def lib_logger(name):
+                stable = "compilers." + name.split("compilers.", 1)[1]
+                return logging.getLogger(stable)
+
+            def plugin_logger(plugin_name):
+                return logging.getLogger(f"{__name__}.plugins.{plugin_name.lower()}")
             """,
             id="parameter-passed-unchanged",
         ),
@@ -163,6 +172,17 @@ class DynamicLoggerName(Rule):
             """
             import logging
 
+            def handle(request_id, body):
+                log = logging.getLogger(f"svc.request.{request_id}")  # LL203
+                log.debug("%d bytes", len(body))
+            """,
+            id="parameter-that-is-data-not-a-name",
+            confidence=Confidence.HIGH,
+        ),
+        Invalid(
+            """
+            import logging
+
             class Connection:
                 def __init__(self, sock):
                     self.log = logging.getLogger("conn.%d" % sock.fileno())  # LL203
@@ -179,7 +199,7 @@ class DynamicLoggerName(Rule):
                 return getLogger(name)  # LL203
 
             def plugin_logger(plugin):
-                return getLogger("plugins.{}".format(plugin))  # LL203
+                return getLogger("plugins.{}".format(plugin.label))  # LL203
             """,
             id="through-a-local-and-format",
             confidence=Confidence.MEDIUM,

@@ -5,7 +5,7 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..matchers import call_arg, self_name
+from ..matchers import call_arg, decorator_names, self_name
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
@@ -17,6 +17,7 @@ from ._registration import (
     param_names,
 )
 
+MEMOISERS = frozenset({"functools.cache", "functools.lru_cache"})
 ADDERS = {"addHandler": "removeHandler", "addFilter": "removeFilter"}
 # a function that configures logging once
 ONCE = re.compile(r"^_*(set_?up|configure|config|init_log|main$|cli$)|_logging$|^_*main_", re.IGNORECASE)
@@ -39,7 +40,8 @@ class HandlerAddedPerCall(Rule):
     lines are duplicated more with every request or instance.
 
     Not reported: a function that configures logging once (named like `setup*`, `configure*`,
-    `init_logging`, `*_logging`, `main`, or unittest's `setUp`), a function that checks the
+    `init_logging`, `*_logging`, `main`, or unittest's `setUp`, or memoised with
+    `functools.cache` / `lru_cache`), a function that checks the
     logger's handlers first (`if not logger.handlers:`, `logger.hasHandlers()`), calls at
     module level, handlers added to a logger built from a name that is not constant (a fresh
     logger: see LL203), and filters added to a handler created in the same function.
@@ -158,6 +160,21 @@ class HandlerAddedPerCall(Rule):
             """,
             id="unittest-setup",
         ),
+        Valid(
+            """
+            import functools
+            import logging
+
+            _log = logging.getLogger(__name__)
+
+            @functools.cache
+            def _ensure_handler():
+                handler = logging.StreamHandler()
+                _log.addHandler(handler)
+                return handler
+            """,
+            id="memoised-runs-once",
+        ),
     ]
 
     INVALID = [
@@ -266,13 +283,22 @@ class HandlerAddedPerCall(Rule):
         if not isinstance(func, cst.Attribute) or func.attr.value not in ADDERS or ctx.at_module_level:
             return
         function = outermost_function(ctx)
-        if function is None or ONCE.search(function.name):
+        if function is None or ONCE.search(function.name) or self._memoised(function.node):
             return
         logger = self._logger(func.value)
         if logger is None:
             return
         text, deferred, cls = logger
         self.calls.append((node, func.attr.value, text, function.name, id(function.node), deferred, cls))
+
+    def _memoised(self, node: cst.CSTNode) -> bool:
+        """`@functools.cache` / `@lru_cache`: the body runs once per distinct argument."""
+        if not isinstance(node, cst.FunctionDef):
+            return False
+        for name, _, _ in decorator_names(self.context, node, self.context.module_scope):
+            if name in MEMOISERS or name.rsplit(".", 1)[-1] in ("cache", "lru_cache", "once", "run_once"):
+                return True
+        return False
 
     # ------------------------------------------------------------------ loggers
     def _constant_logger(self, expr: cst.BaseExpression) -> bool:

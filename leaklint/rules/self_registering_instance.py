@@ -83,7 +83,9 @@ class SelfRegisteringInstance(Rule):
     When the only removal sits in a private method (`_unregister`) that nothing in the module
     calls or refers to, the finding is kept at medium confidence; a public method such as
     `close()` is API that callers outside the module are expected to call. A single slot (`REG["default"] = self`, `cls._instances[cls] = self`)
-    holds one instance per key, not one per call, and is not reported.
+    holds one instance per key, not one per call, and is not reported; nor is a class the
+    module itself instantiates at top level (`REACHABLE = Status(True)`), whose registry holds
+    a fixed set of constants like enum members.
 
     ## Known problems
     On the ecosystem corpus (20 PyPI projects + the 3.11 stdlib) its only finding was a false
@@ -359,6 +361,20 @@ class SelfRegisteringInstance(Rule):
             """,
             id="interning-in-new-and-factory",
         ),
+        Valid(
+            """
+            class Status:
+                lookup_table = {}
+
+                def __init__(self, value, name):
+                    self.name = name
+                    Status.lookup_table[value] = self
+
+            REACHABLE = Status(True, "reachable")
+            UNREACHABLE = Status(False, "unreachable")
+            """,
+            id="registry-of-module-constants",
+        ),
     ]
 
     INVALID = [
@@ -519,6 +535,8 @@ class SelfRegisteringInstance(Rule):
         self.instance_locals: Set[Tuple[int, str]] = set()
         # containers with at least one definition that is a plain list / dict / set
         self.strong: Set[Key] = set()
+        # classes instantiated at module level: a fixed set of constants, like enum members
+        self.module_level_instances: Set[str] = set()
         # (id(method node), key): the method looks the container up (`.get(k)`, `k in C`)
         self.lookups: Set[Tuple[int, Key]] = set()
 
@@ -586,6 +604,8 @@ class SelfRegisteringInstance(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Name) and self.context.at_module_level:
+            self.module_level_instances.add(func.value)
         if isinstance(func, cst.Attribute) and func.attr.value == "get":
             self._note_lookup(func.value)
         if not isinstance(func, cst.Attribute) or func.attr.value not in STORE_METHODS:
@@ -827,6 +847,8 @@ class SelfRegisteringInstance(Rule):
         assert cls is not None
         if self._is_enum(cls):
             return None  # enum members (and pseudo-members) live as long as the class by design
+        if cls.name in self.module_level_instances:
+            return None  # `REACHABLE = Status(True)`: a registry of module constants
         if store.factory and (store.function, store.key) in self.lookups:
             return None  # interning in `__new__`: one shared instance per key, by design
         what = store.what
