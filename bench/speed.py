@@ -177,7 +177,8 @@ def has_module(python: str, module: str) -> bool:
     if not python or not os.path.exists(python):
         return False
     code = f"import importlib.util, sys; sys.exit(0 if importlib.util.find_spec({module!r}) else 1)"
-    return subprocess.run([python, "-c", code], capture_output=True).returncode == 0
+    # from a neutral directory: an *.egg-info left in the current one would be on sys.path
+    return subprocess.run([python, "-c", code], capture_output=True, cwd=tempfile.gettempdir()).returncode == 0
 
 
 def module_version(python: str, dist: str) -> str:
@@ -201,7 +202,8 @@ def flake8_has_ll_entry_point(python: str) -> bool:
         "group = eps.select(group='flake8.extension') if hasattr(eps, 'select') else eps.get('flake8.extension', [])\n"
         "import sys; sys.exit(0 if any(ep.value.startswith('leaklint.flake8') for ep in group) else 1)\n"
     )
-    return subprocess.run([python, "-c", code], capture_output=True).returncode == 0
+    # from a neutral directory: an *.egg-info left in the current one would be on sys.path
+    return subprocess.run([python, "-c", code], capture_output=True, cwd=tempfile.gettempdir()).returncode == 0
 
 
 def build_rows(args: argparse.Namespace, filelist: str, work: str) -> List[Row]:

@@ -196,11 +196,9 @@ def lint_source(
         return add_fingerprints([error_finding(path, err)], "")
     if suppress.file_is_ignored(text):
         return []
-    selected = rules if rules is not None else config.rules_for(path)
+    selected = tuple(rules) if rules is not None else config.rules_for(path)
     active: List[Tuple[Type[Rule], Any]] = []
-    for rule in selected:
-        options = config.options_for(rule)
-        triggers = rule.active_triggers(options)
+    for rule, options, triggers in _rule_plan(config, selected):
         if not triggers or any(t in text for t in triggers):
             active.append((rule, options))
     try:
@@ -219,6 +217,30 @@ def lint_source(
         findings = [f for f in findings if f.confidence >= config.min_confidence]
     findings.sort(key=Finding.sort_key)
     return add_fingerprints(findings, text)
+
+
+_PLANS: Dict[Tuple[Config, Tuple[Type[Rule], ...]], Tuple[Tuple[Type[Rule], Any, Tuple[str, ...]], ...]] = {}
+
+
+def _rule_plan(config: Config, selected: Tuple[Type[Rule], ...]) -> Tuple[Tuple[Type[Rule], Any, Tuple[str, ...]], ...]:
+    """(rule, options, text triggers) of each selected rule: built once per config and rule
+    set, not per file (building the options was 7% of a run)."""
+    try:
+        return _PLANS[(config, selected)]
+    except KeyError:
+        pass
+    except TypeError:  # an option value that cannot be hashed: no caching
+        return tuple(_plan_entry(config, rule) for rule in selected)
+    plan = tuple(_plan_entry(config, rule) for rule in selected)
+    if len(_PLANS) > 64:
+        _PLANS.clear()
+    _PLANS[(config, selected)] = plan
+    return plan
+
+
+def _plan_entry(config: Config, rule: Type[Rule]) -> Tuple[Type[Rule], Any, Tuple[str, ...]]:
+    options = config.options_for(rule)
+    return rule, options, tuple(rule.active_triggers(options))
 
 
 def fingerprint(path: str, code: str, scope: str, line_text: str) -> str:
@@ -246,12 +268,33 @@ def add_fingerprints(findings: List[Finding], text: str) -> List[Finding]:
     return out
 
 
+def _no_validation(self: cst.CSTNode) -> None:
+    return None
+
+
+_VALIDATING_POST_INIT = cst.CSTNode.__dict__["__post_init__"]
+
+
+def _parse_module(text: str) -> cst.Module:
+    """`cst.parse_module` without libcst's per-node validation. Every node the native parser
+    builds runs `CSTNode.__post_init__` -> `_validate()`, which re-checks invariants the parser
+    already guarantees (libcst's own comment there suggests moving it out of parsing); it is
+    about 8% of a parse. A tree parsed this way is equal (`deep_equals`, same code) to a
+    validated one: tests/test_engine.py checks that on the standard library. Nodes built by
+    anyone else meanwhile (another thread) are merely not validated either."""
+    cst.CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        cst.CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
+
+
 def _libcst_parse(text: str, python_error: Optional[SyntaxError]) -> cst.Module:
     """Parse with libcst. When CPython also rejected the file, its message is the one users
     know; when only CPython rejected it, the file uses syntax newer than this interpreter and
     libcst's parse stands."""
     try:
-        return cst.parse_module(text)
+        return _parse_module(text)
     except cst.ParserSyntaxError as exc:
         if python_error is not None:
             raise _syntax_error(python_error) from None

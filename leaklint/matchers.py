@@ -3,11 +3,14 @@ must be resolved, at the traversal `Context`); nothing here walks a whole tree."
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from .context import Context, Scope, dotted_name
+from .traverse import children
 
 ENUM_BASES = frozenset(
     {
@@ -15,6 +18,42 @@ ENUM_BASES = frozenset(
         "enum.EnumMeta", "enum.EnumType",
     }
 )
+
+TEST_DIRS = frozenset({"test", "tests", "testing", "_tests"})
+TEST_MODULES = ("unittest", "pytest")
+TEST_FUNCTION_NAME = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown|setup_|teardown_)")
+TEST_CLASS_NAME = re.compile(r"^Test|Tests?$|TestCase$")
+
+
+@functools.lru_cache(maxsize=256)
+def is_test_path(path: str) -> bool:
+    """`test_*.py`, `*_test.py`, `conftest.py`, or a file under a `test` / `tests` / `testing`
+    directory: code that runs in a short-lived test process."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(p in TEST_DIRS for p in parts[:-1])
+    )
+
+
+def in_test_code(ctx: Context, scope: Optional[Scope] = None) -> bool:
+    """The code is test code: a test file (`is_test_path`), a module that imports unittest or
+    pytest (tests and their helpers), or a test function / method of a test class. It runs
+    once, in a process that ends with the test run."""
+    if is_test_path(ctx.path) or ctx.imports_module(*TEST_MODULES):
+        return True
+    scope = ctx.scope if scope is None else scope
+    while scope is not None:
+        if scope.kind == "function" and TEST_FUNCTION_NAME.search(scope.name):
+            return True
+        if scope.kind == "class" and TEST_CLASS_NAME.search(scope.name):
+            return True
+        scope = scope.parent
+    return False
+
 
 # Methods that Python calls without an instance (implicit staticmethod / classmethod).
 IMPLICIT_NON_INSTANCE = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
@@ -131,7 +170,7 @@ def names_in(node: cst.CSTNode) -> Iterator[str]:
         if isinstance(current, cst.Attribute):
             stack.append(current.value)  # `.attr` is not a name read
             continue
-        stack.extend(current.children)
+        stack.extend(children(current))
 
 
 def self_name(ctx: Context) -> Optional[str]:

@@ -193,6 +193,10 @@ def _init_worker(config: Config, cache: Optional[Cache]) -> None:
     from . import engine  # noqa: F401
 
     config.enabled_rules()
+    # everything loaded so far (libcst, the rules, the config) lives as long as the process:
+    # move it out of the collector's sight, so each full collection while a file's tree is
+    # alive does not walk it again (about 5% of a run)
+    gc.freeze()
 
 
 # (signature for the index or None, content key or None) travel back with each result

@@ -137,3 +137,26 @@ def test_trivia_handlers_turn_pruning_off() -> None:
 
     traverse.Walker([Comments()]).visit(cst.parse_module("x = (1,  # one\n     2)  # two\n"))
     assert seen == ["# one", "# two"]
+
+
+def test_children_are_libcst_children_without_trivia() -> None:
+    for name, source in sources():
+        stack: List[cst.CSTNode] = [cst.parse_module(source)]
+        while stack:
+            node = stack.pop()
+            expected = [c for c in node.children if type(c) not in traverse.TRIVIA]
+            got = traverse.children(node)
+            assert len(got) == len(expected) and all(a is b for a, b in zip(got, expected)), (name, type(node).__name__)
+            stack.extend(node.children)
+
+
+def test_unvalidated_parse_builds_the_same_tree() -> None:
+    from leaklint import engine
+
+    for name, source in sources():
+        ours = engine._parse_module(source)
+        theirs = cst.parse_module(source)
+        assert ours.deep_equals(theirs) and ours.code == source, name
+    # validation is back on for everyone else
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")

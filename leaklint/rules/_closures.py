@@ -26,6 +26,7 @@ import libcst as cst
 from ..context import LOCAL, Context, Scope, dotted_name
 from ..matchers import string_value
 from ..rule import Rule
+from ..traverse import children
 
 ClosureNode = Union[cst.FunctionDef, cst.Lambda]
 
@@ -215,7 +216,7 @@ def _walk(root: cst.CSTNode, acc: _Acc, cache: Dict[cst.CSTNode, FrozenSet[str]]
                 acc.binds.add(n.rest.value)  # type: ignore[attr-defined]
             stack.extend(n.elements)  # type: ignore[attr-defined]
         else:
-            stack.extend(n.children)
+            stack.extend(children(n))
 
 
 def names_read(node: cst.CSTNode, ctx: Optional[Context] = None) -> Set[str]:
@@ -813,23 +814,19 @@ ONE_TIME_FUNCTION = re.compile(
 )
 
 
-TEST_FUNCTION = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown)")
-TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")
-
-
-TEST_MODULES = ("unittest", "pytest")
-
-
 def in_test_code(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
-    """The code runs in a test function, a method of a test class, or a module that imports
-    unittest / pytest (tests and their helpers): it runs once, and keeps exceptions, frames
-    and callbacks on purpose to assert on them."""
-    if ctx is not None and ctx.imports_module(*TEST_MODULES):
-        return True
+    """The code runs in test code (see `matchers.in_test_code`: a test file, a module that
+    imports unittest / pytest, a test function or a method of a test class): it runs once, and
+    keeps exceptions, frames and callbacks on purpose to assert on them."""
+    from ..matchers import TEST_CLASS_NAME, TEST_FUNCTION_NAME
+    from ..matchers import in_test_code as _in_test_code
+
+    if ctx is not None:
+        return _in_test_code(ctx, scope)
     while scope is not None:
-        if scope.kind == "function" and TEST_FUNCTION.search(scope.name):
+        if scope.kind == "function" and TEST_FUNCTION_NAME.search(scope.name):
             return True
-        if scope.kind == "class" and TEST_CLASS.search(scope.name):
+        if scope.kind == "class" and TEST_CLASS_NAME.search(scope.name):
             return True
         scope = scope.parent
     return False

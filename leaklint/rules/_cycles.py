@@ -26,6 +26,7 @@ import libcst as cst
 from ..context import dotted_name
 from ..matchers import decorator_names, first_param, is_instance_method, positional
 from ..rule import Rule
+from ..traverse import children
 
 # decorators that leave a def a plain function (so `self.name` is a bound method)
 METHOD_PRESERVING = frozenset(
@@ -111,7 +112,7 @@ def _uses_name(node: cst.CSTNode, name: str) -> bool:
         if isinstance(current, cst.Attribute):
             stack.append(current.value)
             continue
-        stack.extend(current.children)
+        stack.extend(children(current))
     return False
 
 

@@ -17,6 +17,7 @@ import libcst as cst
 
 from ..context import LOCAL, Context, Scope, dotted_name, target_names
 from ..matchers import class_bases, first_param, names_in
+from ..traverse import children
 
 WEAKREF_FACTORIES = frozenset(
     {
@@ -135,7 +136,7 @@ def mentions_weakref(ctx: Context, expr: cst.CSTNode) -> bool:
             continue
         if isinstance(node, (cst.Lambda, cst.FunctionDef)):
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False
 
 

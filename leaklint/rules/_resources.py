@@ -20,6 +20,7 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 import libcst as cst
 
 from ..context import Context, dotted_name, target_names
+from ..traverse import children
 
 # ---------------------------------------------------------------------------- the catalogue
 FILE = ("close", "detach")
@@ -442,7 +443,7 @@ def module_level_names(module: cst.Module) -> Set[str]:
                         if isinstance(bound, cst.Name):
                             out.add(bound.value)
         elif isinstance(node, (cst.If, cst.Try, cst.With, cst.For, cst.While, cst.Else, cst.IndentedBlock, cst.ExceptHandler, cst.Finally)):
-            todo.extend(node.children)
+            todo.extend(children(node))
     return out
 
 
@@ -661,7 +662,7 @@ class FlowWalker:
             return
         self.stack.append(node)
         try:
-            for child in node.children:
+            for child in children(node):
                 self._walk(child)
         finally:
             self.stack.pop()

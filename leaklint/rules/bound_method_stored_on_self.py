@@ -8,6 +8,7 @@ from ..context import Scope, dotted_name
 from ..matchers import class_bases, decorator_names, self_name
 from ..types import Confidence, Invalid, Valid
 from ._closures import Closure, StorageTracker, in_test_code, resolve
+from ..traverse import children
 
 # wrappers that do not keep a strong reference to the bound method they are given
 WEAK_WRAPPERS = frozenset({"weakref.WeakMethod", "weakref.ref", "weakref.proxy", "weakref.finalize"})
@@ -563,6 +564,6 @@ def _bound_refs(ctx, value: cst.BaseExpression, receiver: str, attr: str) -> Tup
             continue
         if isinstance(node, (cst.Subscript, cst.Await, cst.UnaryOperation, cst.BinaryOperation, cst.Comparison)):
             continue  # `self.table[key]`, arithmetic: values computed from it, not the method
-        for child in node.children:
+        for child in children(node):
             stack.append((child, conf, in_cache))
     return found, cache

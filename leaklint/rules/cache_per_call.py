@@ -7,6 +7,7 @@ import libcst as cst
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from . import _growth as g
+from ..traverse import children
 
 
 def _name_uses(body: cst.CSTNode, name: str, skip: Optional[cst.CSTNode] = None) -> Tuple[int, int]:
@@ -36,13 +37,13 @@ def _name_uses(body: cst.CSTNode, name: str, skip: Optional[cst.CSTNode] = None)
             continue
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             # the definition's own name is a binding, not a use
-            stack.extend(c for c in node.children if c is not node.name)
+            stack.extend(c for c in children(node) if c is not node.name)
             continue
         if isinstance(node, cst.Param):
             if node.default is not None:
                 stack.append(node.default)
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))
     return calls, others
 
 
@@ -235,7 +236,12 @@ class CachePerCall(Rule):
         if any(isinstance(t.target, cst.Attribute) for t in node.targets):
             self._stored_on_attr.add(id(node.value))
         outer = self._outer()
-        if outer is not None and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+        if (
+            outer is not None
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+            and self._cached_lambda(node.value) is not None
+        ):
             # `cached = lru_cache(...)(lambda ...)`: escapes when `cached` is used as a value
             body = outer.body if isinstance(outer, (cst.FunctionDef, cst.Lambda)) else outer
             uses = _name_uses(body, node.targets[0].target.value)[1] - 1
@@ -261,21 +267,21 @@ class CachePerCall(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         """`lru_cache(...)(lambda ...)` / `cache(local_def)` inside a function."""
-        ctx = self.context
         if self._outer() is None or id(node) in self._stored_on_attr:
             return
-        func = node.func
-        deco_call: Optional[cst.Call] = None
-        if isinstance(func, cst.Call):
-            deco_call, func = func, func.func
-        name = ctx.qualified_name(func)
-        if name not in g.CACHES or len(node.args) != 1:
+        short = self._cached_lambda(node)
+        if short is None:
             return
-        arg = node.args[0].value
-        if not isinstance(arg, cst.Lambda):
-            return
-        short = g.CACHES[name]  # type: ignore[index]
         self._report(node, short, "a lambda", False, self._local_escapes.get(id(node), True))
+
+    def _cached_lambda(self, node: cst.BaseExpression) -> Optional[str]:
+        """The cache's short name when `node` is `lru_cache(...)(lambda ...)` / `cache(lambda ...)`."""
+        if not isinstance(node, cst.Call) or len(node.args) != 1 or not isinstance(node.args[0].value, cst.Lambda):
+            return None
+        func = node.func
+        if isinstance(func, cst.Call):
+            func = func.func
+        return g.CACHES.get(self.context.qualified_name(func) or "")
 
     def _report(self, node: cst.CSTNode, decorator: str, function: str, recursive: bool, escapes: bool) -> None:
         scope = self.context.scope

@@ -8,6 +8,7 @@ from ..context import Scope
 from ..matchers import decorator_expr
 from ..types import Confidence, Invalid, Valid
 from ._closures import Closure, ClosureTracker, call_method, in_test_code, stored_values
+from ..traverse import children
 
 Loop = Union[cst.For, cst.While]
 
@@ -583,4 +584,4 @@ def _assigned_in(root: cst.CSTNode, names: Set[str]) -> None:
             continue
         if isinstance(node, (cst.Lambda, cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
             continue
-        stack.extend(node.children)
+        stack.extend(children(node))

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import os
 from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
 from ..context import Scope, target_names
-from ..matchers import call_arg, positional
+from ..matchers import call_arg, is_test_path, positional
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
+from ..traverse import children
 
 PYPLOT = ("matplotlib.pyplot", "pylab", "matplotlib.pylab")
 CREATORS = {"figure": "figure", "subplots": "subplots", "subplot_mosaic": "subplot_mosaic"}
@@ -54,17 +54,8 @@ def _name_reads(node: cst.CSTNode) -> Set[str]:
         elif isinstance(current, (cst.Lambda, cst.FunctionDef)):
             continue
         else:
-            stack.extend(current.children)
+            stack.extend(children(current))
     return out
-
-
-def _is_test_path(path: str) -> bool:
-    parts = path.replace(os.sep, "/").split("/")
-    base = parts[-1]
-    return (
-        base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
-        or any(p in ("tests", "testing") for p in parts[:-1])
-    )
 
 
 class PyplotFigureNotClosed(Rule):
@@ -364,7 +355,7 @@ class PyplotFigureNotClosed(Rule):
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        self._test_module = _is_test_path(context.path)
+        self._test_module = is_test_path(context.path)
         self._creations: List[_Creation] = []
         self._units: Dict[int, _Unit] = {}
         self._handed: Set[int] = set()
@@ -499,7 +490,7 @@ class PyplotFigureNotClosed(Rule):
                 created = self._creation(current)
                 if created is not None:
                     self._handed.add(id(created))
-            stack.extend(current.children)
+            stack.extend(children(current))
 
     def visit_Return(self, node: cst.Return) -> None:
         self._escape(node.value)

@@ -8,6 +8,7 @@ from ..context import Scope
 from ..matchers import is_none
 from ..types import Confidence, Invalid, Valid
 from ._closures import Closure, ClosureTracker, binding_scope, describe_names, in_one_time_function, in_test_code
+from ..traverse import children
 
 
 class RecursiveClosure(ClosureTracker):
@@ -351,5 +352,5 @@ def _uncalled_names(expr: cst.BaseExpression) -> Set[str]:
         elif isinstance(node, (cst.Lambda, cst.FunctionDef)):
             continue
         else:
-            stack.extend(node.children)
+            stack.extend(children(node))
     return out

@@ -29,6 +29,7 @@ from ._resources import (
     follows_at_once,
     protected,
 )
+from ..traverse import children
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 # Bases from other modules known not to release their subclasses' attributes: a class built on
@@ -1359,7 +1360,7 @@ class ResourceNotClosed(Rule):
                             for element in target.elements:
                                 if isinstance(element.value, cst.Name):
                                     out.add(element.value.value)
-            stack.extend(current.children)
+            stack.extend(children(current))
         return out
 
     def _judge(self, function: _Function, name: str, events: List[Event], index: int) -> None:
@@ -1577,7 +1578,7 @@ def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
                         return True
         stack.append(node)
         try:
-            for child in node.children:
+            for child in children(node):
                 if walk(child):
                     return True
         finally:

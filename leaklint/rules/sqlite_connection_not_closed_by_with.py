@@ -8,6 +8,7 @@ from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ..context import dotted_name
 from ._resources import HANDOFF_FUNCTIONS, HANDOFF_METHODS, SQLITE, closeish
+from ..traverse import children
 
 ALL_ITEMS = "*"
 
@@ -221,7 +222,7 @@ def _released_names(body: cst.CSTNode, names: Set[str]) -> Set[str]:
             last = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
             if last in _HANDOFF_LAST or closeish(last):
                 handoff_args.update(id(arg) for arg in node.args)
-        for child in node.children:
+        for child in children(node):
             stack.append((child, node))
     return out
 

@@ -9,6 +9,7 @@ from ..context import dotted_name
 from ..matchers import positional
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
+from ..traverse import children
 
 LIBRARIES = ("torch", "lightning", "pytorch_lightning", "accelerate")
 # calls that turn a tensor into a value without history (or a tensor without a graph)
@@ -53,7 +54,7 @@ def _unsafe_names(expr: cst.CSTNode) -> Set[str]:
             continue
         if isinstance(current, (cst.Lambda, cst.SimpleString, cst.FormattedString)):
             continue
-        stack.extend(current.children)
+        stack.extend(children(current))
     return out
 
 

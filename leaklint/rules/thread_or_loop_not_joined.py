@@ -9,6 +9,7 @@ from ..context import Scope, target_names
 from ..matchers import keyword_map, positional
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
+from ..traverse import children
 
 KINDS = {
     "asyncio.new_event_loop": "loop",
@@ -57,7 +58,7 @@ def _leaves(body: cst.CSTNode) -> bool:
         if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             continue
         inner = nested or isinstance(current, (cst.For, cst.While))
-        stack.extend((child, inner) for child in current.children)
+        stack.extend((child, inner) for child in children(current))
     return False
 
 
@@ -560,7 +561,7 @@ class ThreadOrLoopNotJoined(Rule):
                 # `return loop.run_until_complete(c)` returns the result, not the receiver
                 stack.extend(arg.value for arg in current.args)
                 continue
-            stack.extend(current.children)
+            stack.extend(children(current))
 
     def visit_Return(self, node: cst.Return) -> None:
         self._escape(node.value)

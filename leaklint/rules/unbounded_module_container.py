@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..context import Scope, target_names
-from ..matchers import ENUM_BASES, class_bases, first_param, names_in
+from ..matchers import ENUM_BASES, class_bases, first_param, is_test_path, names_in
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from . import _growth as g
@@ -649,7 +649,7 @@ class UnboundedModuleContainer(Rule):
         self._skip_names: Set[int] = set()
         self._task_names: Set[Tuple[int, str]] = set()  # locals bound to asyncio tasks
         self._stores: Set[int] = set()  # subscripts that are assignment targets
-        self._test_file = _is_test_path(context.path)
+        self._test_file = is_test_path(context.path)
         # module-level function name -> how it is referenced: "module" (called at import time),
         # "fn:<name>" (called from module-level function <name>), "other"
         self._refs: Dict[str, List[str]] = {}
@@ -1241,16 +1241,4 @@ def _stores_self(use: _Use) -> bool:
         and method is not None
         and isinstance(method.node, cst.FunctionDef)
         and first_param(method.node) == data.value
-    )
-
-
-def _is_test_path(path: str) -> bool:
-    """Test modules run in short-lived processes: their growth is medium confidence at most."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or any(p in ("test", "tests", "testing", "_tests") for p in parts[:-1])
     )
