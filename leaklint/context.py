@@ -17,11 +17,13 @@ the top) and errs toward *not* resolving, which keeps rules quiet rather than no
 from __future__ import annotations
 
 import builtins
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, TypeVar, Union
 
 import libcst as cst
 
 _BUILTINS = frozenset(dir(builtins))
+
+T = TypeVar("T")
 
 # Marker for a binding that is not an import: the name is a local variable of that scope.
 LOCAL = ""
@@ -84,6 +86,16 @@ class Context:
         self.definitions: List[Tuple[cst.CSTNode, str]] = []
         # every module imported anywhere in the file (full dotted names and their parents)
         self.imported_modules: Set[str] = set()
+        self._shared: Dict[str, Any] = {}
+
+    def shared(self, key: str, factory: Callable[[], T]) -> T:
+        """A per-file object that several rules share (facts one of them collects, a cache):
+        made by `factory` on first use, the same object for every rule of this file."""
+        try:
+            return self._shared[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._shared[key] = factory()
+            return value
 
     # ---------------------------------------------------------------- scope queries
     @property

@@ -24,6 +24,7 @@ import ast
 import inspect
 import re
 import textwrap
+import typing
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
@@ -355,8 +356,10 @@ class Walker:
         self._plans: Dict[type, Any] = {}
 
     def plan(self, cls: type) -> Any:
-        """(visit handlers, leave handlers, ((field, conditional, visit-attr, leave-attr), ...))
-        or None when libcst must walk this class."""
+        """(visit handlers, leave handlers, ((field, conditional, visit-attr, leave-attr), ...),
+        plain field names) or None when libcst must walk this class. When no field of the
+        class has a field handler, the field tuple is None and the plain names (without the
+        fields that can only hold trivia, when trivia is pruned) are walked directly."""
         try:
             return self._plans[cls]
         except KeyError:
@@ -367,10 +370,20 @@ class Walker:
         else:
             m = self.methods
             visit_name, leave_name, fields = names
+            with_handlers = tuple(
+                (f, cond, tuple(m.get(va, _EMPTY)), tuple(m.get(la, _EMPTY))) for f, cond, va, la in fields
+            )
+            if self.skip:
+                trivia_only = _trivia_fields(cls)
+                with_handlers = tuple(x for x in with_handlers if x[2] or x[3] or x[0] not in trivia_only)
+            plain: Optional[Tuple[str, ...]] = None
+            if not any(va or la for _, _, va, la in with_handlers):
+                plain = tuple(f for f, _, _, _ in with_handlers)
             plan = (
                 tuple(m.get(visit_name, _EMPTY)),
                 tuple(m.get(leave_name, _EMPTY)),
-                tuple((f, cond, tuple(m.get(va, _EMPTY)), tuple(m.get(la, _EMPTY))) for f, cond, va, la in fields),
+                None if plain is not None else with_handlers,
+                plain,
             )
         self._plans[cls] = plan
         return plan
@@ -390,27 +403,72 @@ class Walker:
             if plan is None:
                 node.visit(_Fallback(self))
                 return
-            visit_fns, leave_fns, fields = plan
+            visit_fns, leave_fns, fields, plain = plan
             for fn in visit_fns:
                 fn(node)
-            for name, conditional, visit_attr, leave_attr in fields:
-                value = getattr(node, name)
-                if conditional and value is None:
-                    continue
-                for fn in visit_attr:
-                    fn(node)
-                if type(value) is tuple or type(value) is list:
-                    for child in value:
-                        if type(child) not in skip:
-                            walk(child)
-                elif isinstance(value, CSTNode) and type(value) not in skip:
-                    walk(value)
-                for fn in leave_attr:
-                    fn(node)
+            if plain is not None:
+                for name in plain:
+                    value = getattr(node, name)
+                    if type(value) is tuple or type(value) is list:
+                        for child in value:
+                            if type(child) not in skip:
+                                walk(child)
+                    elif value is not None and type(value) not in skip and isinstance(value, CSTNode):
+                        walk(value)
+            else:
+                for name, conditional, visit_attr, leave_attr in fields:
+                    value = getattr(node, name)
+                    if conditional and value is None:
+                        continue
+                    for fn in visit_attr:
+                        fn(node)
+                    if type(value) is tuple or type(value) is list:
+                        for child in value:
+                            if type(child) not in skip:
+                                walk(child)
+                    elif isinstance(value, CSTNode) and type(value) not in skip:
+                        walk(value)
+                    for fn in leave_attr:
+                        fn(node)
             for fn in leave_fns:
                 fn(node)
 
         walk(root)
+
+
+_trivia_fields_cache: Dict[type, frozenset] = {}
+
+
+def _trivia_fields(cls: type) -> frozenset:
+    """Fields of `cls` whose declared type admits trivia only (whitespace, parentheses,
+    commas, operators, `MaybeSentinel`, None): `Name.lpar`, `Call.whitespace_before_args`.
+    Pruning trivia, the walker need not even read them."""
+    try:
+        return _trivia_fields_cache[cls]
+    except KeyError:
+        pass
+    out = set()
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # unresolvable annotations: read every field
+        hints = {}
+    for name, _ in fields_of(cls) or ():
+        hint = hints.get(name)
+        if hint is not None and all(_is_trivia_type(t) for t in _leaf_types(hint)):
+            out.add(name)
+    result = _trivia_fields_cache[cls] = frozenset(out)
+    return result
+
+
+def _leaf_types(hint: Any) -> List[Any]:
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) is None or not args:
+        return [hint]
+    return [leaf for arg in args for leaf in _leaf_types(arg)]
+
+
+def _is_trivia_type(t: Any) -> bool:
+    return t is type(None) or t is cst.MaybeSentinel or (isinstance(t, type) and issubclass(t, _TRIVIA_BASES))
 
 
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:

@@ -53,3 +53,22 @@ def test_case(rule: Any, case: Any) -> None:
         if case.message_contains:
             assert case.message_contains in f.message, f.message
         assert "{" not in f.message, f"unformatted placeholder in {f.message!r}"
+
+
+def test_rules_find_the_same_together_as_alone() -> None:
+    """Rules of a family share per-file facts (`Context.shared`): running every rule at once
+    must give each rule exactly the findings it gives alone, on every case of every rule."""
+    rules = all_rules()
+    differences = []
+    for rule in rules:
+        for case in [*rule.VALID, *rule.INVALID]:
+            config = Config()
+            if case.options:
+                config = merge_rule_options(config, rule.section(), case.options, source=f"{rule.code} case")
+            together = lint_source(case.code, case.path, config, rules=rules)
+            for other in rules:
+                alone = lint_source(case.code, case.path, config, rules=[other])
+                key = lambda fs: [(f.line, f.column, f.message) for f in fs if f.code == other.code]  # noqa: E731
+                if key(together) != key(alone):
+                    differences.append(f"{other.code} on a case of {rule.code} ({case.id}): {key(alone)} alone, {key(together)} together")
+    assert not differences, "\n".join(differences[:20])

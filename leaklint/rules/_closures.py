@@ -75,11 +75,7 @@ def _param_defaults(params: cst.Parameters) -> Iterator[cst.BaseExpression]:
 def _cache(ctx: Optional[Context]) -> Dict[cst.CSTNode, FrozenSet[str]]:
     if ctx is None:
         return {}
-    cache = getattr(ctx, "_ll3_free_names", None)
-    if cache is None:
-        cache = {}
-        setattr(ctx, "_ll3_free_names", cache)
-    return cache
+    return ctx.shared("closures.free_names", dict)
 
 
 def free_names(node: Union[ClosureNode, cst.ClassDef], ctx: Optional[Context] = None) -> FrozenSet[str]:
@@ -325,20 +321,59 @@ def describe_names(names: Sequence[str], limit: int = 3) -> str:
     return f"{text} and {more} more" if more > 0 else text
 
 
+class _NameFacts:
+    """Which local names hold closures (shared by the ClosureTracker rules of one file)."""
+
+    def __init__(self) -> None:
+        self.collector = False
+        self.named: Dict[Tuple[Scope, str], Closure] = {}
+        # (scope, name) -> how many statements bind it so far: a name bound more than once
+        # (`value = lambda: ...` in one branch, another value in the next) is not followed
+        self.bind_count: Dict[Tuple[Scope, str], int] = {}
+        self.module_calls: Dict[str, int] = {}
+
+
+class _StorageFacts:
+    """Module-wide container facts (shared by the StorageTracker rules of one file)."""
+
+    def __init__(self) -> None:
+        self.collector = False
+        self.module_kinds: Dict[str, str] = {}
+        self.class_attr_kinds: Dict[Tuple[Scope, str], str] = {}
+        self.self_assigned: Set[Tuple[Scope, str]] = set()
+        self.shrunk: Set[str] = set()
+        self.removed_from: Set[str] = set()
+        self.called_names: Set[str] = set()
+        # names bound by `import x` / `import x as y` (modules, not objects)
+        self.module_imports: Set[str] = set()
+        # dotted targets assigned anywhere (`os.listdir = ...`): text -> count
+        self.attr_assignments: Dict[str, int] = {}
+        # dotted values saved into a variable (`orig = os.listdir`)
+        self.saved_values: Set[str] = set()
+        # local name -> container key it aliases (`q = self._queue` makes q.pop() shrink _queue)
+        self.aliases: Dict[str, str] = {}
+
+
 class ClosureTracker(Rule):
     """Base for rules that need to know which local names hold closures. Subclasses that
     override `visit_FunctionDef` / `visit_Assign` must call super()."""
 
     def __init__(self, context: Context, options: object = None) -> None:
         super().__init__(context, options)
-        self._named: Dict[Tuple[Scope, str], Closure] = {}
-        # (scope, name) -> how many statements bind it so far: a name bound more than once
-        # (`value = lambda: ...` in one branch, another value in the next) is not followed
-        self._bind_count: Dict[Tuple[Scope, str], int] = {}
-        self._module_calls: Dict[str, int] = {}
+        # The facts are the same for every rule of the family: the first tracker of a file
+        # collects them, the others share its containers (every subclass handler calls
+        # super() first, so each rule sees them up to and including the current node).
+        facts = context.shared("closures.names", _NameFacts)
+        self._collects_names = not facts.collector
+        facts.collector = True
+        self._named = facts.named
+        self._bind_count = facts.bind_count
+        self._module_calls = facts.module_calls
 
     # nested defs: `def cb(): ...` in a function
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self._collects_names:
+            return
         scope = self.context.scope
         key = (scope, node.name.value)
         self._bind_count[key] = self._bind_count.get(key, 0) + 1
@@ -349,7 +384,7 @@ class ClosureTracker(Rule):
 
     # module-level calls of module-level functions: `is_finalizing = _make_is_finalizing()`
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and self.context.function_scope is None:
+        if self._collects_names and isinstance(node.func, cst.Name) and self.context.function_scope is None:
             name = node.func.value
             self._module_calls[name] = self._module_calls.get(name, 0) + 1
 
@@ -372,7 +407,7 @@ class ClosureTracker(Rule):
     # `cb = lambda: ...`, `cb = functools.partial(...)`, and rebinding to something else
     def visit_Assign(self, node: cst.Assign) -> None:
         scope = self.context.scope
-        if not scope.is_function:
+        if not self._collects_names or not scope.is_function:
             return
         closure = self.direct_closure(node.value)
         for target in node.targets:
@@ -557,42 +592,47 @@ class StorageTracker(ClosureTracker):
 
     def __init__(self, context: Context, options: object = None) -> None:
         super().__init__(context, options)
-        self.module_kinds: Dict[str, str] = {}
-        self.class_attr_kinds: Dict[Tuple[Scope, str], str] = {}
-        self.self_assigned: Set[Tuple[Scope, str]] = set()
-        self.shrunk: Set[str] = set()
-        self.removed_from: Set[str] = set()
-        self.called_names: Set[str] = set()
-        # names bound by `import x` / `import x as y` (modules, not objects)
-        self.module_imports: Set[str] = set()
-        # dotted targets assigned anywhere (`os.listdir = ...`): text -> count
-        self.attr_assignments: Dict[str, int] = {}
-        # dotted values saved into a variable (`orig = os.listdir`)
-        self.saved_values: Set[str] = set()
-        # local name -> container key it aliases (`q = self._queue` makes q.pop() shrink _queue)
-        self.aliases: Dict[str, str] = {}
+        # shared like the closure facts: the first storage tracker of a file collects them
+        facts = context.shared("closures.storage", _StorageFacts)
+        self._collects_storage = not facts.collector
+        facts.collector = True
+        self.module_kinds = facts.module_kinds
+        self.class_attr_kinds = facts.class_attr_kinds
+        self.self_assigned = facts.self_assigned
+        self.shrunk = facts.shrunk
+        self.removed_from = facts.removed_from
+        self.called_names = facts.called_names
+        self.module_imports = facts.module_imports
+        self.attr_assignments = facts.attr_assignments
+        self.saved_values = facts.saved_values
+        self.aliases = facts.aliases
 
     # ------------------------------------------------------------------ fact collection
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self.context.scope.kind == "module":
+        if self._collects_storage and self.context.scope.kind == "module":
             self.module_kinds[node.name.value] = "class"
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
-        if self.context.scope.kind == "module":
+        if self._collects_storage and self.context.scope.kind == "module":
             self.module_kinds[node.name.value] = "function"
 
     def visit_Assign(self, node: cst.Assign) -> None:
         super().visit_Assign(node)
+        if not self._collects_storage:
+            return
         ctx = self.context
         scope = ctx.scope
         for target in node.targets:
             self._note_assignment(scope, target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._note_assignment(self.context.scope, node.target, node.value)
+        if self._collects_storage:
+            self._note_assignment(self.context.scope, node.target, node.value)
 
     def visit_Import(self, node: cst.Import) -> None:
+        if not self._collects_storage:
+            return
         for alias in node.names:
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.module_imports.add(alias.asname.name.value)
@@ -635,6 +675,8 @@ class StorageTracker(ClosureTracker):
                 self.shrunk.add(receiver_key(target.value))
 
     def visit_Del(self, node: cst.Del) -> None:
+        if not self._collects_storage:
+            return
         for target in _del_targets(node.target):
             if isinstance(target, cst.Subscript):
                 self.shrunk.add(receiver_key(target.value))
@@ -643,6 +685,8 @@ class StorageTracker(ClosureTracker):
 
     def visit_Call(self, node: cst.Call) -> None:
         super().visit_Call(node)
+        if not self._collects_storage:
+            return
         receiver, method = call_method(node)
         if receiver is not None:
             if method in SHRINK_METHODS:

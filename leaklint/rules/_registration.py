@@ -17,6 +17,7 @@ import libcst as cst
 
 from ..context import LOCAL, Context, Scope, dotted_name, target_names
 from ..matchers import class_bases, first_param, names_in
+from ..rule import Rule
 from ..traverse import children
 
 WEAKREF_FACTORIES = frozenset(
@@ -486,3 +487,47 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
 
 
 LOGGER_FACTORIES = frozenset({"logging.getLogger"})
+
+
+class RegistrationRule(Rule):
+    """Base of LL201 / LL202: feeds the whole-module facts (`self.facts`), which both rules
+    share per file (`Context.shared`): the first of them collects, the other reads. A
+    subclass that overrides one of these handlers must call super() first, so that the facts
+    include the current node for every rule alike."""
+
+    def __init__(self, context: Context, options: object = None) -> None:
+        super().__init__(context, options)
+        holder = context.shared("registration.module", _SharedModuleFacts)
+        self._collects = holder.facts is None
+        if holder.facts is None:
+            holder.facts = ModuleFacts(context)
+        self.facts: ModuleFacts = holder.facts
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self._collects:
+            self.facts.visit_ClassDef(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if self._collects:
+            self.facts.visit_FunctionDef(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._collects:
+            self.facts.visit_Name(node)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if self._collects:
+            self.facts.visit_WithItem(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self._collects:
+            self.facts.visit_Assign(node)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if self._collects:
+            self.facts.visit_AnnAssign(node)
+
+
+class _SharedModuleFacts:
+    def __init__(self) -> None:
+        self.facts: Optional[ModuleFacts] = None

@@ -8,12 +8,11 @@ import libcst as cst
 
 from ..context import LOCAL
 from ..matchers import call_arg, self_name
-from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
+    RegistrationRule,
     FUNCTOOLS_PARTIAL,
     ClassFacts,
-    ModuleFacts,
     binding_scope,
     enclosing_method,
     free_function_names,
@@ -154,7 +153,7 @@ def _root(expr: cst.BaseExpression) -> Tuple[cst.BaseExpression, Optional[str]]:
             return expr, first
 
 
-class ListenerNeverRemoved(Rule):
+class ListenerNeverRemoved(RegistrationRule):
     """
     ## What it does
     Checks for callbacks that pin an object (a bound method of `self`, `self` itself, a lambda,
@@ -905,7 +904,6 @@ class ListenerNeverRemoved(Rule):
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        self.facts = ModuleFacts(context)
         self.pairs: Dict[str, str] = {}
         for reg, rem in (*self.options.pairs, *self.options.extend_pairs):
             self.pairs[reg] = rem
@@ -918,21 +916,6 @@ class ListenerNeverRemoved(Rule):
         self.global_removals = {r for _, _, r in GLOBAL_REGISTRIES.values() if r is not None}
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.visit_ClassDef(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.facts.visit_FunctionDef(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.facts.visit_Name(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.visit_Assign(node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.facts.visit_AnnAssign(node)
-
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = node.attr.value
         if name in self.removal_names:

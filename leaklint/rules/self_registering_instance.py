@@ -5,12 +5,11 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..matchers import ENUM_BASES, call_arg, first_param, self_name
-from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
+    RegistrationRule,
     PROTOCOL_METHODS,
     ClassFacts,
-    ModuleFacts,
     enclosing_method,
     is_module_variable,
     mentions_weakref,
@@ -61,7 +60,7 @@ class _Removal:
         self.nested = nested  # inside a lambda / nested def: runs when that callable is called
 
 
-class SelfRegisteringInstance(Rule):
+class SelfRegisteringInstance(RegistrationRule):
     """
     ## What it does
     Checks for methods that store the instance (or one of its bound methods) in a container
@@ -526,7 +525,6 @@ class SelfRegisteringInstance(Rule):
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        self.facts = ModuleFacts(context)
         self.stores: List[_Store] = []
         self.removals: Dict[Key, List[_Removal]] = {}
         # container key -> every value assigned to it anywhere in the module, with whether it is weak
@@ -541,17 +539,8 @@ class SelfRegisteringInstance(Rule):
         self.lookups: Set[Tuple[int, Key]] = set()
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.visit_ClassDef(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.facts.visit_FunctionDef(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.facts.visit_Name(node)
-
     def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.visit_Assign(node)
+        super().visit_Assign(node)
         for target in node.targets:
             self._note_definition(target.target, node.value)
             self._note_instance_local(target.target, node.value)
@@ -559,7 +548,7 @@ class SelfRegisteringInstance(Rule):
                 self._subscript_store(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.facts.visit_AnnAssign(node)
+        super().visit_AnnAssign(node)
         if node.value is not None:
             self._note_definition(node.target, node.value)
 
