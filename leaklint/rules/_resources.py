@@ -240,6 +240,37 @@ class ResourceOptions:
             "terminate, quit, release, stop, disconnect, join or wait count as a release)."
         },
     )
+    error_paths: bool = field(
+        default=False,
+        metadata={
+            "help": "LL401: also report a release that an exception raised before it would skip "
+            "(a `close()` outside `finally`, a release on one branch only). Medium confidence; "
+            "off by default because CPython's reference counting closes such a resource as soon "
+            "as the exception is handled, so it matters on PyPy, with stored exceptions and "
+            "under `-W error::ResourceWarning`."
+        },
+    )
+    self_attributes: bool = field(
+        default=False,
+        metadata={
+            "help": "LL401: also report a resource stored on `self` by a class none of whose "
+            "methods closes it (medium confidence; the object's own lifetime usually bounds it)."
+        },
+    )
+    include_tests: bool = field(
+        default=False,
+        metadata={
+            "help": "LL401: also check test code (`test_*.py`, `*_test.py`, `conftest.py`, files "
+            "under `test/`, `tests/` or `testing/`, modules that import unittest or pytest, test "
+            "functions and `Test*` classes), which runs once per test process."
+        },
+    )
+
+
+# `urlopen(u).read()` reads to the end of the body, and an HTTP response closes its socket there.
+READ_TO_EOF_CLOSES = frozenset({"urllib.request.urlopen"})
+# detail of a "method" event for `x.read()` without a size: it reads to the end
+READ_TO_END = "read()"
 
 
 def catalogue_triggers(extra: Iterable[str] = ()) -> Tuple[str, ...]:
@@ -1013,6 +1044,8 @@ class FlowWalker:
                     return "escape", "entered by hand"
                 if attr in DERIVED_OWNERS and i >= 2 and isinstance(stack[i - 2], (cst.Return, cst.Yield)):
                     return "escape", "returned through a member"  # `return archive.open(name)`
+                if attr == "read" and not grand.args:
+                    return "method", READ_TO_END
                 return "method", attr
             if attr in RELEASE_ALL:
                 return "release_ref", attr

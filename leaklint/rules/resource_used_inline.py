@@ -7,6 +7,7 @@ import libcst as cst
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._resources import (
+    READ_TO_EOF_CLOSES,
     BUILTIN_STORES,
     CONSUMER_METHODS,
     CONSUMERS,
@@ -24,8 +25,6 @@ from ._resources import (
 # the create-or-truncate `open(p, "w")`; anything else is a probe.
 BARE_STATEMENTS = frozenset({"subprocess.Popen", "builtins.open", "io.open"})
 # `ZipFile(p).open(name)`: the member is the resource the caller sees; report that one only.
-# `urlopen(u).read()` reads to the end of the body, and an HTTP response closes its socket there.
-_READ_TO_EOF_CLOSES = frozenset({"urllib.request.urlopen"})
 # a statement after which the process is gone (or replaced): a child started just before it is
 # meant to outlive it
 _PROCESS_ENDS = frozenset({"os._exit", "os.execv", "os.execve", "os.execl", "os.execlp", "os.execvp", "os.execvpe"})
@@ -510,7 +509,7 @@ class ResourceUsedInline(Rule):
         method = func.attr.value if isinstance(func, cst.Attribute) else None
         if method == "read" and not node.args and isinstance(func, cst.Attribute):
             inner = self._resource(func.value)
-            if inner is not None and inner.qualified in _READ_TO_EOF_CLOSES:
+            if inner is not None and inner.qualified in READ_TO_EOF_CLOSES:
                 self.done.add(id(func.value))  # read to EOF: the response has closed itself
         consumer = None
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):
