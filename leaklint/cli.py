@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import List, Optional, Sequence, TextIO
+from typing import List, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
 
@@ -16,7 +16,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"leaklint: error: {message}\n")
 

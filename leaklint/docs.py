@@ -60,7 +60,7 @@ def render_rule(rule: Type[Rule]) -> str:
     facts = [
         f"- Default: {default}",
         f"- Confidence: {rule.confidence}",
-        f"- Message: " + "; ".join(f"“{m}”" for m in message_variants(rule)),
+        "- Message: " + "; ".join(f"“{m}”" for m in message_variants(rule)),
     ]
     if rule.fix_title:
         facts.append(f"- Fix: {rule.fix_title}")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from pathlib import Path
 from typing import Iterator, List, Optional, Sequence, Tuple
 
 from .config import Config

@@ -1,6 +1,5 @@
 """The engine: name resolution through imports, aliases and shadowing; bad input of every kind."""
 
-import os
 from pathlib import Path
 from typing import List, Optional
 

@@ -1,7 +1,6 @@
 """Leak proofs: every rule has fixtures/<code>_<name>/{leaky,fixed}.py; leaklint reports exactly
 the marked lines of leaky.py and nothing on fixed.py, and running both shows the leak for real."""
 
-import json
 import re
 from pathlib import Path
 from typing import Set, Tuple

@@ -5,11 +5,10 @@ partialFingerprints, relative URIs against %SRCROOT%."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import textwrap
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, Tuple
 from urllib.parse import unquote, urljoin, urlparse
 
 import jsonschema

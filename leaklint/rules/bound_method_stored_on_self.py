@@ -7,7 +7,7 @@ import libcst as cst
 from ..context import Scope, dotted_name
 from ..matchers import class_bases, decorator_names, self_name
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, in_test_code, resolve
+from ._closures import StorageTracker, in_test_code, resolve
 from ..traverse import children
 
 # wrappers that do not keep a strong reference to the bound method they are given
