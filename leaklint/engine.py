@@ -302,7 +302,12 @@ def _libcst_parse(text: str, python_error: Optional[SyntaxError]) -> cst.Module:
     except cst.ParserSyntaxError as exc:
         if python_error is not None:
             raise _syntax_error(python_error) from None
-        raise SourceError(f"syntax error: {exc.message}", exc.raw_line, exc.raw_column + 1) from None
+        # Python accepted the file: a construct libcst's grammar lacks (`(x): int`), not an error
+        raise SourceError(
+            f"cannot analyze: libcst cannot parse this file, although Python accepts it: {exc.message}",
+            exc.raw_line,
+            exc.raw_column + 1,
+        ) from None
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     except Exception as exc:  # the native parser's own failures

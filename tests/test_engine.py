@@ -261,3 +261,12 @@ def test_no_rule_triggered_means_no_parse(monkeypatch: pytest.MonkeyPatch) -> No
     assert calls == []
     lint_source("from functools import cache\n", "cached.py", rules=[CachedInstanceMethod])
     assert calls == ["cached.py"]
+
+
+def test_valid_python_that_libcst_cannot_parse_is_not_called_a_syntax_error() -> None:
+    # `(x): int` is valid Python (CPython's own test_grammar.py has it); libcst's grammar lacks it
+    source = "def f():\n    (name): int\n    return open('p')\n"
+    compile(source, "<test>", "exec")
+    findings = lint_source(source, "example.py", Config())
+    assert [f.code for f in findings] == ["LL000"]
+    assert "Python accepts it" in findings[0].message and "syntax error" not in findings[0].message
