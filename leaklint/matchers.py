@@ -45,7 +45,11 @@ def in_test_code(ctx: Context, scope: Optional[Scope] = None) -> bool:
     once, in a process that ends with the test run."""
     if is_test_path(ctx.path) or ctx.imports_module(*TEST_MODULES):
         return True
-    scope = ctx.scope if scope is None else scope
+    return in_test_scope(ctx.scope if scope is None else scope)
+
+
+def in_test_scope(scope: Optional[Scope]) -> bool:
+    """`scope` is (or is inside) a test function or a test class."""
     while scope is not None:
         if scope.kind == "function" and TEST_FUNCTION_NAME.search(scope.name):
             return True

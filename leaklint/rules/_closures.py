@@ -19,7 +19,7 @@ sees every binding of every enclosing function.
 from __future__ import annotations
 
 import re
-from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
@@ -321,6 +321,15 @@ def describe_names(names: Sequence[str], limit: int = 3) -> str:
     return f"{text} and {more} more" if more > 0 else text
 
 
+def _claim(context: Context, key: str, factory: Any) -> Tuple[Any, bool]:
+    """The file's shared facts under `key`, and whether this rule is the one that collects
+    them (the first to ask)."""
+    facts = context.shared(key, factory)
+    collects = not facts.collector
+    facts.collector = True
+    return facts, collects
+
+
 class _NameFacts:
     """Which local names hold closures (shared by the ClosureTracker rules of one file)."""
 
@@ -363,9 +372,7 @@ class ClosureTracker(Rule):
         # The facts are the same for every rule of the family: the first tracker of a file
         # collects them, the others share its containers (every subclass handler calls
         # super() first, so each rule sees them up to and including the current node).
-        facts = context.shared("closures.names", _NameFacts)
-        self._collects_names = not facts.collector
-        facts.collector = True
+        facts, self._collects_names = _claim(context, "closures.names", _NameFacts)
         self._named = facts.named
         self._bind_count = facts.bind_count
         self._module_calls = facts.module_calls
@@ -593,19 +600,17 @@ class StorageTracker(ClosureTracker):
     def __init__(self, context: Context, options: object = None) -> None:
         super().__init__(context, options)
         # shared like the closure facts: the first storage tracker of a file collects them
-        facts = context.shared("closures.storage", _StorageFacts)
-        self._collects_storage = not facts.collector
-        facts.collector = True
-        self.module_kinds = facts.module_kinds
-        self.class_attr_kinds = facts.class_attr_kinds
-        self.self_assigned = facts.self_assigned
-        self.shrunk = facts.shrunk
-        self.removed_from = facts.removed_from
-        self.called_names = facts.called_names
-        self.module_imports = facts.module_imports
-        self.attr_assignments = facts.attr_assignments
-        self.saved_values = facts.saved_values
-        self.aliases = facts.aliases
+        storage, self._collects_storage = _claim(context, "closures.storage", _StorageFacts)
+        self.module_kinds = storage.module_kinds
+        self.class_attr_kinds = storage.class_attr_kinds
+        self.self_assigned = storage.self_assigned
+        self.shrunk = storage.shrunk
+        self.removed_from = storage.removed_from
+        self.called_names = storage.called_names
+        self.module_imports = storage.module_imports
+        self.attr_assignments = storage.attr_assignments
+        self.saved_values = storage.saved_values
+        self.aliases = storage.aliases
 
     # ------------------------------------------------------------------ fact collection
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -862,18 +867,10 @@ def in_test_code(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
     """The code runs in test code (see `matchers.in_test_code`: a test file, a module that
     imports unittest / pytest, a test function or a method of a test class): it runs once, and
     keeps exceptions, frames and callbacks on purpose to assert on them."""
-    from ..matchers import TEST_CLASS_NAME, TEST_FUNCTION_NAME
     from ..matchers import in_test_code as _in_test_code
+    from ..matchers import in_test_scope
 
-    if ctx is not None:
-        return _in_test_code(ctx, scope)
-    while scope is not None:
-        if scope.kind == "function" and TEST_FUNCTION_NAME.search(scope.name):
-            return True
-        if scope.kind == "class" and TEST_CLASS_NAME.search(scope.name):
-            return True
-        scope = scope.parent
-    return False
+    return _in_test_code(ctx, scope) if ctx is not None else in_test_scope(scope)
 
 
 def in_one_time_function(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
