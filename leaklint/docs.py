@@ -64,6 +64,12 @@ def render_rule(rule: Type[Rule]) -> str:
     ]
     if rule.fix_title:
         facts.append(f"- Fix: {rule.fix_title}")
+    if rule.peer_codes:
+        facts.append(
+            "- Also suppressed by the same check's suppression for another tool: "
+            + ", ".join(f"`{c}`" for c in rule.peer_codes)
+            + " (see [suppressions](../suppressions.md#suppressions-written-for-other-tools))"
+        )
     parts.append("\n".join(facts) + "\n")
     for title in ("What it does", "Why is this bad?"):
         text = _section(doc, title)

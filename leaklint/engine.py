@@ -216,7 +216,8 @@ def lint_source(
         findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error)
     except SourceError as err:
         return add_fingerprints([error_finding(path, err)], text)
-    findings = suppress.apply(findings, text, noqa=noqa)
+    peers = {rule.code: rule.peer_codes for rule, _ in active if rule.peer_codes}
+    findings = suppress.apply(findings, text, noqa=noqa, peers=peers)
     if config.min_confidence > Confidence.LOW:
         findings = [f for f in findings if f.confidence >= config.min_confidence]
     findings.sort(key=Finding.sort_key)

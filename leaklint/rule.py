@@ -59,6 +59,10 @@ class Rule(cst.BatchableCSTVisitor):
     options_section: ClassVar[str] = ""
     # One line that says what the fix is (prose; rendered in docs and --explain).
     fix_title: ClassVar[str] = ""
+    # Codes and pylint message names of peers' checks for the same pattern on the same line
+    # (`B019`, `method-cache-max-size-none`): a `# noqa: B019` or `# pylint: disable=...` there
+    # records a decision already made in review, and suppresses this rule's finding too.
+    peer_codes: ClassVar[Tuple[str, ...]] = ()
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 

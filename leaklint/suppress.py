@@ -4,7 +4,9 @@ that have findings.
 - `# noqa` (bare: every code) and `# noqa: LL103, LL401` (flake8 style) on the reported line;
 - `# leaklint: ignore` and `# leaklint: ignore[LL103, LL401]` on the reported line;
 - `# leaklint: ignore-file` on a comment line anywhere in the file: the whole file is skipped
-  (checked on the text before parsing, like flake8's `# flake8: noqa`).
+  (checked on the text before parsing, like flake8's `# flake8: noqa`);
+- a peer's suppression of the same check (`# noqa: B019`, `# pylint: disable=consider-using-with`)
+  suppresses the rules that list that peer code in `Rule.peer_codes`.
 
 "The reported line" follows flake8: when a token spans several physical lines (a triple-quoted
 string, lines joined with a backslash), a comment on any of them covers all of them, so the CLI
@@ -16,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from typing import Dict, FrozenSet, Iterable, List, Optional
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
 from .types import Finding
 
@@ -26,6 +28,7 @@ _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]
 _IGNORE = re.compile(r"#\s*leaklint:\s*ignore(?![-\w])(?:\s*\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _IGNORE_FILE = re.compile(r"^[ \t]*#\s*leaklint:\s*ignore-file\b", re.IGNORECASE | re.MULTILINE)
 _CODE_SPLIT = re.compile(r"[,\s]+")
+_PYLINT = re.compile(r"#\s*pylint:\s*disable\s*=\s*(?P<codes>[\w\-]+(?:\s*,\s*[\w\-]+)*)", re.IGNORECASE)
 
 
 def file_is_ignored(source: str) -> bool:
@@ -50,12 +53,14 @@ def _codes(text: Optional[str]) -> FrozenSet[str]:
     return codes or ALL
 
 
-def suppressions(source: str, noqa: bool = True) -> Dict[int, FrozenSet[str]]:
+def suppressions(source: str, noqa: bool = True, peers: bool = False) -> Dict[int, FrozenSet[str]]:
     """line -> codes suppressed on it ({"*"} for all). `noqa=False` reads only leaklint's own
-    comments (under flake8, flake8 itself applies `# noqa`)."""
+    comments (under flake8, flake8 itself applies `# noqa`); with `peers`, the codes of other
+    tools' `# noqa: X` and `# pylint: disable=...` comments are read too (under flake8 only
+    those that are not leaklint's own, which flake8 applies)."""
     out: Dict[int, FrozenSet[str]] = {}
     lowered = source.lower()
-    if ("noqa" not in lowered or not noqa) and "leaklint" not in lowered:
+    if "leaklint" not in lowered and ("noqa" not in lowered or not (noqa or peers)) and not (peers and "pylint" in lowered):
         return out
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
@@ -80,6 +85,16 @@ def suppressions(source: str, noqa: bool = True) -> Dict[int, FrozenSet[str]]:
             matches += _NOQA.finditer(tok.string)
         for match in matches:
             _add(out, line, _codes(match.group("codes")))
+        if peers:
+            found = [m.group("codes") for m in _PYLINT.finditer(tok.string)]
+            if not noqa:  # flake8 applies `# noqa` itself, but knows nothing of peer codes
+                found += [m.group("codes") for m in _NOQA.finditer(tok.string) if m.group("codes")]
+            for text in found:
+                codes = _codes(text) - ALL
+                if not noqa:
+                    codes = frozenset(c for c in codes if not c.startswith("LL"))
+                if codes:
+                    _add(out, line, codes)
     for first, last in spans:
         found = [out[n] for n in range(first, last + 1) if n in out]
         for codes in found:
@@ -98,19 +113,43 @@ def _add(table: Dict[int, FrozenSet[str]], line: int, codes: FrozenSet[str]) -> 
         table[line] = previous | codes
 
 
-def is_suppressed(code: str, codes: Optional[FrozenSet[str]]) -> bool:
+def is_suppressed(code: str, codes: Optional[FrozenSet[str]], peer_codes: Iterable[str] = ()) -> bool:
     if not codes:
         return False
     if "*" in codes:
         return True
-    return any(code.startswith(c) for c in codes)
+    return any(code.startswith(c) for c in codes) or any(p.upper() in codes for p in peer_codes)
 
 
-def apply(findings: Iterable[Finding], source: str, noqa: bool = True) -> List[Finding]:
+def apply(
+    findings: Iterable[Finding], source: str, noqa: bool = True, peers: Optional[Dict[str, Tuple[str, ...]]] = None
+) -> List[Finding]:
+    """Drop the suppressed findings. `peers`: rule code -> the peer codes that suppress it."""
     findings = list(findings)
     if not findings:
         return findings
-    table = suppressions(source, noqa)
+    peers = peers or {}
+    table = suppressions(source, noqa, peers=any(peers.get(f.code) for f in findings))
     if not table:
         return findings
-    return [f for f in findings if not is_suppressed(f.code, table.get(f.line))]
+    lines = source.splitlines()
+    out = []
+    for f in findings:
+        own = peers.get(f.code, ())
+        if is_suppressed(f.code, table.get(f.line), own):
+            continue
+        if own and any(p.upper() in table.get(n, ()) for n in _decorator_lines(lines, f.line) for p in own):
+            continue
+        out.append(f)
+    return out
+
+
+def _decorator_lines(lines: List[str], line: int) -> List[int]:
+    """The decorator lines right above `line` (1-based): peers such as bugbear and ruff report
+    B019 on the decorator, leaklint on the decorated function's name."""
+    out = []
+    n = line - 1
+    while n >= 1 and lines[n - 1].lstrip().startswith("@"):
+        out.append(n)
+        n -= 1
+    return out

@@ -111,3 +111,49 @@ def test_ignore_file_only_in_a_real_comment() -> None:
     assert len(lines(documented + leaky)) == 1
     # a broken file that says so is still skipped (nothing to tokenize reliably)
     assert lint_source("# leaklint: ignore-file\ndef f(:\n", "x.py") == []
+
+
+PEERS = '''import functools
+import json
+
+
+class A:
+    @functools.lru_cache(maxsize=None)  # noqa: B019
+    def a(self, x):
+        return x
+
+    @property
+    @functools.cache  # pylint: disable=method-cache-max-size-none
+    def b(self):
+        return 1
+
+    @functools.cache  # noqa: E501
+    def c(self, x):
+        return x
+
+    @functools.cache  # noqa
+    def d(self, x):
+        return x
+
+    @functools.cache
+    def e(self, x):  # noqa: B019
+        return x
+
+
+def load(p):
+    return json.load(open(p))  # pylint: disable=unused-variable, consider-using-with
+
+
+def save(p):
+    open(p, "w").write("x")  # noqa: B006
+'''
+
+
+def test_a_peers_suppression_of_the_same_check_counts(tmp_path: Path) -> None:
+    # B019 / W1518 are LL103's peers (reported by bugbear and ruff on the decorator), SIM115 /
+    # R1732 LL402's; another code (E501, B006 on a resource) or a bare noqa on the decorator
+    # line, which flake8 would not apply to the function's line either, suppresses nothing.
+    cli = [(f.line, f.code) for f in lint_source(PEERS, "peers.py")]
+    assert cli == [(16, "LL103"), (20, "LL103"), (33, "LL402")]
+    (tmp_path / "peers.py").write_text(PEERS)
+    assert _flake8_rows(tmp_path) == {("peers.py", line, code) for line, code in cli}

@@ -71,6 +71,7 @@ class CachedInstanceMethod(Rule):
     Options = CachedMethodOptions
     triggers = ("cache",)
     fix_title = "Cache per instance (cached_property or a dict on self), or cache a function that does not take self"
+    peer_codes = ("B019", "W1518", "method-cache-max-size-none")
 
     VALID = [
         Valid(

@@ -103,6 +103,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
     default_enabled = False
     triggers = ("for", "while")
     fix_title = "Bind the current value: a default argument (lambda x=x: ...), functools.partial, or a factory function"
+    peer_codes = ("B023", "W0640", "cell-var-from-loop")
 
     VALID = [
         Valid(

@@ -83,6 +83,7 @@ class MutableDefaultAccumulator(Rule):
     confidence = Confidence.HIGH
     triggers = g.CONSTRUCTOR_TRIGGERS
     fix_title = "Default to None and create a fresh container inside the function"
+    peer_codes = ("B006", "W0102", "dangerous-default-value")
 
     VALID = [
         Valid(

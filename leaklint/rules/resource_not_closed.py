@@ -233,6 +233,7 @@ class ResourceNotClosed(Rule):
     Options = ResourceOptions
     options_section = "resources"
     fix_title = "Use a with block (or close it in a finally), or hand it to an owner that closes it"
+    peer_codes = ("SIM115", "R1732", "consider-using-with")
 
     VALID = [
         Valid(

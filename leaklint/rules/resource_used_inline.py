@@ -103,6 +103,7 @@ class ResourceUsedInline(Rule):
     Options = ResourceOptions
     options_section = "resources"
     fix_title = "Bind it in a with statement, or use a helper that closes (Path.read_text, subprocess.run)"
+    peer_codes = ("SIM115", "R1732", "consider-using-with")
 
     VALID = [
         Valid(
