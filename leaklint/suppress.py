@@ -149,7 +149,8 @@ def _decorator_lines(lines: List[str], line: int) -> List[int]:
     B019 on the decorator, leaklint on the decorated function's name."""
     out = []
     n = line - 1
-    while n >= 1 and lines[n - 1].lstrip().startswith("@"):
-        out.append(n)
+    while n >= 1 and lines[n - 1].lstrip().startswith(("@", "#")):  # comment lines in between too
+        if lines[n - 1].lstrip().startswith("@"):
+            out.append(n)
         n -= 1
     return out

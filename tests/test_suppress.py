@@ -139,6 +139,11 @@ class A:
     def e(self, x):  # noqa: B019
         return x
 
+    @functools.cache  # noqa: B019
+    # another tool's comment between decorator and def
+    def f(self):
+        return 1
+
 
 def load(p):
     return json.load(open(p))  # pylint: disable=unused-variable, consider-using-with
@@ -154,6 +159,6 @@ def test_a_peers_suppression_of_the_same_check_counts(tmp_path: Path) -> None:
     # R1732 LL402's; another code (E501, B006 on a resource) or a bare noqa on the decorator
     # line, which flake8 would not apply to the function's line either, suppresses nothing.
     cli = [(f.line, f.code) for f in lint_source(PEERS, "peers.py")]
-    assert cli == [(16, "LL103"), (20, "LL103"), (33, "LL402")]
+    assert cli == [(16, "LL103"), (20, "LL103"), (38, "LL402")]
     (tmp_path / "peers.py").write_text(PEERS)
     assert _flake8_rows(tmp_path) == {("peers.py", line, code) for line, code in cli}

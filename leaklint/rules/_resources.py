@@ -260,7 +260,7 @@ class ResourceOptions:
     include_tests: bool = field(
         default=False,
         metadata={
-            "help": "LL401: also check test code (`test_*.py`, `*_test.py`, `conftest.py`, files "
+            "help": "LL401 and LL402: also check test code (`test_*.py`, `*_test.py`, `conftest.py`, files "
             "under `test/`, `tests/` or `testing/`, modules that import unittest or pytest, test "
             "functions and `Test*` classes), which runs once per test process."
         },

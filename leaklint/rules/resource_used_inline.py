@@ -4,6 +4,7 @@ from typing import Any, List, Set, Tuple
 
 import libcst as cst
 
+from ..matchers import in_test_code
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._resources import (
@@ -50,8 +51,10 @@ class ResourceUsedInline(Rule):
     `mock.patch`) are not reported. Neither are `urlopen(u).read()` without a size (it reads to
     the end of the body, where an HTTP response closes its socket), a bare
     `subprocess.Popen(cmd)` statement followed at once by `os._exit(...)` or an `os.exec*`
-    call (the child is meant to outlive the process), and module-level code such as an
-    `if __name__ == "__main__":` block (it runs once per process).
+    call (the child is meant to outlive the process), module-level code such as an
+    `if __name__ == "__main__":` block (it runs once per process), and test code (test files,
+    modules that import unittest or pytest, test functions and classes; the `include-tests`
+    option checks it too).
 
     ## Why is this bad?
     Nothing ever calls `close()` on the object: it is released when its last reference
@@ -298,9 +301,32 @@ class ResourceUsedInline(Rule):
             """,
             id="main-block",
         ),
+        Valid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            def test_draw_from_a_thread(fig):
+                future = ThreadPoolExecutor().submit(fig.canvas.draw)
+                future.result()
+            """,
+            id="test-code",
+            path="tests/test_backends.py",
+        ),
     ]
 
     INVALID = [
+        Invalid(
+            """
+            from concurrent.futures import ThreadPoolExecutor
+
+            def test_draw_from_a_thread(fig):
+                future = ThreadPoolExecutor().submit(fig.canvas.draw)  # LL402
+                future.result()
+            """,
+            id="test-code-with-include-tests",
+            options={"include-tests": True},
+            path="tests/test_backends.py",
+        ),
         Invalid(
             """
             import json
@@ -461,6 +487,8 @@ class ResourceUsedInline(Rule):
             return
         if self.context.function_scope is None:
             return  # module-level code (an `if __name__ == "__main__":` block) runs once per process
+        if not self.options.include_tests and in_test_code(self.context):
+            return  # a test runs once, in a process that ends with the test run
         self.done.add(id(call))
         if resource.qualified == "tempfile.TemporaryDirectory" and not kwargs:
             self.report(call, message=self.tempdir_message, resource=resource.display)
