@@ -55,6 +55,15 @@ class _Function:
     has_resource: bool = False
 
 
+def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
+    common = 0
+    for a, b in zip(event.frames, bind.frames):
+        if a != b:
+            break
+        common += 1
+    return any(kind == "try" and arm.startswith("h") for kind, _, arm in event.frames[common:])
+
+
 # functions that run once per process: a finding there is released when the process ends
 ONE_SHOT_FUNCTIONS = frozenset({"main", "_main"})
 
@@ -136,7 +145,9 @@ class ResourceNotClosed(Rule):
     it is related to by inheritance) closes `self.<attr>`, hands it over, or gives it away.
 
     `urlopen(url)` bound to a name and read with `.read()` (no size) counts as released: an
-    HTTP response closes its socket when the body has been read to the end.
+    HTTP response closes its socket when the body has been read to the end. A name re-bound
+    only in an `except` handler (`fp = io.BytesIO(fp.read())`) still holds the first resource
+    on the path that did not fail, so that path is followed on (Pillow's `Image.open`).
 
     Archive and compression wrappers (`tarfile.open(fileobj=...)`, `gzip.GzipFile(fileobj=...)`,
     `zipfile.ZipFile(stream)`) never close the stream they are given, so handing a resource to
@@ -1055,9 +1066,43 @@ class ResourceNotClosed(Rule):
             """,
             id="error-paths-and-self-attributes-are-opt-in",
         ),
+        Valid(
+            """
+            import io
+
+            def load(path):
+                fp = open(path, "rb")
+                try:
+                    fp.seek(0)
+                except io.UnsupportedOperation:
+                    fp = io.BytesIO(fp.read())
+                data = fp.read()
+                fp.close()
+                return data
+            """,
+            id="rebound-only-in-an-except-handler",
+        ),
     ]
 
     INVALID = [
+        Invalid(
+            """
+            import io
+
+            def load(path):
+                fp = open(path, "rb")  # LL401
+                try:
+                    fp.seek(0)
+                except io.UnsupportedOperation:
+                    fp = io.BytesIO(fp.read())
+                data = fp.read()
+                fp.close()
+                return data
+            """,
+            id="rebound-only-in-an-except-handler-error-paths",
+            options={"error-paths": True},
+            confidence=Confidence.MEDIUM,
+        ),
         Invalid(
             """
             import codecs
@@ -1508,6 +1553,10 @@ class ResourceNotClosed(Rule):
             if exclusive(bind, event):
                 continue
             if event.kind in BIND_KINDS:
+                if _in_a_handler_the_binding_is_not_in(event, bind):
+                    # `except UnsupportedOperation: fp = io.BytesIO(fp.read())`: the path that
+                    # does not fail goes on with the first resource
+                    continue
                 cut = event
                 break
             span.append(event)
