@@ -159,7 +159,8 @@ class Context:
         scope = scope or self.scope
         start = scope
         while scope is not None:
-            if name in scope.global_names:
+            if name in scope.global_names and scope is not self.module_scope:
+                # (`global x` at module level is legal and changes nothing: no redirect there)
                 assert self.module_scope is not None
                 scope = self.module_scope
                 continue

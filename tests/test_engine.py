@@ -270,3 +270,10 @@ def test_valid_python_that_libcst_cannot_parse_is_not_called_a_syntax_error() ->
     findings = lint_source(source, "example.py", Config())
     assert [f.code for f in findings] == ["LL000"]
     assert "Python accepts it" in findings[0].message and "syntax error" not in findings[0].message
+
+
+def test_global_statement_at_module_level_does_not_hang() -> None:
+    # `global x` at module level is legal (torch has it); name lookup looped forever on it
+    source = "global log\nlog = 1\n\ndef f(items=[]):\n    items.append(log.debug())\n"
+    findings = lint_source(source, "example.py", Config(select=("ALL",)))
+    assert [f.code for f in findings] == ["LL104"]
