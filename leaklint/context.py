@@ -238,7 +238,8 @@ def dotted_name(node: Union[cst.Attribute, cst.Name, cst.BaseExpression]) -> str
     return ""
 
 
-def _param_names(params: cst.Parameters) -> Iterator[str]:
+def param_names(params: cst.Parameters) -> Iterator[str]:
+    """Every name a parameter list binds (positional-only, regular, keyword-only, *args, **kwargs)."""
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
         yield param.name.value
     if isinstance(params.star_arg, cst.Param):
@@ -266,7 +267,7 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
         scope = Scope("function", node, ctx.scope, node.name.value)
-        for name in _param_names(node.params):
+        for name in param_names(node.params):
             scope.bindings[name] = LOCAL
         ctx.scope = scope
         ctx.definitions.append((node, scope.qualname))
@@ -282,7 +283,7 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_Lambda_body(self, node: cst.Lambda) -> None:
         ctx = self.ctx
         scope = Scope("lambda", node, ctx.scope, "<lambda>")
-        for name in _param_names(node.params):
+        for name in param_names(node.params):
             scope.bindings[name] = LOCAL
         ctx.scope = scope
 

@@ -110,9 +110,14 @@ def decode_source(data: bytes) -> str:
 
 def read_source(path: str) -> str:
     """Read and decode a file; every failure is a SourceError with a one-line reason."""
+    return decode_source(read_bytes(path))
+
+
+def read_bytes(path: str) -> bytes:
+    """A file's bytes; every failure is a SourceError with a one-line reason."""
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            return fh.read()
     except FileNotFoundError:
         if os.path.islink(path):
             raise SourceError("broken symbolic link") from None
@@ -123,7 +128,6 @@ def read_source(path: str) -> str:
         raise SourceError("permission denied") from None
     except OSError as exc:
         raise SourceError(f"cannot read: {exc.strerror or exc}") from None
-    return decode_source(data)
 
 
 # ------------------------------------------------------------------------------ big stack

@@ -208,7 +208,7 @@ def _check_one(path: str) -> FileResult:
 
 
 def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
-    from .engine import InternalError, SourceError, add_fingerprints, error_finding, lint_source
+    from .engine import InternalError, SourceError, add_fingerprints, error_finding, lint_source, read_bytes
     from .files import display_path
 
     assert _worker_config is not None
@@ -223,7 +223,7 @@ def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
         except OSError:
             pass
     try:
-        data = _read_bytes(path)
+        data = read_bytes(path)
     except SourceError as err:
         return FileResult(shown, add_fingerprints([error_finding(shown, err)], "")), (None, None)
     key = None
@@ -245,24 +245,6 @@ def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
 
 def _check_chunk(chunk: Sequence[Tuple[int, str]]) -> List[Tuple[int, FileResult, _IndexInfo]]:
     return [(i, *_check(path)) for i, path in chunk]
-
-
-def _read_bytes(path: str) -> bytes:
-    from .engine import SourceError
-
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise SourceError("broken symbolic link") from None
-        raise SourceError("file not found") from None
-    except IsADirectoryError:
-        raise SourceError("is a directory") from None
-    except PermissionError:
-        raise SourceError("permission denied") from None
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
 
 
 def default_jobs() -> int:

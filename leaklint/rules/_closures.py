@@ -23,7 +23,7 @@ from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Seq
 
 import libcst as cst
 
-from ..context import LOCAL, Context, Scope, dotted_name
+from ..context import LOCAL, Context, Scope, dotted_name, param_names
 from ..matchers import string_value
 from ..rule import Rule
 from ..traverse import children
@@ -55,15 +55,6 @@ class _Acc:
         self.binds: Set[str] = set()
         self.globals: Set[str] = set()
         self.nonlocals: Set[str] = set()
-
-
-def param_names(params: cst.Parameters) -> Iterator[str]:
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        yield param.name.value
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg.name.value
-    if params.star_kwarg is not None:
-        yield params.star_kwarg.name.value
 
 
 def _param_defaults(params: cst.Parameters) -> Iterator[cst.BaseExpression]:

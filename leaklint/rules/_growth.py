@@ -226,13 +226,20 @@ def cache_maxsize(name: str, call: Optional[cst.Call]) -> Optional[str]:
     return "maxsize"
 
 
-def param_names(params: cst.Parameters) -> List[str]:
-    out = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-    if isinstance(params.star_arg, cst.Param):
-        out.append(params.star_arg.name.value)
-    if params.star_kwarg is not None:
-        out.append(params.star_kwarg.name.value)
-    return out
+def use_grows(family: str, kind: str, what: str, method: Optional[str]) -> bool:
+    """Whether a use of a container (`what`: grow_inner, grow_aug, grow_method, grow_func,
+    grow_item, read_item) adds to a container of that family / kind."""
+    if what in ("grow_inner", "grow_aug"):
+        return True
+    if what == "grow_method":
+        return method in GROW_METHODS[family]
+    if what == "grow_func":
+        return family in ("list", "deque")
+    if what == "grow_item":
+        return family == "dict"
+    if what == "read_item":
+        return kind == "defaultdict"
+    return False
 
 
 def all_params(params: cst.Parameters) -> Iterator[cst.Param]:

@@ -16,6 +16,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..context import LOCAL, Context, Scope, dotted_name, target_names
+from ..context import param_names as context_param_names
 from ..matchers import class_bases, first_param, names_in
 from ..rule import Rule
 from ..traverse import children
@@ -394,14 +395,7 @@ def free_function_names(ctx: Context, node: cst.CSTNode, own: Set[str]) -> List[
 
 
 def param_names(params: cst.Parameters) -> Set[str]:
-    out = set()
-    for p in (*params.posonly_params, *params.params, *params.kwonly_params):
-        out.add(p.name.value)
-    if isinstance(params.star_arg, cst.Param):
-        out.add(params.star_arg.name.value)
-    if params.star_kwarg is not None:
-        out.add(params.star_kwarg.name.value)
-    return out
+    return set(context_param_names(params))
 
 
 __all__ = [

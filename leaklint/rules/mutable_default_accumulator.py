@@ -413,15 +413,4 @@ def _confidence(d: _Default) -> Confidence:
 
 
 def _grows(d: _Default, use: _Use) -> bool:
-    what = use.what
-    if what in ("grow_inner", "grow_aug"):
-        return True
-    if what == "grow_method":
-        return use.method in g.GROW_METHODS[d.family]
-    if what == "grow_func":
-        return d.family in ("list", "deque")
-    if what == "grow_item":
-        return d.family == "dict"
-    if what == "read_item":
-        return d.kind == "defaultdict"
-    return False
+    return g.use_grows(d.family, d.kind, use.what, use.method)

@@ -1404,8 +1404,7 @@ class ResourceNotClosed(Rule):
 
     @classmethod
     def active_triggers(cls, options: Any) -> Tuple[str, ...]:
-        extra = getattr(options, "extra", ()) if options is not None else ()
-        return catalogue_triggers(extra)
+        return catalogue_triggers(getattr(options, "extra", ()))
 
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)

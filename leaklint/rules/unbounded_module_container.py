@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, target_names
+from ..context import Scope, param_names, target_names
 from ..matchers import ENUM_BASES, class_bases, first_param, is_test_path, names_in
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
@@ -677,7 +677,7 @@ class UnboundedModuleContainer(Rule):
             self._nested[(id(scope.node), node.name.value)] = node
         elif scope.kind == "module":
             self._module_funcs.add(node.name.value)
-        self._funcs[id(node)] = _Func(node, set(g.param_names(node.params)))
+        self._funcs[id(node)] = _Func(node, set(param_names(node.params)))
         self._skip_names.add(id(node.name))
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -1060,7 +1060,7 @@ class UnboundedModuleContainer(Rule):
             return False
         for scope in g.enclosing_functions(use.scope):
             node = scope.node
-            if isinstance(node, (cst.FunctionDef, cst.Lambda)) and data.value in g.param_names(node.params):
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)) and data.value in param_names(node.params):
                 return True
         return False
 
@@ -1072,7 +1072,7 @@ class UnboundedModuleContainer(Rule):
         for scope in g.enclosing_functions(use.scope):
             node = scope.node
             if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-                inputs.update(g.param_names(node.params))
+                inputs.update(param_names(node.params))
             for name, sources in self._derived.get(id(scope), {}).items():
                 derived.setdefault(name, set()).update(sources)
         names = set(names_in(use.data))
@@ -1171,20 +1171,7 @@ class UnboundedModuleContainer(Rule):
 
     @staticmethod
     def _grows(d: _Def, use: _Use) -> bool:
-        what = use.what
-        if what == "grow_inner":
-            return True
-        if what == "grow_method":
-            return use.method in g.GROW_METHODS[d.family]
-        if what == "grow_func":
-            return d.family in ("list", "deque")
-        if what == "grow_item":
-            return d.family == "dict"
-        if what == "read_item":
-            return d.kind == "defaultdict"
-        if what == "grow_aug":
-            return True
-        return False
+        return g.use_grows(d.family, d.kind, use.what, use.method)
 
 
 def _module_level_function(scope: Optional[Scope]) -> Optional[str]:
