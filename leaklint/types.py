@@ -30,16 +30,71 @@ class Confidence(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Fix:
-    """A replacement of source text. Reserved: no rule offers an automatic fix yet."""
+class Applicability(str, enum.Enum):
+    """How safe a fix is to apply, as ruff users know it: `safe` fixes keep the program's meaning,
+    `unsafe` ones may change it (applied only with --unsafe-fixes)."""
 
-    title: str
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text from (start_line, start_column) up to, not including, (end_line,
+    end_column) with `content`. Lines and columns are 1-based, like Finding's. An insertion has
+    start == end; a deletion has content ""."""
+
     start_line: int
     start_column: int
     end_line: int
     end_column: int
-    replacement: str
+    content: str
+
+    def as_dict(self) -> dict:
+        # ruff's JSON shape, so tools written for ruff's output read ours
+        return {
+            "content": self.content,
+            "location": {"row": self.start_line, "column": self.start_column},
+            "end_location": {"row": self.end_line, "column": self.end_column},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Edit":
+        return cls(
+            start_line=data["location"]["row"],
+            start_column=data["location"]["column"],
+            end_line=data["end_location"]["row"],
+            end_column=data["end_location"]["column"],
+            content=data["content"],
+        )
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An automatic fix for one finding: a message, how safe it is, and its edits (non-overlapping,
+    in source order)."""
+
+    message: str
+    applicability: Applicability
+    edits: Tuple[Edit, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "applicability": str(self.applicability),
+            "message": self.message,
+            "edits": [e.as_dict() for e in self.edits],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Fix":
+        return cls(
+            message=data["message"],
+            applicability=Applicability(data["applicability"]),
+            edits=tuple(Edit.from_dict(e) for e in data["edits"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -80,16 +135,7 @@ class Finding:
             "confidence": str(self.confidence),
             "scope": self.scope,
             "fingerprint": self.fingerprint,
-            "fix": None
-            if self.fix is None
-            else {
-                "title": self.fix.title,
-                "start_line": self.fix.start_line,
-                "start_column": self.fix.start_column,
-                "end_line": self.fix.end_line,
-                "end_column": self.fix.end_column,
-                "replacement": self.fix.replacement,
-            },
+            "fix": None if self.fix is None else self.fix.as_dict(),
         }
 
     @classmethod
@@ -107,7 +153,7 @@ class Finding:
             confidence=Confidence.parse(data["confidence"]),
             scope=data.get("scope", ""),
             fingerprint=data.get("fingerprint", ""),
-            fix=None if fix is None else Fix(**fix),
+            fix=None if fix is None else Fix.from_dict(fix),
         )
 
 
