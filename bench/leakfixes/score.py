@@ -173,9 +173,20 @@ def run_leaklint(paths: Sequence[Tuple[str, str]], select: Optional[Tuple[str, .
     return out, errors
 
 
+def default_codes() -> Tuple[str, ...]:
+    from leaklint.config import Config
+
+    return tuple(r.code for r in Config().enabled_rules())
+
+
 def leaklint_findings(cases: Sequence[Case], corpus: Path) -> Dict[str, Tuple[ByFile, List[str]]]:
-    paths = case_paths(cases, corpus)
-    return {"leaklint-default": run_leaklint(paths, None), "leaklint-all": run_leaklint(paths, ("ALL",))}
+    """Both leaklint rows from one run of every rule: the default row keeps the findings of the
+    default-enabled rules (each rule's findings on a file do not depend on which other rules
+    run; tests/test_leakfixes.py checks that on a sample)."""
+    everything, errors = run_leaklint(case_paths(cases, corpus), ("ALL",))
+    defaults = set(default_codes())
+    default = {p: [f for f in fs if f["code"] in defaults] for p, fs in everything.items()}
+    return {"leaklint-default": (default, errors), "leaklint-all": (everything, errors)}
 
 
 # ---------------------------------------------------------------------------------- peers
@@ -313,12 +324,20 @@ def state(scores: Mapping[str, Mapping[str, Any]], tool: str) -> Dict[str, Dict[
     return {cid: {"found": per[tool]["found"], "clean": per[tool]["clean"]} for cid, per in sorted(scores.items()) if tool in per}
 
 
-def leaklint_state(cases: Sequence[Case], corpus: Path) -> Tuple[Dict[str, Dict[str, Dict[str, bool]]], List[str]]:
-    """What the guard compares: {"default"|"all": {case id: {"found", "clean"}}} and errors."""
+def leaklint_scores(cases: Sequence[Case], corpus: Path) -> Tuple[Dict[str, Dict[str, Any]], List[str]]:
     runs = leaklint_findings(cases, corpus)
     scores = score(cases, corpus, {t: runs[t][0] for t in LEAKLINT_TOOLS})
-    errors = sorted({e for t in LEAKLINT_TOOLS for e in runs[t][1]})
-    return {"default": state(scores, "leaklint-default"), "all": state(scores, "leaklint-all")}, errors
+    return scores, sorted({e for t in LEAKLINT_TOOLS for e in runs[t][1]})
+
+
+def leaklint_state(cases: Sequence[Case], corpus: Path) -> Tuple[Dict[str, Dict[str, Dict[str, bool]]], List[str]]:
+    """What the guard compares: {"default"|"all": {case id: {"found", "clean"}}} and errors."""
+    scores, errors = leaklint_scores(cases, corpus)
+    return states(scores), errors
+
+
+def states(scores: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, Dict[str, bool]]]:
+    return {"default": state(scores, "leaklint-default"), "all": state(scores, "leaklint-all")}
 
 
 def compare(expected: Mapping[str, Mapping[str, Mapping[str, bool]]], current: Mapping[str, Mapping[str, Mapping[str, bool]]]) -> Dict[str, List[str]]:
@@ -343,8 +362,8 @@ def compare(expected: Mapping[str, Mapping[str, Mapping[str, bool]]], current: M
     return out
 
 
-def read_expected(path: Path = manifest.EXPECTED_JSON) -> Dict[str, Dict[str, Dict[str, bool]]]:
-    with open(path, encoding="utf-8") as fh:
+def read_expected(path: Optional[Path] = None) -> Dict[str, Dict[str, Dict[str, bool]]]:
+    with open(path or manifest.EXPECTED_JSON, encoding="utf-8") as fh:
         data = json.load(fh)
     return {k: v for k, v in data.items() if k in ("default", "all")}
 
@@ -482,7 +501,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     start = time.perf_counter()
     runs = leaklint_findings(cases, corpus)
     tools: Dict[str, ByFile] = {t: runs[t][0] for t in LEAKLINT_TOOLS}
-    errors = sorted({e for t in LEAKLINT_TOOLS for e in runs[t][1]})
+    errors = runs["leaklint-all"][1]
     for e in errors:
         print(f"leaklint: {e}", file=sys.stderr)
     print(f"leaklint: {len(case_paths(cases, corpus))} files in {time.perf_counter() - start:.1f}s", file=sys.stderr)
@@ -525,7 +544,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         }
         write_json(args.output, doc)
     if args.write_expected:
-        expected = {"default": state(scores, "leaklint-default"), "all": state(scores, "leaklint-all")}
+        expected = states(scores)
         write_json(manifest.EXPECTED_JSON, {"about": "leaklint's state on the leak-fix corpus, written by score.py --write-expected; "
                                             "tests/test_leakfixes.py fails when a found case is lost or a clean fixed version gets flagged", **expected})
         print(f"wrote {manifest.EXPECTED_JSON} ({len(cases)} cases)", file=sys.stderr)
