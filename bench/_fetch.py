@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,7 +85,8 @@ def pip_download(
     res = subprocess.run(cmd, env=pip_env(pypi_only), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if res.returncode != 0:
         tail = " | ".join(line.strip() for line in res.stdout.strip().splitlines()[-4:])
-        raise FetchError(f"pip download {spec} ({dist}) failed with exit {res.returncode}: {tail}")
+        tail = re.sub(r"\(from versions: [^)]{80,}\)", "(from versions: ...)", tail)
+        raise FetchError(f"pip download {spec} ({dist}) failed with exit {res.returncode}: {tail[-600:]}")
     files = [p for p in tmp.iterdir() if p.is_file()]
     if len(files) != 1:
         raise FetchError(f"{spec}: expected one downloaded file, got {[p.name for p in files]}")

@@ -166,6 +166,19 @@ def test_pins_round_trip(tmp_path: Path) -> None:
     assert fetch.load_pins(path) == (fetch.DEFAULT_TARGET, pins)
 
 
+def test_wheel_target_asks_for_the_pinned_wheel_again() -> None:
+    t = fetch.DEFAULT_TARGET
+    assert fetch.wheel_target("urllib3-1.26.8-py2.py3-none-any.whl", t) == t
+    assert fetch.wheel_target("mpl-3.3.4-cp38-cp38-manylinux1_x86_64.whl", t) == {**t, "python-version": "3.8", "abi": "cp38"}
+    assert fetch.wheel_target("x-1.0-cp37-cp37m-manylinux2010_x86_64.whl", t)["abi"] == "cp37m"
+    assert fetch.wheel_target("x-1.0-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", t)["python-version"] == "3.10"
+    assert fetch.wheel_target("x-1.0.tar.gz", t) == t
+    # unpinned wheels: the target first, then older CPythons; sdists: just the target
+    tries = fetch.targets_for(("x", "1.0", "wheel"), {}, t)
+    assert tries[0] == t and [x["abi"] for x in tries[1:]] == [abi for _, abi in fetch.FALLBACK_PYTHONS]
+    assert fetch.targets_for(("x", "1.0", "sdist"), {}, t) == [t]
+
+
 def test_one_failing_download_does_not_stop_the_others() -> None:
     def work(item: str) -> str:
         if item == "bad":

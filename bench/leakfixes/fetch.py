@@ -6,8 +6,9 @@
 
 Each distinct (project, version, dist) of cases/*.toml is fetched once with
 `pip download --no-deps` from pypi.org (pip's configuration and local mirrors ignored), as a
-wheel for the [target] of dists.toml (a pure-python wheel when the release has one) or as the
-sdist when the case says `dist = "sdist"`, and unpacked into <dest>/<project>-<version>/
+wheel for the [target] of dists.toml (a pure-python wheel when the release has one; for an old
+binary release without a wheel for the target, the wheel of the newest older CPython that has
+one) or as the sdist when the case says `dist = "sdist"`, and unpacked into <dest>/<project>-<version>/
 keeping only the .py files (an sdist without its top-level directory). dists.toml pins the file
 name and sha256 of every distribution; a download whose hash or file name differs is refused.
 Without --pin, unpinned distributions are fetched but reported, and the run exits 1.
@@ -28,11 +29,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 import manifest  # noqa: E402
-from _fetch import Fetched, fetch_dist, run_parallel, stale_dirs  # noqa: E402  (bench/_fetch.py)
+from _fetch import Fetched, FetchError, fetch_dist, run_parallel, stale_dirs  # noqa: E402  (bench/_fetch.py)
 
 # Wheels are chosen for this target, not for the machine that runs the fetch, so every machine
 # unpacks the same files. A release with a pure-python wheel gives that one whatever the target.
 DEFAULT_TARGET = {"python-version": "3.11", "implementation": "cp", "abi": "cp311", "platform": "manylinux2014_x86_64"}
+
+# When a release has no wheel for the target (an old binary release), the wheels of older
+# CPythons are tried in this order; the pin then records which file it was, and later fetches ask
+# for that file's own tags.
+FALLBACK_PYTHONS = (("3.10", "cp310"), ("3.9", "cp39"), ("3.8", "cp38"), ("3.7", "cp37m"), ("3.6", "cp36m"))
+NO_MATCH = ("No matching distribution", "Could not find a version")
 
 Key = Tuple[str, str, str]  # (canonical project, version, dist)
 
@@ -75,6 +82,27 @@ def write_pins(path: Path, target: Dict[str, str], pins: Dict[Key, Dict[str, str
     tmp.replace(path)
 
 
+def wheel_target(filename: str, default: Dict[str, str]) -> Dict[str, str]:
+    """The target that makes pip choose the pinned wheel `filename` again."""
+    parts = filename[: -len(".whl")].split("-")
+    if not filename.endswith(".whl") or len(parts) < 5:
+        return dict(default)
+    py, abi = parts[-3].split(".")[0], parts[-2].split(".")[0]
+    if abi in ("none", "abi3") or not py.startswith("cp") or len(py) < 4:
+        return dict(default)
+    # the platform stays the target's: pip accepts older manylinux tags for it
+    return {**default, "python-version": f"{py[2]}.{py[3:]}", "abi": abi}
+
+
+def targets_for(key: Key, pins: Dict[Key, Dict[str, str]], target: Dict[str, str]) -> List[Dict[str, str]]:
+    if key[2] == "sdist":
+        return [target]
+    pin = pins.get(key)
+    if pin:
+        return [wheel_target(pin["file"], target)]
+    return [target] + [{**target, "python-version": py, "abi": abi} for py, abi in FALLBACK_PYTHONS]
+
+
 def fetch_all(
     keys: List[Key],
     dest: Path,
@@ -89,10 +117,17 @@ def fetch_all(
     def one(key: Key) -> Fetched:
         project, version, dist = key
         pin = pins.get(key, {})
-        return fetch_dist(
-            project, version, dist, target, dest / manifest.dist_dirname(project, version),
-            pinned_sha256=pin.get("sha256"), pinned_file=pin.get("file"), force=force, pypi_only=True,
-        )
+        tries = targets_for(key, pins, target)
+        for n, tgt in enumerate(tries):
+            try:
+                return fetch_dist(
+                    project, version, dist, tgt, dest / manifest.dist_dirname(project, version),
+                    pinned_sha256=pin.get("sha256"), pinned_file=pin.get("file"), force=force, pypi_only=True,
+                )
+            except FetchError as exc:
+                if n + 1 == len(tries) or not any(m in str(exc) for m in NO_MATCH):
+                    raise
+        raise AssertionError("unreachable")
 
     done: Dict[Key, Fetched] = {}
     failed: Dict[Key, str] = {}
