@@ -7,130 +7,30 @@ Each project is fetched with `pip download --no-deps` at its pinned version (a w
 fixed target of projects.toml, or the sdist when `dist = "sdist"`), checked against its `sha256`
 when one is pinned, and unpacked into <dest>/<name>-<version>/ keeping only the .py files (for an
 sdist, without its top-level directory). A finished project holds `.fetched.json`; it is skipped
-on later runs unless --force.
+on later runs unless --force or its pinned sha256 changed. The download and unpack code is
+bench/_fetch.py, shared with bench/leakfixes/fetch.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import shutil
 import subprocess
 import sys
-import tarfile
-import tempfile
-import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import DEFAULT_DEST, PROJECTS_TOML, load_projects, project_dirname  # noqa: E402
-
-MARKER = ".fetched.json"
-
-
-def pip_download(project: Dict[str, Any], target: Dict[str, str], tmp: Path) -> Path:
-    spec = f"{project['name']}=={project['version']}"
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", str(tmp)]
-    if project.get("dist", "wheel") == "sdist":
-        cmd += ["--no-binary", ":all:"]
-    else:
-        cmd += ["--only-binary", ":all:"]
-        for opt in ("python-version", "implementation", "abi", "platform"):
-            if target.get(opt):
-                cmd += [f"--{opt}", str(target[opt])]
-    cmd.append(spec)
-    subprocess.run(cmd, check=True)
-    files = [p for p in tmp.iterdir() if p.is_file()]
-    if len(files) != 1:
-        raise RuntimeError(f"{spec}: expected one downloaded file, got {[p.name for p in files]}")
-    return files[0]
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _safe_relpath(name: str, strip_top: bool) -> Optional[PurePosixPath]:
-    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
-    if strip_top:
-        parts = parts[1:]
-    if not parts or any(p == ".." for p in parts) or name.startswith("/"):
-        return None
-    if not parts[-1].endswith(".py"):
-        return None
-    return PurePosixPath(*parts)
-
-
-def unpack_py(archive: Path, dest: Path) -> int:
-    """Extract only the .py files; return how many."""
-    count = 0
-    name = archive.name
-    if name.endswith((".whl", ".zip")):
-        strip = name.endswith(".zip")
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                if info.is_dir():
-                    continue
-                rel = _safe_relpath(info.filename, strip)
-                if rel is None:
-                    continue
-                out = dest.joinpath(*rel.parts)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(out, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-                count += 1
-    elif name.endswith((".tar.gz", ".tgz", ".tar.bz2", ".tar")):
-        with tarfile.open(archive) as tf:
-            for member in tf.getmembers():
-                if not member.isfile():
-                    continue
-                rel = _safe_relpath(member.name, True)
-                if rel is None:
-                    continue
-                out = dest.joinpath(*rel.parts)
-                out.parent.mkdir(parents=True, exist_ok=True)
-                src = tf.extractfile(member)
-                assert src is not None
-                with src, open(out, "wb") as dst:
-                    shutil.copyfileobj(src, dst)
-                count += 1
-    else:
-        raise RuntimeError(f"unknown archive type: {name}")
-    return count
+from _fetch import FetchError, fetch_dist, stale_dirs  # noqa: E402  (bench/_fetch.py, shared with bench/leakfixes)
 
 
 def fetch_one(project: Dict[str, Any], target: Dict[str, str], dest_root: Path, force: bool) -> str:
     dest = dest_root / project_dirname(project)
-    marker = dest / MARKER
-    if marker.exists() and not force:
-        return f"{dest.name}: already fetched"
-    with tempfile.TemporaryDirectory(prefix="leaklint-fetch-") as tmpdir:
-        tmp = Path(tmpdir)
-        dl = tmp / "dl"
-        dl.mkdir()
-        archive = pip_download(project, target, dl)
-        digest = sha256(archive)
-        pinned = project.get("sha256")
-        if pinned and pinned != digest:
-            raise RuntimeError(f"{dest.name}: sha256 of {archive.name} is {digest}, projects.toml pins {pinned}")
-        staging = tmp / "out"
-        staging.mkdir()
-        n = unpack_py(archive, staging)
-        (staging / MARKER).write_text(
-            json.dumps({"name": project["name"], "version": project["version"], "file": archive.name, "sha256": digest, "py_files": n}, indent=1) + "\n"
-        )
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(staging), str(dest))
-    note = "" if pinned else f" (unpinned: sha256 = \"{digest}\")"
-    return f"{dest.name}: {n} .py files from {archive.name}{note}"
+    pinned = project.get("sha256")
+    got = fetch_dist(project["name"], project["version"], project.get("dist", "wheel"), target, dest, pinned_sha256=pinned, force=force)
+    note = "" if pinned or got.cached else f" (unpinned: sha256 = \"{got.sha256}\")"
+    return got.describe() + note
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -152,11 +52,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     for project in projects:
         try:
             print(fetch_one(project, target, args.dest, args.force), flush=True)
-        except (subprocess.CalledProcessError, RuntimeError, OSError) as exc:
+        except (FetchError, subprocess.SubprocessError, OSError) as exc:
             failed += 1
             print(f"{project_dirname(project)}: FAILED: {exc}", file=sys.stderr, flush=True)
     wanted = {project_dirname(p) for p in data["project"]}
-    stale = sorted(d.name for d in args.dest.iterdir() if d.is_dir() and d.name not in wanted) if args.dest.is_dir() else []
+    stale = stale_dirs(args.dest, wanted)
     if stale:
         print(f"note: {args.dest} also holds directories not in projects.toml: {', '.join(stale)}", file=sys.stderr)
     return 1 if failed else 0
