@@ -2,8 +2,8 @@
 
 1. decode the way Python does (PEP 263 cookie, BOM); NUL bytes and undecodable text are LL000;
 2. pick the enabled rules whose text triggers occur in the file; none left: no parse at all;
-3. check the file with CPython's own parser and symbol table (`symtable.symtable`, about a
-   twentieth of libcst's cost): it rejects what Python rejects with Python's own message, and
+3. check the file with CPython's own front end (`compile`, about a twentieth of libcst's
+   cost): it rejects what Python rejects with Python's own message, and
    it bounds nesting, which libcst's native parser does not (deeply nested input crashes it
    with a stack overflow);
 4. parse once with libcst (without its redundant per-node validation), on a worker thread with a large stack (long flat `and` / `or` chains
@@ -17,11 +17,11 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import io
 import os
-import symtable
 import sys
 import threading
 import tokenize
@@ -165,15 +165,42 @@ _FATAL_SYNTAX = ("too many nested parentheses", "too many levels of indentation"
 
 
 def _python_check(text: str) -> Optional[SyntaxError]:
-    """CPython's verdict. Raises SourceError for input too deep for any parser; returns the
-    SyntaxError (if any) so that syntax newer than this interpreter can still be tried."""
+    """CPython's verdict. Raises SourceError for input too deep for any parser and for what
+    CPython rejects only when it compiles (`return` outside a function, module-level
+    `nonlocal`, duplicate arguments, `global` after use: libcst's grammar accepts all of
+    those); returns the parser's SyntaxError (if any) so that syntax newer than this
+    interpreter can still be tried with libcst."""
+    error = _compile_error(text)
+    if error is None:
+        return None
+    if _parse_error(text) is None:
+        # the parser accepted it: the compiler's verdict is final whatever libcst says
+        raise _syntax_error(error)
+    # The parser stopped at the first construct it does not know (newer syntax, or a real
+    # error). Its nesting guards never saw the rest of the file: blank each rejected line and
+    # ask again, so that deep nesting after a `type` statement is still refused before libcst
+    # (whose parser has no such guard) spends minutes on it.
+    lines = text.splitlines(keepends=True)
+    for _ in range(64):
+        err = _parse_error("".join(lines))
+        if err is None:
+            break
+        lineno = (err.lineno or 0) - 1
+        if not 0 <= lineno < len(lines) or not lines[lineno].strip():
+            break
+        line = lines[lineno]
+        lines[lineno] = line[len(line.rstrip("\r\n")) :] or "\n"
+    return error
+
+
+def _compile_error(text: str) -> Optional[SyntaxError]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # CPython's parser and symbol table, without building the Python AST objects that
-            # ast.parse returns: about half its cost, and it also knows the errors CPython
-            # only finds when it compiles (`nonlocal` at module level ...)
-            symtable.symtable(text, "<source>", "exec")
+            # the whole of CPython's front end: parser, symbol table and compiler (no slower
+            # than the symbol table alone, which misses `return` / `yield` / `await` / `break`
+            # outside their blocks)
+            compile(text, "<source>", "exec", dont_inherit=True)
     except (RecursionError, MemoryError):
         raise SourceError("nested too deeply to analyze") from None
     except SyntaxError as exc:
@@ -181,6 +208,23 @@ def _python_check(text: str) -> Optional[SyntaxError]:
             raise _syntax_error(exc) from None
         return exc
     except ValueError as exc:  # e.g. "source code string cannot contain null bytes"
+        raise SourceError(str(exc)) from None
+    return None
+
+
+def _parse_error(text: str) -> Optional[SyntaxError]:
+    """The parser's own verdict (no symbol table, no compiler); too deep is fatal."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, "<source>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (RecursionError, MemoryError):
+        raise SourceError("nested too deeply to analyze") from None
+    except SyntaxError as exc:
+        if any(f in (exc.msg or "") for f in _FATAL_SYNTAX):
+            raise _syntax_error(exc) from None
+        return exc
+    except ValueError as exc:
         raise SourceError(str(exc)) from None
     return None
 
@@ -414,6 +458,35 @@ def _scope_at(ranges: Sequence[Tuple[Tuple[int, int], Tuple[int, int], str]], li
         if start <= (line, col) <= end and start >= best_start:
             best, best_start = qualname, start
     return best
+
+
+def internal_error_finding(path: str, where: str, exc: BaseException, verbose: bool = False) -> Finding:
+    """The failure contract: an exception while analysing one file is an LL000 finding for
+    that file ("internal error in <rule>"), and the run goes on. The traceback is appended
+    under `verbose`."""
+    import traceback
+
+    message = f"internal error in {where}: {type(exc).__name__}: {exc}"
+    message = " ".join(message.split())
+    if verbose:
+        message += "\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).rstrip()
+    return Finding(
+        path=path, line=1, column=1, end_line=1, end_column=1, code=LL000, name=LL000_NAME, message=message,
+        confidence=Confidence.HIGH,
+    )
+
+
+def analyze(source: Union[str, bytes], path: str = "<stdin>", config: Optional[Config] = None, verbose: bool = False) -> List[Finding]:
+    """`lint_source` under the failure contract: never raises (but for KeyboardInterrupt /
+    SystemExit); a bug in a rule or in the engine is an LL000 "internal error in <rule>"."""
+    try:
+        return lint_source(source, path, config)
+    except InternalError as exc:
+        return add_fingerprints([internal_error_finding(path, exc.where, exc.exc, verbose)], "")
+    except (RecursionError, MemoryError) as exc:
+        return add_fingerprints([error_finding(path, SourceError(f"cannot analyze: {type(exc).__name__}"))], "")
+    except Exception as exc:
+        return add_fingerprints([internal_error_finding(path, "engine", exc, verbose)], "")
 
 
 def lint_file(path: str, config: Optional[Config] = None, display_path: Optional[str] = None) -> List[Finding]:
