@@ -462,12 +462,21 @@ def _lint_parsed(
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     scopes = _definition_ranges(ctx, positions)
-    findings: List[Finding] = []
+    located = []
     for inst, rep in reports:
         pos = positions.get(rep.node)
         if pos is None:
             raise InternalError(path, inst.code, LookupError("reported a node that is not part of the module"))
+        located.append((inst, rep, pos))
+    scope_names = _scopes_for(scopes, [(pos[0], pos[1]) for _, _, pos in located])
+    findings: List[Finding] = []
+    for (inst, rep, pos), scope in zip(located, scope_names):
         line, col, end_line, end_col = pos
+        message = rep.message
+        if "\n" in message or "\r" in message:
+            # one finding, one output line: source quoted in a message (a multi-line value)
+            # is folded onto one line
+            message = " ".join(message.split())
         findings.append(
             Finding(
                 path=path,
@@ -477,9 +486,9 @@ def _lint_parsed(
                 end_column=end_col + 1,
                 code=inst.code,
                 name=inst.name,
-                message=rep.message,
+                message=message,
                 confidence=rep.confidence,
-                scope=_scope_at(scopes, line, col),
+                scope=scope,
             )
         )
     return findings
@@ -506,13 +515,34 @@ def _definition_ranges(ctx: Context, positions: Any) -> List[Tuple[Tuple[int, in
     return out
 
 
+def _scopes_for(
+    ranges: Sequence[Tuple[Tuple[int, int], Tuple[int, int], str]], points: Sequence[Tuple[int, int]]
+) -> List[str]:
+    """The qualified name of the innermost definition around each point ("" at module level),
+    in one sweep over definitions and points both sorted: O((d + p) log(d + p)), not d * p
+    (20,000 findings in one file took 100 s when each one scanned every definition).
+    Definitions nest (they are syntax ranges), so the innermost open one is a stack's top."""
+    order = sorted(range(len(points)), key=lambda i: points[i])
+    spans = sorted(ranges, key=lambda r: (r[0], (-r[1][0], -r[1][1])))
+    out = [""] * len(points)
+    stack: List[Tuple[Tuple[int, int], Tuple[int, int], str]] = []
+    k = 0
+    for i in order:
+        point = points[i]
+        while k < len(spans) and spans[k][0] <= point:
+            span = spans[k]
+            while stack and stack[-1][1] < span[0]:
+                stack.pop()
+            stack.append(span)
+            k += 1
+        while stack and stack[-1][1] < point:
+            stack.pop()
+        out[i] = stack[-1][2] if stack else ""
+    return out
+
+
 def _scope_at(ranges: Sequence[Tuple[Tuple[int, int], Tuple[int, int], str]], line: int, col: int) -> str:
-    best = ""
-    best_start = (0, 0)
-    for start, end, qualname in ranges:
-        if start <= (line, col) <= end and start >= best_start:
-            best, best_start = qualname, start
-    return best
+    return _scopes_for(ranges, [(line, col)])[0]
 
 
 def internal_error_finding(path: str, where: str, exc: BaseException, verbose: bool = False) -> Finding:
