@@ -11,7 +11,8 @@ Each program goes through `leaklint.engine.analyze` with every rule on (what the
 and the flake8 plugin call). The oracles:
 - nothing raises;
 - the result is a list of findings;
-- a program that CPython's `compile` rejects and libcst cannot parse either gets an LL000;
+- a program that CPython's `compile` rejects gets an LL000, unless only CPython's parser
+  rejects it and libcst parses it (syntax newer than this interpreter);
 - no internal error (`LL000 internal error in ...`): that is a bug in a rule, not an escape,
   but the harness reports it as a failure too;
 - the program finishes within `--time-bound` seconds (default 30; the run goes on, the slow
@@ -201,6 +202,18 @@ def _python_rejects(data: bytes) -> bool:
     return False
 
 
+def _python_parses(data: bytes) -> bool:
+    import ast
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, "<fuzz>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError, UnicodeError):
+        return False
+    return True
+
+
 def _libcst_parses(data: bytes) -> bool:
     import libcst as cst
 
@@ -245,6 +258,8 @@ def check_program(data: bytes, config, time_bound: float) -> float:  # type: ign
             text_ok = not file_is_ignored(decode_source(data))
         except Exception:
             pass
+        if text_ok and _python_parses(data):
+            raise Failure("CPython's compiler rejects the program (its parser accepts it) but it got no LL000")
         if text_ok and not _libcst_parses(data):
             raise Failure("CPython and libcst reject the program but it got no LL000")
     return elapsed
