@@ -3,7 +3,7 @@ cache, a cache corrupted every way we know of, and concurrent runs sharing one c
 
     PYTHONPATH=. nice python bench/cache_identity.py /work/corpus [--concurrent 10] [--jobs 1] [--limit N]
 
-`--limit N` checks the first N Python files of the tree (sorted) instead of all of it. Prints
+`--limit N` checks N Python files spread evenly over the tree (sorted) instead of all of it. Prints
 one line per run and exits 1 on the first difference (the report names the run). A small tree
 runs in the test suite (tests/test_reliability.py).
 """
@@ -85,7 +85,8 @@ def check(src: str, workdir: Optional[str] = None, concurrent: int = 10, jobs: i
     paths = [src]
     if limit:
         found = sorted(str(p) for p in Path(src).rglob("*.py") if p.is_file())
-        paths = found[:limit]
+        step = max(1, len(found) // limit)
+        paths = found[::step][:limit]  # spread over the whole tree, every project
     report: Dict[str, Any] = {"identical": True, "runs": [], "corruptions": 0, "files": len(paths) if limit else None}
     cache = os.path.join(workdir, "cache")
 
@@ -154,7 +155,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("src", nargs="?", default=os.environ.get("LEAKLINT_CORPUS", str(ROOT / "bench" / "ecosystem" / "corpus")))
     p.add_argument("--concurrent", type=int, default=10)
     p.add_argument("--jobs", type=int, default=1)
-    p.add_argument("--limit", type=int, default=0, help="only the first N .py files (sorted)")
+    p.add_argument("--limit", type=int, default=0, help="only N .py files, spread evenly over the sorted list")
     args = p.parse_args(argv)
     report = check(args.src, concurrent=args.concurrent, jobs=args.jobs, limit=args.limit, log=lambda s: print(s, flush=True))
     print(json.dumps({k: v for k, v in report.items() if k != "runs"}, indent=2))
