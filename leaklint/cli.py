@@ -1,4 +1,4 @@
-"""The `leaklint` command. Exit codes: 0 no findings, 1 findings, 2 usage / config / internal error."""
+"""The `leaklint` command. Exit codes: 0 no findings, 1 findings (LL000 included), 2 the run stopped, 130 Ctrl-C, 143 SIGTERM."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="leaklint",
         description="Find memory- and resource-leak-prone patterns in Python code.",
-        epilog="Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.",
+        epilog="Exit status: 0 no findings, 1 findings (LL000 included), 2 the run stopped (usage, configuration, baseline, output), 130 Ctrl-C, 143 SIGTERM.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .); - reads stdin")
     out = p.add_argument_group("output")
