@@ -23,6 +23,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import stat
 import sys
 import threading
@@ -235,17 +236,26 @@ def _python_check(text: str) -> Optional[SyntaxError]:
     # error). Its nesting guards never saw the rest of the file: blank each rejected line and
     # ask again, so that deep nesting after a `type` statement is still refused before libcst
     # (whose parser has no such guard) spends minutes on it.
+    # A few rounds only: a file with a real error would otherwise be parsed again and again
+    # (newer syntax is a handful of `type` / `def f[T]` lines in practice).
+    if _TOKENIZER_ERRORS.search(error.msg or ""):
+        return error  # not newer syntax: the tokenizer itself gave up
     lines = text.splitlines(keepends=True)
-    for _ in range(64):
+    last = -1
+    for _ in range(8):
         err = _parse_error("".join(lines))
         if err is None:
             break
         lineno = (err.lineno or 0) - 1
-        if not 0 <= lineno < len(lines) or not lines[lineno].strip():
+        if not last < lineno < len(lines) or not lines[lineno].strip() or _TOKENIZER_ERRORS.search(err.msg or ""):
             break
+        last = lineno
         line = lines[lineno]
         lines[lineno] = line[len(line.rstrip("\r\n")) :] or "\n"
     return error
+
+
+_TOKENIZER_ERRORS = re.compile(r"unterminated|was never closed|unmatched|does not match|unindent|EOF|invalid character|invalid decimal|invalid hexadecimal|invalid octal|invalid binary|non-printable|unexpected character after line continuation")
 
 
 def _compile_error(text: str) -> Optional[SyntaxError]:
