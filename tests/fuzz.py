@@ -226,6 +226,9 @@ def _libcst_parses(data: bytes) -> bool:
     return True
 
 
+_PROGRESS: dict = {"ran": 0, "failures": []}
+
+
 class Failure(Exception):
     pass
 
@@ -269,6 +272,7 @@ def run(count: int, seed: int, hypothesmith_share: float, time_bound: float, out
     """Run `count` programs; (programs run, failure descriptions)."""
     config = _all_rules_config()
     failures: List[str] = []
+    _PROGRESS["failures"] = failures
     n_hyp = int(count * hypothesmith_share)
     sources: List[Iterator[Tuple[str, bytes]]] = []
     mut = mutated_programs(seed)
@@ -286,6 +290,7 @@ def run(count: int, seed: int, hypothesmith_share: float, time_bound: float, out
                 (out / f"fail-{seed}-{ran}.py").write_bytes(data)
                 (out / f"fail-{seed}-{ran}.txt").write_text(f"{name}\n{fail}\n", encoding="utf-8", errors="replace")
         ran += 1
+        _PROGRESS["ran"] = ran
         if report_every and ran % report_every == 0:
             rate = ran / max(1e-9, time.monotonic() - started)
             print(f"ran {ran} programs, {len(failures)} failures, {rate:.1f}/s", flush=True)
@@ -317,7 +322,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = p.parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     started = time.monotonic()
-    ran, failures = run(args.count, args.seed, args.hypothesmith_share, args.time_bound, args.out, args.report_every)
+    import signal
+
+    def stop(signum, frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        ran, failures = run(args.count, args.seed, args.hypothesmith_share, args.time_bound, args.out, args.report_every)
+    except KeyboardInterrupt:
+        ran, failures = _PROGRESS["ran"], _PROGRESS["failures"]
+        print("interrupted")
     elapsed = time.monotonic() - started
     for f in failures[:50]:
         print("FAIL", f.splitlines()[0][:300])
