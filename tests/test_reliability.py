@@ -610,3 +610,22 @@ def test_cache_identity_small_corpus(project: Path) -> None:
     report = cache_identity.check(str(src), workdir=str(project), concurrent=3, jobs=1, limit=6)
     assert report["identical"], report
     assert report["corruptions"] >= 8
+
+
+def test_point_6_ll101_is_not_quadratic_in_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaklint.rules import unbounded_module_container as ll101
+
+    n = 400
+    source = "_c = {}\n" + "".join(f"def f{i}(x):\n    return _c.setdefault(x, [])\n" for i in range(n)) + "def g(x):\n    _c[x] = 1\n"
+    calls = [0]
+    original = ll101._Use.__eq__
+
+    def counted(self, other):  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        return original(self, other)
+
+    monkeypatch.setattr(ll101._Use, "__eq__", counted)
+    findings = lint_source(source, "x.py", config_from_table({"select": ["LL101"]}, prefix=""))
+    assert [f.code for f in findings] == ["LL101"]
+    # comparing every use with every memo-like use would be n * n / 2 = 80,000 comparisons
+    assert calls[0] < 10 * n
