@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 from . import __version__
+from .fsutil import write_text_atomic
 from .types import Finding
 
 FORMAT_VERSION = 1
@@ -38,14 +38,21 @@ class Baseline:
         except FileNotFoundError:
             raise BaselineError(f"{path}: baseline file not found") from None
         except (OSError, ValueError) as exc:
-            raise BaselineError(f"{path}: cannot read baseline: {exc}") from None
+            raise BaselineError(f"{path}: cannot read baseline: {' '.join(str(exc).split())}") from None
+        except (RecursionError, MemoryError):
+            raise BaselineError(f"{path}: cannot read baseline: nested too deeply") from None
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(data.get("findings"), list):
             raise BaselineError(f"{path}: not a leaklint baseline (version {FORMAT_VERSION})")
         entries = {}
-        for entry in data["findings"]:
-            if not isinstance(entry, dict) or "fingerprint" not in entry:
-                raise BaselineError(f"{path}: malformed entry {entry!r}")
-            entries[str(entry["fingerprint"])] = entry
+        for n, entry in enumerate(data["findings"]):
+            # every field the baseline is matched and reported by must be a string: a list
+            # as `path` would crash the stale-entry lookup
+            if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str):
+                raise BaselineError(f"{path}: malformed entry #{n + 1}: expected an object with a string fingerprint")
+            for key in ("path", "code", "scope", "message"):
+                if key in entry and not isinstance(entry[key], str):
+                    raise BaselineError(f"{path}: malformed entry #{n + 1}: {key} must be a string, got {type(entry[key]).__name__}")
+            entries[entry["fingerprint"]] = entry
         return cls(entries)
 
     def filter(self, findings: Iterable[Finding]) -> Tuple[List[Finding], Set[str]]:
@@ -81,17 +88,7 @@ def write_baseline(path: str, findings: Sequence[Finding]) -> int:
         key=lambda e: (e["path"], e["code"], e["scope"], e["fingerprint"]),
     )
     doc = {"version": FORMAT_VERSION, "generated_by": f"leaklint {__version__}", "findings": entries}
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".leaklint-baseline-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=2, sort_keys=True)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    # written through fsutil: atomic for a regular file, its mode kept (not mkstemp's 0600),
+    # a symlink's target written, a device or FIFO written through
+    write_text_atomic(path, json.dumps(doc, indent=2, sort_keys=True) + "\n")
     return len(entries)

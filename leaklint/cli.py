@@ -1,4 +1,4 @@
-"""The `leaklint` command. Exit codes: 0 no findings, 1 findings, 2 usage / config / internal error."""
+"""The `leaklint` command. Exit codes: 0 no findings, 1 findings (LL000 included), 2 the run stopped, 130 Ctrl-C, 143 SIGTERM."""
 
 from __future__ import annotations
 
@@ -25,11 +25,31 @@ def _codes(value: str) -> List[str]:
     return [c.strip().upper() if c.strip().upper() != "ALL" else "ALL" for c in value.split(",") if c.strip()]
 
 
+def _non_negative_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {n}")
+    return n
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not 0 <= n < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {value}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="leaklint",
         description="Find memory- and resource-leak-prone patterns in Python code.",
-        epilog="Exit status: 0 no findings, 1 findings, 2 usage, configuration or internal error.",
+        epilog="Exit status: 0 no findings, 1 findings (LL000 included), 2 the run stopped (usage, configuration, baseline, output), 130 Ctrl-C, 143 SIGTERM.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to check (default: .); - reads stdin")
     out = p.add_argument_group("output")
@@ -53,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-j", "--jobs", type=int, metavar="N", help="worker processes (default: all cores)")
     run.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     run.add_argument("--cache-dir", metavar="DIR", help="result cache directory (default: .leaklint_cache)")
+    # budgets and failure reporting (one block)
+    run.add_argument("--max-file-size", type=_non_negative_int, metavar="BYTES", help="larger files are LL000, not analyzed (0: no limit; default: max-file-size in the config, 4 MiB)")
+    run.add_argument("--file-timeout", type=_non_negative_float, metavar="SECONDS", help="a file taking longer is LL000, its worker replaced (0: no limit; default: file-timeout in the config, 120)")
+    run.add_argument("--verbose", action="store_true", help="show the traceback of an internal error under its LL000 finding")
     base = p.add_argument_group("baseline")
     base.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     base.add_argument("--write-baseline", metavar="FILE", help="record the current findings in FILE and exit 0")
@@ -64,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from .runner import Terminated
+
+    previous = _on_sigterm()
+    _tolerant_streams()
     try:
         return _main(argv)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
@@ -71,6 +99,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("leaklint: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("leaklint: terminated", file=sys.stderr)
+        return 143
+    except _Fatal as exc:
+        print(f"leaklint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:
         # output piped into `head` and closed early: not an error worth a traceback
         try:
@@ -78,6 +112,59 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except OSError:
             pass
         return EXIT_ERROR
+    except Exception as exc:  # the last line of the failure contract: one line, exit 2
+        print(f"leaklint: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if "--verbose" in (argv if argv is not None else sys.argv):
+            import traceback
+
+            traceback.print_exc()
+        return EXIT_ERROR
+    finally:
+        _restore_sigterm(previous)
+
+
+class _Fatal(Exception):
+    """Stops the run: exit 2 with this one line."""
+
+
+def _on_sigterm():  # type: ignore[no-untyped-def]
+    """SIGTERM ends the run like Ctrl-C (workers ended, nothing half-written), exit 143."""
+    import signal
+    import threading
+
+    from .runner import Terminated
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum, frame):  # type: ignore[no-untyped-def]
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # pragma: no cover
+        return None
+
+
+def _restore_sigterm(previous) -> None:  # type: ignore[no-untyped-def]
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except (ValueError, OSError):  # pragma: no cover
+            pass
+
+
+def _tolerant_streams() -> None:
+    """File names that are not UTF-8 reach the output as lone surrogates: write them back as
+    their bytes on a UTF-8 stream, escaped on any other (a strict `PYTHONIOENCODING=ascii`)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            encoding = (stream.encoding or "").lower().replace("-", "").replace("_", "")
+            stream.reconfigure(errors="surrogateescape" if encoding == "utf8" else "backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, io.UnsupportedOperation):
+            pass
 
 
 def _main(argv: Optional[Sequence[str]]) -> int:
@@ -113,6 +200,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             write_rule_list(all_rules(), out, "json" if args.format == "json" else "text", enabled)
         return EXIT_CLEAN
 
+    for target in (args.output, args.write_baseline):
+        if target:
+            problem = _unwritable(target)
+            if problem:
+                print(f"leaklint: error: cannot write {target}: {problem}", file=sys.stderr)
+                return EXIT_ERROR
+    from . import runner
+
+    runner.VERBOSE = bool(args.verbose)
     started = time.perf_counter()
     baseline = None
     if args.baseline:
@@ -135,10 +231,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     if args.write_baseline:
         from .baseline import write_baseline
 
-        n = write_baseline(args.write_baseline, findings)
+        from .fsutil import WriteError
+
+        try:
+            n = write_baseline(args.write_baseline, findings)
+        except WriteError as exc:
+            raise _Fatal(str(exc)) from None
         if not args.quiet:
             print(f"leaklint: wrote {n} finding(s) to {args.write_baseline}", file=sys.stderr)
-        return EXIT_ERROR if internal_errors else EXIT_CLEAN
+        return EXIT_CLEAN
 
     stale: List[dict] = []
     known = 0
@@ -152,7 +253,7 @@ def _main(argv: Optional[Sequence[str]]) -> int:
     if args.statistics:
         _statistics(findings, stale, args)
     for message in internal_errors:
-        print(f"leaklint: {message}", file=sys.stderr)
+        print(f"leaklint: {message.splitlines()[0]}", file=sys.stderr)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         files = {f.path for f in findings}
@@ -163,8 +264,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         if baseline is not None:
             parts.append(f"{known} known from the baseline")
         print(f"leaklint: {'; '.join(parts)}.", file=sys.stderr)
-    if internal_errors:
-        return EXIT_ERROR
+    # an internal error in one file is an LL000 finding for it (the failure contract): the run
+    # went on, so it counts as a finding, not as a stopped run
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
@@ -201,6 +302,10 @@ def _apply_flags(config, args):  # type: ignore[no-untyped-def]
         changes["extend_exclude"] = config.extend_exclude + checked.extend_exclude
     if args.min_confidence:
         changes["min_confidence"] = Confidence.parse(args.min_confidence)
+    if args.max_file_size is not None:
+        changes["max_file_size"] = args.max_file_size
+    if args.file_timeout is not None:
+        changes["file_timeout"] = args.file_timeout
     return config.replace(**changes) if changes else config
 
 
@@ -232,19 +337,22 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
         if args.force_exclude and args.stdin_filename and config.is_excluded(args.stdin_filename):
             pass
         else:
-            from .engine import InternalError, lint_source
+            from .engine import SourceError, add_fingerprints, analyze, error_finding
 
-            data = sys.stdin.buffer.read()
             shown = display_path(display) if args.stdin_filename else "-"
             try:
-                findings.extend(lint_source(data, shown, config))
-            except InternalError as exc:
-                errors.append(str(exc))
+                data = _read_stdin(config.max_file_size)
+            except SourceError as err:
+                findings.extend(add_fingerprints([error_finding(shown, err)], ""))
+            else:
+                result = analyze(data, shown, config, verbose=args.verbose)
+                errors.extend(f.message.splitlines()[0] for f in result if f.code == "LL000" and f.message.startswith("internal error"))
+                findings.extend(result)
             checked.append(shown)
     targets = list(iter_python_files(file_paths, config))
     if args.force_exclude:
         targets = [t for t in targets if not config.is_excluded(t)]
-    jobs = args.jobs or default_jobs()
+    jobs = args.jobs or default_jobs()  # never more than the cores: see runner.effective_jobs
     cache_dir = None
     if not args.no_cache and not args.write_baseline:
         # --cache-dir is relative to the current directory, like every path on the command
@@ -255,14 +363,49 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
     if not targets:
         config.check_codes()
     verify = config.check_codes if config.unchecked_codes else None
-    for result in check_files(targets, config, jobs, cache_dir, before_linting=verify):
+    warned = []
+
+    def warn(message: str) -> None:
+        if not warned:
+            warned.append(message)
+            print(f"leaklint: warning: {message}", file=sys.stderr)
+
+    for result in check_files(targets, config, jobs, cache_dir, before_linting=verify, warn=warn):
         checked.append(result.path)
         findings.extend(result.findings)
         if result.error:
-            errors.append(result.error)
+            errors.append(f"{result.path}: {result.error}")
     # LL000 is produced before any rule runs; `ignore` / per-file-ignores naming it apply here
     findings = [f for f in findings if f.code != "LL000" or not config.ignores_file_errors(f.path)]
+    # sorted by path and position whatever order the walk found the files in
+    findings.sort(key=lambda f: f.sort_key())
     return findings, errors, checked
+
+
+def _read_stdin(max_size: int) -> bytes:
+    from .engine import SourceError
+
+    stream = sys.stdin
+    if stream is None or getattr(stream, "buffer", None) is None:
+        raise SourceError("cannot read stdin: it is closed")
+    try:
+        data = stream.buffer.read(max_size + 1) if max_size else stream.buffer.read()
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"cannot read stdin: {getattr(exc, 'strerror', None) or exc}") from None
+    if max_size and len(data) > max_size:
+        raise SourceError(f"file too large to analyze: more than {max_size} bytes (max-file-size)")
+    return data
+
+
+def _unwritable(target: str) -> Optional[str]:
+    """Why `target` cannot be written, checked before the run (the write itself checks again)."""
+    real = os.path.realpath(target)
+    if os.path.isdir(real):
+        return "is a directory"
+    directory = os.path.dirname(real) or "."
+    if not os.path.isdir(directory):
+        return f"directory {directory} does not exist"
+    return None
 
 
 class _Output:
@@ -278,10 +421,14 @@ class _Output:
 
     def __exit__(self, *exc: object) -> None:
         if self.path is not None and self.buffer is not None and exc[0] is None:
-            target = Path(self.path)
-            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-            tmp.write_text(self.buffer.getvalue(), encoding="utf-8")
-            os.replace(tmp, target)
+            from .fsutil import WriteError, write_output
+
+            try:
+                # atomic for a regular file (mode kept); written through to a device, a FIFO
+                # or a symlink's target
+                write_output(self.path, self.buffer.getvalue())
+            except WriteError as err:
+                raise _Fatal(str(err)) from None
 
 
 def _open_output(path: Optional[str]) -> _Output:

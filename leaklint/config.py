@@ -48,7 +48,14 @@ TOP_LEVEL_KEYS = {
     "min-confidence": "one of high, medium, low",
     "respect-gitignore": "boolean",
     "cache-dir": "path",
+    "max-file-size": "integer: bytes; a larger file is LL000, not analyzed (0: no limit)",
+    "file-timeout": "number: seconds one file may take before it is LL000 (0: no limit)",
 }
+
+# A file over either budget is reported as LL000 and the run goes on (about 13 s and 1 GB of
+# memory per MB of source: the defaults keep one file from taking a machine down).
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+DEFAULT_FILE_TIMEOUT = 120.0
 
 
 class ConfigError(Exception):
@@ -66,6 +73,8 @@ class Config:
     min_confidence: Confidence = Confidence.LOW
     respect_gitignore: bool = True
     cache_dir: Optional[str] = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
     # section -> {option_name: value}, already validated and with snake_case names
     rule_options: Tuple[Tuple[str, Tuple[Tuple[str, Any], ...]], ...] = ()
     # where the config came from ("" for defaults) and the directory paths are relative to
@@ -190,19 +199,30 @@ def path_matches(rel_path: str, pattern: str) -> bool:
 def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml with a [tool.leaklint] table, walking up from `start`."""
     start = start.resolve()
-    if start.is_file():
+    try:
+        if start.is_file():
+            start = start.parent
+    except OSError:
         start = start.parent
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                with candidate.open("rb") as fh:
-                    data = tomllib.load(fh)
-            except (OSError, tomllib.TOMLDecodeError):
-                # a broken pyproject.toml that is not ours to judge unless it is the one used
-                data = None
-            if data is None or "leaklint" in data.get("tool", {}):
-                return candidate
+        try:
+            if not candidate.is_file():
+                continue
+        except OSError:  # a directory we may not look into: not where our config is
+            continue
+        try:
+            with candidate.open("rb") as fh:
+                data = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError, RecursionError):
+            # a broken pyproject.toml that is not ours to judge unless it is the one used
+            data = None
+        if data is None:
+            return candidate
+        tool = data.get("tool")
+        # `tool = 5` in some other project's pyproject.toml is not ours to judge either
+        if isinstance(tool, dict) and "leaklint" in tool:
+            return candidate
     return None
 
 
@@ -225,12 +245,19 @@ def load_config(path: Optional[Path] = None, start: Optional[Path] = None, defer
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 ({exc.reason})") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, got {_tname(tool)}")
     if Path(path).name == "pyproject.toml":
-        table = data.get("tool", {}).get("leaklint", {})
+        table = tool.get("leaklint", {})
         prefix = "tool.leaklint"
     else:
         # a dedicated file may hold the table bare or under [tool.leaklint]
-        table = data.get("tool", {}).get("leaklint", data)
+        table = tool.get("leaklint", data)
         prefix = "tool.leaklint" if "tool" in data else ""
     return config_from_table(
         table, source=str(path), root=str(Path(path).resolve().parent), prefix=prefix, defer_codes=defer_codes
@@ -305,6 +332,14 @@ def _config_from_table(
             if not isinstance(value, str):
                 raise ConfigError(f"{where(key)}: expected a path string, got {_tname(value)}")
             kwargs["cache_dir"] = value
+        elif key == "max-file-size":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where(key)}: expected a number of bytes (0: no limit), got {value!r}")
+            kwargs["max_file_size"] = value
+        elif key == "file-timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+                raise ConfigError(f"{where(key)}: expected a number of seconds (0: no limit), got {value!r}")
+            kwargs["file_timeout"] = float(value)
     kwargs["rule_options"] = tuple(
         (section, tuple(sorted(values.items()))) for section, values in sorted(rule_options.items())
     )

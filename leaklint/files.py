@@ -141,8 +141,8 @@ def _ignored(path: str, is_dir: bool, ignores: Sequence[GitIgnore]) -> bool:
 
 
 def iter_python_files(paths: Sequence[str], config: Config) -> Iterator[str]:
-    """Yield files to check, in a stable order, without duplicates. Paths that do not exist are
-    yielded as they are (the engine reports them as LL000)."""
+    """Yield files to check, in a stable order, without duplicates. Paths that do not exist and
+    directories that cannot be listed are yielded as they are (reported as LL000)."""
     seen = set()
 
     def emit(path: str) -> Iterator[str]:
@@ -166,8 +166,12 @@ def _walk(top: str, config: Config, ignores: List[GitIgnore], emit) -> Iterator[
         if own is not None:
             ignores = [*ignores, own]
     try:
-        entries = sorted(os.scandir(top), key=lambda e: e.name)
+        with os.scandir(top) as it:
+            entries = sorted(it, key=lambda e: e.name)
     except OSError:
+        # a directory that cannot be listed (permission denied ...) is not silently "0 files":
+        # it is yielded itself, and reading it reports why it was not checked (LL000)
+        yield from emit(top)
         return
     dirs = []
     for entry in entries:

@@ -247,13 +247,26 @@ class Plugin:
     # --------------------------------------------------------------------------- checking
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         source = "".join(self.lines)
+        config = self.config()
+        # the CLI's failure contract: one LL000 for this file, and flake8 goes on with the others
+        size = len(source.encode("utf-8", "surrogatepass"))
+        if config.max_file_size and size > config.max_file_size:
+            if not config.ignores_file_errors(self.filename):
+                yield 1, 0, f"{LL000} file too large to analyze: {size} bytes (max-file-size is {config.max_file_size})", type(self)
+            return
         try:
-            findings = lint_source(source, self.filename, self.config(), noqa=False)
+            findings = lint_source(source, self.filename, config, noqa=False)
         except InternalError as exc:
             # a bug in leaklint: say so on this file and let flake8 go on with the others
             yield 1, 0, f"{LL000} file not analyzed: {exc} (please report this leaklint bug)", type(self)
             return
-        config = self.config()
+        except (RecursionError, MemoryError) as exc:
+            yield 1, 0, f"{LL000} cannot analyze: {type(exc).__name__}", type(self)
+            return
+        except Exception as exc:
+            message = " ".join(f"{type(exc).__name__}: {exc}".split())
+            yield 1, 0, f"{LL000} file not analyzed: {self.filename}: internal error in engine: {message} (please report this leaklint bug)", type(self)
+            return
         for f in findings:
             if f.code == LL000 and config.ignores_file_errors(f.path):
                 continue

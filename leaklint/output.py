@@ -199,7 +199,8 @@ def _artifact_uri(path: str, root: Path) -> Dict[str, str]:
             rel = candidate.relative_to(base)
         except ValueError:
             continue
-        return {"uri": quote(rel.as_posix()), "uriBaseId": "%SRCROOT%"}
+        # a file name that is not UTF-8 holds lone surrogates: percent-encode its bytes
+        return {"uri": quote(os.fsencode(rel.as_posix())), "uriBaseId": "%SRCROOT%"}
     return {"uri": absolute.resolve().as_uri()}
 
 

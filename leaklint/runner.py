@@ -35,9 +35,9 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from . import __version__
 from .config import Config
-from .types import Finding
+from .types import Confidence, Finding
 
-CACHE_LAYOUT = "v2"
+CACHE_LAYOUT = "v3"
 # A file modified less than this many seconds before it was read is not put in the index.
 RACY_SECONDS = 2.0
 
@@ -59,18 +59,27 @@ def _stat_key(path: str) -> List[int]:
     return [st.st_size, st.st_mtime_ns]
 
 
+def _content_key(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return ""
+
+
 def code_fingerprint() -> str:
-    """What the installed code is: leaklint's own modules, libcst, Python, and the installed
-    distributions (rule plugins come from entry points). Computed without importing any of
-    them."""
+    """What the installed code is: the content of leaklint's own modules (an edited rule file
+    invalidates even with its size and mtime preserved: `cp -p`, `rsync -a`), libcst, Python,
+    and the installed distributions (rule plugins come from entry points). Computed without
+    importing any of them."""
     package = os.path.dirname(os.path.abspath(__file__))
     parts: List[Any] = [__version__, sys.version, sys.implementation.name]
     for directory, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith(".py"):
+            if name.endswith(".py") or name.endswith(".json"):
                 path = os.path.join(directory, name)
-                parts.append([os.path.relpath(path, package), *_stat_key(path)])
+                parts.append([os.path.relpath(path, package), _content_key(path)])
     try:
         import importlib.util
 
@@ -96,11 +105,48 @@ def config_fingerprint(config: Config) -> str:
         "min_confidence": int(config.min_confidence),
         "rule_options": repr(config.rule_options),
         "root": config.root if config.per_file_ignores else "",
+        "max_file_size": config.max_file_size,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+CACHE_SCHEMA = 3
+
+
+def _checksum(findings: Any) -> str:
+    return hashlib.sha256(json.dumps(findings, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_FIELDS = (("path", str), ("line", int), ("column", int), ("end_line", int), ("end_column", int), ("code", str), ("name", str), ("message", str))
+
+
+def findings_from_data(data: Any, path: Optional[str] = None) -> Optional[List[Finding]]:
+    """Findings from cached JSON, or None when anything about it is odd (wrong shape, wrong
+    types, another file's findings)."""
+    if not isinstance(data, list):
+        return None
+    out = []
+    for item in data:
+        if not isinstance(item, dict):
+            return None
+        for name, kind in _FIELDS:
+            value = item.get(name)
+            if not isinstance(value, kind) or isinstance(value, bool):
+                return None
+        if path is not None and item["path"] != path:
+            return None
+        try:
+            out.append(Finding.from_dict(item))
+        except Exception:
+            return None
+    return out
+
+
 class Cache:
+    """Entries are validated on read: the schema, the leaklint version, the salt (rule code,
+    configuration), the key and a checksum of the findings; anything odd is a miss, and the
+    entry is rewritten when the file has been analysed again."""
+
     def __init__(self, directory: str, config: Config) -> None:
         self.directory = os.path.join(directory, CACHE_LAYOUT)
         self.salt = hashlib.sha256(f"{code_fingerprint()}\0{config_fingerprint(config)}".encode()).hexdigest()
@@ -117,16 +163,31 @@ class Cache:
     def _path(self, key: str) -> str:
         return os.path.join(self.directory, key[:2], key + ".json")
 
-    def get(self, key: str) -> Optional[List[Finding]]:
+    def get(self, key: str, path: Optional[str] = None) -> Optional[List[Finding]]:
         try:
             with open(self._path(key), encoding="utf-8") as fh:
                 data = json.load(fh)
-            return [Finding.from_dict(d) for d in data]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, RecursionError, MemoryError):
             return None
+        if (
+            not isinstance(data, dict)
+            or data.get("schema") != CACHE_SCHEMA
+            or data.get("version") != __version__
+            or data.get("salt") != self.salt
+            or data.get("key") != key
+        ):
+            return None
+        try:
+            if data.get("checksum") != _checksum(data.get("findings")):
+                return None
+        except (TypeError, ValueError):
+            return None
+        return findings_from_data(data.get("findings"), path)
 
     def put(self, key: str, findings: Sequence[Finding]) -> None:
-        _atomic_write(self._path(key), json.dumps([f.as_dict() for f in findings]))
+        items = [f.as_dict() for f in findings]
+        doc = {"schema": CACHE_SCHEMA, "version": __version__, "salt": self.salt, "key": key, "checksum": _checksum(items), "findings": items}
+        _atomic_write(self._path(key), json.dumps(doc))
 
     # ---------------------------------------------------------------- stat index
     @property
@@ -137,14 +198,25 @@ class Cache:
         try:
             with open(self.index_path, encoding="utf-8") as fh:
                 data = json.load(fh)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError, MemoryError):
             return {}
-        if not isinstance(data, dict) or data.get("salt") != self.salt or not isinstance(data.get("files"), dict):
+        if (
+            not isinstance(data, dict)
+            or data.get("schema") != CACHE_SCHEMA
+            or data.get("salt") != self.salt
+            or not isinstance(data.get("files"), dict)
+        ):
+            return {}
+        try:
+            if data.get("checksum") != _checksum(data["files"]):
+                return {}
+        except (TypeError, ValueError):
             return {}
         return data["files"]
 
     def save_index(self, files: Dict[str, list]) -> None:
-        _atomic_write(self.index_path, json.dumps({"salt": self.salt, "files": files}, separators=(",", ":")))
+        doc = {"schema": CACHE_SCHEMA, "salt": self.salt, "checksum": _checksum(files), "files": files}
+        _atomic_write(self.index_path, json.dumps(doc, separators=(",", ":")))
 
 
 def _atomic_write(target: str, text: str) -> None:
@@ -152,11 +224,14 @@ def _atomic_write(target: str, text: str) -> None:
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as fh:
             fh.write(text)
         os.replace(tmp, target)
-    except OSError:
+        tmp = None
+    except (OSError, UnicodeError):
         # a read-only or full disk must never fail the run: the cache is an optimisation
+        pass
+    finally:
         if tmp is not None:
             try:
                 os.unlink(tmp)
@@ -164,16 +239,22 @@ def _atomic_write(target: str, text: str) -> None:
                 pass
 
 
-def ensure_cache_dir(directory: str) -> None:
-    """Create the cache dir with a .gitignore of its own (as ruff and pytest do)."""
+def ensure_cache_dir(directory: str) -> Optional[str]:
+    """Create the cache dir with a .gitignore of its own (as ruff and pytest do). Returns why
+    the cache cannot be used, or None when it can."""
     try:
-        os.makedirs(directory, exist_ok=True)
+        os.makedirs(os.path.join(directory, CACHE_LAYOUT), exist_ok=True)
         marker = os.path.join(directory, ".gitignore")
         if not os.path.exists(marker):
             with open(marker, "w") as fh:
                 fh.write("# created by leaklint\n*\n")
-    except OSError:
-        pass
+        probe = os.path.join(directory, CACHE_LAYOUT)
+        fd, tmp = tempfile.mkstemp(dir=probe, prefix=".probe-")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
 
 
 def _stat_signature(st: os.stat_result) -> List[int]:
@@ -183,6 +264,7 @@ def _stat_signature(st: os.stat_result) -> List[int]:
 # ------------------------------------------------------------------------------ workers
 _worker_config: Optional[Config] = None
 _worker_cache: Optional[Cache] = None
+VERBOSE = False  # tracebacks in internal-error findings (--verbose)
 
 
 def _init_worker(config: Config, cache: Optional[Cache]) -> None:
@@ -208,7 +290,7 @@ def _check_one(path: str) -> FileResult:
 
 
 def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
-    from .engine import InternalError, SourceError, add_fingerprints, error_finding, lint_source, read_bytes
+    from .engine import SourceError, add_fingerprints, analyze, error_finding, read_bytes
     from .files import display_path
 
     assert _worker_config is not None
@@ -223,21 +305,19 @@ def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
         except OSError:
             pass
     try:
-        data = read_bytes(path)
+        data = read_bytes(path, _worker_config.max_file_size)
     except SourceError as err:
         return FileResult(shown, add_fingerprints([error_finding(shown, err)], "")), (None, None)
     key = None
     if _worker_cache is not None:
         key = _worker_cache.key(shown, data)
-        hit = _worker_cache.get(key)
+        hit = _worker_cache.get(key, shown)
         if hit is not None:
             return FileResult(shown, hit, cached=True), (signature, key)
-    try:
-        findings = lint_source(data, shown, _worker_config)
-    except InternalError as exc:
-        return FileResult(shown, [], error=str(exc)), (None, None)
-    except Exception as exc:  # pragma: no cover - last line of defence: never a traceback
-        return FileResult(shown, [], error=f"{shown}: internal error: {type(exc).__name__}: {exc}"), (None, None)
+    # the failure contract: a bug in a rule is an LL000 finding for this file, never a traceback
+    findings = analyze(data, shown, _worker_config, verbose=VERBOSE)
+    if any(f.code == "LL000" and f.message.startswith("internal error") for f in findings):
+        return FileResult(shown, findings, error=findings[0].message.split("\n")[0]), (None, None)
     if _worker_cache is not None and key is not None:
         _worker_cache.put(key, findings)
     return FileResult(shown, findings), (signature, key)
@@ -254,27 +334,223 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _chunks(items: Sequence[Tuple[int, str, int]], jobs: int) -> List[List[Tuple[int, str]]]:
-    """Largest files first, in chunks that shrink as the work left shrinks (guided
-    scheduling): early chunks are big enough that small files do not pay a round trip each,
-    the last ones are single small files, so no worker idles long while another finishes."""
-    ordered = sorted(items, key=lambda item: -item[2])
-    remaining = sum(max(size, 1) for _, _, size in ordered)
-    chunks: List[List[Tuple[int, str]]] = []
-    current: List[Tuple[int, str]] = []
-    weight = 0
-    target = max(1, remaining // (jobs * 8))
-    for index, path, size in ordered:
-        current.append((index, path))
-        weight += max(size, 1)
-        if weight >= target or len(current) >= 32:
-            chunks.append(current)
-            remaining -= weight
-            current, weight = [], 0
-            target = max(1, remaining // (jobs * 8))
-    if current:
-        chunks.append(current)
-    return chunks
+def _stopped(path: str, message: str) -> FileResult:
+    from .engine import LL000, LL000_NAME
+
+    finding = Finding(path=path, line=1, column=1, end_line=1, end_column=1, code=LL000, name=LL000_NAME, message=message, confidence=Confidence.HIGH)
+    from .engine import add_fingerprints
+
+    return FileResult(path, add_fingerprints([finding], ""), error=message)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every worker is ended on the way out."""
+
+
+# ------------------------------------------------------------------------------ supervision
+def _worker_main(conn: Any, config: Config, cache: Optional[Cache]) -> None:
+    """A worker process: tasks (index, path) in, (index, result, info) out, one at a time."""
+    import signal
+
+    # Ctrl-C goes to the whole process group: the parent decides, the workers do not print
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    global _worker_config, _worker_cache
+    if _worker_config is None:
+        _init_worker(config, cache)
+    _worker_config, _worker_cache = config, cache
+    try:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                break
+            if task is None:
+                break
+            out = _check_chunk([task])
+            try:
+                conn.send(out[0])
+            except (OSError, ValueError):
+                break
+    finally:
+        # no atexit handlers, no flushing of the parent's buffers copied by fork
+        os._exit(0)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel sends SIGKILL to this process when its parent dies (however it dies),
+    so no worker outlives an interrupted or killed run."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except Exception:  # pragma: no cover - not Linux
+        pass
+
+
+class _Worker:
+    def __init__(self, context: Any, config: Config, cache: Optional[Cache]) -> None:
+        import multiprocessing
+
+        parent, child = multiprocessing.Pipe(duplex=True)
+        self.process = context.Process(target=_worker_main, args=(child, config, cache), daemon=True)
+        self.process.start()
+        child.close()
+        self.conn = parent
+        self.task: Optional[Tuple[int, str]] = None
+        self.started = 0.0
+
+    def send(self, task: Tuple[int, str]) -> None:
+        self.task = task
+        self.started = time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except Exception:
+            pass
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+
+    def reap(self, timeout: float = 1.0) -> None:
+        self.process.join(timeout)
+
+    def how_it_died(self) -> str:
+        self.process.join(1.0)
+        code = self.process.exitcode
+        if code is None:
+            return "the worker process stopped answering"
+        if code < 0:
+            import signal
+
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            return f"the worker process was killed by {name}" + (" (out of memory?)" if name == "SIGKILL" else "")
+        return f"the worker process exited with status {code}"
+
+
+def _supervised(
+    todo: Sequence[Tuple[int, str, int]],
+    config: Config,
+    cache: Optional[Cache],
+    jobs: int,
+) -> Iterator[Tuple[int, FileResult, _IndexInfo]]:
+    """Run `todo` in `jobs` worker processes, one file at a time each, largest first. A file
+    over the time budget has its worker killed and replaced (LL000 "analysis stopped after N
+    s"); a worker that dies (OOM killer, native crash, SIGKILL) is detected, its file reported
+    as LL000 and the worker replaced. Every worker is ended on the way out, however the
+    parent leaves (Ctrl-C, SIGTERM, an exception)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    from .files import display_path
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - no fork on this platform
+        context = multiprocessing.get_context()
+    budget = config.file_timeout
+    queue = [(i, path) for i, path, _ in sorted(todo, key=lambda item: -item[2])]
+    queue.reverse()  # pop() from the end: largest first
+    workers: List[_Worker] = []
+    # the workers share the parent's modules copy-on-write: keep the collector from touching
+    # (and so copying) them in every worker
+    gc.freeze()
+    try:
+        for _ in range(min(jobs, len(queue))):
+            workers.append(_Worker(context, config, cache))
+    finally:
+        gc.unfreeze()
+
+    def feed(worker: _Worker) -> None:
+        if queue:
+            try:
+                worker.send(queue.pop())
+            except (OSError, ValueError):
+                pass  # found dead on the next wait
+
+    try:
+        for w in workers:
+            feed(w)
+        while any(w.task is not None for w in workers):
+            busy = [w for w in workers if w.task is not None]
+            timeout = None
+            if budget:
+                now = time.monotonic()
+                timeout = max(0.0, min(w.started + budget - now for w in busy)) + 0.01
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for w in list(busy):
+                replace = False
+                message = None
+                if w.conn in ready:
+                    try:
+                        index, result, info = w.conn.recv()
+                    except (EOFError, OSError, ValueError):
+                        replace = True
+                        message = None
+                    else:
+                        w.task = None
+                        yield index, result, info
+                        feed(w)
+                        continue
+                elif w.process.sentinel in ready:
+                    replace = True
+                elif budget and time.monotonic() - w.started > budget:
+                    replace = True
+                    message = f"analysis stopped after {budget:g} s (file-timeout); the file is too large or too deeply nested to analyze in time"
+                if not replace:
+                    continue
+                assert w.task is not None
+                index, path = w.task
+                if message is None:
+                    message = f"not analyzed: {w.how_it_died()} while analyzing this file"
+                w.kill()
+                w.reap()
+                workers.remove(w)
+                yield index, _stopped(display_path(path), message), (None, None)
+                if queue:
+                    gc.freeze()
+                    try:
+                        fresh = _Worker(context, config, cache)
+                    finally:
+                        gc.unfreeze()
+                    workers.append(fresh)
+                    feed(fresh)
+    finally:
+        for w in workers:
+            if w.task is None:
+                try:
+                    w.conn.send(None)
+                except Exception:
+                    pass
+        for w in workers:
+            if w.task is not None:
+                w.kill()
+        deadline = time.monotonic() + 1.0
+        for w in workers:
+            w.process.join(max(0.0, deadline - time.monotonic()))
+            if w.process.exitcode is None:
+                w.kill()
+                w.process.join(0.5)
+            try:
+                w.conn.close()
+            except Exception:
+                pass
+
+
+def effective_jobs(jobs: int, files: int) -> int:
+    """Never more workers than cores (`--jobs 64` on 2 cores would fork 64 memory-hungry
+    processes for no speed) nor than files."""
+    return max(1, min(jobs, default_jobs(), max(files, 1)))
 
 
 def check_files(
@@ -283,17 +559,22 @@ def check_files(
     jobs: int,
     cache_dir: Optional[str],
     before_linting: Optional[Callable[[], Any]] = None,
+    warn: Optional[Callable[[str], Any]] = None,
 ) -> Iterator[FileResult]:
     """Lint `paths`, yielding one FileResult per path in the given order. `before_linting` is
-    called once before the first file that the cache cannot answer."""
+    called once before the first file that the cache cannot answer; `warn` receives the one
+    warning about an unusable cache directory."""
     from .files import display_path
 
     cache: Optional[Cache] = None
     index: Dict[str, list] = {}
     if cache_dir:
-        ensure_cache_dir(cache_dir)
-        cache = Cache(cache_dir, config)
-        index = cache.load_index()
+        problem = ensure_cache_dir(cache_dir)
+        if problem is None:
+            cache = Cache(cache_dir, config)
+            index = cache.load_index()
+        elif warn is not None:
+            warn(f"cache directory {cache_dir} is not usable ({problem}); running without a cache")
     results: Dict[int, FileResult] = {}
     todo: List[Tuple[int, str, int]] = []
     for i, path in enumerate(paths):
@@ -307,12 +588,16 @@ def check_files(
                 size = st.st_size
                 shown = display_path(path)
                 entry = index.get(shown)
-                if entry is not None and entry[:5] == _stat_signature(st):
-                    try:
-                        results[i] = FileResult(shown, [Finding.from_dict(d) for d in entry[6]], cached=True)
+                if isinstance(entry, list) and len(entry) == 7 and entry[:5] == _stat_signature(st):
+                    hit = findings_from_data(entry[6], shown)
+                    if hit is not None:
+                        results[i] = FileResult(shown, hit, cached=True)
                         continue
-                    except (IndexError, KeyError, TypeError, ValueError):
-                        pass
+        else:
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = 0
         todo.append((i, path, size))
 
     changed = False
@@ -321,6 +606,8 @@ def check_files(
         nonlocal changed
         signature, key = info
         if cache is None or result.error:
+            if cache is not None and index.pop(result.path, None) is not None:
+                changed = True
             return
         if signature is None or key is None:
             if index.pop(result.path, None) is not None:
@@ -329,14 +616,13 @@ def check_files(
         index[result.path] = [*signature, key, [f.as_dict() for f in result.findings]]
         changed = True
 
-    jobs = max(1, jobs)
+    jobs = effective_jobs(jobs, len(todo))
     if todo:
         if before_linting is not None:
             before_linting()
         _init_worker(config, cache)
-    if not todo:
-        pass
-    elif jobs == 1 or len(todo) < 2 * jobs:
+    if todo and jobs == 1 and not config.file_timeout:
+        # no budget to enforce: in this process
         pending = iter(todo)
         for i in range(len(paths)):
             if i not in results:
@@ -348,28 +634,19 @@ def check_files(
                 yield results.pop(i)
         _save(cache, index, changed)
         return
-    else:
-        import multiprocessing
-
+    if todo:
+        # in supervised worker processes, also for one job: the only way to stop a parse that
+        # runs in native code holding the GIL, and to answer Ctrl-C at once
+        done = _supervised(todo, config, cache, jobs)
         try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # pragma: no cover - no fork on this platform
-            context = multiprocessing.get_context()
-        # the workers share the parent's modules copy-on-write: keep the collector from
-        # touching (and so copying) them in every worker
-        gc.freeze()
-        try:
-            pool = context.Pool(jobs, initializer=_init_worker, initargs=(config, cache))
-        finally:
-            gc.unfreeze()
-        with pool:
-            done = pool.imap_unordered(_check_chunk, _chunks(todo, jobs))
             for i in range(len(paths)):
                 while i not in results:
-                    for index_i, result, info in next(done):
-                        record(result, info)
-                        results[index_i] = result
+                    index_i, result, info = next(done)
+                    record(result, info)
+                    results[index_i] = result
                 yield results.pop(i)
+        finally:
+            done.close()
         _save(cache, index, changed)
         return
     for i in range(len(paths)):
@@ -386,4 +663,4 @@ def _save(cache: Optional[Cache], index: Dict[str, list], changed: bool) -> None
     cache.save_index(merged)
 
 
-__all__: Tuple[str, ...] = ("FileResult", "Cache", "check_files", "default_jobs", "code_fingerprint")
+__all__: Tuple[str, ...] = ("FileResult", "Cache", "check_files", "default_jobs", "code_fingerprint", "effective_jobs", "Terminated")

@@ -35,7 +35,10 @@ def file_is_ignored(source: str) -> bool:
     """`# leaklint: ignore-file` on a comment line of its own. The text test is all most files
     pay; a match is confirmed with tokenize, so a docstring that shows the comment does not
     switch the file off."""
-    if "ignore-file" not in source or _IGNORE_FILE.search(source) is None:
+    if "ignore-file" not in source:
+        return False
+    source = _universal_newlines(source)
+    if _IGNORE_FILE.search(source) is None:
         return False
     try:
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
@@ -44,6 +47,14 @@ def file_is_ignored(source: str) -> bool:
     except (tokenize.TokenError, SyntaxError, IndentationError):
         return True  # cannot tokenize (the file is broken anyway): trust the text
     return False
+
+
+def _universal_newlines(source: str) -> str:
+    """Python (and so libcst's line numbers) ends a line at CR LF, LF or a lone CR; the readers
+    here split on LF only, so a lone-CR file would be one long line to them."""
+    if "\r" in source:
+        return source.replace("\r\n", "\n").replace("\r", "\n")
+    return source
 
 
 def _codes(text: Optional[str]) -> FrozenSet[str]:
@@ -59,6 +70,7 @@ def suppressions(source: str, noqa: bool = True, peers: bool = False) -> Dict[in
     tools' `# noqa: X` and `# pylint: disable=...` comments are read too (under flake8 only
     those that are not leaklint's own, which flake8 applies)."""
     out: Dict[int, FrozenSet[str]] = {}
+    source = _universal_newlines(source)
     lowered = source.lower()
     if "leaklint" not in lowered and ("noqa" not in lowered or not (noqa or peers)) and not (peers and "pylint" in lowered):
         return out

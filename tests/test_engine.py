@@ -1,5 +1,6 @@
 """The engine: name resolution through imports, aliases and shadowing; bad input of every kind."""
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -190,14 +191,14 @@ def test_unreadable_paths(tmp_path: Path) -> None:
 def test_permission_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "secret.py"
     target.write_text("x = 1\n")
-    real_open = open
+    real_open = os.open
 
     def fake_open(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if str(path) == str(target):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", fake_open)
+    monkeypatch.setattr("os.open", fake_open)
     assert [f.message for f in lint_file(str(target))] == ["permission denied"]
 
 

@@ -1153,7 +1153,8 @@ class UnboundedModuleContainer(Rule):
                     and (key, id(self.context_function(u.scope))) in lookups
                 )
             ]
-            accumulate = [u for u in real if u not in memo]
+            memo_ids = {id(u) for u in memo}  # by identity: `u not in memo` was uses x memo deep comparisons
+            accumulate = [u for u in real if id(u) not in memo_ids]
             high = [
                 u for u in accumulate
                 if _identity_keyed(u) or _stores_self(u) or (self._keyed_by_input(u) and not self._bare_parameter(u))
