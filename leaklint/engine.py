@@ -36,7 +36,7 @@ from libcst.metadata import MetadataWrapper
 
 from . import suppress
 from .config import Config
-from .context import Context, context_visitors
+from .analysis.scopes import Context, context_visitors
 from .rule import Rule
 from .traverse import Walker
 from .traverse import positions as node_positions

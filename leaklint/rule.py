@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from .context import Context
+from .analysis.scopes import Context
 from .types import Confidence, Invalid, Valid
 
 CODE_RE = re.compile(r"^LL[0-9]{3}$")

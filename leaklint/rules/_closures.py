@@ -2,9 +2,6 @@
 
 - `free_names(node)`: the names a lambda / nested def reads from enclosing scopes (its free
   variables), computed by a small walk of the closure (cached per file on the context).
-- `binding_scope(name, scope)`: the scope whose binding `name` refers to, seen from code defined
-  in `scope`, following Python's rules (class bodies are invisible to nested functions,
-  `global` / `nonlocal` honoured).
 - `Closure`: a lambda, a nested def or a `functools.partial(...)` and what it captures
   (the locals and parameters of enclosing functions it keeps alive).
 - `ClosureTracker`: an intermediate Rule base that remembers, per function scope, which local
@@ -23,8 +20,17 @@ from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Seq
 
 import libcst as cst
 
-from ..context import LOCAL, Context, Scope, dotted_name, param_names
-from ..matchers import string_value
+from ..analysis.expr import (  # noqa: F401  (re-exported for the family's rules)
+    call_method,
+    describe_container,
+    dotted_name,
+    iter_args,
+    param_names,
+    receiver_key,
+    root_name,
+    string_value,
+)
+from ..analysis.scopes import LOCAL, Context, Scope, binding_scope, is_function_local
 from ..rule import Rule
 from ..traverse import children
 
@@ -214,53 +220,6 @@ def names_read(node: cst.CSTNode, ctx: Optional[Context] = None) -> Set[str]:
 
 
 # ------------------------------------------------------------------------------ scopes
-def binding_scope(name: str, scope: Optional[Scope]) -> Optional[Scope]:
-    """The scope whose binding `name` means, for code *defined in* `scope` that runs in a
-    function of its own (a closure): class bodies are skipped, `global` goes to the module,
-    `nonlocal` to the next function out. None when nothing binds it (builtins, late globals)."""
-    module: Optional[Scope] = None
-    s = scope
-    while s is not None:
-        if s.parent is None:
-            module = s
-        s = s.parent
-    s = scope
-    while s is not None:
-        if s.kind == "class":
-            s = s.parent
-            continue
-        if name in s.global_names:
-            return module if module is not None and name in module.bindings else None
-        if name in s.nonlocal_names:
-            s = s.parent
-            continue
-        if name in s.bindings:
-            return s
-        s = s.parent
-    return None
-
-
-def resolve(name: str, scope: Scope) -> Optional[Scope]:
-    """Like `binding_scope`, for code running *in* `scope` itself (class body visible when
-    `scope` is that class)."""
-    if scope.kind == "class" and name in scope.bindings and name not in scope.global_names:
-        return scope
-    return binding_scope(name, scope)
-
-
-def is_function_local(name: str, scope: Scope) -> bool:
-    """`name` (read from code running in `scope`) is a variable of some enclosing function
-    (a local, a parameter or a closure variable), not a module global, import or builtin."""
-    found = resolve(name, scope)
-    return found is not None and found.is_function and found.bindings.get(name) == LOCAL
-
-
-def module_of(scope: Scope) -> Scope:
-    while scope.parent is not None:
-        scope = scope.parent
-    return scope
-
-
 # ------------------------------------------------------------------------------ closures
 class Closure:
     """A lambda, nested def or functools.partial(...) created in a function."""
@@ -289,11 +248,9 @@ class Closure:
         for name in self.free(ctx):
             if name == self.name and self.kind != "partial":
                 continue
-            if self.kind == "partial":
-                found = resolve(name, self.scope)
-            else:
-                found = binding_scope(name, self.scope)
-            if found is not None and found.is_function and found.bindings.get(name) == LOCAL:
+            # a partial's arguments are evaluated where it is made; a lambda / def runs in a
+            # function of its own, which does not see the class body it is written in
+            if is_function_local(name, self.scope, class_body=self.kind == "partial"):
                 out.append(name)
         return sorted(out, key=lambda n: (n not in ("self", "cls"), n))
 
@@ -434,7 +391,7 @@ class ClosureTracker(Rule):
             return closure if partials or closure.kind != "partial" else None
         if isinstance(expr, cst.Name):
             scope = self.context.scope
-            found = resolve(expr.value, scope)
+            found = binding_scope(expr.value, scope)
             if found is not None:
                 key = (found, expr.value)
                 closure = self._named.get(key)
@@ -470,40 +427,6 @@ def _is_param(scope: Scope, name: str) -> bool:
     return False
 
 
-def receiver_key(expr: cst.BaseExpression) -> str:
-    """What identifies a container across the module: the last name of `a.b.c` / `c`
-    (`self._handlers`, `Cls._handlers` and `_handlers` all give "_handlers")."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
-    if isinstance(expr, cst.Subscript):
-        return receiver_key(expr.value)
-    return ""
-
-
-def root_name(expr: cst.BaseExpression) -> Optional[str]:
-    """`a` for `a`, `a.b.c`, `a[0].b`, `a.b()`: the plain name an expression starts from."""
-    while True:
-        if isinstance(expr, cst.Name):
-            return expr.value
-        if isinstance(expr, cst.Attribute):
-            expr = expr.value
-        elif isinstance(expr, cst.Subscript):
-            expr = expr.value
-        elif isinstance(expr, cst.Call):
-            expr = expr.func
-        else:
-            return None
-
-
-def call_method(call: cst.Call) -> Tuple[Optional[cst.BaseExpression], str]:
-    """(receiver, method) for `receiver.method(...)`; (None, "") otherwise."""
-    if isinstance(call.func, cst.Attribute):
-        return call.func.value, call.func.attr.value
-    return None, ""
-
-
 def stored_values(call: cst.Call, method: str) -> List[cst.BaseExpression]:
     """The values a container method call stores (`append(x)` -> [x], `insert(i, x)` -> [x],
     `extend([a, b])` -> [a, b])."""
@@ -519,11 +442,6 @@ def stored_values(call: cst.Call, method: str) -> List[cst.BaseExpression]:
             return [e.value for e in value.elements]
         return []
     return [value]
-
-
-def iter_args(call: cst.Call) -> Iterable[cst.BaseExpression]:
-    for arg in call.args:
-        yield arg.value
 
 
 # ------------------------------------------------------------------------------ storage
@@ -720,9 +638,9 @@ class StorageTracker(ClosureTracker):
         """Classify the container / object a sink stores into."""
         ctx = self.context
         scope = ctx.scope
-        text = _short_text(expr)
+        text = describe_container(expr)
         if isinstance(expr, cst.Name):
-            found = resolve(expr.value, scope)
+            found = binding_scope(expr.value, scope)
             if found is None:
                 return None
             if found.kind == "module":
@@ -762,7 +680,7 @@ class StorageTracker(ClosureTracker):
         """`Cls` (a module-level class), `cls` in a classmethod, `type(self)`, `self.__class__`."""
         ctx = self.context
         if isinstance(expr, cst.Name):
-            found = resolve(expr.value, ctx.scope)
+            found = binding_scope(expr.value, ctx.scope)
             if found is not None and found.kind == "module" and self.module_kinds.get(expr.value) == "class":
                 return True
             return expr.value == cls_name_of(ctx)
@@ -830,22 +748,6 @@ def _del_targets(target: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
             yield from _del_targets(element.value)
     else:
         yield target
-
-
-def _short_text(expr: cst.BaseExpression) -> str:
-    text = dotted_name(expr)
-    if text:
-        return text
-    if isinstance(expr, cst.Subscript):
-        inner = _short_text(expr.value)
-        return f"{inner}[...]" if inner else "a container"
-    if isinstance(expr, cst.Attribute):
-        inner = _short_text(expr.value)
-        return f"{inner}.{expr.attr.value}" if inner else expr.attr.value
-    if isinstance(expr, cst.Call):
-        inner = _short_text(expr.func)
-        return f"{inner}(...)" if inner else "a call"
-    return "an object"
 
 
 ONE_TIME_FUNCTION = re.compile(

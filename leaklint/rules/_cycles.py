@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name, root_name
 from ..matchers import decorator_names, first_param, is_instance_method, positional
 from ..rule import Rule
 from ..traverse import children
@@ -87,18 +87,11 @@ class Frame:
     uses_self: bool = False
 
 
-def _root_name(expr: cst.BaseExpression) -> Optional[str]:
-    """`a.b[c].d` -> "a"."""
-    while True:
-        if isinstance(expr, cst.Attribute):
-            expr = expr.value
-        elif isinstance(expr, cst.Subscript):
-            expr = expr.value
-        elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "copy"):
-            expr = expr.func.value
-        else:
-            break
-    return expr.value if isinstance(expr, cst.Name) else None
+VIEW_METHODS = frozenset({"values", "copy"})  # `self.items.values()` still reaches `self`
+
+
+def _root_of(expr: cst.BaseExpression) -> Optional[str]:
+    return root_name(expr, through_calls=VIEW_METHODS)
 
 
 def _uses_name(node: cst.CSTNode, name: str) -> bool:
@@ -266,10 +259,10 @@ class CycleCollector(Rule):
         s = frame.self_name
         assert s is not None and frame.cls is not None
         if frame.is_del:
-            if isinstance(value, cst.Name) and value.value == s and _root_name(target) != s:
+            if isinstance(value, cst.Name) and value.value == s and _root_of(target) != s:
                 self.sites.append(Site("resurrect", stmt, frame.cls, detail=dotted_name(target) or "a container"))
             return
-        root = _root_name(target)
+        root = _root_of(target)
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == s:
             frame.cls.instance_attrs.add(target.attr.value)
             if isinstance(value, cst.Name) and value.value in frame.params:
@@ -313,7 +306,7 @@ class CycleCollector(Rule):
         frame = self._frame()
         if frame is None or not isinstance(node.target, cst.Name):
             return
-        if _root_name(node.iter) == frame.self_name:
+        if _root_of(node.iter) == frame.self_name:
             frame.held.add(node.target.value)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -325,7 +318,7 @@ class CycleCollector(Rule):
             return
         s = frame.self_name
         assert s is not None and frame.cls is not None
-        root = _root_name(node.func.value)
+        root = _root_of(node.func.value)
         args = positional(node)
         if not args:
             return

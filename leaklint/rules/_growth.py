@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Context, Scope
+from ..analysis.scopes import Context, Scope, resolves_to_module
 from ..matchers import call_arg, decorator_names, is_none
 
 # qualified constructor -> (kind, family): family is "dict" | "list" | "set" | "deque"
@@ -162,12 +162,7 @@ def decorator_is_alias(ctx: Context, decorator: cst.Decorator, aliases: CacheAli
     if not isinstance(expr, cst.Name) or expr.value not in aliases:
         return False
     # the alias is a module-level binding; a local of the same name shadows it
-    current = scope or ctx.scope
-    while current is not None and current.kind != "module":
-        if current.kind != "class" and expr.value in current.bindings:
-            return False
-        current = current.parent
-    return True
+    return resolves_to_module(expr.value, scope or ctx.scope, class_body=False)
 
 
 def closed_annotation(ctx: Context, annotation: Optional[cst.Annotation], enum_names: Set[str]) -> bool:
@@ -259,23 +254,6 @@ def enclosing_functions(scope: Optional[Scope]) -> Iterator[Scope]:
         if scope.is_function:
             yield scope
         scope = scope.parent
-
-
-def resolves_to_module(name: str, scope: Scope) -> bool:
-    """Whether `name` used in `scope` refers to the module-level binding. Call this after the
-    traversal, when every scope's bindings are complete (Python decides locality per whole
-    function, not per statement)."""
-    current: Optional[Scope] = scope
-    while current is not None:
-        if current.kind == "module":
-            return True
-        if name in current.global_names:
-            return True
-        if current.is_function or current is scope:
-            if name in current.bindings or name in current.nonlocal_names:
-                return False
-        current = current.parent
-    return True
 
 
 def method_of(scope: Optional[Scope]) -> Optional[Scope]:

@@ -15,8 +15,9 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import LOCAL, Context, Scope, dotted_name, target_names
-from ..context import param_names as context_param_names
+from ..analysis.expr import dotted_name, root_name, short_text, target_names
+from ..analysis.scopes import LOCAL, Context, Scope, binding_scope, is_function_local, is_module_variable
+from ..analysis.expr import param_names as context_param_names
 from ..matchers import class_bases, first_param, names_in
 from ..rule import Rule
 from ..traverse import children
@@ -97,32 +98,6 @@ def outermost_function(ctx: Context, scope: Optional[Scope] = None) -> Optional[
     return found
 
 
-def binding_scope(ctx: Context, name: str, scope: Optional[Scope] = None) -> Optional[Scope]:
-    """The scope whose binding `name` resolves to from `scope`, or None (builtins / unbound)."""
-    start = scope = scope or ctx.scope
-    while scope is not None:
-        if name in scope.global_names:
-            module = ctx.module_scope
-            return module if module is not None and name in module.bindings else None
-        if scope.kind != "class" or scope is start:
-            if name in scope.bindings:
-                return scope
-        scope = scope.parent
-    return None
-
-
-def is_function_local(ctx: Context, name: str, scope: Optional[Scope] = None) -> bool:
-    """`name` is a parameter or local variable of an enclosing function."""
-    found = binding_scope(ctx, name, scope)
-    return found is not None and found.is_function and found.bindings.get(name) == LOCAL
-
-
-def is_module_variable(ctx: Context, name: str, scope: Optional[Scope] = None) -> bool:
-    """`name` is a variable assigned at module level of this module (not an import)."""
-    found = binding_scope(ctx, name, scope)
-    return found is not None and found.kind == "module" and found.bindings.get(name) == LOCAL
-
-
 def mentions_weakref(ctx: Context, expr: cst.CSTNode) -> bool:
     """The expression calls or names a weak reference type (`WeakSet()`,
     `defaultdict(weakref.WeakSet)`, `weakref.ref(x)`)."""
@@ -148,18 +123,6 @@ def is_weak_call(ctx: Context, expr: Optional[cst.BaseExpression]) -> bool:
         name = ctx.qualified_name(expr.func)
         return name is not None and name in WEAKREF_FACTORIES
     return False
-
-
-def short_text(node: cst.CSTNode, limit: int = 40) -> str:
-    """Source text of a small expression, for messages."""
-    text = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else ""
-    if not text:
-        try:
-            text = cst.Module(body=[]).code_for_node(node)
-        except Exception:  # pragma: no cover - defensive
-            text = type(node).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ModuleFacts:
@@ -281,7 +244,7 @@ class ModuleFacts:
             root = root_name(func)
             if root is not None and (root == selfp or root in ("cls", "super")):
                 return "owned"
-            if root is not None and isinstance(func, cst.Attribute) and is_function_local(ctx, root):
+            if root is not None and isinstance(func, cst.Attribute) and is_function_local(root, ctx.scope):
                 # `bbox.addButton(...)`: a part of something made here is made here too
                 if self.origin(cst.Name(root), selfp, depth + 1) == "owned":
                     return "owned"
@@ -291,7 +254,7 @@ class ModuleFacts:
             return "owned"
         if root == selfp:
             return "owned"
-        found = binding_scope(ctx, root)
+        found = binding_scope(root, ctx.scope)
         if found is None:
             return None
         if found.is_function and found.bindings.get(root) == LOCAL:
@@ -371,13 +334,6 @@ def is_capwords(name: str) -> bool:
     return bool(name) and name[0].isupper() and not name.isupper()
 
 
-def root_name(expr: cst.BaseExpression) -> Optional[str]:
-    """`a` for `a.b[c].d(...)`; None if the chain does not start at a plain name."""
-    while isinstance(expr, (cst.Attribute, cst.Subscript, cst.Call)):
-        expr = expr.func if isinstance(expr, cst.Call) else expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
-
-
 def is_self_name(node: cst.CSTNode, self_param: Optional[str]) -> bool:
     return self_param is not None and isinstance(node, cst.Name) and node.value == self_param
 
@@ -389,7 +345,7 @@ def free_function_names(ctx: Context, node: cst.CSTNode, own: Set[str]) -> List[
     for name in names_in(node):
         if name in own or name in out:
             continue
-        if is_function_local(ctx, name):
+        if is_function_local(name, ctx.scope):
             out.append(name)
     return out
 
@@ -399,8 +355,8 @@ def param_names(params: cst.Parameters) -> Set[str]:
 
 
 __all__ = [
-    "ClassFacts", "ModuleFacts", "enclosing_method", "outermost_function", "binding_scope",
-    "is_function_local", "is_module_variable", "mentions_weakref", "is_weak_call", "short_text",
+    "ClassFacts", "ModuleFacts", "enclosing_method", "outermost_function",
+    "mentions_weakref", "is_weak_call",
     "is_self_name", "free_function_names", "param_names", "PROTOCOL_METHODS",
     "FUNCTOOLS_PARTIAL", "WEAK_CONTAINERS",
 ]
@@ -435,7 +391,7 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
     if isinstance(expr, cst.Name):
         if expr.value in BOUNDED_DUNDERS:
             return True
-        scope = binding_scope(ctx, expr.value)
+        scope = binding_scope(expr.value, ctx.scope)
         if scope is None:
             return False
         if scope.kind == "module":
@@ -475,7 +431,7 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
         if isinstance(func, cst.Name) and func.value in ("str", "type") and len(args) == 1:
             return is_bounded_name_part(ctx, args[0], local_values, depth + 1)
         # a module-level function of bounded arguments: `_qualified_name(type(obj))`
-        if isinstance(func, cst.Name) and args and binding_scope(ctx, func.value) is ctx.module_scope:
+        if isinstance(func, cst.Name) and args and binding_scope(func.value, ctx.scope) is ctx.module_scope:
             return all(is_bounded_name_part(ctx, a, local_values, depth + 1) for a in args)
     return False
 

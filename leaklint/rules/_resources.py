@@ -19,7 +19,8 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set
 
 import libcst as cst
 
-from ..context import Context, dotted_name, target_names
+from ..analysis.expr import dotted_name, target_names
+from ..analysis.scopes import Context
 from ..traverse import children
 
 # ---------------------------------------------------------------------------- the catalogue

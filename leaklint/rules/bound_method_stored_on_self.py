@@ -4,10 +4,11 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, dotted_name
+from ..analysis.expr import dotted_name
+from ..analysis.scopes import Scope, binding_scope
 from ..matchers import class_bases, decorator_names, self_name
 from ..types import Confidence, Invalid, Valid
-from ._closures import StorageTracker, in_test_code, resolve
+from ._closures import StorageTracker, in_test_code
 from ..traverse import children
 
 # wrappers that do not keep a strong reference to the bound method they are given
@@ -451,7 +452,7 @@ class BoundMethodStoredOnSelf(StorageTracker):
         if receiver == me:
             cls = ctx.method_class() or _outer_class(ctx.scope)
         else:
-            found = resolve(receiver, ctx.scope)
+            found = binding_scope(receiver, ctx.scope)
             if found is None or not found.is_function:
                 return
             cls = None

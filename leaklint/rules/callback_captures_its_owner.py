@@ -4,9 +4,10 @@ from typing import List, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import call_method, dotted_name, receiver_key, root_name
+from ..analysis.scopes import binding_scope
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, call_method, in_test_code, receiver_key, resolve, root_name
+from ._closures import Closure, StorageTracker, in_test_code
 
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
@@ -295,7 +296,7 @@ class CallbackCapturesItsOwner(StorageTracker):
         owner = root_name(receiver)
         if owner is None:
             return
-        found = resolve(owner, ctx.scope)
+        found = binding_scope(owner, ctx.scope)
         if found is None or not found.is_function:
             return
         text = dotted_name(receiver) or (f"{owner}[...]" if isinstance(receiver, cst.Subscript) else owner)

@@ -4,17 +4,15 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import call_method, dotted_name, root_name
 from ..matchers import decorator_expr, string_value
 from ..types import Confidence, Invalid, Valid
 from ._closures import (
     Closure,
     StorageRef,
     StorageTracker,
-    call_method,
     describe_names,
     in_one_time_function,
-    root_name,
     stored_values,
 )
 

@@ -8,7 +8,9 @@ import libcst as cst
 from ..matchers import call_arg
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
-from ._registration import ModuleFacts, binding_scope, is_bounded_name_part, param_names, short_text
+from ..analysis.expr import short_text
+from ..analysis.scopes import binding_scope
+from ._registration import ModuleFacts, is_bounded_name_part, param_names
 
 # parts of a name that identify one request / connection / object: a new logger per value
 PER_OBJECT = re.compile(
@@ -289,7 +291,7 @@ class DynamicLoggerName(Rule):
                 return None if self._bounded(value) else value
             return None
         if isinstance(expr, cst.Name):
-            scope = binding_scope(self.context, expr.value)
+            scope = binding_scope(expr.value, self.context.scope)
             if scope is None or not scope.is_function:
                 return None
             node = scope.node

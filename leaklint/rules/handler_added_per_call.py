@@ -5,12 +5,13 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..analysis.expr import short_text
+from ..analysis.scopes import binding_scope
 from ..matchers import call_arg, decorator_names, self_name
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
     ModuleFacts,
-    binding_scope,
     enclosing_method,
     is_bounded_name_part,
     outermost_function,
@@ -316,7 +317,7 @@ class HandlerAddedPerCall(Rule):
     def _is_param(self, expr: cst.BaseExpression) -> bool:
         if not isinstance(expr, cst.Name):
             return False
-        scope = binding_scope(self.context, expr.value)
+        scope = binding_scope(expr.value, self.context.scope)
         if scope is None or not scope.is_function:
             return False
         node = scope.node
@@ -327,9 +328,9 @@ class HandlerAddedPerCall(Rule):
         constant name."""
         ctx = self.context
         if self._constant_logger(expr):
-            return _text(expr), None, None
+            return short_text(expr), None, None
         if isinstance(expr, cst.Name):
-            scope = binding_scope(ctx, expr.value)
+            scope = binding_scope(expr.value, ctx.scope)
             if scope is None:
                 return None
             if scope.kind == "module":
@@ -344,7 +345,7 @@ class HandlerAddedPerCall(Rule):
             if found is None:
                 return None
             if expr.value.value == self_name(ctx) or expr.value.value in ("cls", found[0].name):
-                return _text(expr), expr.attr.value, id(found[0].node)
+                return short_text(expr), expr.attr.value, id(found[0].node)
         return None
 
     # ------------------------------------------------------------------ decision
@@ -357,9 +358,3 @@ class HandlerAddedPerCall(Rule):
                 if (cls, deferred) not in self.self_loggers and (cls, deferred) not in self.class_loggers:
                     continue
             self.report(node, call=method, logger=text, function=function, removal=removal)
-
-
-def _text(expr: cst.BaseExpression) -> str:
-    code = cst.Module(body=[]).code_for_node(expr)
-    code = " ".join(code.split())
-    return code if len(code) <= 40 else code[:37] + "..."

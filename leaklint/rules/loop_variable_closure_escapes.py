@@ -4,10 +4,11 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from ..context import Scope
+from ..analysis.expr import call_method
+from ..analysis.scopes import Scope
 from ..matchers import decorator_expr
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, call_method, in_test_code, stored_values
+from ._closures import Closure, ClosureTracker, in_test_code, stored_values
 from ..traverse import children
 
 Loop = Union[cst.For, cst.While]

@@ -4,10 +4,10 @@ from typing import Dict, List, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope
-from ..matchers import is_none
+from ..analysis.expr import is_none
+from ..analysis.scopes import Scope, binding_scope
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, binding_scope, describe_names, in_one_time_function, in_test_code
+from ._closures import Closure, ClosureTracker, describe_names, in_one_time_function, in_test_code
 from ..traverse import children
 
 
@@ -280,7 +280,7 @@ class RecursiveClosure(ClosureTracker):
             for name, (_, closure) in by_name.items():
                 refs = set()
                 for free in closure.free(ctx):
-                    if free in by_name and binding_scope(free, scope) is scope:
+                    if free in by_name and binding_scope(free, scope, class_body=False) is scope:
                         refs.add(free)
                 graph[name] = refs
             reported: Set[str] = set()

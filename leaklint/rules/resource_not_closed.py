@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name
 from ..matchers import first_param, in_test_code, is_instance_method
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid

@@ -5,17 +5,14 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, dotted_name
-from ..matchers import int_value, is_none
+from ..analysis.expr import call_method, dotted_name, int_value, is_none, root_name
+from ..analysis.scopes import Scope, binding_scope
 from ..types import Confidence, Invalid, Valid
 from ._closures import (
     StorageRef,
     StorageTracker,
-    call_method,
     in_one_time_function,
     in_test_code,
-    resolve,
-    root_name,
     stored_values,
 )
 
@@ -610,9 +607,9 @@ class RetainedExceptionOrFrame(StorageTracker):
         ctx = self.context
         if isinstance(expr, cst.Name):
             for name, scope in reversed(self._handlers):
-                if name == expr.value and resolve(name, ctx.scope) is scope:
+                if name == expr.value and binding_scope(name, ctx.scope) is scope:
                     return EXCEPTION
-            found = resolve(expr.value, ctx.scope)
+            found = binding_scope(expr.value, ctx.scope)
             if found is not None:
                 return self._tainted.get((found, expr.value))
             return None
@@ -739,7 +736,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             # `state.frame = None`: an attribute of a local object reset
             text = dotted_name(target) if isinstance(target, cst.Attribute) else ""
             root = root_name(target)
-            found = resolve(root, self.context.scope) if root else None
+            found = binding_scope(root, self.context.scope) if root else None
             if text and found is not None:
                 self._clears.setdefault((found, text), []).append(self._seq)
             if kind is None:
@@ -784,7 +781,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         if receiver is None:
             return
         if method == "clear" and not node.args and isinstance(receiver, cst.Name):
-            found = resolve(receiver.value, ctx.scope)
+            found = binding_scope(receiver.value, ctx.scope)
             if found is not None:
                 self._clears.setdefault((found, receiver.value), []).append(self._seq)
             return
@@ -803,7 +800,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             if isinstance(t, (cst.Tuple, cst.List)):
                 targets.extend(e.value for e in t.elements)
             elif isinstance(t, cst.Name):
-                found = resolve(t.value, self.context.scope) or self.context.scope
+                found = binding_scope(t.value, self.context.scope) or self.context.scope
                 self._clears.setdefault((found, t.value), []).append(self._seq)
 
     def _sink(self, node: cst.CSTNode, kind: str, container: cst.BaseExpression, target: str) -> None:
@@ -822,7 +819,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             name = root_name(container)
             if any(h == name and s is ctx.scope for h, s in self._handlers):
                 return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
-            found = resolve(name, ctx.scope) if name else None
+            found = binding_scope(name, ctx.scope) if name else None
             if name is None or found is None or not found.is_function or in_one_time_function(ctx.scope, ctx):
                 return
             self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))

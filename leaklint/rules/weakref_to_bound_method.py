@@ -4,7 +4,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name
 from ..matchers import positional
 from ..types import Confidence, Invalid, Valid
 from ._cycles import ClassInfo, CycleCollector

@@ -1,4 +1,6 @@
-"""The traversal context the engine keeps for every rule: scopes, bindings and import aliases.
+"""Scopes and bindings, with their values, and the one name resolution (`resolve`).
+
+The traversal context the engine keeps for every rule: scopes, bindings and import aliases.
 
 One `Context` lives for one file. Two small visitors maintain it during the single batched
 traversal: `_Enter` runs before every rule on each node and `_Leave` after every rule, so that
@@ -12,6 +14,12 @@ name local, and lookups follow Python's rules (class scopes are not visible from
 Bindings are recorded in source order; a name rebound later in the same scope is seen as the
 import until the rebinding statement is reached. That is exact for the usual layout (imports at
 the top) and errs toward *not* resolving, which keeps rules quiet rather than noisy.
+
+Every binding is also recorded with what it binds (`Binding`: the assigned value, the `with`
+item, the parameter, the import target), so a rule asks `ctx.binding(name)` instead of
+re-recording assignments in its own `visit_Assign`. Each binding carries the engine's clock
+(`seq`), so `resolve(name, at, before=seq)` answers "what did `name` mean when that binding
+was made".
 """
 
 from __future__ import annotations
@@ -21,12 +29,66 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set,
 
 import libcst as cst
 
+from .expr import all_params, dotted_name, param_names, target_names
+
 _BUILTINS = frozenset(dir(builtins))
 
 T = TypeVar("T")
 
 # Marker for a binding that is not an import: the name is a local variable of that scope.
 LOCAL = ""
+
+
+class Binding:
+    """One binding of a name in a scope, with what it binds.
+
+    `kind`: "import", "def", "class", "param", "assign", "annassign", "augassign", "walrus",
+    "for", "comprehension", "with", "except", "match".
+    `target`: the dotted import target for imports, LOCAL ("") for every other binding.
+    `node`: the statement or part that binds (Assign, WithItem, Param, FunctionDef, Import ...).
+    `value`: the expression bound to exactly this name (`x = value`, `with value as x`,
+    `(x := value)`, a parameter's default), None when the name is unpacked from a tuple, bound
+    by a loop, an import or a definition, or annotated without a value.
+    `seq`: the engine's clock when the binding was made (source order); `previous`: the binding
+    of the same name in the same scope it replaced, if any.
+    """
+
+    __slots__ = ("name", "scope", "kind", "target", "node", "value", "seq", "previous")
+
+    def __init__(
+        self,
+        name: str,
+        scope: "Scope",
+        kind: str,
+        target: str,
+        node: Optional[cst.CSTNode],
+        value: Optional[cst.BaseExpression],
+        seq: int,
+        previous: Optional["Binding"],
+    ) -> None:
+        self.name = name
+        self.scope = scope
+        self.kind = kind
+        self.target = target
+        self.node = node
+        self.value = value
+        self.seq = seq
+        self.previous = previous
+
+    @property
+    def is_import(self) -> bool:
+        return self.target != LOCAL
+
+    def at(self, before: Optional[int]) -> Optional["Binding"]:
+        """This binding, or the one it replaced, as it stood before clock `before`."""
+        b: Optional[Binding] = self
+        if before is not None:
+            while b is not None and b.seq >= before:
+                b = b.previous
+        return b
+
+    def __repr__(self) -> str:
+        return f"<Binding {self.kind} {self.name} in {self.scope!r}>"
 
 
 class Scope:
@@ -39,6 +101,7 @@ class Scope:
         "name",
         "qualname",
         "bindings",
+        "values",
         "global_names",
         "nonlocal_names",
         "loop_depth",
@@ -61,7 +124,9 @@ class Scope:
             self.qualname = parent.qualname
         else:
             self.qualname = f"{parent.qualname}.{name}" if parent.qualname else name
+        # name -> import target or LOCAL (the resolution table), and name -> latest Binding
         self.bindings: Dict[str, str] = {}
+        self.values: Dict[str, Binding] = {}
         self.global_names: Set[str] = set()
         self.nonlocal_names: Set[str] = set()
         self.loop_depth = 0  # loops enclosing the current point, inside this scope only
@@ -70,8 +135,83 @@ class Scope:
     def is_function(self) -> bool:
         return self.kind in ("function", "lambda")
 
+    @property
+    def module(self) -> "Scope":
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
     def __repr__(self) -> str:
         return f"<Scope {self.kind} {self.qualname or '<module>'}>"
+
+
+def resolve(name: str, at: Scope, *, before: Optional[int] = None, class_body: bool = True) -> Optional[Binding]:
+    """The binding `name` refers to, read from code in scope `at`; None when nothing in the file
+    binds it (a builtin, a name bound later, a star import).
+
+    Python's rules: class bodies are not visible from the functions inside them (`class_body`:
+    whether `at` itself, when a class, is visible: True for code running in the class body,
+    False for code *defined* there that runs in a function of its own, such as a lambda or a
+    default of a nested def); `global x` sends the lookup to the module; `nonlocal x` to the
+    function that binds it (the engine records those bindings there). `before`: only bindings
+    made before that clock count (see `Binding.seq`); during the traversal the table holds the
+    bindings made so far, after it the whole file's.
+    """
+    scope: Optional[Scope] = at
+    while scope is not None:
+        if scope.kind == "class" and (scope is not at or not class_body):
+            scope = scope.parent
+            continue
+        if name in scope.nonlocal_names:
+            scope = scope.parent  # bound (by the engine) in the function that owns it
+            continue
+        if name in scope.global_names and scope.parent is not None:
+            # (`global x` at module level is legal and changes nothing: no redirect there)
+            found = scope.module.values.get(name)
+            return found.at(before) if found is not None else None
+        found = scope.values.get(name)
+        if found is not None:
+            if before is None:
+                return found
+            found = found.at(before)
+            if found is not None:
+                return found
+        scope = scope.parent
+    return None
+
+
+def binding_scope(name: str, at: Scope, *, class_body: bool = True) -> Optional[Scope]:
+    """The scope whose binding `name` refers to from `at` (`resolve`'s answer, its scope)."""
+    found = resolve(name, at, class_body=class_body)
+    return found.scope if found is not None else None
+
+
+def resolves_to_module(name: str, at: Scope, *, class_body: bool = True) -> bool:
+    """`name` read in `at` means the module-level binding (or nothing in this file binds it:
+    a builtin, a star import). After the traversal this is Python's whole-function locality."""
+    found = resolve(name, at, class_body=class_body)
+    return found is None or found.scope.kind == "module"
+
+
+def function_binding_scope(name: str, at: Scope, *, class_body: bool = True) -> Optional[Scope]:
+    """The enclosing function (or lambda) whose local `name` is, read from `at`; None for
+    module-level names, class attributes, builtins."""
+    found = resolve(name, at, class_body=class_body)
+    return found.scope if found is not None and found.scope.is_function else None
+
+
+def is_function_local(name: str, at: Scope, *, class_body: bool = True) -> bool:
+    """`name` read in `at` is a parameter or local variable of an enclosing function (not a
+    module global, import or builtin)."""
+    found = resolve(name, at, class_body=class_body)
+    return found is not None and found.scope.is_function and found.target == LOCAL
+
+
+def is_module_variable(name: str, at: Scope) -> bool:
+    """`name` read in `at` is a variable assigned at this module's top level (not an import)."""
+    found = resolve(name, at)
+    return found is not None and found.scope.kind == "module" and found.target == LOCAL
 
 
 class Context:
@@ -86,6 +226,7 @@ class Context:
         self.definitions: List[Tuple[cst.CSTNode, str]] = []
         # every module imported anywhere in the file (full dotted names and their parents)
         self.imported_modules: Set[str] = set()
+        self.clock = 0  # bindings made so far (`Binding.seq`)
         self._shared: Dict[str, Any] = {}
 
     def shared(self, key: str, factory: Callable[[], T]) -> T:
@@ -156,22 +297,17 @@ class Context:
     def lookup(self, name: str, scope: Optional[Scope] = None) -> Optional[str]:
         """What `name` is bound to, seen from `scope`: a dotted import target, "builtins.x",
         LOCAL ("") for any other binding, or None when nothing binds it."""
-        scope = scope or self.scope
-        start = scope
-        while scope is not None:
-            if name in scope.global_names and scope is not self.module_scope:
-                # (`global x` at module level is legal and changes nothing: no redirect there)
-                assert self.module_scope is not None
-                scope = self.module_scope
-                continue
-            # class bodies are only visible from the class body itself, not from its methods
-            if scope.kind != "class" or scope is start:
-                if name in scope.bindings:
-                    return scope.bindings[name]
-            scope = scope.parent
+        found = resolve(name, scope or self.scope)
+        if found is not None:
+            return found.target
         if name in _BUILTINS:
             return f"builtins.{name}"
         return None
+
+    def binding(self, name: str, scope: Optional[Scope] = None) -> Optional[Binding]:
+        """The binding (with its value) `name` refers to from `scope` (default: here), as far
+        as the traversal has come."""
+        return resolve(name, scope or self.scope)
 
     def qualified_name(
         self, node: cst.CSTNode, scope: Optional[Scope] = None
@@ -199,7 +335,15 @@ class Context:
         return self.lookup(name, scope) == LOCAL
 
     # ---------------------------------------------------------------- binding (engine only)
-    def _bind(self, name: str, target: str = LOCAL, scope: Optional[Scope] = None) -> None:
+    def _bind(
+        self,
+        name: str,
+        target: str = LOCAL,
+        scope: Optional[Scope] = None,
+        kind: str = "assign",
+        node: Optional[cst.CSTNode] = None,
+        value: Optional[cst.BaseExpression] = None,
+    ) -> None:
         scope = scope or self.scope
         if name in scope.global_names and self.module_scope is not None:
             scope = self.module_scope
@@ -210,42 +354,31 @@ class Context:
             if outer is not None:
                 scope = outer
         scope.bindings[name] = target
+        self.clock += 1
+        scope.values[name] = Binding(name, scope, kind, target, node, value, self.clock, scope.values.get(name))
 
-    def _bind_target(self, target: cst.BaseExpression, scope: Optional[Scope] = None) -> None:
+    def _bind_target(
+        self,
+        target: cst.BaseExpression,
+        scope: Optional[Scope] = None,
+        kind: str = "assign",
+        node: Optional[cst.CSTNode] = None,
+        value: Optional[cst.BaseExpression] = None,
+    ) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, LOCAL, scope, kind, node, value)
+            return
         for name in target_names(target):
-            self._bind(name, LOCAL, scope)
+            self._bind(name, LOCAL, scope, kind, node, None)
 
-
-def target_names(target: cst.CSTNode) -> Iterator[str]:
-    """Names bound by an assignment target (`a`, `a, (b, *c)`); attributes and subscripts bind
-    nothing."""
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from target_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from target_names(target.value)
-
-
-def dotted_name(node: Union[cst.Attribute, cst.Name, cst.BaseExpression]) -> str:
-    """`a.b.c` as text; "" when the expression is not a plain dotted name."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return f"{base}.{node.attr.value}" if base else ""
-    return ""
-
-
-def param_names(params: cst.Parameters) -> Iterator[str]:
-    """Every name a parameter list binds (positional-only, regular, keyword-only, *args, **kwargs)."""
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        yield param.name.value
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg.name.value
-    if params.star_kwarg is not None:
-        yield params.star_kwarg.name.value
+    def _bind_params(self, scope: Scope, params: cst.Parameters) -> None:
+        for param in all_params(params):
+            self.clock += 1
+            name = param.name.value
+            scope.bindings[name] = LOCAL
+            scope.values[name] = Binding(
+                name, scope, "param", LOCAL, param, param.default, self.clock, scope.values.get(name)
+            )
 
 
 class _Enter(cst.BatchableCSTVisitor):
@@ -262,18 +395,17 @@ class _Enter(cst.BatchableCSTVisitor):
 
     # definitions: the name binds in the enclosing scope, the body gets a scope of its own
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.ctx._bind(node.name.value)
+        self.ctx._bind(node.name.value, kind="def", node=node)
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
         scope = Scope("function", node, ctx.scope, node.name.value)
-        for name in param_names(node.params):
-            scope.bindings[name] = LOCAL
+        ctx._bind_params(scope, node.params)
         ctx.scope = scope
         ctx.definitions.append((node, scope.qualname))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.ctx._bind(node.name.value)
+        self.ctx._bind(node.name.value, kind="class", node=node)
 
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
@@ -283,8 +415,7 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_Lambda_body(self, node: cst.Lambda) -> None:
         ctx = self.ctx
         scope = Scope("lambda", node, ctx.scope, "<lambda>")
-        for name in param_names(node.params):
-            scope.bindings[name] = LOCAL
+        ctx._bind_params(scope, node.params)
         ctx.scope = scope
 
     # loops
@@ -302,10 +433,10 @@ class _Enter(cst.BatchableCSTVisitor):
             self._note_module(full)
             if alias.asname is not None:
                 for name in target_names(alias.asname.name):
-                    ctx._bind(name, full)
+                    ctx._bind(name, full, kind="import", node=node)
             else:
                 top = full.split(".", 1)[0]
-                ctx._bind(top, top)
+                ctx._bind(top, top, kind="import", node=node)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         ctx = self.ctx
@@ -324,7 +455,7 @@ class _Enter(cst.BatchableCSTVisitor):
             if alias.asname is not None:
                 names = list(target_names(alias.asname.name))
                 local = names[0] if names else imported
-            ctx._bind(local, target)
+            ctx._bind(local, target, kind="import", node=node)
 
     def _note_module(self, dotted: str) -> None:
         parts = dotted.split(".")
@@ -341,26 +472,26 @@ class _Enter(cst.BatchableCSTVisitor):
             self.ctx.scope.nonlocal_names.add(item.name.value)
 
     def visit_For(self, node: cst.For) -> None:
-        self.ctx._bind_target(node.target)
+        self.ctx._bind_target(node.target, kind="for", node=node)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.ctx._bind_target(node.target)
+        self.ctx._bind_target(node.target, kind="comprehension", node=node)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self.ctx._bind_target(node.asname.name)
+            self.ctx._bind_target(node.asname.name, kind="with", node=node, value=node.item)
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.name is not None:
-            self.ctx._bind_target(node.name.name)
+            self.ctx._bind_target(node.name.name, kind="except", node=node)
 
     def visit_MatchAs(self, node: cst.MatchAs) -> None:
         if node.name is not None:
-            self.ctx._bind(node.name.value)
+            self.ctx._bind(node.name.value, kind="match", node=node)
 
     def visit_MatchStar(self, node: cst.MatchStar) -> None:
         if node.name is not None:
-            self.ctx._bind(node.name.value)
+            self.ctx._bind(node.name.value, kind="match", node=node)
 
 
 class _Leave(cst.BatchableCSTVisitor):
@@ -388,20 +519,24 @@ class _Leave(cst.BatchableCSTVisitor):
 
     def leave_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            self.ctx._bind_target(target.target)
+            self.ctx._bind_target(target.target, kind="assign", node=node, value=node.value)
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.ctx._bind_target(node.target)
+        self.ctx._bind_target(node.target, kind="annassign", node=node, value=node.value)
 
     def leave_AugAssign(self, node: cst.AugAssign) -> None:
-        self.ctx._bind_target(node.target)
+        self.ctx._bind_target(node.target, kind="augassign", node=node)
 
     def leave_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.ctx._bind_target(node.target)
+        self.ctx._bind_target(node.target, kind="walrus", node=node, value=node.value)
 
 
 def context_visitors(ctx: Context) -> Tuple[cst.BatchableCSTVisitor, cst.BatchableCSTVisitor]:
     return _Enter(ctx), _Leave(ctx)
 
 
-__all__: Sequence[str] = ("Context", "Scope", "LOCAL", "target_names", "dotted_name", "context_visitors")
+__all__: Sequence[str] = (
+    "Binding", "Context", "Scope", "LOCAL", "resolve", "binding_scope", "function_binding_scope",
+    "resolves_to_module", "is_function_local", "is_module_variable",
+    "target_names", "dotted_name", "param_names", "all_params", "context_visitors",
+)
