@@ -36,6 +36,7 @@ from libcst.metadata import MetadataWrapper
 
 from . import suppress
 from .config import Config
+from .analysis.facts import collect_facts
 from .analysis.scopes import Context, context_visitors
 from .rule import Rule
 from .traverse import Walker
@@ -329,6 +330,10 @@ def _lint_parsed(
 
     ctx = Context(path, text)
     enter, leave = context_visitors(ctx)
+    try:
+        facts = collect_facts(ctx, [rule for rule, _ in active])
+    except Exception as exc:
+        raise InternalError(path, "engine", exc) from exc
     instances = []
     for rule, options in active:
         try:
@@ -336,9 +341,9 @@ def _lint_parsed(
         except Exception as exc:
             raise InternalError(path, rule.code, exc) from exc
     dependencies: Set[Any] = set()
-    for instance in instances:
-        dependencies.update(instance.get_inherited_dependencies())
-    visitors: List[cst.BatchableCSTVisitor] = [enter, *instances, leave]
+    for visitor in (*facts, *instances):
+        dependencies.update(visitor.get_inherited_dependencies())
+    visitors: List[cst.BatchableCSTVisitor] = [enter, *facts, *instances, leave]
     try:
         if dependencies:
             # what MetadataWrapper.visit_batched does, with the engine's own walker

@@ -1,12 +1,11 @@
 """Shared predicates for rules that need the traversal `Context` (decorators, bases, methods,
-test code). Everything here is pure: nothing walks a whole tree. The context-free expression
-helpers live in `leaklint.analysis.expr` (re-exported here)."""
+`self`). Everything here is pure: nothing walks a whole tree. The context-free expression
+helpers live in `leaklint.analysis.expr` and the test-code policy in `leaklint.policy` (both
+re-exported here for rule packs that import them from this module)."""
 
 from __future__ import annotations
 
-import functools
-import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -22,6 +21,7 @@ from .analysis.expr import (  # noqa: F401  (the expression helpers, re-exported
     string_value,
 )
 from .analysis.scopes import Context, Scope
+from .policy import TEST_MODULES, in_test_code, in_test_scope, is_test_path  # noqa: F401  (moved to policy)
 
 ENUM_BASES = frozenset(
     {
@@ -29,46 +29,6 @@ ENUM_BASES = frozenset(
         "enum.EnumMeta", "enum.EnumType",
     }
 )
-
-TEST_DIRS = frozenset({"test", "tests", "testing", "_tests"})
-TEST_MODULES = ("unittest", "pytest")
-TEST_FUNCTION_NAME = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown|setup_|teardown_)")
-TEST_CLASS_NAME = re.compile(r"^Test|Tests?$|TestCase$")
-
-
-@functools.lru_cache(maxsize=256)
-def is_test_path(path: str) -> bool:
-    """`test_*.py`, `*_test.py`, `conftest.py`, or a file under a `test` / `tests` / `testing`
-    directory: code that runs in a short-lived test process."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or any(p in TEST_DIRS for p in parts[:-1])
-    )
-
-
-def in_test_code(ctx: Context, scope: Optional[Scope] = None) -> bool:
-    """The code is test code: a test file (`is_test_path`), a module that imports unittest or
-    pytest (tests and their helpers), or a test function / method of a test class. It runs
-    once, in a process that ends with the test run."""
-    if is_test_path(ctx.path) or ctx.imports_module(*TEST_MODULES):
-        return True
-    return in_test_scope(ctx.scope if scope is None else scope)
-
-
-def in_test_scope(scope: Optional[Scope]) -> bool:
-    """`scope` is (or is inside) a test function or a test class."""
-    while scope is not None:
-        if scope.kind == "function" and TEST_FUNCTION_NAME.search(scope.name):
-            return True
-        if scope.kind == "class" and TEST_CLASS_NAME.search(scope.name):
-            return True
-        scope = scope.parent
-    return False
-
 
 # Methods that Python calls without an instance (implicit staticmethod / classmethod).
 IMPLICIT_NON_INSTANCE = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})

@@ -25,7 +25,7 @@ was made".
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Set, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Type, TypeVar
 
 import libcst as cst
 
@@ -135,6 +135,16 @@ class Scope:
     def is_function(self) -> bool:
         return self.kind in ("function", "lambda")
 
+    def history(self, name: str) -> List[Binding]:
+        """Every binding of `name` in this scope so far, oldest first."""
+        out: List[Binding] = []
+        found = self.values.get(name)
+        while found is not None:
+            out.append(found)
+            found = found.previous
+        out.reverse()
+        return out
+
     @property
     def module(self) -> "Scope":
         scope = self
@@ -227,7 +237,15 @@ class Context:
         # every module imported anywhere in the file (full dotted names and their parents)
         self.imported_modules: Set[str] = set()
         self.clock = 0  # bindings made so far (`Binding.seq`)
+        self.facts: Dict[type, Any] = {}  # the declared facts of this file (analysis.facts)
         self._shared: Dict[str, Any] = {}
+
+    def fact(self, kind: Type[T]) -> T:
+        """The file's instance of a declared fact (see `leaklint.analysis.facts`)."""
+        try:
+            return self.facts[kind]  # type: ignore[no-any-return]
+        except KeyError:
+            raise LookupError(f"{kind.__name__} is not collected: add it to the rule's `requires`") from None
 
     def shared(self, key: str, factory: Callable[[], T]) -> T:
         """A per-file object that several rules share (facts one of them collects, a cache):

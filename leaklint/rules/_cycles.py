@@ -25,6 +25,7 @@ import libcst as cst
 
 from ..analysis.expr import dotted_name, root_name
 from ..matchers import decorator_names, first_param, is_instance_method, positional
+from ..analysis.facts import Fact
 from ..rule import Rule
 from ..traverse import children
 
@@ -109,11 +110,13 @@ def _uses_name(node: cst.CSTNode, name: str) -> bool:
     return False
 
 
-class CycleCollector(Rule):
-    """Intermediate base: collects cycle sites; subclasses decide what to report."""
+class CycleSites(Fact):
+    """The cycle facts of a file, collected once: classes (bases, methods, `__init__`
+    parameters it stores, instance attributes), and the sites where an object stores a bound
+    method of itself or hands itself to an object it keeps."""
 
-    def __init__(self, context, options=None) -> None:
-        super().__init__(context, options)
+    def __init__(self, context) -> None:
+        super().__init__(context)
         self.classes: List[ClassInfo] = []
         self.class_by_node: Dict[cst.ClassDef, ClassInfo] = {}
         self._class_stack: List[ClassInfo] = []
@@ -404,3 +407,35 @@ class CycleCollector(Rule):
                     continue
             out.append(site)
         return out
+
+
+class CycleCollector(Rule):
+    """Base of the cycle rules (LL502, LL503, LL601): reads the `CycleSites` fact, collected
+    once per file by the engine; subclasses decide what to report."""
+
+    requires = (CycleSites,)
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self.cycles: CycleSites = self.fact(CycleSites)
+
+    # the fact's state and queries, under the names the rules use
+    @property
+    def _frames(self) -> List[Frame]:
+        return self.cycles._frames
+
+    @property
+    def _class_stack(self) -> List[ClassInfo]:
+        return self.cycles._class_stack
+
+    def _find_class(self, name: str, near: Optional[ClassInfo] = None) -> Optional[ClassInfo]:
+        return self.cycles._find_class(name, near)
+
+    def is_bound_method(self, info: ClassInfo, name: str) -> bool:
+        return self.cycles.is_bound_method(info, name)
+
+    def has_del(self, info: ClassInfo) -> bool:
+        return self.cycles.has_del(info)
+
+    def resolve_sites(self) -> List[Site]:
+        return self.cycles.resolve_sites()

@@ -1,7 +1,7 @@
 """Shared machinery of the resource rules (LL401-LL404).
 
-- the catalogue: which calls return a resource (by qualified name, through imports and
-  aliases), and which methods release each kind;
+- the catalogue (data, in `leaklint.knowledge.resources`): which calls return a resource (by
+  qualified name, through imports and aliases), and which methods release each kind;
 - `Resolver`: resolves a Call to a catalogue entry, including the method forms
   (`Path(...).open()`, `ZipFile(...).open()`, `SSLContext.wrap_socket()`,
   `multiprocessing.get_context().Pool()`) through a small table of local variable types;
@@ -13,221 +13,54 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from ..analysis.expr import dotted_name, target_names
-from ..analysis.scopes import Context
+from ..analysis.scopes import LOCAL, Binding, Context, resolve
+from ..knowledge.resources import (  # noqa: F401  (the family reads the catalogue from here)
+    FILE,
+    SOCKET,
+    TEMPDIR,
+    PROCESS,
+    POOL,
+    EXECUTOR,
+    CLOSE,
+    MAIL,
+    IMAP,
+    GENERIC,
+    CATALOGUE,
+    SQLITE,
+    SELF_CLOSING_ITERATION,
+    FILEOBJ_WRAPPERS,
+    IN_MEMORY,
+    FD_OPENERS,
+    STREAM_NAME,
+    TYPE_FACTORIES,
+    PATH_METHODS,
+    METHOD_RESOURCES,
+    RELEASE_ALL,
+    HANDOFF_FUNCTIONS,
+    HANDOFF_METHODS,
+    STORE_METHODS,
+    TASK_CALLABLES,
+    STORE_PREFIXES,
+    ACCESSORS,
+    LAZY_CONNECTIONS,
+    HOST_OPTIONAL,
+    CONSUMERS,
+    BUILTIN_STORES,
+    DERIVED_OWNERS,
+    CONSUMER_METHODS,
+    CLOSEISH,
+    LOCK_FACTORIES,
+    READ_TO_EOF_CLOSES,
+    READ_TO_END,
+)
+from ..policy import expects_failure, expects_failure_after, is_injected_double
 from ..traverse import children
-
-# ---------------------------------------------------------------------------- the catalogue
-FILE = ("close", "detach")
-SOCKET = ("close", "detach")
-TEMPDIR = ("cleanup",)
-PROCESS = ("wait", "communicate", "poll")
-POOL = ("close", "terminate", "join")
-EXECUTOR = ("shutdown",)
-CLOSE = ("close",)
-MAIL = ("close", "quit")
-IMAP = ("logout", "shutdown")
-GENERIC = ("close", "aclose", "shutdown", "cleanup", "terminate", "quit", "logout", "dispose", "release", "stop", "disconnect", "join", "wait")
-
-CATALOGUE: Dict[str, Tuple[str, ...]] = {
-    # files and archives
-    "builtins.open": FILE,
-    "io.open": FILE,
-    "io.open_code": FILE,
-    "codecs.open": FILE,
-    "os.fdopen": FILE,
-    "gzip.open": FILE,
-    "gzip.GzipFile": FILE,
-    "bz2.open": FILE,
-    "bz2.BZ2File": FILE,
-    "lzma.open": FILE,
-    "lzma.LZMAFile": FILE,
-    "tarfile.open": FILE,
-    "tarfile.TarFile": FILE,
-    "tarfile.TarFile.open": FILE,
-    "zipfile.ZipFile": FILE,
-    "zipfile.PyZipFile": FILE,
-    "shelve.open": FILE,
-    "dbm.open": FILE,
-    "dbm.gnu.open": FILE,
-    "dbm.ndbm.open": FILE,
-    "dbm.dumb.open": FILE,
-    "wave.open": FILE,
-    "fileinput.input": FILE,
-    "fileinput.FileInput": FILE,
-    "tokenize.open": FILE,
-    "mmap.mmap": FILE,
-    # temporary files and directories
-    "tempfile.TemporaryFile": FILE,
-    "tempfile.NamedTemporaryFile": FILE,
-    "tempfile.SpooledTemporaryFile": FILE,
-    "tempfile.TemporaryDirectory": TEMPDIR,
-    # network
-    "socket.socket": SOCKET,
-    "socket.create_connection": SOCKET,
-    "socket.create_server": SOCKET,
-    "socket.socketpair": SOCKET,
-    "socket.fromfd": SOCKET,
-    "ssl.wrap_socket": SOCKET,
-    "urllib.request.urlopen": FILE,
-    "http.client.HTTPConnection": CLOSE,
-    "http.client.HTTPSConnection": CLOSE,
-    "ftplib.FTP": MAIL,
-    "ftplib.FTP_TLS": MAIL,
-    "smtplib.SMTP": MAIL,
-    "smtplib.SMTP_SSL": MAIL,
-    "smtplib.LMTP": MAIL,
-    "imaplib.IMAP4": IMAP,
-    "imaplib.IMAP4_SSL": IMAP,
-    "imaplib.IMAP4_stream": IMAP,
-    "poplib.POP3": MAIL,
-    "poplib.POP3_SSL": MAIL,
-    "selectors.DefaultSelector": CLOSE,
-    "selectors.EpollSelector": CLOSE,
-    "selectors.DevpollSelector": CLOSE,
-    "selectors.KqueueSelector": CLOSE,
-    # processes and concurrency
-    "subprocess.Popen": PROCESS,
-    "multiprocessing.Pool": POOL,
-    "multiprocessing.pool.Pool": POOL,
-    "multiprocessing.pool.ThreadPool": POOL,
-    "multiprocessing.dummy.Pool": POOL,
-    "concurrent.futures.ThreadPoolExecutor": EXECUTOR,
-    "concurrent.futures.ProcessPoolExecutor": EXECUTOR,
-    "concurrent.futures.thread.ThreadPoolExecutor": EXECUTOR,
-    "concurrent.futures.process.ProcessPoolExecutor": EXECUTOR,
-    "asyncio.new_event_loop": CLOSE,
-    # databases
-    "sqlite3.connect": CLOSE,
-    "sqlite3.dbapi2.connect": CLOSE,
-    # third party: these names only resolve when the module is imported
-    "requests.Session": CLOSE,
-    "requests.session": CLOSE,
-    "requests.sessions.Session": CLOSE,
-    "httpx.Client": CLOSE,
-    "httpx.AsyncClient": ("aclose",),
-    "aiohttp.ClientSession": CLOSE,
-    "urllib3.PoolManager": ("clear",),
-    "urllib3.poolmanager.PoolManager": ("clear",),
-}
-
-SQLITE = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
-# fileinput's iterator closes each file when it is exhausted: `for line in fileinput.input()`
-# is the documented idiom.
-SELF_CLOSING_ITERATION = frozenset({"fileinput.input", "fileinput.FileInput"})
-# wrappers that own no descriptor when handed the caller's stream
-FILEOBJ_WRAPPERS = frozenset(
-    {"gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile", "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",
-     "zipfile.ZipFile", "zipfile.PyZipFile", "wave.open", "gzip.open", "bz2.open", "lzma.open"}
-)
-IN_MEMORY = frozenset({"io.BytesIO", "io.StringIO"})
-FD_OPENERS = frozenset({"builtins.open", "io.open", "os.fdopen"})
-# a wrapper's first argument named like an open stream (`wave.open(f)`, `ZipFile(fileobj)`)
-STREAM_NAME = re.compile(r"^(f|fo|buf|buffer|bio|sio|raw)$|fileobj|file_obj|(fp|fh|fobj|stream)$")
-
-# Types of receivers whose methods return resources.
-TYPE_FACTORIES: Dict[str, str] = {
-    "pathlib.Path": "pathlib.Path",
-    "pathlib.PosixPath": "pathlib.Path",
-    "pathlib.WindowsPath": "pathlib.Path",
-    "pathlib.Path.home": "pathlib.Path",
-    "pathlib.Path.cwd": "pathlib.Path",
-    "zipfile.ZipFile": "zipfile.ZipFile",
-    "zipfile.PyZipFile": "zipfile.ZipFile",
-    "ssl.SSLContext": "ssl.SSLContext",
-    "ssl.create_default_context": "ssl.SSLContext",
-    "ssl._create_unverified_context": "ssl.SSLContext",
-    "ssl._create_default_https_context": "ssl.SSLContext",
-    "multiprocessing.get_context": "multiprocessing.context",
-    "io.BytesIO": "io.memory",
-    "io.StringIO": "io.memory",
-}
-PATH_METHODS = frozenset({"with_suffix", "with_name", "with_stem", "joinpath", "resolve", "absolute", "expanduser"})
-METHOD_RESOURCES: Dict[Tuple[str, str], Tuple[str, Tuple[str, ...]]] = {
-    ("pathlib.Path", "open"): ("Path.open()", FILE),
-    ("zipfile.ZipFile", "open"): ("ZipFile.open()", FILE),
-    ("ssl.SSLContext", "wrap_socket"): ("SSLContext.wrap_socket()", SOCKET),
-    ("multiprocessing.context", "Pool"): ("multiprocessing Pool()", POOL),
-}
-
-RELEASE_ALL = frozenset(
-    {m for methods in CATALOGUE.values() for m in methods} | set(GENERIC) | {"__exit__", "__aexit__"}
-)
-# Calls that take over the resource passed to them and release it later.
-HANDOFF_FUNCTIONS = frozenset({"contextlib.closing", "contextlib.aclosing", "weakref.finalize"})
-HANDOFF_METHODS = frozenset(
-    {"enter_context", "enter_async_context", "enterContext", "enterAsyncContext", "push", "push_async_exit",
-     "addCleanup", "callback", "addfinalizer"}
-)
-# Methods that store their argument (container, registry, queue, task).
-STORE_METHODS = frozenset(
-    {"append", "appendleft", "add", "insert", "put", "put_nowait", "register", "setdefault", "__setitem__",
-     "submit", "run_in_executor", "start_new_thread", "create_task", "ensure_future", "call_soon",
-     "call_soon_threadsafe", "call_later", "call_at", "apply_async", "map_async", "__init__", "set", "send",
-     "add_reader", "add_writer", "modify", "setattr"}
-)
-TASK_CALLABLES = frozenset({"Thread", "Process", "Timer", "partial", "start_new_thread"})
-STORE_PREFIXES = (
-    "set", "add", "register", "attach", "push", "put", "append", "insert", "store", "install", "track", "adopt",
-    "manage", "keep", "hold", "enter", "wrap", "connect_", "create_", "start",
-)
-# `conn.sock = FakeSocket()`: a collaborator injected by hand, the object is a test double
-INJECTED_ATTRIBUTES = ("sock", "fp", "file")
-# methods of a resource that only read or set a flag: they do not fail in practice
-ACCESSORS = frozenset(
-    {"fileno", "getsockname", "getpeername", "setblocking", "settimeout", "gettimeout", "cursor", "create_future",
-     "isatty", "readable", "writable", "seekable", "tell", "geturl", "info", "getcode"}
-)
-# connections that open their socket only on first use
-LAZY_CONNECTIONS = {
-    "http.client.HTTPConnection": ("request", "connect", "putrequest", "endheaders", "send"),
-    "http.client.HTTPSConnection": ("request", "connect", "putrequest", "endheaders", "send"),
-}
-HOST_OPTIONAL = frozenset({"ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP"})
-# calls whose `with` block expects the body to fail: a resource "created" in it is never created
-EXPECTS_FAILURE = frozenset({"assertRaises", "assertRaisesRegex", "assertRaisesRegexp", "raises"})
-# Calls that read their argument and keep nothing of it once they return (or keep it in an
-# object that never closes it): an inline resource passed to them is left to the collector.
-CONSUMERS = frozenset(
-    {
-        "json.load", "pickle.load", "marshal.load", "tomllib.load", "tomli.load", "toml.load", "plistlib.load",
-        "yaml.load", "yaml.safe_load", "yaml.full_load", "yaml.unsafe_load", "yaml.load_all", "yaml.safe_load_all",
-        "csv.reader", "csv.writer", "csv.DictReader", "csv.DictWriter", "shutil.copyfileobj", "hashlib.file_digest",
-        "email.message_from_file", "email.message_from_binary_file",
-        "xml.etree.ElementTree.parse", "xml.etree.ElementTree.iterparse", "xml.dom.minidom.parse",
-        "subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output", "subprocess.Popen",
-        "select.select", "os.fstat", "os.fsync",
-    }
-)
-BUILTIN_STORES = frozenset(
-    {"builtins.setattr", "builtins.super", "builtins.staticmethod", "builtins.classmethod", "builtins.property",
-     "builtins.memoryview"}
-)
-# methods whose result keeps the resource open and owns it from then on
-DERIVED_OWNERS = frozenset({"open", "makefile"})
-CONSUMER_METHODS = frozenset({"join", "extend", "update", "writelines", "read_file", "readfp"})
-CLOSEISH = ("close", "cleanup", "shutdown", "release", "dispose", "terminate", "teardown", "finalize", "wait")
-
-LOCK_FACTORIES = frozenset(
-    {
-        "threading.Lock", "threading.RLock", "threading.Semaphore", "threading.BoundedSemaphore",
-        "threading.Condition", "threading._allocate_lock", "threading._RLock", "_thread.allocate_lock",
-        "_thread.LockType", "_thread.RLock", "_thread.allocate",
-        "multiprocessing.Lock", "multiprocessing.RLock", "multiprocessing.Semaphore",
-        "multiprocessing.BoundedSemaphore", "multiprocessing.Condition",
-        "multiprocessing.synchronize.Lock", "multiprocessing.synchronize.RLock",
-        "multiprocessing.synchronize.Semaphore", "multiprocessing.synchronize.BoundedSemaphore",
-        "multiprocessing.synchronize.Condition",
-        "asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition",
-    }
-)
-
 
 @dataclass(frozen=True)
 class ResourceOptions:
@@ -268,10 +101,6 @@ class ResourceOptions:
     )
 
 
-# `urlopen(u).read()` reads to the end of the body, and an HTTP response closes its socket there.
-READ_TO_EOF_CLOSES = frozenset({"urllib.request.urlopen"})
-# detail of a "method" event for `x.read()` without a size: it reads to the end
-READ_TO_END = "read()"
 
 
 def catalogue_triggers(extra: Iterable[str] = ()) -> Tuple[str, ...]:
@@ -311,60 +140,84 @@ class Resource:
 
 class Resolver:
     """Resolves calls to catalogue entries while the traversal runs (so `ctx` is at the call's
-    scope). Keeps a small table of local variable types for the method forms."""
+    scope). The method forms (`path.open()`, `zf.open(name)`) need the type of a local: it is
+    read from the engine's bindings table (`Binding.value`), computed once per binding."""
+
+    # the bindings that give a local a type: `name = value` (one target), `with value as name`,
+    # a parameter annotated `pathlib.Path`; other rebindings (loops, unpacking, `+=`) leave the
+    # type the name had
+    TYPED_KINDS = frozenset({"assign", "with", "param"})
 
     def __init__(self, ctx: Context, extra: Sequence[str] = ()) -> None:
         self.ctx = ctx
         self.extra = frozenset(extra)
-        self.local_types: Dict[Tuple[int, str], str] = {}
+        self._types: Dict[int, Optional[str]] = {}  # id(Binding) -> type
         self._cache: Dict[int, Optional[Resource]] = {}
         self._module_names: Optional[Set[str]] = None
 
     # ------------------------------------------------------------------ local types
-    def _scope_key(self) -> int:
-        return id(self.ctx.scope.node)
-
-    def expr_type(self, expr: cst.BaseExpression) -> Optional[str]:
+    def expr_type(self, expr: cst.BaseExpression, before: Optional[int] = None) -> Optional[str]:
+        """The type of `expr` at the current point (`before`: as it was before that binding)."""
         if isinstance(expr, cst.Call):
             qn = self.ctx.call_name(expr)
             if qn is not None and qn in TYPE_FACTORIES:
                 return TYPE_FACTORIES[qn]
             func = expr.func
             if isinstance(func, cst.Attribute) and func.attr.value in PATH_METHODS:
-                if self.expr_type(func.value) == "pathlib.Path":
+                if self.expr_type(func.value, before) == "pathlib.Path":
                     return "pathlib.Path"
             return None
         if isinstance(expr, cst.Name):
-            if self.ctx.lookup(expr.value) == "":
-                return self.local_types.get((self._scope_key(), expr.value))
-            return None
+            scope = self.ctx.scope
+            found = resolve(expr.value, scope, before=before)
+            # a local of the scope the code runs in (a closure's free name has no type here)
+            if found is None or found.target != LOCAL or found.scope is not scope:
+                return None
+            return self._binding_type(found)
         if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Divide):
-            if self.expr_type(expr.left) == "pathlib.Path":
+            if self.expr_type(expr.left, before) == "pathlib.Path":
                 return "pathlib.Path"
             return None
         if isinstance(expr, cst.Attribute) and expr.attr.value == "parent":
-            if self.expr_type(expr.value) == "pathlib.Path":
+            if self.expr_type(expr.value, before) == "pathlib.Path":
                 return "pathlib.Path"
         return None
 
-    def note_binding(self, name: str, value: Optional[cst.BaseExpression], key: Optional[int] = None) -> None:
-        scope_key = key if key is not None else self._scope_key()
-        kind = self.expr_type(value) if value is not None else None
-        if kind is not None:
-            self.local_types[(scope_key, name)] = kind
+    def _binding_type(self, binding: Optional[Binding]) -> Optional[str]:
+        while binding is not None and not self._typed(binding):
+            binding = binding.previous
+        if binding is None:
+            return None
+        key = id(binding)
+        if key in self._types:
+            return self._types[key]
+        self._types[key] = None  # (a value that reads its own name)
+        if binding.kind == "param":
+            kind = self._param_type(binding)
         else:
-            self.local_types.pop((scope_key, name), None)
+            assert binding.value is not None
+            kind = self.expr_type(binding.value, before=binding.seq)
+        self._types[key] = kind
+        return kind
 
-    def note_params(self, node: cst.FunctionDef) -> None:
+    @classmethod
+    def _typed(cls, binding: Binding) -> bool:
+        if binding.kind not in cls.TYPED_KINDS:
+            return False
+        if binding.kind == "param":
+            return True
+        node = binding.node
+        if binding.kind == "assign":
+            return isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name)
+        return isinstance(node, cst.WithItem) and node.asname is not None and isinstance(node.asname.name, cst.Name)
+
+    def _param_type(self, binding: Binding) -> Optional[str]:
         """Parameters annotated as `pathlib.Path` (resolved in the defining scope)."""
-        params = node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.annotation is None:
-                continue
-            annotation = param.annotation.annotation
-            qn = self.ctx.qualified_name(annotation)
-            if qn in ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"):
-                self.local_types[(id(node), param.name.value)] = "pathlib.Path"
+        param = binding.node
+        if not isinstance(param, cst.Param) or param.annotation is None or param.star in ("*", "**"):
+            return None
+        qn = self.ctx.qualified_name(param.annotation.annotation, binding.scope.parent)
+        return "pathlib.Path" if qn in ("pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath") else None
 
     # ------------------------------------------------------------------ resources
     def resource(self, call: cst.Call) -> Optional[Resource]:
@@ -477,51 +330,6 @@ def module_level_names(module: cst.Module) -> Set[str]:
         elif isinstance(node, (cst.If, cst.Try, cst.With, cst.For, cst.While, cst.Else, cst.IndentedBlock, cst.ExceptHandler, cst.Finally)):
             todo.extend(children(node))
     return out
-
-
-def expects_failure(item: cst.BaseExpression) -> bool:
-    """`with self.assertRaises(E):`, `with pytest.raises(E):`, and `with mock.patch(...)` (the
-    resources created in it are test doubles)."""
-    if not isinstance(item, cst.Call):
-        return False
-    text = dotted_name(item.func)
-    last = text.rsplit(".", 1)[-1]
-    return last in EXPECTS_FAILURE or "patch" in text.split(".")
-
-
-def _fails(statements: Sequence[cst.CSTNode]) -> bool:
-    for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Raise):
-                    return True
-                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-                    if dotted_name(small.value.func).rsplit(".", 1)[-1] == "fail":
-                        return True
-    return False
-
-
-def else_fails(node: Any) -> bool:
-    """`try: ... except E: ... else: self.fail(...)`, or a try body that ends with
-    `self.fail(...)`: the body is expected to raise."""
-    if not node.handlers:
-        return False
-    body = list(getattr(node.body, "body", ()))
-    if body and _fails(body[-1:]):
-        return True
-    orelse = getattr(node, "orelse", None)
-    return orelse is not None and _fails(getattr(orelse.body, "body", ()))
-
-
-def patched(node: cst.FunctionDef) -> bool:
-    """A function decorated with `mock.patch(...)` / `patch.object(...)`: its resources are doubles."""
-    for decorator in node.decorators:
-        expr = decorator.decorator
-        if isinstance(expr, cst.Call):
-            expr = expr.func
-        if "patch" in dotted_name(expr).split("."):
-            return True
-    return False
 
 
 def _noop(small: cst.CSTNode) -> bool:
@@ -766,7 +574,7 @@ class FlowWalker:
             self.swallowing.add(id(node))
         if node.orelse is None and node.finalbody is None and node.handlers:
             self.plain_tries.add(id(node))
-        if else_fails(node):
+        if expects_failure_after(node):
             self.frames.append(("raises", id(node), "body"))
             try:
                 self._child(node, node.body, ("try", id(node), "body"))
@@ -982,7 +790,7 @@ class FlowWalker:
             and isinstance(target.value, cst.Name)
             and target.value.value in self.names
             and not self.nested
-            and any(word in target.attr.value.lower() for word in INJECTED_ATTRIBUTES)
+            and is_injected_double(target.attr.value)
         ):
             self._emit("escape", target.value.value, target, "collaborator injected")
             return

@@ -7,7 +7,8 @@ import libcst as cst
 from ..analysis.expr import call_method, dotted_name, receiver_key, root_name
 from ..analysis.scopes import binding_scope
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, in_test_code
+from ..policy import in_test_code
+from ._closures import Closure, StorageTracker
 
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
@@ -274,7 +275,6 @@ class CallbackCapturesItsOwner(StorageTracker):
         self._asyncio_keys: Set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         value = node.value
         if isinstance(value, cst.Await):
             value = value.expression
@@ -286,9 +286,8 @@ class CallbackCapturesItsOwner(StorageTracker):
                     self._asyncio_keys.add(receiver_key(target.target))
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         ctx = self.context
-        if ctx.function_scope is None or in_test_code(ctx.scope, ctx):
+        if ctx.function_scope is None or in_test_code(ctx, ctx.scope):
             return
         receiver, method = call_method(node)
         if receiver is None or not (method in CALLBACK_VERBS or method.startswith("on_")):

@@ -10,7 +10,7 @@ from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ..analysis.expr import short_text
 from ..analysis.scopes import binding_scope
-from ._registration import ModuleFacts, is_bounded_name_part, param_names
+from ._registration import is_bounded_name_part, local_values, param_names
 
 # parts of a name that identify one request / connection / object: a new logger per value
 PER_OBJECT = re.compile(
@@ -220,16 +220,6 @@ class DynamicLoggerName(Rule):
         ),
     ]
 
-    def __init__(self, context, options=None) -> None:
-        super().__init__(context, options)
-        self.facts = ModuleFacts(context)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.visit_Assign(node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.facts.visit_AnnAssign(node)
-
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
         if ctx.at_module_level:
@@ -253,7 +243,7 @@ class DynamicLoggerName(Rule):
         self.report(node, confidence=confidence, call=call, part=text)
 
     def _bounded(self, expr: cst.BaseExpression) -> bool:
-        return is_bounded_name_part(self.context, expr, self.facts.local_values)
+        return is_bounded_name_part(self.context, expr)
 
     def _dynamic_part(self, expr: cst.BaseExpression, depth: int) -> Optional[cst.BaseExpression]:
         """The variable part of a name built at run time, or None when the expression is a
@@ -298,7 +288,7 @@ class DynamicLoggerName(Rule):
             params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
             if expr.value in params:
                 return None
-            for value in self.facts.local_values.get((id(node), expr.value), []):
+            for value in local_values(scope, expr.value):
                 inner = self._dynamic_part(value, depth + 1)
                 if inner is not None:
                     return inner

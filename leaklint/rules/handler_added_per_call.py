@@ -11,9 +11,9 @@ from ..matchers import call_arg, decorator_names, self_name
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
-    ModuleFacts,
     enclosing_method,
     is_bounded_name_part,
+    local_values,
     outermost_function,
     param_names,
 )
@@ -234,7 +234,6 @@ class HandlerAddedPerCall(Rule):
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        self.facts = ModuleFacts(context)
         # (node, method, logger text, function name, function scope node, deferred self attr, class node)
         self.calls: List[Tuple[cst.Call, str, str, str, int, Optional[str], Optional[int]]] = []
         self.removals: Set[str] = set()
@@ -246,11 +245,7 @@ class HandlerAddedPerCall(Rule):
         self.self_loggers: Set[Tuple[int, str]] = set()
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.visit_ClassDef(node)
-
     def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.visit_Assign(node)
         if not self._constant_logger(node.value):
             return
         ctx = self.context
@@ -265,9 +260,6 @@ class HandlerAddedPerCall(Rule):
                 found = enclosing_method(ctx)
                 if found is not None and t.value.value == self_name(ctx):
                     self.self_loggers.add((id(found[0].node), t.attr.value))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.facts.visit_AnnAssign(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = node.attr.value
@@ -312,7 +304,7 @@ class HandlerAddedPerCall(Rule):
         arg = call_arg(expr, 0, "name")
         if arg is None:
             return True
-        return is_bounded_name_part(ctx, arg.value, self.facts.local_values) and not self._is_param(arg.value)
+        return is_bounded_name_part(ctx, arg.value) and not self._is_param(arg.value)
 
     def _is_param(self, expr: cst.BaseExpression) -> bool:
         if not isinstance(expr, cst.Name):
@@ -336,7 +328,7 @@ class HandlerAddedPerCall(Rule):
             if scope.kind == "module":
                 return (expr.value, None, None) if expr.value in self.module_loggers else None
             if scope.is_function:
-                values = self.facts.local_values.get((id(scope.node), expr.value), [])
+                values = local_values(scope, expr.value)
                 if values and all(self._constant_logger(v) for v in values):
                     return expr.value, None, None
             return None

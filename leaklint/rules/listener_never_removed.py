@@ -18,6 +18,7 @@ from ._registration import (
     free_function_names,
     is_capwords,
     is_weak_call,
+    local_values,
     outermost_function,
     param_names,
 )
@@ -1136,7 +1137,7 @@ class ListenerNeverRemoved(RegistrationRule):
             own = param_names(nested.params) | {name}
             captured = [n for n in free_function_names(ctx, nested.body, own) if not self._weak_local(n)]
             return self._captures(f"nested function {name}", captured, selfp)
-        values = self.facts.local_values.get((id(scope.node), name))
+        values = local_values(scope, name)
         if values:
             return self._pin(values[-1], process_wide, depth + 1)
         return None
@@ -1152,7 +1153,7 @@ class ListenerNeverRemoved(RegistrationRule):
         scope = binding_scope(name, self.context.scope)
         if scope is None or not scope.is_function:
             return False
-        values = self.facts.local_values.get((id(scope.node), name), [])
+        values = local_values(scope, name)
         return bool(values) and all(is_weak_call(self.context, v) for v in values)
 
     def _pins_watched(self, value: cst.BaseExpression, watched: str, is_func: bool) -> Optional[_Pin]:

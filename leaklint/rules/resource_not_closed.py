@@ -7,7 +7,8 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..analysis.expr import dotted_name
-from ..matchers import first_param, in_test_code, is_instance_method
+from ..matchers import first_param, is_instance_method
+from ..policy import in_test_code, is_injected_double, once_per_process, patched
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._resources import (
@@ -16,7 +17,6 @@ from ._resources import (
     CONSUMERS,
     HANDOFF_FUNCTIONS,
     HANDOFF_METHODS,
-    INJECTED_ATTRIBUTES,
     RELEASE_ALL,
     SELF_CLOSING_ITERATION,
     Event,
@@ -27,7 +27,6 @@ from ._resources import (
     catalogue_triggers,
     closeish,
     exclusive,
-    patched,
     follows_at_once,
     protected,
 )
@@ -62,34 +61,6 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
             break
         common += 1
     return any(kind == "try" and arm.startswith("h") for kind, _, arm in event.frames[common:])
-
-
-# functions that run once per process: a finding there is released when the process ends
-ONE_SHOT_FUNCTIONS = frozenset({"main", "_main"})
-
-
-def _called_from_main_block(module: cst.Module) -> Set[str]:
-    """Names of the functions the module's `if __name__ == "__main__":` block calls."""
-    out: Set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.If) or not _is_main_test(statement.test):
-            continue
-        stack: List[cst.CSTNode] = [statement.body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-                out.add(node.func.value)
-            stack.extend(children(node))
-    return out
-
-
-def _is_main_test(test: cst.BaseExpression) -> bool:
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    left, right = test.left, test.comparisons[0].comparator
-    texts = {dotted_name(left) or "", (right.evaluated_value if isinstance(right, cst.SimpleString) else None) or ""}
-    texts |= {dotted_name(right) or "", (left.evaluated_value if isinstance(left, cst.SimpleString) else None) or ""}
-    return "__name__" in texts and "__main__" in texts
 
 
 @dataclass
@@ -1436,7 +1407,6 @@ class ResourceNotClosed(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.context
-        self.resolver.note_params(node)
         self_name = None
         cls = None
         if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef):
@@ -1451,14 +1421,6 @@ class ResourceNotClosed(Rule):
             if self.options.include_tests or not in_test_code(self.context):
                 self._analyze(function)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.resolver.note_binding(node.targets[0].target.value, node.value)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None and isinstance(node.asname.name, cst.Name):
-            self.resolver.note_binding(node.asname.name.value, node.item)
-
     def visit_Call(self, node: cst.Call) -> None:
         qn = self.context.call_name(node)
         if qn is not None:
@@ -1470,7 +1432,7 @@ class ResourceNotClosed(Rule):
                 self.functions[-1].has_resource = True
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        once = ONE_SHOT_FUNCTIONS | _called_from_main_block(original_node)
+        once = once_per_process(original_node)
         for top, node, fields in self.pending:
             if top not in once:
                 self.report(node, **fields)
@@ -1692,7 +1654,7 @@ def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
             if (
                 isinstance(grand, cst.AssignTarget)
                 and grand.target is parent
-                and any(word in parent.attr.value.lower() for word in INJECTED_ATTRIBUTES)
+                and is_injected_double(parent.attr.value)
             ):
                 released.add(attr)  # `self.conn.sock = FakeSocket()`: a test double
             return

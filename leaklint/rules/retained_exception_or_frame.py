@@ -7,12 +7,11 @@ import libcst as cst
 
 from ..analysis.expr import call_method, dotted_name, int_value, is_none, root_name
 from ..analysis.scopes import Scope, binding_scope
+from ..policy import in_one_time_function, in_test_code
 from ..types import Confidence, Invalid, Valid
 from ._closures import (
     StorageRef,
     StorageTracker,
-    in_one_time_function,
-    in_test_code,
     stored_values,
 )
 
@@ -703,13 +702,11 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._seq += 1
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         kind = self.kind_of(node.value)
         for target in node.targets:
             self._assign(node, target.target, node.value, kind)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        super().visit_AnnAssign(node)
         if node.value is not None:
             self._assign(node, node.target, node.value, self.kind_of(node.value))
 
@@ -759,11 +756,11 @@ class RetainedExceptionOrFrame(StorageTracker):
                 self._tainted.pop(key, None)
                 return
         if name in scope.global_names:
-            if not in_test_code(scope, self.context):
+            if not in_test_code(self.context, scope):
                 self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
         self._tainted[key] = kind
-        if kind in CYCLIC and not in_one_time_function(scope, self.context):
+        if kind in CYCLIC and not in_one_time_function(self.context, scope):
             self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
@@ -771,7 +768,6 @@ class RetainedExceptionOrFrame(StorageTracker):
             self._assign_name(node, node.target.value, self.kind_of(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         ctx = self.context
         qualified = ctx.call_name(node)
         if qualified == "traceback.clear_frames":
@@ -793,7 +789,6 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
 
     def visit_Del(self, node: cst.Del) -> None:
-        super().visit_Del(node)
         targets = [node.target]
         while targets:
             t = targets.pop()
@@ -807,7 +802,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         ctx = self.context
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
-        if in_test_code(ctx.scope, ctx):
+        if in_test_code(ctx, ctx.scope):
             return  # tests keep exceptions on purpose, to assert on them
         ref = self.storage_of(container)
         if ref is None:
@@ -820,7 +815,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             if any(h == name and s is ctx.scope for h, s in self._handlers):
                 return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
             found = binding_scope(name, ctx.scope) if name else None
-            if name is None or found is None or not found.is_function or in_one_time_function(ctx.scope, ctx):
+            if name is None or found is None or not found.is_function or in_one_time_function(ctx, ctx.scope):
                 return
             self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
             return

@@ -540,7 +540,6 @@ class SelfRegisteringInstance(RegistrationRule):
 
     # ------------------------------------------------------------------ traversal
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         for target in node.targets:
             self._note_definition(target.target, node.value)
             self._note_instance_local(target.target, node.value)
@@ -548,7 +547,6 @@ class SelfRegisteringInstance(RegistrationRule):
                 self._subscript_store(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        super().visit_AnnAssign(node)
         if node.value is not None:
             self._note_definition(node.target, node.value)
 
