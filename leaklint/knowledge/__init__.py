@@ -5,8 +5,13 @@
   read it (`json.load`).
 - `containers`: container constructors, the methods that grow and shrink them, the cache
   decorators and their bounds.
-- `registries`: process-wide registries and their removal calls (`atexit.register` /
-  `atexit.unregister`, `signal.signal`), weak-reference factories and containers.
+- `registries`: weak-reference factories and the containers that hold entries weakly.
+
+Not moved yet (still beside their rules): the process-wide registry tables of LL202
+(`listener_never_removed.GLOBAL_REGISTRIES`) and LL303 (`closure_escapes_...GLOBAL_REGISTRIES`),
+which describe the same registries in two shapes, and the container tables of LL301-LL305
+(`_closures.CONTAINER_CALLS`) and LL205 (`self_registering_instance.STRONG_CONTAINERS`), which
+are narrower than `containers.CONSTRUCTORS`; merging them changes what those rules report.
 
 Rules import the tables they need; a table changes here, with a case that shows why.
 """

@@ -32,6 +32,7 @@ from ..analysis.expr import (  # noqa: F401  (re-exported for the family's rules
 )
 from ..analysis.scopes import LOCAL, Context, Scope, binding_scope, is_function_local
 from ..analysis.facts import Fact
+from ..knowledge.registries import WEAK_CONTAINERS
 from ..rule import Rule
 from ..traverse import children
 
@@ -419,7 +420,6 @@ def stored_values(call: cst.Call, method: str) -> List[cst.BaseExpression]:
 
 
 # ------------------------------------------------------------------------------ storage
-WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"})
 CONTAINER_CALLS = {
     "builtins.list": "list",
     "builtins.dict": "dict",

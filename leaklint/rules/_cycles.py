@@ -410,7 +410,7 @@ class CycleSites(Fact):
 
 
 class CycleCollector(Rule):
-    """Base of the cycle rules (LL502, LL503, LL601): reads the `CycleSites` fact, collected
+    """Base of the cycle rules (LL501-LL503): reads the `CycleSites` fact, collected
     once per file by the engine; subclasses decide what to report."""
 
     requires = (CycleSites,)

@@ -20,22 +20,10 @@ from ..analysis.scopes import LOCAL, Context, Scope, binding_scope, is_function_
 from ..analysis.expr import param_names as context_param_names
 from ..matchers import class_bases, first_param, names_in
 from ..analysis.facts import Fact
+from ..knowledge.registries import WEAK_CONTAINERS, WEAKREF_FACTORIES
 from ..rule import Rule
 from ..traverse import children
 
-WEAKREF_FACTORIES = frozenset(
-    {
-        "weakref.ref", "weakref.proxy", "weakref.WeakMethod", "weakref.WeakSet",
-        "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "weakref.finalize",
-        "_weakref.ref", "_weakref.proxy", "_weakrefset.WeakSet",
-    }
-)
-WEAK_CONTAINERS = frozenset(
-    {
-        "weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary",
-        "_weakrefset.WeakSet",
-    }
-)
 FUNCTOOLS_PARTIAL = frozenset({"functools.partial", "functools.partialmethod"})
 
 # Dunder methods Python itself calls: a removal in one of them runs without any caller in

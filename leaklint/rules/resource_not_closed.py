@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..analysis.expr import dotted_name
+from ..analysis.flow import Event, EventKind, FlowWalker, closeish, exclusive, follows_at_once, is_handler_arm, protected
 from ..matchers import first_param, is_instance_method
 from ..policy import in_test_code, is_injected_double, once_per_process, patched
 from ..rule import Rule
@@ -19,16 +20,10 @@ from ._resources import (
     HANDOFF_METHODS,
     RELEASE_ALL,
     SELF_CLOSING_ITERATION,
-    Event,
-    FlowWalker,
     Resolver,
     Resource,
     ResourceOptions,
     catalogue_triggers,
-    closeish,
-    exclusive,
-    follows_at_once,
-    protected,
 )
 from ..traverse import children
 
@@ -42,7 +37,7 @@ NON_RELEASING_BASES = frozenset(
         "threading.Thread", "builtins.Exception", "builtins.dict", "builtins.list",
     }
 )
-BIND_KINDS = frozenset({"bind", "bind_res", "del"})
+BIND_KINDS = frozenset({EventKind.BIND, EventKind.BIND_RESOURCE, EventKind.DEL})
 
 
 @dataclass
@@ -60,7 +55,7 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
         if a != b:
             break
         common += 1
-    return any(kind == "try" and arm.startswith("h") for kind, _, arm in event.frames[common:])
+    return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
 
 
 @dataclass
@@ -1466,7 +1461,7 @@ class ResourceNotClosed(Rule):
         self._plain_tries = frozenset(walker.plain_tries)
         by_name: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
-            if event.kind == "direct_self_store":
+            if event.kind == EventKind.DIRECT_SELF_STORE:
                 if function.cls is not None and not event.in_raises:
                     node = getattr(event.node, "value", event.node)
                     self.stored.append(_Stored(function.cls, event.name, node, event.detail))
@@ -1476,7 +1471,7 @@ class ResourceNotClosed(Rule):
             if name in walker.nonlocal_names:
                 continue
             for index, event in enumerate(name_events):
-                if event.kind == "bind_res":
+                if event.kind == EventKind.BIND_RESOURCE:
                     self._judge(function, name, name_events, index)
 
     def _bound_names(self, node: cst.FunctionDef) -> Set[str]:
@@ -1527,18 +1522,18 @@ class ResourceNotClosed(Rule):
             for event in events[:index]:
                 if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
                     span.append(event)
-        if any(e.kind in ("escape", "release_ref") for e in span):
+        if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
             return
-        if resource.opens_with and not any(e.kind == "method" and e.detail in resource.opens_with for e in span):
+        if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
-        withs = [e for e in span if e.kind == "with"]
+        withs = [e for e in span if e.kind == EventKind.WITH]
         if withs and not resource.is_sqlite:
             return
         reads_to_end_closes = resource.qualified in READ_TO_EOF_CLOSES
 
         def is_release(e: Event) -> bool:
-            return e.kind == "release" or (
-                e.kind == "method"
+            return e.kind == EventKind.RELEASE or (
+                e.kind == EventKind.METHOD
                 and (
                     e.detail in resource.releases
                     or e.detail in ("__exit__", "__aexit__")
@@ -1558,15 +1553,15 @@ class ResourceNotClosed(Rule):
                 and is_release(e)
                 and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
             ]
-        if cut is not None and cut.kind == "del" and not releases:
+        if cut is not None and cut.kind == EventKind.DEL and not releases:
             releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
         if releases and protected(releases, bind, self._swallowing):
             return
         if resource.qualified in SELF_CLOSING_ITERATION and any(
-            e.kind == "use" and e.detail in ("iterated", "consumed") for e in span
+            e.kind == EventKind.USE and e.detail in ("iterated", "consumed") for e in span
         ):
             return  # a FileInput read to the end closes its files
-        stores = [e for e in span if e.kind == "self_store"]
+        stores = [e for e in span if e.kind == EventKind.SELF_STORE]
         if stores:
             if function.cls is not None:
                 for store in stores:
@@ -1580,7 +1575,7 @@ class ResourceNotClosed(Rule):
             if follows_at_once(bind, releases, self._plain_tries) or not self.options.error_paths:
                 return
             self._defer(function, call, message=self.unprotected_message, confidence=Confidence.MEDIUM, resource=resource.display, name=name)
-        elif cut is not None and cut.kind == "bind_res":
+        elif cut is not None and cut.kind == EventKind.BIND_RESOURCE:
             self._defer(function, call, message=self.rebound_message, resource=resource.display, name=name)
         elif withs:
             self._defer(function, call, message=self.sqlite_message, resource=resource.display, name=name)

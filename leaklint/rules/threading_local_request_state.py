@@ -7,6 +7,7 @@ import libcst as cst
 from ..analysis.expr import root_name
 from ..analysis.scopes import Scope, resolves_to_module
 from ..matchers import class_bases, positional, string_value
+from ..knowledge.registries import WEAK_CONTAINERS
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 
@@ -18,7 +19,6 @@ SHRINK_METHODS = frozenset({"pop", "clear", "remove", "popleft", "popitem"})
 PRIMITIVE_ANNOTATIONS = frozenset({"bool", "int", "float", "str", "bytes"})
 # functions whose assignments to a thread-local end or restore the state
 CLEARING_WORDS = ("reset", "clear", "pop", "teardown", "exit", "close", "finish", "restore", "cleanup", "release", "deactivate", "unset", "end")
-WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "_weakrefset.WeakSet"})
 
 
 def _object_params(scope: Optional[Scope]) -> Set[str]:
