@@ -39,7 +39,8 @@ from libcst.metadata import MetadataWrapper
 
 from . import suppress
 from .config import Config
-from .context import Context, context_visitors
+from .analysis.facts import collect_facts
+from .analysis.scopes import Context, context_visitors
 from .rule import Rule
 from .traverse import Walker
 from .traverse import positions as node_positions
@@ -438,6 +439,10 @@ def _lint_parsed(
 
     ctx = Context(path, text)
     enter, leave = context_visitors(ctx)
+    try:
+        facts = collect_facts(ctx, [rule for rule, _ in active])
+    except Exception as exc:
+        raise InternalError(path, "engine", exc) from exc
     instances = []
     for rule, options in active:
         try:
@@ -445,9 +450,9 @@ def _lint_parsed(
         except Exception as exc:
             raise InternalError(path, rule.code, exc) from exc
     dependencies: Set[Any] = set()
-    for instance in instances:
-        dependencies.update(instance.get_inherited_dependencies())
-    visitors: List[cst.BatchableCSTVisitor] = [enter, *instances, leave]
+    for visitor in (*facts, *instances):
+        dependencies.update(visitor.get_inherited_dependencies())
+    visitors: List[cst.BatchableCSTVisitor] = [enter, *facts, *instances, leave]
     try:
         if dependencies:
             # what MetadataWrapper.visit_batched does, with the engine's own walker

@@ -1,16 +1,27 @@
-"""Shared predicates for rules. Everything here is pure: it looks at nodes (and, where a name
-must be resolved, at the traversal `Context`); nothing here walks a whole tree."""
+"""Shared predicates for rules that need the traversal `Context` (decorators, bases, methods,
+`self`). Everything here is pure: nothing walks a whole tree. The context-free expression
+helpers live in `leaklint.analysis.expr` and the test-code policy in `leaklint.policy` (both
+re-exported here for rule packs that import them from this module)."""
 
 from __future__ import annotations
 
-import functools
-import re
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
-from .context import Context, Scope, dotted_name
-from .traverse import children
+from .analysis.expr import (  # noqa: F401  (the expression helpers, re-exported for rule packs)
+    call_arg,
+    dotted_name,
+    first_param,
+    int_value,
+    is_none,
+    keyword_map,
+    names_in,
+    positional,
+    string_value,
+)
+from .analysis.scopes import Context, Scope
+from .policy import TEST_MODULES, in_test_code, in_test_scope, is_test_path  # noqa: F401  (moved to policy)
 
 ENUM_BASES = frozenset(
     {
@@ -18,46 +29,6 @@ ENUM_BASES = frozenset(
         "enum.EnumMeta", "enum.EnumType",
     }
 )
-
-TEST_DIRS = frozenset({"test", "tests", "testing", "_tests"})
-TEST_MODULES = ("unittest", "pytest")
-TEST_FUNCTION_NAME = re.compile(r"^(test|setUp|tearDown|asyncSetUp|asyncTearDown|setup_|teardown_)")
-TEST_CLASS_NAME = re.compile(r"^Test|Tests?$|TestCase$")
-
-
-@functools.lru_cache(maxsize=256)
-def is_test_path(path: str) -> bool:
-    """`test_*.py`, `*_test.py`, `conftest.py`, or a file under a `test` / `tests` / `testing`
-    directory: code that runs in a short-lived test process."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or any(p in TEST_DIRS for p in parts[:-1])
-    )
-
-
-def in_test_code(ctx: Context, scope: Optional[Scope] = None) -> bool:
-    """The code is test code: a test file (`is_test_path`), a module that imports unittest or
-    pytest (tests and their helpers), or a test function / method of a test class. It runs
-    once, in a process that ends with the test run."""
-    if is_test_path(ctx.path) or ctx.imports_module(*TEST_MODULES):
-        return True
-    return in_test_scope(ctx.scope if scope is None else scope)
-
-
-def in_test_scope(scope: Optional[Scope]) -> bool:
-    """`scope` is (or is inside) a test function or a test class."""
-    while scope is not None:
-        if scope.kind == "function" and TEST_FUNCTION_NAME.search(scope.name):
-            return True
-        if scope.kind == "class" and TEST_CLASS_NAME.search(scope.name):
-            return True
-        scope = scope.parent
-    return False
-
 
 # Methods that Python calls without an instance (implicit staticmethod / classmethod).
 IMPLICIT_NON_INSTANCE = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
@@ -105,13 +76,6 @@ def is_instance_method(ctx: Context, node: cst.FunctionDef, scope: Optional[Scop
     return True
 
 
-def first_param(node: cst.FunctionDef) -> Optional[str]:
-    params = node.params
-    for p in (*params.posonly_params, *params.params):
-        return p.name.value
-    return None
-
-
 def class_bases(ctx: Context, node: cst.ClassDef, scope: Optional[Scope] = None) -> List[str]:
     """Qualified (or plain dotted) names of a class's bases and metaclass."""
     out = []
@@ -125,56 +89,6 @@ def class_bases(ctx: Context, node: cst.ClassDef, scope: Optional[Scope] = None)
             if name:
                 out.append(name)
     return out
-
-
-def call_arg(call: cst.Call, position: Optional[int], keyword: Optional[str] = None) -> Optional[cst.Arg]:
-    """The argument passed as `keyword=` or at `position` (counting positional args only)."""
-    index = 0
-    for arg in call.args:
-        if arg.keyword is not None:
-            if keyword is not None and arg.keyword.value == keyword:
-                return arg
-            continue
-        if arg.star:
-            return None  # *args: positions are unknowable from here on
-        if position is not None and index == position:
-            return arg
-        index += 1
-    return None
-
-
-def is_none(node: Optional[cst.BaseExpression]) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
-
-
-def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
-    """The value of a plain (non f-) string literal or implicit concatenation of them."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        if isinstance(value, bytes):
-            return None
-        return value
-    return None
-
-
-def int_value(node: Optional[cst.CSTNode]) -> Optional[int]:
-    if isinstance(node, cst.Integer):
-        return int(node.evaluated_value)
-    return None
-
-
-def names_in(node: cst.CSTNode) -> Iterator[str]:
-    """Every plain Name read anywhere inside `node` (a small local walk; use on expressions)."""
-    stack: List[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            yield current.value
-            continue
-        if isinstance(current, cst.Attribute):
-            stack.append(current.value)  # `.attr` is not a name read
-            continue
-        stack.extend(children(current))
 
 
 def self_name(ctx: Context) -> Optional[str]:
@@ -191,14 +105,3 @@ def self_name(ctx: Context) -> Optional[str]:
     return None
 
 
-def keyword_map(call: cst.Call) -> Dict[str, cst.BaseExpression]:
-    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
-
-
-def positional(call: cst.Call) -> Sequence[cst.BaseExpression]:
-    out = []
-    for arg in call.args:
-        if arg.keyword is not None or arg.star:
-            break
-        out.append(arg.value)
-    return out

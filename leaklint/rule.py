@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from .context import Context
+from .analysis.scopes import Context
 from .types import Confidence, Invalid, Valid
 
 CODE_RE = re.compile(r"^LL[0-9]{3}$")
@@ -63,6 +63,9 @@ class Rule(cst.BatchableCSTVisitor):
     # (`B019`, `method-cache-max-size-none`): a `# noqa: B019` or `# pylint: disable=...` there
     # records a decision already made in review, and suppresses this rule's finding too.
     peer_codes: ClassVar[Tuple[str, ...]] = ()
+    # Per-file facts the rule reads (`leaklint.analysis.facts.Fact` subclasses): the engine
+    # collects each once per file, before the rules, whichever rules are selected.
+    requires: ClassVar[Tuple[type, ...]] = ()
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
 
@@ -77,6 +80,10 @@ class Rule(cst.BatchableCSTVisitor):
         self.context = context
         self.options = options if options is not None else self.default_options()
         self.reports: List[Report] = []
+
+    def fact(self, kind: Any) -> Any:
+        """This file's instance of a fact the rule `requires`."""
+        return self.context.fact(kind)
 
     # ------------------------------------------------------------------------------ options
     @classmethod

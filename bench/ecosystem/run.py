@@ -90,8 +90,9 @@ CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 
 def rule_cache_key(rule: Any) -> str:
     """Everything that can change a rule's findings on a given file: the rule's own module, the
-    engine and the shared helpers (every leaklint/*.py and leaklint/rules/_*.py), libcst and the
-    interpreter version. Changing one rule invalidates only that rule's cached results."""
+    engine and the shared code (every leaklint module except the other rules' own modules:
+    leaklint/*.py, analysis/, knowledge/, rules/_*.py), libcst and the interpreter version.
+    Changing one rule invalidates only that rule's cached results."""
     import inspect
 
     import leaklint
@@ -100,7 +101,11 @@ def rule_cache_key(rule: Any) -> str:
     h = hashlib.sha256()
     h.update(f"{sys.version_info[:2]} libcst {getattr(libcst, '__version__', '?')}\0".encode())
     pkg = Path(leaklint.__file__).resolve().parent
-    sources = sorted(pkg.glob("*.py")) + sorted((pkg / "rules").glob("_*.py"))
+    rules_dir = pkg / "rules"
+    sources = sorted(
+        p for p in pkg.rglob("*.py")
+        if "__pycache__" not in p.parts and not (p.parent == rules_dir and not p.name.startswith("_"))
+    )
     own = inspect.getsourcefile(rule)
     if own:
         sources.append(Path(own).resolve())

@@ -2,9 +2,6 @@
 
 - `free_names(node)`: the names a lambda / nested def reads from enclosing scopes (its free
   variables), computed by a small walk of the closure (cached per file on the context).
-- `binding_scope(name, scope)`: the scope whose binding `name` refers to, seen from code defined
-  in `scope`, following Python's rules (class bodies are invisible to nested functions,
-  `global` / `nonlocal` honoured).
 - `Closure`: a lambda, a nested def or a `functools.partial(...)` and what it captures
   (the locals and parameters of enclosing functions it keeps alive).
 - `ClosureTracker`: an intermediate Rule base that remembers, per function scope, which local
@@ -19,12 +16,23 @@ sees every binding of every enclosing function.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
-from ..context import LOCAL, Context, Scope, dotted_name, param_names
-from ..matchers import string_value
+from ..analysis.expr import (  # noqa: F401  (re-exported for the family's rules)
+    call_method,
+    describe_container,
+    dotted_name,
+    iter_args,
+    param_names,
+    receiver_key,
+    root_name,
+    string_value,
+)
+from ..analysis.scopes import LOCAL, Context, Scope, binding_scope, is_function_local
+from ..analysis.facts import Fact
+from ..knowledge.registries import WEAK_CONTAINERS
 from ..rule import Rule
 from ..traverse import children
 
@@ -214,53 +222,6 @@ def names_read(node: cst.CSTNode, ctx: Optional[Context] = None) -> Set[str]:
 
 
 # ------------------------------------------------------------------------------ scopes
-def binding_scope(name: str, scope: Optional[Scope]) -> Optional[Scope]:
-    """The scope whose binding `name` means, for code *defined in* `scope` that runs in a
-    function of its own (a closure): class bodies are skipped, `global` goes to the module,
-    `nonlocal` to the next function out. None when nothing binds it (builtins, late globals)."""
-    module: Optional[Scope] = None
-    s = scope
-    while s is not None:
-        if s.parent is None:
-            module = s
-        s = s.parent
-    s = scope
-    while s is not None:
-        if s.kind == "class":
-            s = s.parent
-            continue
-        if name in s.global_names:
-            return module if module is not None and name in module.bindings else None
-        if name in s.nonlocal_names:
-            s = s.parent
-            continue
-        if name in s.bindings:
-            return s
-        s = s.parent
-    return None
-
-
-def resolve(name: str, scope: Scope) -> Optional[Scope]:
-    """Like `binding_scope`, for code running *in* `scope` itself (class body visible when
-    `scope` is that class)."""
-    if scope.kind == "class" and name in scope.bindings and name not in scope.global_names:
-        return scope
-    return binding_scope(name, scope)
-
-
-def is_function_local(name: str, scope: Scope) -> bool:
-    """`name` (read from code running in `scope`) is a variable of some enclosing function
-    (a local, a parameter or a closure variable), not a module global, import or builtin."""
-    found = resolve(name, scope)
-    return found is not None and found.is_function and found.bindings.get(name) == LOCAL
-
-
-def module_of(scope: Scope) -> Scope:
-    while scope.parent is not None:
-        scope = scope.parent
-    return scope
-
-
 # ------------------------------------------------------------------------------ closures
 class Closure:
     """A lambda, nested def or functools.partial(...) created in a function."""
@@ -289,11 +250,9 @@ class Closure:
         for name in self.free(ctx):
             if name == self.name and self.kind != "partial":
                 continue
-            if self.kind == "partial":
-                found = resolve(name, self.scope)
-            else:
-                found = binding_scope(name, self.scope)
-            if found is not None and found.is_function and found.bindings.get(name) == LOCAL:
+            # a partial's arguments are evaluated where it is made; a lambda / def runs in a
+            # function of its own, which does not see the class body it is written in
+            if is_function_local(name, self.scope, class_body=self.kind == "partial"):
                 out.append(name)
         return sorted(out, key=lambda n: (n not in ("self", "cls"), n))
 
@@ -312,79 +271,73 @@ def describe_names(names: Sequence[str], limit: int = 3) -> str:
     return f"{text} and {more} more" if more > 0 else text
 
 
-def _claim(context: Context, key: str, factory: Any) -> Tuple[Any, bool]:
-    """The file's shared facts under `key`, and whether this rule is the one that collects
-    them (the first to ask)."""
-    facts = context.shared(key, factory)
-    collects = not facts.collector
-    facts.collector = True
-    return facts, collects
+def direct_closure(ctx: Context, expr: cst.BaseExpression) -> Optional[Closure]:
+    """A lambda or `functools.partial(...)` written right here (not through a name)."""
+    scope = ctx.scope
+    if isinstance(expr, cst.Lambda):
+        return Closure("lambda", expr, scope)
+    if isinstance(expr, cst.Call) and ctx.call_name(expr) in PARTIALS:
+        return Closure("partial", expr, scope)
+    return None
 
 
-class _NameFacts:
-    """Which local names hold closures (shared by the ClosureTracker rules of one file)."""
+class ClosureNames(Fact):
+    """Which local names hold closures (`def cb(): ...`, `cb = lambda: ...`,
+    `cb = partial(...)` in a function), how often each is bound, and how often the module's
+    top level calls each module-level function."""
 
-    def __init__(self) -> None:
-        self.collector = False
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
         self.named: Dict[Tuple[Scope, str], Closure] = {}
         # (scope, name) -> how many statements bind it so far: a name bound more than once
         # (`value = lambda: ...` in one branch, another value in the next) is not followed
         self.bind_count: Dict[Tuple[Scope, str], int] = {}
         self.module_calls: Dict[str, int] = {}
 
-
-class _StorageFacts:
-    """Module-wide container facts (shared by the StorageTracker rules of one file)."""
-
-    def __init__(self) -> None:
-        self.collector = False
-        self.module_kinds: Dict[str, str] = {}
-        self.class_attr_kinds: Dict[Tuple[Scope, str], str] = {}
-        self.self_assigned: Set[Tuple[Scope, str]] = set()
-        self.shrunk: Set[str] = set()
-        self.removed_from: Set[str] = set()
-        self.called_names: Set[str] = set()
-        # names bound by `import x` / `import x as y` (modules, not objects)
-        self.module_imports: Set[str] = set()
-        # dotted targets assigned anywhere (`os.listdir = ...`): text -> count
-        self.attr_assignments: Dict[str, int] = {}
-        # dotted values saved into a variable (`orig = os.listdir`)
-        self.saved_values: Set[str] = set()
-        # local name -> container key it aliases (`q = self._queue` makes q.pop() shrink _queue)
-        self.aliases: Dict[str, str] = {}
-
-
-class ClosureTracker(Rule):
-    """Base for rules that need to know which local names hold closures. Subclasses that
-    override `visit_FunctionDef` / `visit_Assign` must call super()."""
-
-    def __init__(self, context: Context, options: object = None) -> None:
-        super().__init__(context, options)
-        # The facts are the same for every rule of the family: the first tracker of a file
-        # collects them, the others share its containers (every subclass handler calls
-        # super() first, so each rule sees them up to and including the current node).
-        facts, self._collects_names = _claim(context, "closures.names", _NameFacts)
-        self._named = facts.named
-        self._bind_count = facts.bind_count
-        self._module_calls = facts.module_calls
-
     # nested defs: `def cb(): ...` in a function
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if not self._collects_names:
-            return
         scope = self.context.scope
         key = (scope, node.name.value)
-        self._bind_count[key] = self._bind_count.get(key, 0) + 1
+        self.bind_count[key] = self.bind_count.get(key, 0) + 1
         if scope.is_function:
-            self._named[key] = Closure("function", node, scope, node.name.value)
+            self.named[key] = Closure("function", node, scope, node.name.value)
         elif scope.kind != "module":
-            self._named.pop(key, None)
+            self.named.pop(key, None)
 
     # module-level calls of module-level functions: `is_finalizing = _make_is_finalizing()`
     def visit_Call(self, node: cst.Call) -> None:
-        if self._collects_names and isinstance(node.func, cst.Name) and self.context.function_scope is None:
+        if isinstance(node.func, cst.Name) and self.context.function_scope is None:
             name = node.func.value
-            self._module_calls[name] = self._module_calls.get(name, 0) + 1
+            self.module_calls[name] = self.module_calls.get(name, 0) + 1
+
+    # `cb = lambda: ...`, `cb = functools.partial(...)`, and rebinding to something else
+    def visit_Assign(self, node: cst.Assign) -> None:
+        scope = self.context.scope
+        if not scope.is_function:
+            return
+        closure = direct_closure(self.context, node.value)
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                key = (scope, target.target.value)
+                self.bind_count[key] = self.bind_count.get(key, 0) + 1
+                if closure is not None:
+                    self.named[key] = Closure(closure.kind, closure.node, scope, target.target.value)
+                else:
+                    self.named.pop(key, None)
+
+
+class ClosureTracker(Rule):
+    """Base for rules that need to know which local names hold closures (the `ClosureNames`
+    fact, collected once per file by the engine)."""
+
+    requires: Tuple[type, ...] = (ClosureNames,)
+
+    def __init__(self, context: Context, options: object = None) -> None:
+        super().__init__(context, options)
+        facts = self.fact(ClosureNames)
+        self._named = facts.named
+        self._bind_count = facts.bind_count
+        self._module_calls = facts.module_calls
 
     def runs_once(self, scope: Optional[Scope]) -> bool:
         """The code belongs to a module-level function that the module calls from its top level
@@ -402,29 +355,8 @@ class ClosureTracker(Rule):
         mentions = len(re.findall(rf"\b{re.escape(outer.name)}\b", self.context.source))
         return mentions == calls + 1
 
-    # `cb = lambda: ...`, `cb = functools.partial(...)`, and rebinding to something else
-    def visit_Assign(self, node: cst.Assign) -> None:
-        scope = self.context.scope
-        if not self._collects_names or not scope.is_function:
-            return
-        closure = self.direct_closure(node.value)
-        for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                key = (scope, target.target.value)
-                self._bind_count[key] = self._bind_count.get(key, 0) + 1
-                if closure is not None:
-                    self._named[key] = Closure(closure.kind, closure.node, scope, target.target.value)
-                else:
-                    self._named.pop(key, None)
-
     def direct_closure(self, expr: cst.BaseExpression) -> Optional[Closure]:
-        """A closure written right here: a lambda or a functools.partial(...) call."""
-        scope = self.context.scope
-        if isinstance(expr, cst.Lambda):
-            return Closure("lambda", expr, scope)
-        if isinstance(expr, cst.Call) and self.context.call_name(expr) in PARTIALS:
-            return Closure("partial", expr, scope)
-        return None
+        return direct_closure(self.context, expr)
 
     def closure_of(self, expr: cst.BaseExpression, partials: bool = True) -> Optional[Closure]:
         """The closure `expr` evaluates to: a lambda / partial here, or a name bound to a
@@ -434,7 +366,7 @@ class ClosureTracker(Rule):
             return closure if partials or closure.kind != "partial" else None
         if isinstance(expr, cst.Name):
             scope = self.context.scope
-            found = resolve(expr.value, scope)
+            found = binding_scope(expr.value, scope)
             if found is not None:
                 key = (found, expr.value)
                 closure = self._named.get(key)
@@ -470,40 +402,6 @@ def _is_param(scope: Scope, name: str) -> bool:
     return False
 
 
-def receiver_key(expr: cst.BaseExpression) -> str:
-    """What identifies a container across the module: the last name of `a.b.c` / `c`
-    (`self._handlers`, `Cls._handlers` and `_handlers` all give "_handlers")."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
-    if isinstance(expr, cst.Subscript):
-        return receiver_key(expr.value)
-    return ""
-
-
-def root_name(expr: cst.BaseExpression) -> Optional[str]:
-    """`a` for `a`, `a.b.c`, `a[0].b`, `a.b()`: the plain name an expression starts from."""
-    while True:
-        if isinstance(expr, cst.Name):
-            return expr.value
-        if isinstance(expr, cst.Attribute):
-            expr = expr.value
-        elif isinstance(expr, cst.Subscript):
-            expr = expr.value
-        elif isinstance(expr, cst.Call):
-            expr = expr.func
-        else:
-            return None
-
-
-def call_method(call: cst.Call) -> Tuple[Optional[cst.BaseExpression], str]:
-    """(receiver, method) for `receiver.method(...)`; (None, "") otherwise."""
-    if isinstance(call.func, cst.Attribute):
-        return call.func.value, call.func.attr.value
-    return None, ""
-
-
 def stored_values(call: cst.Call, method: str) -> List[cst.BaseExpression]:
     """The values a container method call stores (`append(x)` -> [x], `insert(i, x)` -> [x],
     `extend([a, b])` -> [a, b])."""
@@ -521,13 +419,7 @@ def stored_values(call: cst.Call, method: str) -> List[cst.BaseExpression]:
     return [value]
 
 
-def iter_args(call: cst.Call) -> Iterable[cst.BaseExpression]:
-    for arg in call.args:
-        yield arg.value
-
-
 # ------------------------------------------------------------------------------ storage
-WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary"})
 CONTAINER_CALLS = {
     "builtins.list": "list",
     "builtins.dict": "dict",
@@ -583,52 +475,46 @@ class StorageRef:
         self.module_name = module_name
 
 
-class StorageTracker(ClosureTracker):
-    """Collects the module-wide facts that decide whether a container outlives a call:
-    module-level and class-level container assignments, containers shrunk or reset anywhere,
-    registries something is removed from."""
+class ContainerStorage(Fact):
+    """The module-wide facts that decide whether a container outlives a call: module-level and
+    class-level container assignments, containers shrunk or reset anywhere, registries
+    something is removed from, monkeypatched attributes and the values saved to restore them."""
 
-    def __init__(self, context: Context, options: object = None) -> None:
-        super().__init__(context, options)
-        # shared like the closure facts: the first storage tracker of a file collects them
-        storage, self._collects_storage = _claim(context, "closures.storage", _StorageFacts)
-        self.module_kinds = storage.module_kinds
-        self.class_attr_kinds = storage.class_attr_kinds
-        self.self_assigned = storage.self_assigned
-        self.shrunk = storage.shrunk
-        self.removed_from = storage.removed_from
-        self.called_names = storage.called_names
-        self.module_imports = storage.module_imports
-        self.attr_assignments = storage.attr_assignments
-        self.saved_values = storage.saved_values
-        self.aliases = storage.aliases
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.module_kinds: Dict[str, str] = {}
+        self.class_attr_kinds: Dict[Tuple[Scope, str], str] = {}
+        self.self_assigned: Set[Tuple[Scope, str]] = set()
+        self.shrunk: Set[str] = set()
+        self.removed_from: Set[str] = set()
+        self.called_names: Set[str] = set()
+        # names bound by `import x` / `import x as y` (modules, not objects)
+        self.module_imports: Set[str] = set()
+        # dotted targets assigned anywhere (`os.listdir = ...`): text -> count
+        self.attr_assignments: Dict[str, int] = {}
+        # dotted values saved into a variable (`orig = os.listdir`)
+        self.saved_values: Set[str] = set()
+        # local name -> container key it aliases (`q = self._queue` makes q.pop() shrink _queue)
+        self.aliases: Dict[str, str] = {}
 
-    # ------------------------------------------------------------------ fact collection
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self._collects_storage and self.context.scope.kind == "module":
+        if self.context.scope.kind == "module":
             self.module_kinds[node.name.value] = "class"
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
-        if self._collects_storage and self.context.scope.kind == "module":
+        if self.context.scope.kind == "module":
             self.module_kinds[node.name.value] = "function"
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
-        if not self._collects_storage:
-            return
         ctx = self.context
         scope = ctx.scope
         for target in node.targets:
             self._note_assignment(scope, target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self._collects_storage:
-            self._note_assignment(self.context.scope, node.target, node.value)
+        self._note_assignment(self.context.scope, node.target, node.value)
 
     def visit_Import(self, node: cst.Import) -> None:
-        if not self._collects_storage:
-            return
         for alias in node.names:
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self.module_imports.add(alias.asname.name.value)
@@ -671,8 +557,6 @@ class StorageTracker(ClosureTracker):
                 self.shrunk.add(receiver_key(target.value))
 
     def visit_Del(self, node: cst.Del) -> None:
-        if not self._collects_storage:
-            return
         for target in _del_targets(node.target):
             if isinstance(target, cst.Subscript):
                 self.shrunk.add(receiver_key(target.value))
@@ -680,9 +564,6 @@ class StorageTracker(ClosureTracker):
                 self.shrunk.add(receiver_key(target))
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
-        if not self._collects_storage:
-            return
         receiver, method = call_method(node)
         if receiver is not None:
             if method in SHRINK_METHODS:
@@ -715,14 +596,35 @@ class StorageTracker(ClosureTracker):
                 text = f"{base}.{attr}"
                 self.attr_assignments[text] = self.attr_assignments.get(text, 0) + 1
 
+
+class StorageTracker(ClosureTracker):
+    """Base for rules that ask where a sink stores something and whether that storage outlives
+    a call (`storage_of`, `long_lived`), over the `ContainerStorage` fact."""
+
+    requires: Tuple[type, ...] = (ClosureNames, ContainerStorage)
+
+    def __init__(self, context: Context, options: object = None) -> None:
+        super().__init__(context, options)
+        storage = self.fact(ContainerStorage)
+        self.module_kinds = storage.module_kinds
+        self.class_attr_kinds = storage.class_attr_kinds
+        self.self_assigned = storage.self_assigned
+        self.shrunk = storage.shrunk
+        self.removed_from = storage.removed_from
+        self.called_names = storage.called_names
+        self.module_imports = storage.module_imports
+        self.attr_assignments = storage.attr_assignments
+        self.saved_values = storage.saved_values
+        self.aliases = storage.aliases
+
     # ------------------------------------------------------------------ classification
     def storage_of(self, expr: cst.BaseExpression) -> Optional[StorageRef]:
         """Classify the container / object a sink stores into."""
         ctx = self.context
         scope = ctx.scope
-        text = _short_text(expr)
+        text = describe_container(expr)
         if isinstance(expr, cst.Name):
-            found = resolve(expr.value, scope)
+            found = binding_scope(expr.value, scope)
             if found is None:
                 return None
             if found.kind == "module":
@@ -762,7 +664,7 @@ class StorageTracker(ClosureTracker):
         """`Cls` (a module-level class), `cls` in a classmethod, `type(self)`, `self.__class__`."""
         ctx = self.context
         if isinstance(expr, cst.Name):
-            found = resolve(expr.value, ctx.scope)
+            found = binding_scope(expr.value, ctx.scope)
             if found is not None and found.kind == "module" and self.module_kinds.get(expr.value) == "class":
                 return True
             return expr.value == cls_name_of(ctx)
@@ -830,50 +732,6 @@ def _del_targets(target: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
             yield from _del_targets(element.value)
     else:
         yield target
-
-
-def _short_text(expr: cst.BaseExpression) -> str:
-    text = dotted_name(expr)
-    if text:
-        return text
-    if isinstance(expr, cst.Subscript):
-        inner = _short_text(expr.value)
-        return f"{inner}[...]" if inner else "a container"
-    if isinstance(expr, cst.Attribute):
-        inner = _short_text(expr.value)
-        return f"{inner}.{expr.attr.value}" if inner else expr.attr.value
-    if isinstance(expr, cst.Call):
-        inner = _short_text(expr.func)
-        return f"{inner}(...)" if inner else "a call"
-    return "an object"
-
-
-ONE_TIME_FUNCTION = re.compile(
-    r"^(test|setup|setUp|set_up|main$|init_|initialize|configure|bootstrap)|register|install|hook|patch|monkey|enable|activate",
-    re.IGNORECASE,
-)
-
-
-def in_test_code(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
-    """The code runs in test code (see `matchers.in_test_code`: a test file, a module that
-    imports unittest / pytest, a test function or a method of a test class): it runs once, and
-    keeps exceptions, frames and callbacks on purpose to assert on them."""
-    from ..matchers import in_test_code as _in_test_code
-    from ..matchers import in_test_scope
-
-    return _in_test_code(ctx, scope) if ctx is not None else in_test_scope(scope)
-
-
-def in_one_time_function(scope: Optional[Scope], ctx: Optional[Context] = None) -> bool:
-    """The code runs in a function whose name says it runs once or registers on purpose: a
-    test, a set-up / install / configure / register function (or inside one)."""
-    if in_test_code(scope, ctx):
-        return True
-    while scope is not None:
-        if scope.kind == "function" and scope.name != "__init__" and ONE_TIME_FUNCTION.search(scope.name):
-            return True
-        scope = scope.parent
-    return False
 
 
 def method_function(ctx: Context) -> Optional[cst.FunctionDef]:

@@ -23,8 +23,9 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name, root_name
 from ..matchers import decorator_names, first_param, is_instance_method, positional
+from ..analysis.facts import Fact
 from ..rule import Rule
 from ..traverse import children
 
@@ -87,18 +88,11 @@ class Frame:
     uses_self: bool = False
 
 
-def _root_name(expr: cst.BaseExpression) -> Optional[str]:
-    """`a.b[c].d` -> "a"."""
-    while True:
-        if isinstance(expr, cst.Attribute):
-            expr = expr.value
-        elif isinstance(expr, cst.Subscript):
-            expr = expr.value
-        elif isinstance(expr, cst.Call) and isinstance(expr.func, cst.Attribute) and expr.func.attr.value in ("values", "copy"):
-            expr = expr.func.value
-        else:
-            break
-    return expr.value if isinstance(expr, cst.Name) else None
+VIEW_METHODS = frozenset({"values", "copy"})  # `self.items.values()` still reaches `self`
+
+
+def _root_of(expr: cst.BaseExpression) -> Optional[str]:
+    return root_name(expr, through_calls=VIEW_METHODS)
 
 
 def _uses_name(node: cst.CSTNode, name: str) -> bool:
@@ -116,11 +110,13 @@ def _uses_name(node: cst.CSTNode, name: str) -> bool:
     return False
 
 
-class CycleCollector(Rule):
-    """Intermediate base: collects cycle sites; subclasses decide what to report."""
+class CycleSites(Fact):
+    """The cycle facts of a file, collected once: classes (bases, methods, `__init__`
+    parameters it stores, instance attributes), and the sites where an object stores a bound
+    method of itself or hands itself to an object it keeps."""
 
-    def __init__(self, context, options=None) -> None:
-        super().__init__(context, options)
+    def __init__(self, context) -> None:
+        super().__init__(context)
         self.classes: List[ClassInfo] = []
         self.class_by_node: Dict[cst.ClassDef, ClassInfo] = {}
         self._class_stack: List[ClassInfo] = []
@@ -266,10 +262,10 @@ class CycleCollector(Rule):
         s = frame.self_name
         assert s is not None and frame.cls is not None
         if frame.is_del:
-            if isinstance(value, cst.Name) and value.value == s and _root_name(target) != s:
+            if isinstance(value, cst.Name) and value.value == s and _root_of(target) != s:
                 self.sites.append(Site("resurrect", stmt, frame.cls, detail=dotted_name(target) or "a container"))
             return
-        root = _root_name(target)
+        root = _root_of(target)
         if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == s:
             frame.cls.instance_attrs.add(target.attr.value)
             if isinstance(value, cst.Name) and value.value in frame.params:
@@ -313,7 +309,7 @@ class CycleCollector(Rule):
         frame = self._frame()
         if frame is None or not isinstance(node.target, cst.Name):
             return
-        if _root_name(node.iter) == frame.self_name:
+        if _root_of(node.iter) == frame.self_name:
             frame.held.add(node.target.value)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -325,7 +321,7 @@ class CycleCollector(Rule):
             return
         s = frame.self_name
         assert s is not None and frame.cls is not None
-        root = _root_name(node.func.value)
+        root = _root_of(node.func.value)
         args = positional(node)
         if not args:
             return
@@ -411,3 +407,35 @@ class CycleCollector(Rule):
                     continue
             out.append(site)
         return out
+
+
+class CycleCollector(Rule):
+    """Base of the cycle rules (LL501-LL503): reads the `CycleSites` fact, collected
+    once per file by the engine; subclasses decide what to report."""
+
+    requires = (CycleSites,)
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self.cycles: CycleSites = self.fact(CycleSites)
+
+    # the fact's state and queries, under the names the rules use
+    @property
+    def _frames(self) -> List[Frame]:
+        return self.cycles._frames
+
+    @property
+    def _class_stack(self) -> List[ClassInfo]:
+        return self.cycles._class_stack
+
+    def _find_class(self, name: str, near: Optional[ClassInfo] = None) -> Optional[ClassInfo]:
+        return self.cycles._find_class(name, near)
+
+    def is_bound_method(self, info: ClassInfo, name: str) -> bool:
+        return self.cycles.is_bound_method(info, name)
+
+    def has_del(self, info: ClassInfo) -> bool:
+        return self.cycles.has_del(info)
+
+    def resolve_sites(self) -> List[Site]:
+        return self.cycles.resolve_sites()

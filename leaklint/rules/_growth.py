@@ -7,51 +7,20 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Context, Scope
-from ..matchers import call_arg, decorator_names, is_none
-
-# qualified constructor -> (kind, family): family is "dict" | "list" | "set" | "deque"
-CONSTRUCTORS = {
-    "builtins.dict": ("dict", "dict"),
-    "builtins.list": ("list", "list"),
-    "builtins.set": ("set", "set"),
-    "builtins.bytearray": ("bytearray", "list"),
-    "collections.defaultdict": ("defaultdict", "dict"),
-    "collections.OrderedDict": ("OrderedDict", "dict"),
-    "collections.Counter": ("Counter", "dict"),
-    "collections.ChainMap": ("ChainMap", "dict"),
-    "collections.deque": ("deque", "deque"),
-    "typing.DefaultDict": ("defaultdict", "dict"),
-    "typing.OrderedDict": ("OrderedDict", "dict"),
-    "typing.Counter": ("Counter", "dict"),
-    "typing.Deque": ("deque", "deque"),
-}
-CONSTRUCTOR_TRIGGERS = ("{", "[", "dict(", "list(", "set(", "defaultdict", "OrderedDict", "Counter", "deque", "ChainMap", "bytearray")
-
-GROW_METHODS = {
-    "dict": frozenset({"setdefault", "update", "__setitem__"}),
-    "list": frozenset({"append", "extend", "insert", "__iadd__"}),
-    "deque": frozenset({"append", "appendleft", "extend", "extendleft", "insert"}),
-    "set": frozenset({"add", "update"}),
-}
-ALL_GROW = frozenset().union(*GROW_METHODS.values())
-# methods whose argument is a key (so a literal argument means a closed key set)
-KEYED_METHODS = frozenset({"setdefault", "add", "__setitem__"})
-SHRINK_METHODS = frozenset(
-    {
-        "pop", "popitem", "popleft", "remove", "discard", "clear", "difference_update",
-        "intersection_update", "symmetric_difference_update", "__delitem__",
-    }
+from ..analysis.scopes import Context, Scope, resolves_to_module
+from ..knowledge.containers import (  # noqa: F401  (the family reads the tables from here)
+    CONSTRUCTORS,
+    CONSTRUCTOR_TRIGGERS,
+    GROW_METHODS,
+    ALL_GROW,
+    KEYED_METHODS,
+    SHRINK_METHODS,
+    SHRINK_FUNCTIONS,
+    GROW_FUNCTIONS,
+    CACHES,
+    UNBOUNDED_ONLY,
 )
-SHRINK_FUNCTIONS = frozenset({"heapq.heappop", "heapq.heapreplace"})
-GROW_FUNCTIONS = frozenset({"heapq.heappush", "bisect.insort", "bisect.insort_left", "bisect.insort_right"})
-
-CACHES = {
-    "functools.lru_cache": "lru_cache",
-    "functools.cache": "cache",
-    "async_lru.alru_cache": "alru_cache",
-}
-UNBOUNDED_ONLY = frozenset({"functools.cache"})
+from ..matchers import call_arg, decorator_names, is_none
 
 LITERAL_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
 
@@ -162,12 +131,7 @@ def decorator_is_alias(ctx: Context, decorator: cst.Decorator, aliases: CacheAli
     if not isinstance(expr, cst.Name) or expr.value not in aliases:
         return False
     # the alias is a module-level binding; a local of the same name shadows it
-    current = scope or ctx.scope
-    while current is not None and current.kind != "module":
-        if current.kind != "class" and expr.value in current.bindings:
-            return False
-        current = current.parent
-    return True
+    return resolves_to_module(expr.value, scope or ctx.scope, class_body=False)
 
 
 def closed_annotation(ctx: Context, annotation: Optional[cst.Annotation], enum_names: Set[str]) -> bool:
@@ -259,23 +223,6 @@ def enclosing_functions(scope: Optional[Scope]) -> Iterator[Scope]:
         if scope.is_function:
             yield scope
         scope = scope.parent
-
-
-def resolves_to_module(name: str, scope: Scope) -> bool:
-    """Whether `name` used in `scope` refers to the module-level binding. Call this after the
-    traversal, when every scope's bindings are complete (Python decides locality per whole
-    function, not per statement)."""
-    current: Optional[Scope] = scope
-    while current is not None:
-        if current.kind == "module":
-            return True
-        if name in current.global_names:
-            return True
-        if current.is_function or current is scope:
-            if name in current.bindings or name in current.nonlocal_names:
-                return False
-        current = current.parent
-    return True
 
 
 def method_of(scope: Optional[Scope]) -> Optional[Scope]:

@@ -15,25 +15,15 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import LOCAL, Context, Scope, dotted_name, target_names
-from ..context import param_names as context_param_names
+from ..analysis.expr import dotted_name, root_name
+from ..analysis.scopes import LOCAL, Context, Scope, binding_scope, is_function_local
+from ..analysis.expr import param_names as context_param_names
 from ..matchers import class_bases, first_param, names_in
+from ..analysis.facts import Fact
+from ..knowledge.registries import WEAK_CONTAINERS, WEAKREF_FACTORIES
 from ..rule import Rule
 from ..traverse import children
 
-WEAKREF_FACTORIES = frozenset(
-    {
-        "weakref.ref", "weakref.proxy", "weakref.WeakMethod", "weakref.WeakSet",
-        "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "weakref.finalize",
-        "_weakref.ref", "_weakref.proxy", "_weakrefset.WeakSet",
-    }
-)
-WEAK_CONTAINERS = frozenset(
-    {
-        "weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary",
-        "_weakrefset.WeakSet",
-    }
-)
 FUNCTOOLS_PARTIAL = frozenset({"functools.partial", "functools.partialmethod"})
 
 # Dunder methods Python itself calls: a removal in one of them runs without any caller in
@@ -97,32 +87,6 @@ def outermost_function(ctx: Context, scope: Optional[Scope] = None) -> Optional[
     return found
 
 
-def binding_scope(ctx: Context, name: str, scope: Optional[Scope] = None) -> Optional[Scope]:
-    """The scope whose binding `name` resolves to from `scope`, or None (builtins / unbound)."""
-    start = scope = scope or ctx.scope
-    while scope is not None:
-        if name in scope.global_names:
-            module = ctx.module_scope
-            return module if module is not None and name in module.bindings else None
-        if scope.kind != "class" or scope is start:
-            if name in scope.bindings:
-                return scope
-        scope = scope.parent
-    return None
-
-
-def is_function_local(ctx: Context, name: str, scope: Optional[Scope] = None) -> bool:
-    """`name` is a parameter or local variable of an enclosing function."""
-    found = binding_scope(ctx, name, scope)
-    return found is not None and found.is_function and found.bindings.get(name) == LOCAL
-
-
-def is_module_variable(ctx: Context, name: str, scope: Optional[Scope] = None) -> bool:
-    """`name` is a variable assigned at module level of this module (not an import)."""
-    found = binding_scope(ctx, name, scope)
-    return found is not None and found.kind == "module" and found.bindings.get(name) == LOCAL
-
-
 def mentions_weakref(ctx: Context, expr: cst.CSTNode) -> bool:
     """The expression calls or names a weak reference type (`WeakSet()`,
     `defaultdict(weakref.WeakSet)`, `weakref.ref(x)`)."""
@@ -150,31 +114,21 @@ def is_weak_call(ctx: Context, expr: Optional[cst.BaseExpression]) -> bool:
     return False
 
 
-def short_text(node: cst.CSTNode, limit: int = 40) -> str:
-    """Source text of a small expression, for messages."""
-    text = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else ""
-    if not text:
-        try:
-            text = cst.Module(body=[]).code_for_node(node)
-        except Exception:  # pragma: no cover - defensive
-            text = type(node).__name__
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class ModuleFacts:
-    """Whole-module facts: classes, their methods and attributes, and name references."""
+class ModuleFacts(Fact):
+    """Whole-module facts, collected once per file for the rules that require them: classes,
+    their methods and attributes (and where `self.x` values come from), nested defs, and
+    how often each identifier occurs and is defined."""
 
     def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
         self.ctx = ctx
         self.classes: Dict[int, ClassFacts] = {}  # id(ClassDef) -> facts
         self.classes_by_name: Dict[str, List[ClassFacts]] = {}
         # how often each identifier occurs (as a name or attribute) and how often it is defined
         self.name_counts: Counter = Counter()
         self.def_counts: Counter = Counter()
-        # (id(function scope node), name) -> nested def node / assigned value
+        # (id(function scope node), name) -> nested def node
         self.nested_defs: Dict[Tuple[int, str], cst.FunctionDef] = {}
-        self.local_values: Dict[Tuple[int, str], List[cst.BaseExpression]] = {}
 
     # ---------------------------------------------------------------- feeding
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -203,13 +157,6 @@ class ModuleFacts:
     def visit_Name(self, node: cst.Name) -> None:
         self.name_counts[node.value] += 1
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        # `with Selector() as sel:` -- the object is closed when the block ends
-        scope = self.ctx.scope
-        if node.asname is not None and scope.is_function:
-            for name in target_names(node.asname.name):
-                self.local_values.setdefault((id(scope.node), name), []).append(WITH_MANAGED)
-
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._assigned(target.target, node.value)
@@ -227,9 +174,8 @@ class ModuleFacts:
                 facts.class_attrs.setdefault(target.value, []).append(value)
             return
         if scope.is_function:
-            if isinstance(target, cst.Name):
-                self.local_values.setdefault((id(scope.node), target.value), []).append(value)
-            elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            # (what a local is assigned comes from the engine's bindings: `local_values`)
+            if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
                 found = enclosing_method(ctx)
                 if found is None:
                     return
@@ -246,9 +192,6 @@ class ModuleFacts:
                 for element in target.elements:
                     if isinstance(element.value, cst.Attribute):
                         self._assigned(element.value, cst.Name("None"))
-                    else:
-                        for name in target_names(element.value):
-                            self.local_values.setdefault((id(scope.node), name), []).append(cst.Name("None"))
 
     # ---------------------------------------------------------------- queries
     def origin(self, value: cst.BaseExpression, selfp: Optional[str], depth: int = 0) -> Optional[str]:
@@ -281,7 +224,7 @@ class ModuleFacts:
             root = root_name(func)
             if root is not None and (root == selfp or root in ("cls", "super")):
                 return "owned"
-            if root is not None and isinstance(func, cst.Attribute) and is_function_local(ctx, root):
+            if root is not None and isinstance(func, cst.Attribute) and is_function_local(root, ctx.scope):
                 # `bbox.addButton(...)`: a part of something made here is made here too
                 if self.origin(cst.Name(root), selfp, depth + 1) == "owned":
                     return "owned"
@@ -291,7 +234,7 @@ class ModuleFacts:
             return "owned"
         if root == selfp:
             return "owned"
-        found = binding_scope(ctx, root)
+        found = binding_scope(root, ctx.scope)
         if found is None:
             return None
         if found.is_function and found.bindings.get(root) == LOCAL:
@@ -301,7 +244,7 @@ class ModuleFacts:
                 return "shared"
             if depth > 3:
                 return None
-            values = self.local_values.get((id(node), root), [])
+            values = local_values(found, root)
             origins = {self.origin(v, selfp, depth + 1) for v in values} - {None}
             if not origins:
                 return None
@@ -367,15 +310,27 @@ FACTORY_FUNCTION = re.compile(r"^_*(new|create|make|build|open)(_|$)")
 WITH_MANAGED = cst.Tuple(elements=[])  # marker value for names bound by `with ... as name`
 
 
+_UNPACKED = cst.Name("None")  # a local unpacked from a tuple: its value is unknown
+
+
+def local_values(scope: Scope, name: str) -> List[cst.BaseExpression]:
+    """What the function local `name` of `scope` was assigned so far, oldest first, from the
+    engine's bindings: the value of `name = value` / `name: T = value`, WITH_MANAGED for
+    `with ... as name` (closed when the block ends), `None` when unpacked from a tuple. Loops,
+    `+=`, `:=` and `except ... as` are not assignments of a value here."""
+    if not scope.is_function:
+        return []
+    out: List[cst.BaseExpression] = []
+    for binding in scope.history(name):
+        if binding.kind == "with":
+            out.append(WITH_MANAGED)
+        elif binding.kind == "assign" or (binding.kind == "annassign" and binding.value is not None):
+            out.append(binding.value if binding.value is not None else _UNPACKED)
+    return out
+
+
 def is_capwords(name: str) -> bool:
     return bool(name) and name[0].isupper() and not name.isupper()
-
-
-def root_name(expr: cst.BaseExpression) -> Optional[str]:
-    """`a` for `a.b[c].d(...)`; None if the chain does not start at a plain name."""
-    while isinstance(expr, (cst.Attribute, cst.Subscript, cst.Call)):
-        expr = expr.func if isinstance(expr, cst.Call) else expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
 
 
 def is_self_name(node: cst.CSTNode, self_param: Optional[str]) -> bool:
@@ -389,7 +344,7 @@ def free_function_names(ctx: Context, node: cst.CSTNode, own: Set[str]) -> List[
     for name in names_in(node):
         if name in own or name in out:
             continue
-        if is_function_local(ctx, name):
+        if is_function_local(name, ctx.scope):
             out.append(name)
     return out
 
@@ -399,8 +354,8 @@ def param_names(params: cst.Parameters) -> Set[str]:
 
 
 __all__ = [
-    "ClassFacts", "ModuleFacts", "enclosing_method", "outermost_function", "binding_scope",
-    "is_function_local", "is_module_variable", "mentions_weakref", "is_weak_call", "short_text",
+    "ClassFacts", "ModuleFacts", "enclosing_method", "outermost_function",
+    "mentions_weakref", "is_weak_call", "local_values",
     "is_self_name", "free_function_names", "param_names", "PROTOCOL_METHODS",
     "FUNCTOOLS_PARTIAL", "WEAK_CONTAINERS",
 ]
@@ -420,7 +375,7 @@ STRING_METHODS = frozenset(
 )
 
 
-def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, depth: int = 0) -> bool:
+def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, depth: int = 0) -> bool:
     """A piece of a logger name that takes a bounded set of values: a string constant,
     `__name__`, a class or function name (`type(self).__name__`, `cls.__qualname__`), a
     module-level constant, or a local assigned only from those."""
@@ -428,14 +383,14 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
         return True
     if isinstance(expr, cst.FormattedString):
         return all(
-            is_bounded_name_part(ctx, part.expression, local_values, depth + 1)
+            is_bounded_name_part(ctx, part.expression, depth + 1)
             for part in expr.parts
             if isinstance(part, cst.FormattedStringExpression)
         )
     if isinstance(expr, cst.Name):
         if expr.value in BOUNDED_DUNDERS:
             return True
-        scope = binding_scope(ctx, expr.value)
+        scope = binding_scope(expr.value, ctx.scope)
         if scope is None:
             return False
         if scope.kind == "module":
@@ -443,40 +398,38 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, local_values, d
         if scope.is_function and depth < 3:
             node = scope.node
             params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
-            values = local_values.get((id(node), expr.value))
+            values = local_values(scope, expr.value)
             if expr.value in params:
                 return bool(NAME_LIKE_PARAM.search(expr.value))
-            if not values:
-                return False
-            return all(is_bounded_name_part(ctx, v, local_values, depth + 1) for v in values)
+            if not values or any(v is WITH_MANAGED for v in values):
+                return False  # (a `with ... as name` target is whatever the block made)
+            return all(is_bounded_name_part(ctx, v, depth + 1) for v in values)
         return False
     if isinstance(expr, cst.Attribute):
         if expr.attr.value in BOUNDED_DUNDERS:
             return True
         return ctx.qualified_name(expr) is not None  # `settings.LOGGER_NAME`, `mod.CONSTANT`
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Modulo)):
-        return is_bounded_name_part(ctx, expr.left, local_values, depth + 1) and is_bounded_name_part(
-            ctx, expr.right, local_values, depth + 1
-        )
+        return is_bounded_name_part(ctx, expr.left, depth + 1) and is_bounded_name_part(ctx, expr.right, depth + 1)
     if isinstance(expr, (cst.Tuple, cst.List)):
-        return all(is_bounded_name_part(ctx, e.value, local_values, depth + 1) for e in expr.elements)
+        return all(is_bounded_name_part(ctx, e.value, depth + 1) for e in expr.elements)
     if isinstance(expr, cst.Subscript):
         # `name.split(".")[1]`, `parts[-1]`: a constant index of something bounded
         return all(
             isinstance(e.slice, cst.Index) and isinstance(e.slice.value, (cst.Integer, cst.UnaryOperation, cst.SimpleString))
             or isinstance(e.slice, cst.Slice)
             for e in expr.slice
-        ) and is_bounded_name_part(ctx, expr.value, local_values, depth + 1)
+        ) and is_bounded_name_part(ctx, expr.value, depth + 1)
     if isinstance(expr, cst.Call):
         func = expr.func
         args = [a.value for a in expr.args]
         if isinstance(func, cst.Attribute) and func.attr.value in STRING_METHODS:
-            return all(is_bounded_name_part(ctx, p, local_values, depth + 1) for p in [func.value, *args])
+            return all(is_bounded_name_part(ctx, p, depth + 1) for p in [func.value, *args])
         if isinstance(func, cst.Name) and func.value in ("str", "type") and len(args) == 1:
-            return is_bounded_name_part(ctx, args[0], local_values, depth + 1)
+            return is_bounded_name_part(ctx, args[0], depth + 1)
         # a module-level function of bounded arguments: `_qualified_name(type(obj))`
-        if isinstance(func, cst.Name) and args and binding_scope(ctx, func.value) is ctx.module_scope:
-            return all(is_bounded_name_part(ctx, a, local_values, depth + 1) for a in args)
+        if isinstance(func, cst.Name) and args and binding_scope(func.value, ctx.scope) is ctx.module_scope:
+            return all(is_bounded_name_part(ctx, a, depth + 1) for a in args)
     return False
 
 
@@ -484,44 +437,11 @@ LOGGER_FACTORIES = frozenset({"logging.getLogger"})
 
 
 class RegistrationRule(Rule):
-    """Base of LL201 / LL202: feeds the whole-module facts (`self.facts`), which both rules
-    share per file (`Context.shared`): the first of them collects, the other reads. A
-    subclass that overrides one of these handlers must call super() first, so that the facts
-    include the current node for every rule alike."""
+    """Base of LL201 / LL202: the whole-module facts (`self.facts`), collected once per file by
+    the engine (`requires`)."""
+
+    requires = (ModuleFacts,)
 
     def __init__(self, context: Context, options: object = None) -> None:
         super().__init__(context, options)
-        holder = context.shared("registration.module", _SharedModuleFacts)
-        self._collects = holder.facts is None
-        if holder.facts is None:
-            holder.facts = ModuleFacts(context)
-        self.facts: ModuleFacts = holder.facts
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self._collects:
-            self.facts.visit_ClassDef(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self._collects:
-            self.facts.visit_FunctionDef(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self._collects:
-            self.facts.visit_Name(node)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if self._collects:
-            self.facts.visit_WithItem(node)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if self._collects:
-            self.facts.visit_Assign(node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if self._collects:
-            self.facts.visit_AnnAssign(node)
-
-
-class _SharedModuleFacts:
-    def __init__(self) -> None:
-        self.facts: Optional[ModuleFacts] = None
+        self.facts: ModuleFacts = self.fact(ModuleFacts)

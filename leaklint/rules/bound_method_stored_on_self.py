@@ -4,10 +4,12 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, dotted_name
+from ..analysis.expr import dotted_name
+from ..analysis.scopes import Scope, binding_scope
 from ..matchers import class_bases, decorator_names, self_name
 from ..types import Confidence, Invalid, Valid
-from ._closures import StorageTracker, in_test_code, resolve
+from ..policy import in_test_code
+from ._closures import StorageTracker
 from ..traverse import children
 
 # wrappers that do not keep a strong reference to the bound method they are given
@@ -377,13 +379,11 @@ class BoundMethodStoredOnSelf(StorageTracker):
 
     # ------------------------------------------------------------------ class facts
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        super().visit_ClassDef(node)
         self._bases[node] = class_bases(self.context, node)
         self._classes[node.name.value] = node
         self._methods.setdefault(node, {})
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
         ctx = self.context
         scope = ctx.scope
         if scope.kind != "class" or not isinstance(scope.node, cst.ClassDef):
@@ -423,7 +423,6 @@ class BoundMethodStoredOnSelf(StorageTracker):
 
     # ------------------------------------------------------------------ sinks
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         ctx = self.context
         value = node.value
         # `job = Job()`: a local whose class this module defines
@@ -435,7 +434,6 @@ class BoundMethodStoredOnSelf(StorageTracker):
             self._check(node, target.target, value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        super().visit_AnnAssign(node)
         if node.value is not None:
             self._check(node, node.target, node.value)
 
@@ -443,7 +441,7 @@ class BoundMethodStoredOnSelf(StorageTracker):
         ctx = self.context
         if not isinstance(target, cst.Attribute) or not isinstance(target.value, cst.Name):
             return
-        if ctx.function_scope is None or in_test_code(ctx.scope, ctx):
+        if ctx.function_scope is None or in_test_code(ctx, ctx.scope):
             return
         receiver = target.value.value
         me = self_name(ctx)
@@ -451,7 +449,7 @@ class BoundMethodStoredOnSelf(StorageTracker):
         if receiver == me:
             cls = ctx.method_class() or _outer_class(ctx.scope)
         else:
-            found = resolve(receiver, ctx.scope)
+            found = binding_scope(receiver, ctx.scope)
             if found is None or not found.is_function:
                 return
             cls = None

@@ -4,9 +4,11 @@ from typing import List, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import call_method, dotted_name, receiver_key, root_name
+from ..analysis.scopes import binding_scope
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, StorageTracker, call_method, in_test_code, receiver_key, resolve, root_name
+from ..policy import in_test_code
+from ._closures import Closure, StorageTracker
 
 # methods that keep the callback they are given on the object they are called on
 CALLBACK_VERBS = frozenset(
@@ -273,7 +275,6 @@ class CallbackCapturesItsOwner(StorageTracker):
         self._asyncio_keys: Set[str] = set()
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         value = node.value
         if isinstance(value, cst.Await):
             value = value.expression
@@ -285,9 +286,8 @@ class CallbackCapturesItsOwner(StorageTracker):
                     self._asyncio_keys.add(receiver_key(target.target))
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         ctx = self.context
-        if ctx.function_scope is None or in_test_code(ctx.scope, ctx):
+        if ctx.function_scope is None or in_test_code(ctx, ctx.scope):
             return
         receiver, method = call_method(node)
         if receiver is None or not (method in CALLBACK_VERBS or method.startswith("on_")):
@@ -295,7 +295,7 @@ class CallbackCapturesItsOwner(StorageTracker):
         owner = root_name(receiver)
         if owner is None:
             return
-        found = resolve(owner, ctx.scope)
+        found = binding_scope(owner, ctx.scope)
         if found is None or not found.is_function:
             return
         text = dotted_name(receiver) or (f"{owner}[...]" if isinstance(receiver, cst.Subscript) else owner)

@@ -4,17 +4,15 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import call_method, dotted_name, root_name
 from ..matchers import decorator_expr, string_value
+from ..policy import in_one_time_function
 from ..types import Confidence, Invalid, Valid
 from ._closures import (
     Closure,
     StorageRef,
     StorageTracker,
-    call_method,
     describe_names,
-    in_one_time_function,
-    root_name,
     stored_values,
 )
 
@@ -579,7 +577,6 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
 
     # ------------------------------------------------------------------ sinks
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         ctx = self.context
         qualified = ctx.call_name(node)
         registry = GLOBAL_REGISTRIES.get(qualified or "")
@@ -651,7 +648,6 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             self._candidates.append(_Candidate(node, closure, "registered with", fixed=qualified, slot=slot, undo=undo))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         ctx = self.context
         scope = ctx.scope
         if isinstance(node.value, cst.Call):
@@ -683,7 +679,6 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
                     self._candidates.append(_Candidate(node, closure, "assigned to", fixed=f"module global {t.value}", slot=True))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
         ctx = self.context
         scope = ctx.scope
         if not scope.is_function or not node.decorators:
@@ -744,7 +739,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
     def _outlives(self, cand: "_Candidate") -> bool:
         if self.runs_once(cand.closure.scope):
             return False
-        if in_one_time_function(cand.closure.scope, self.context):
+        if in_one_time_function(self.context, cand.closure.scope):
             return False
         ref = cand.ref
         if ref is not None:

@@ -8,7 +8,9 @@ import libcst as cst
 from ..matchers import call_arg
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
-from ._registration import ModuleFacts, binding_scope, is_bounded_name_part, param_names, short_text
+from ..analysis.expr import short_text
+from ..analysis.scopes import binding_scope
+from ._registration import is_bounded_name_part, local_values, param_names
 
 # parts of a name that identify one request / connection / object: a new logger per value
 PER_OBJECT = re.compile(
@@ -218,16 +220,6 @@ class DynamicLoggerName(Rule):
         ),
     ]
 
-    def __init__(self, context, options=None) -> None:
-        super().__init__(context, options)
-        self.facts = ModuleFacts(context)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.visit_Assign(node)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.facts.visit_AnnAssign(node)
-
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
         if ctx.at_module_level:
@@ -251,7 +243,7 @@ class DynamicLoggerName(Rule):
         self.report(node, confidence=confidence, call=call, part=text)
 
     def _bounded(self, expr: cst.BaseExpression) -> bool:
-        return is_bounded_name_part(self.context, expr, self.facts.local_values)
+        return is_bounded_name_part(self.context, expr)
 
     def _dynamic_part(self, expr: cst.BaseExpression, depth: int) -> Optional[cst.BaseExpression]:
         """The variable part of a name built at run time, or None when the expression is a
@@ -289,14 +281,14 @@ class DynamicLoggerName(Rule):
                 return None if self._bounded(value) else value
             return None
         if isinstance(expr, cst.Name):
-            scope = binding_scope(self.context, expr.value)
+            scope = binding_scope(expr.value, self.context.scope)
             if scope is None or not scope.is_function:
                 return None
             node = scope.node
             params = param_names(node.params) if isinstance(node, (cst.FunctionDef, cst.Lambda)) else set()
             if expr.value in params:
                 return None
-            for value in self.facts.local_values.get((id(node), expr.value), []):
+            for value in local_values(scope, expr.value):
                 inner = self._dynamic_part(value, depth + 1)
                 if inner is not None:
                     return inner

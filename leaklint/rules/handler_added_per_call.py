@@ -5,14 +5,15 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..analysis.expr import short_text
+from ..analysis.scopes import binding_scope
 from ..matchers import call_arg, decorator_names, self_name
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
-    ModuleFacts,
-    binding_scope,
     enclosing_method,
     is_bounded_name_part,
+    local_values,
     outermost_function,
     param_names,
 )
@@ -233,7 +234,6 @@ class HandlerAddedPerCall(Rule):
 
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        self.facts = ModuleFacts(context)
         # (node, method, logger text, function name, function scope node, deferred self attr, class node)
         self.calls: List[Tuple[cst.Call, str, str, str, int, Optional[str], Optional[int]]] = []
         self.removals: Set[str] = set()
@@ -245,11 +245,7 @@ class HandlerAddedPerCall(Rule):
         self.self_loggers: Set[Tuple[int, str]] = set()
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.facts.visit_ClassDef(node)
-
     def visit_Assign(self, node: cst.Assign) -> None:
-        self.facts.visit_Assign(node)
         if not self._constant_logger(node.value):
             return
         ctx = self.context
@@ -264,9 +260,6 @@ class HandlerAddedPerCall(Rule):
                 found = enclosing_method(ctx)
                 if found is not None and t.value.value == self_name(ctx):
                     self.self_loggers.add((id(found[0].node), t.attr.value))
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.facts.visit_AnnAssign(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = node.attr.value
@@ -311,12 +304,12 @@ class HandlerAddedPerCall(Rule):
         arg = call_arg(expr, 0, "name")
         if arg is None:
             return True
-        return is_bounded_name_part(ctx, arg.value, self.facts.local_values) and not self._is_param(arg.value)
+        return is_bounded_name_part(ctx, arg.value) and not self._is_param(arg.value)
 
     def _is_param(self, expr: cst.BaseExpression) -> bool:
         if not isinstance(expr, cst.Name):
             return False
-        scope = binding_scope(self.context, expr.value)
+        scope = binding_scope(expr.value, self.context.scope)
         if scope is None or not scope.is_function:
             return False
         node = scope.node
@@ -327,15 +320,15 @@ class HandlerAddedPerCall(Rule):
         constant name."""
         ctx = self.context
         if self._constant_logger(expr):
-            return _text(expr), None, None
+            return short_text(expr), None, None
         if isinstance(expr, cst.Name):
-            scope = binding_scope(ctx, expr.value)
+            scope = binding_scope(expr.value, ctx.scope)
             if scope is None:
                 return None
             if scope.kind == "module":
                 return (expr.value, None, None) if expr.value in self.module_loggers else None
             if scope.is_function:
-                values = self.facts.local_values.get((id(scope.node), expr.value), [])
+                values = local_values(scope, expr.value)
                 if values and all(self._constant_logger(v) for v in values):
                     return expr.value, None, None
             return None
@@ -344,7 +337,7 @@ class HandlerAddedPerCall(Rule):
             if found is None:
                 return None
             if expr.value.value == self_name(ctx) or expr.value.value in ("cls", found[0].name):
-                return _text(expr), expr.attr.value, id(found[0].node)
+                return short_text(expr), expr.attr.value, id(found[0].node)
         return None
 
     # ------------------------------------------------------------------ decision
@@ -357,9 +350,3 @@ class HandlerAddedPerCall(Rule):
                 if (cls, deferred) not in self.self_loggers and (cls, deferred) not in self.class_loggers:
                     continue
             self.report(node, call=method, logger=text, function=function, removal=removal)
-
-
-def _text(expr: cst.BaseExpression) -> str:
-    code = cst.Module(body=[]).code_for_node(expr)
-    code = " ".join(code.split())
-    return code if len(code) <= 40 else code[:37] + "..."

@@ -6,23 +6,21 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ..context import LOCAL
+from ..analysis.expr import base_and_first_attribute, root_name
+from ..analysis.scopes import LOCAL, binding_scope, is_function_local, is_module_variable
 from ..matchers import call_arg, self_name
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
     RegistrationRule,
     FUNCTOOLS_PARTIAL,
     ClassFacts,
-    binding_scope,
     enclosing_method,
     free_function_names,
     is_capwords,
-    is_function_local,
-    is_module_variable,
     is_weak_call,
+    local_values,
     outermost_function,
     param_names,
-    root_name,
 )
 
 DEFAULT_PAIRS: Tuple[Tuple[str, str], ...] = (
@@ -137,20 +135,6 @@ def _norm(expr: cst.BaseExpression) -> Optional[str]:
     if isinstance(expr, cst.Name):
         return expr.value.lstrip("_").lower() or None
     return None
-
-
-def _root(expr: cst.BaseExpression) -> Tuple[cst.BaseExpression, Optional[str]]:
-    """The innermost object of `a.b[c].d` and the first attribute taken from it."""
-    first: Optional[str] = None
-    while True:
-        if isinstance(expr, cst.Attribute):
-            first = expr.attr.value
-            expr = expr.value
-        elif isinstance(expr, cst.Subscript):
-            expr = expr.value
-            first = None
-        else:
-            return expr, first
 
 
 class ListenerNeverRemoved(RegistrationRule):
@@ -1062,7 +1046,7 @@ class ListenerNeverRemoved(RegistrationRule):
         # `self.listeners` is the object's own registry; module / class containers are LL201 / LL301
         if base is None or (base == selfp and isinstance(container.value, cst.Name)):
             return
-        scope = binding_scope(self.context, base)
+        scope = binding_scope(base, self.context.scope)
         if base != selfp and (scope is None or scope.kind == "module" or base in self.facts.classes_by_name):
             return
         owner = self._receiver_owner(container.value, method)
@@ -1088,7 +1072,7 @@ class ListenerNeverRemoved(RegistrationRule):
         itself, something it created, an object made in this function, a `with` target)."""
         ctx = self.context
         selfp = self_name(ctx)
-        base, first = _root(receiver)
+        base, first = base_and_first_attribute(receiver)
         if isinstance(base, cst.Call):
             if isinstance(base.func, cst.Name) and base.func.value == "super":
                 return None
@@ -1103,7 +1087,7 @@ class ListenerNeverRemoved(RegistrationRule):
             return "self." + first
         if method in ONE_SHOT_REGISTRATIONS:
             # a future releases its callbacks once done; only a module-level one lives on
-            return "shared" if is_module_variable(ctx, base.value) else None
+            return "shared" if is_module_variable(base.value, ctx.scope) else None
         return "shared" if self.facts.origin(base, selfp) == "shared" else None
 
     # ------------------------------------------------------------------ callbacks
@@ -1123,7 +1107,7 @@ class ListenerNeverRemoved(RegistrationRule):
                 found = enclosing_method(ctx)
                 cls = self.facts.class_of(found[0]) if found is not None else None
                 return _Pin("the instance", f"bound method {value.attr.value}", value.attr.value, cls)
-            if process_wide and is_function_local(ctx, base) and not self._weak_local(base):
+            if process_wide and is_function_local(base, ctx.scope) and not self._weak_local(base):
                 return _Pin(f"local {base}", f"bound method {base}.{value.attr.value}")
             return None
         if isinstance(value, cst.Lambda):
@@ -1137,14 +1121,14 @@ class ListenerNeverRemoved(RegistrationRule):
                     return _Pin(inner.pinned, "a partial", inner.self_attr, inner.cls)
                 captured = []
                 for arg in value.args[1:]:
-                    if isinstance(arg.value, cst.Name) and is_function_local(ctx, arg.value.value) and not self._weak_local(arg.value.value):
+                    if isinstance(arg.value, cst.Name) and is_function_local(arg.value.value, ctx.scope) and not self._weak_local(arg.value.value):
                         captured.append(arg.value.value)
                 return self._captures("a partial", captured, selfp)
         return None
 
     def _pin_name(self, name: str, process_wide: bool, depth: int) -> Optional[_Pin]:
         ctx = self.context
-        scope = binding_scope(ctx, name)
+        scope = binding_scope(name, ctx.scope)
         if scope is None or not scope.is_function or scope.bindings.get(name) != LOCAL:
             return None
         nested = self.facts.nested_defs.get((id(scope.node), name))
@@ -1153,7 +1137,7 @@ class ListenerNeverRemoved(RegistrationRule):
             own = param_names(nested.params) | {name}
             captured = [n for n in free_function_names(ctx, nested.body, own) if not self._weak_local(n)]
             return self._captures(f"nested function {name}", captured, selfp)
-        values = self.facts.local_values.get((id(scope.node), name))
+        values = local_values(scope, name)
         if values:
             return self._pin(values[-1], process_wide, depth + 1)
         return None
@@ -1166,10 +1150,10 @@ class ListenerNeverRemoved(RegistrationRule):
         return _Pin("local " + ", ".join(captured[:3]), callback)
 
     def _weak_local(self, name: str) -> bool:
-        scope = binding_scope(self.context, name)
+        scope = binding_scope(name, self.context.scope)
         if scope is None or not scope.is_function:
             return False
-        values = self.facts.local_values.get((id(scope.node), name), [])
+        values = local_values(scope, name)
         return bool(values) and all(is_weak_call(self.context, v) for v in values)
 
     def _pins_watched(self, value: cst.BaseExpression, watched: str, is_func: bool) -> Optional[_Pin]:

@@ -7,11 +7,12 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name
 from ..matchers import first_param, is_instance_method
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
-from ._resources import LOCK_FACTORIES, Event, FlowWalker, exclusive, follows_at_once, protected
+from ..analysis.flow import Event, EventKind, FlowWalker, exclusive, follows_at_once, protected
+from ..knowledge.resources import LOCK_FACTORIES
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 LOCKISH = re.compile(r"(lock|mutex|sem(aphore)?|cond(ition)?)$", re.IGNORECASE)
@@ -531,7 +532,7 @@ class LockAcquiredWithoutRelease(Rule):
             if _waits_for_another_thread(key_events) or _passes_the_baton(key, key_events, returns, events):
                 continue
             for index, event in enumerate(key_events):
-                if event.kind != "call" or event.detail != "acquire" or event.in_finally:
+                if event.kind != EventKind.CALL or event.detail != "acquire" or event.in_finally:
                     continue
                 if isinstance(event.statement, cst.Assert):
                     continue  # `assert not lock.acquire(False)`: a probe of the lock's state
@@ -540,18 +541,18 @@ class LockAcquiredWithoutRelease(Rule):
     def _judge(self, function: _Function, key: str, events: List[Event], index: int) -> None:
         acquire = events[index]
         releases = [
-            e for e in events[index + 1:] if e.kind == "call" and e.detail == "release" and not exclusive(acquire, e)
+            e for e in events[index + 1:] if e.kind == EventKind.CALL and e.detail == "release" and not exclusive(acquire, e)
         ]
         loops = acquire.loops()
         if loops:
             releases += [
                 e
                 for e in events[:index]
-                if e.kind == "call" and e.detail == "release" and loops[0] in e.loops() and not exclusive(acquire, e)
+                if e.kind == EventKind.CALL and e.detail == "release" and loops[0] in e.loops() and not exclusive(acquire, e)
             ]
         if releases and (protected(releases) or follows_at_once(acquire, releases)):
             return
-        if not releases and any(e.kind == "call" and e.detail == "release" for e in events):
+        if not releases and any(e.kind == EventKind.CALL and e.detail == "release" for e in events):
             return  # released earlier in the function: a release / re-acquire dance
         call = acquire.node
         assert isinstance(call, cst.Call)
@@ -612,7 +613,7 @@ def _waits_for_another_thread(events: List[Event]) -> bool:
     second one waits for another thread to release it, so the lock is a signal here."""
     previous: Optional[Event] = None
     for event in events:
-        if event.kind != "call":
+        if event.kind != EventKind.CALL:
             continue
         if event.detail == "release":
             previous = None
@@ -627,8 +628,8 @@ def _passes_the_baton(key: str, events: List[Event], returns: List[Event], every
     """`a.acquire()` ... `if last: b.release(); return` ... `a.release()`: a path returns with
     this lock held right after releasing another one. Hand-written barriers and turnstiles pass
     locks between threads like this on purpose."""
-    acquires = [e for e in events if e.kind == "call" and e.detail == "acquire"]
-    releases = [e for e in events if e.kind == "call" and e.detail == "release"]
+    acquires = [e for e in events if e.kind == EventKind.CALL and e.detail == "acquire"]
+    releases = [e for e in events if e.kind == EventKind.CALL and e.detail == "release"]
     if not acquires or not releases:
         return False
     first, last = acquires[0].order, releases[-1].order
@@ -636,7 +637,7 @@ def _passes_the_baton(key: str, events: List[Event], returns: List[Event], every
         if not first < ret.order < last:
             continue
         if any(
-            e.kind == "call" and e.detail == "release" and e.name != key and e.frames == ret.frames
+            e.kind == EventKind.CALL and e.detail == "release" and e.name != key and e.frames == ret.frames
             and first < e.order < ret.order
             for e in everything
         ):

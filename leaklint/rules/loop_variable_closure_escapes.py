@@ -4,10 +4,12 @@ from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from ..context import Scope
+from ..analysis.expr import call_method
+from ..analysis.scopes import Scope
 from ..matchers import decorator_expr
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, call_method, in_test_code, stored_values
+from ..policy import in_test_code
+from ._closures import Closure, ClosureTracker, stored_values
 from ..traverse import children
 
 Loop = Union[cst.For, cst.While]
@@ -370,7 +372,6 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._created_in[node] = loops
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
         loops = self._current_loops()
         if not loops:
             return
@@ -394,7 +395,6 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._waited.setdefault((self.context.scope, name), set()).update(loops)
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         if not self._loops:
             return
         receiver, method = call_method(node)
@@ -451,7 +451,6 @@ class LoopVariableClosureEscapes(ClosureTracker):
         return bool(made) and any(loop in made for loop in self._current_loops())
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         if not self._loops:
             return
         scope = self.context.scope
@@ -481,7 +480,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
             self._escape(closure, how)
 
     def _escape(self, closure: Closure, how: str) -> None:
-        if in_test_code(self.context.scope, self.context):
+        if in_test_code(self.context, self.context.scope):
             return
         created = self._created_in.get(closure.node)
         if created is None and isinstance(closure.node, cst.Lambda):
@@ -509,7 +508,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
         self._comprehension(node.value, node.for_in)
 
     def _comprehension(self, elt: cst.BaseExpression, for_in: cst.CompFor) -> None:
-        if not isinstance(elt, cst.Lambda) or in_test_code(self.context.scope, self.context):
+        if not isinstance(elt, cst.Lambda) or in_test_code(self.context, self.context.scope):
             return
         targets: Set[str] = set()
         comp: Optional[cst.CompFor] = for_in

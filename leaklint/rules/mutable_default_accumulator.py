@@ -5,7 +5,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, target_names
+from ..analysis.expr import target_names
+from ..analysis.scopes import Scope, function_binding_scope
 from ..matchers import first_param
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
@@ -367,17 +368,13 @@ class MutableDefaultAccumulator(Rule):
     # ------------------------------------------------------------------ decision
     def _default_for(self, name: str, scope: Scope) -> Optional[_Default]:
         """The grown default `name` refers to from `scope`, if any."""
-        current: Optional[Scope] = scope
-        while current is not None:
-            if current.is_function and name in current.bindings:
-                d = self._defaults.get((id(current.node), name))
-                if d is None or (id(current), name) in self._rebound:
-                    return None
-                return d
-            if current.is_function and name in current.global_names:
-                return None
-            current = current.parent
-        return None
+        owner = function_binding_scope(name, scope, class_body=False)
+        if owner is None:
+            return None
+        d = self._defaults.get((id(owner.node), name))
+        if d is None or (id(owner), name) in self._rebound:
+            return None
+        return d
 
     def leave_Module(self, original_node: cst.Module) -> None:
         if not self._defaults:

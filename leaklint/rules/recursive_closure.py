@@ -4,10 +4,11 @@ from typing import Dict, List, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope
-from ..matchers import is_none
+from ..analysis.expr import is_none
+from ..analysis.scopes import Scope, binding_scope
 from ..types import Confidence, Invalid, Valid
-from ._closures import Closure, ClosureTracker, binding_scope, describe_names, in_one_time_function, in_test_code
+from ..policy import in_one_time_function, in_test_code
+from ._closures import Closure, ClosureTracker, describe_names
 from ..traverse import children
 
 
@@ -236,13 +237,11 @@ class RecursiveClosure(ClosureTracker):
         self._cleared: Set[Tuple[Scope, str]] = set()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        super().visit_FunctionDef(node)
         scope = self.context.scope
-        if scope.is_function and not in_test_code(scope, self.context):
+        if scope.is_function and not in_test_code(self.context, scope):
             self._defs.setdefault(scope, []).append((node.name, Closure("function", node, scope, node.name.value)))
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         scope = self.context.scope
         if not scope.is_function:
             return
@@ -250,7 +249,7 @@ class RecursiveClosure(ClosureTracker):
             if not isinstance(target.target, cst.Name):
                 continue
             name = target.target.value
-            if isinstance(node.value, cst.Lambda) and not in_test_code(scope, self.context):
+            if isinstance(node.value, cst.Lambda) and not in_test_code(self.context, scope):
                 self._defs.setdefault(scope, []).append((node, Closure("lambda", node.value, scope, name)))
             elif is_none(node.value):
                 self._cleared.add((scope, name))
@@ -280,11 +279,11 @@ class RecursiveClosure(ClosureTracker):
             for name, (_, closure) in by_name.items():
                 refs = set()
                 for free in closure.free(ctx):
-                    if free in by_name and binding_scope(free, scope) is scope:
+                    if free in by_name and binding_scope(free, scope, class_body=False) is scope:
                         refs.add(free)
                 graph[name] = refs
             reported: Set[str] = set()
-            if self.runs_once(scope) or in_one_time_function(scope, self.context):
+            if self.runs_once(scope) or in_one_time_function(self.context, scope):
                 continue
             for name, (report, closure) in by_name.items():
                 if name in reported or (scope, name) in self._cleared:

@@ -6,8 +6,10 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
-from ..matchers import first_param, in_test_code, is_instance_method
+from ..analysis.expr import dotted_name
+from ..analysis.flow import Event, EventKind, FlowWalker, closeish, exclusive, follows_at_once, is_handler_arm, protected
+from ..matchers import first_param, is_instance_method
+from ..policy import in_test_code, is_injected_double, once_per_process, patched
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._resources import (
@@ -16,20 +18,12 @@ from ._resources import (
     CONSUMERS,
     HANDOFF_FUNCTIONS,
     HANDOFF_METHODS,
-    INJECTED_ATTRIBUTES,
     RELEASE_ALL,
     SELF_CLOSING_ITERATION,
-    Event,
-    FlowWalker,
     Resolver,
     Resource,
     ResourceOptions,
     catalogue_triggers,
-    closeish,
-    exclusive,
-    patched,
-    follows_at_once,
-    protected,
 )
 from ..traverse import children
 
@@ -43,7 +37,7 @@ NON_RELEASING_BASES = frozenset(
         "threading.Thread", "builtins.Exception", "builtins.dict", "builtins.list",
     }
 )
-BIND_KINDS = frozenset({"bind", "bind_res", "del"})
+BIND_KINDS = frozenset({EventKind.BIND, EventKind.BIND_RESOURCE, EventKind.DEL})
 
 
 @dataclass
@@ -61,35 +55,7 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
         if a != b:
             break
         common += 1
-    return any(kind == "try" and arm.startswith("h") for kind, _, arm in event.frames[common:])
-
-
-# functions that run once per process: a finding there is released when the process ends
-ONE_SHOT_FUNCTIONS = frozenset({"main", "_main"})
-
-
-def _called_from_main_block(module: cst.Module) -> Set[str]:
-    """Names of the functions the module's `if __name__ == "__main__":` block calls."""
-    out: Set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.If) or not _is_main_test(statement.test):
-            continue
-        stack: List[cst.CSTNode] = [statement.body]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name):
-                out.add(node.func.value)
-            stack.extend(children(node))
-    return out
-
-
-def _is_main_test(test: cst.BaseExpression) -> bool:
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    left, right = test.left, test.comparisons[0].comparator
-    texts = {dotted_name(left) or "", (right.evaluated_value if isinstance(right, cst.SimpleString) else None) or ""}
-    texts |= {dotted_name(right) or "", (left.evaluated_value if isinstance(left, cst.SimpleString) else None) or ""}
-    return "__name__" in texts and "__main__" in texts
+    return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
 
 
 @dataclass
@@ -1436,7 +1402,6 @@ class ResourceNotClosed(Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         ctx = self.context
-        self.resolver.note_params(node)
         self_name = None
         cls = None
         if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef):
@@ -1451,14 +1416,6 @@ class ResourceNotClosed(Rule):
             if self.options.include_tests or not in_test_code(self.context):
                 self._analyze(function)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.resolver.note_binding(node.targets[0].target.value, node.value)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None and isinstance(node.asname.name, cst.Name):
-            self.resolver.note_binding(node.asname.name.value, node.item)
-
     def visit_Call(self, node: cst.Call) -> None:
         qn = self.context.call_name(node)
         if qn is not None:
@@ -1470,7 +1427,7 @@ class ResourceNotClosed(Rule):
                 self.functions[-1].has_resource = True
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        once = ONE_SHOT_FUNCTIONS | _called_from_main_block(original_node)
+        once = once_per_process(original_node)
         for top, node, fields in self.pending:
             if top not in once:
                 self.report(node, **fields)
@@ -1504,7 +1461,7 @@ class ResourceNotClosed(Rule):
         self._plain_tries = frozenset(walker.plain_tries)
         by_name: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
-            if event.kind == "direct_self_store":
+            if event.kind == EventKind.DIRECT_SELF_STORE:
                 if function.cls is not None and not event.in_raises:
                     node = getattr(event.node, "value", event.node)
                     self.stored.append(_Stored(function.cls, event.name, node, event.detail))
@@ -1514,7 +1471,7 @@ class ResourceNotClosed(Rule):
             if name in walker.nonlocal_names:
                 continue
             for index, event in enumerate(name_events):
-                if event.kind == "bind_res":
+                if event.kind == EventKind.BIND_RESOURCE:
                     self._judge(function, name, name_events, index)
 
     def _bound_names(self, node: cst.FunctionDef) -> Set[str]:
@@ -1565,18 +1522,18 @@ class ResourceNotClosed(Rule):
             for event in events[:index]:
                 if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
                     span.append(event)
-        if any(e.kind in ("escape", "release_ref") for e in span):
+        if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
             return
-        if resource.opens_with and not any(e.kind == "method" and e.detail in resource.opens_with for e in span):
+        if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
-        withs = [e for e in span if e.kind == "with"]
+        withs = [e for e in span if e.kind == EventKind.WITH]
         if withs and not resource.is_sqlite:
             return
         reads_to_end_closes = resource.qualified in READ_TO_EOF_CLOSES
 
         def is_release(e: Event) -> bool:
-            return e.kind == "release" or (
-                e.kind == "method"
+            return e.kind == EventKind.RELEASE or (
+                e.kind == EventKind.METHOD
                 and (
                     e.detail in resource.releases
                     or e.detail in ("__exit__", "__aexit__")
@@ -1596,15 +1553,15 @@ class ResourceNotClosed(Rule):
                 and is_release(e)
                 and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
             ]
-        if cut is not None and cut.kind == "del" and not releases:
+        if cut is not None and cut.kind == EventKind.DEL and not releases:
             releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
         if releases and protected(releases, bind, self._swallowing):
             return
         if resource.qualified in SELF_CLOSING_ITERATION and any(
-            e.kind == "use" and e.detail in ("iterated", "consumed") for e in span
+            e.kind == EventKind.USE and e.detail in ("iterated", "consumed") for e in span
         ):
             return  # a FileInput read to the end closes its files
-        stores = [e for e in span if e.kind == "self_store"]
+        stores = [e for e in span if e.kind == EventKind.SELF_STORE]
         if stores:
             if function.cls is not None:
                 for store in stores:
@@ -1618,7 +1575,7 @@ class ResourceNotClosed(Rule):
             if follows_at_once(bind, releases, self._plain_tries) or not self.options.error_paths:
                 return
             self._defer(function, call, message=self.unprotected_message, confidence=Confidence.MEDIUM, resource=resource.display, name=name)
-        elif cut is not None and cut.kind == "bind_res":
+        elif cut is not None and cut.kind == EventKind.BIND_RESOURCE:
             self._defer(function, call, message=self.rebound_message, resource=resource.display, name=name)
         elif withs:
             self._defer(function, call, message=self.sqlite_message, resource=resource.display, name=name)
@@ -1692,7 +1649,7 @@ def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
             if (
                 isinstance(grand, cst.AssignTarget)
                 and grand.target is parent
-                and any(word in parent.attr.value.lower() for word in INJECTED_ATTRIBUTES)
+                and is_injected_double(parent.attr.value)
             ):
                 released.add(attr)  # `self.conn.sock = FakeSocket()`: a test double
             return

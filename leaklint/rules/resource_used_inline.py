@@ -4,7 +4,7 @@ from typing import Any, List, Set, Tuple
 
 import libcst as cst
 
-from ..matchers import in_test_code
+from ..policy import expects_failure, expects_failure_after, in_test_code, patched
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ._resources import (
@@ -17,9 +17,6 @@ from ._resources import (
     Resource,
     ResourceOptions,
     catalogue_triggers,
-    else_fails,
-    expects_failure,
-    patched,
 )
 
 # A bare statement that only creates a resource: reported for the fire-and-forget process and
@@ -424,9 +421,7 @@ class ResourceUsedInline(Rule):
         self.quiet: List[int] = []
         self.try_bodies: List[int] = []
 
-    # local types for the method forms (`zf.open(name)`, `path.open()`)
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.resolver.note_params(node)
         if patched(node):
             self.quiet.append(id(node))
 
@@ -451,7 +446,7 @@ class ResourceUsedInline(Rule):
             self.quiet.pop()
 
     def visit_Try(self, node: cst.Try) -> None:
-        if else_fails(node):
+        if expects_failure_after(node):
             self.quiet.append(id(node))
         if node.handlers:
             self.try_bodies.append(id(node.body))
@@ -466,14 +461,6 @@ class ResourceUsedInline(Rule):
     def probing(self) -> bool:
         """Inside the body of a try with handlers: a bare call there is expected to raise."""
         return bool(self.try_bodies)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self.resolver.note_binding(node.targets[0].target.value, node.value)
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None and isinstance(node.asname.name, cst.Name):
-            self.resolver.note_binding(node.asname.name.value, node.item)
 
     # ------------------------------------------------------------------ the inline forms
     def _resource(self, node: cst.BaseExpression) -> Any:

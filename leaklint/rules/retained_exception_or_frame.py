@@ -5,17 +5,13 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, dotted_name
-from ..matchers import int_value, is_none
+from ..analysis.expr import call_method, dotted_name, int_value, is_none, root_name
+from ..analysis.scopes import Scope, binding_scope
+from ..policy import in_one_time_function, in_test_code
 from ..types import Confidence, Invalid, Valid
 from ._closures import (
     StorageRef,
     StorageTracker,
-    call_method,
-    in_one_time_function,
-    in_test_code,
-    resolve,
-    root_name,
     stored_values,
 )
 
@@ -610,9 +606,9 @@ class RetainedExceptionOrFrame(StorageTracker):
         ctx = self.context
         if isinstance(expr, cst.Name):
             for name, scope in reversed(self._handlers):
-                if name == expr.value and resolve(name, ctx.scope) is scope:
+                if name == expr.value and binding_scope(name, ctx.scope) is scope:
                     return EXCEPTION
-            found = resolve(expr.value, ctx.scope)
+            found = binding_scope(expr.value, ctx.scope)
             if found is not None:
                 return self._tainted.get((found, expr.value))
             return None
@@ -706,13 +702,11 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._seq += 1
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         kind = self.kind_of(node.value)
         for target in node.targets:
             self._assign(node, target.target, node.value, kind)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        super().visit_AnnAssign(node)
         if node.value is not None:
             self._assign(node, node.target, node.value, self.kind_of(node.value))
 
@@ -739,7 +733,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             # `state.frame = None`: an attribute of a local object reset
             text = dotted_name(target) if isinstance(target, cst.Attribute) else ""
             root = root_name(target)
-            found = resolve(root, self.context.scope) if root else None
+            found = binding_scope(root, self.context.scope) if root else None
             if text and found is not None:
                 self._clears.setdefault((found, text), []).append(self._seq)
             if kind is None:
@@ -762,11 +756,11 @@ class RetainedExceptionOrFrame(StorageTracker):
                 self._tainted.pop(key, None)
                 return
         if name in scope.global_names:
-            if not in_test_code(scope, self.context):
+            if not in_test_code(self.context, scope):
                 self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
         self._tainted[key] = kind
-        if kind in CYCLIC and not in_one_time_function(scope, self.context):
+        if kind in CYCLIC and not in_one_time_function(self.context, scope):
             self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
@@ -774,7 +768,6 @@ class RetainedExceptionOrFrame(StorageTracker):
             self._assign_name(node, node.target.value, self.kind_of(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         ctx = self.context
         qualified = ctx.call_name(node)
         if qualified == "traceback.clear_frames":
@@ -784,7 +777,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         if receiver is None:
             return
         if method == "clear" and not node.args and isinstance(receiver, cst.Name):
-            found = resolve(receiver.value, ctx.scope)
+            found = binding_scope(receiver.value, ctx.scope)
             if found is not None:
                 self._clears.setdefault((found, receiver.value), []).append(self._seq)
             return
@@ -796,21 +789,20 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
 
     def visit_Del(self, node: cst.Del) -> None:
-        super().visit_Del(node)
         targets = [node.target]
         while targets:
             t = targets.pop()
             if isinstance(t, (cst.Tuple, cst.List)):
                 targets.extend(e.value for e in t.elements)
             elif isinstance(t, cst.Name):
-                found = resolve(t.value, self.context.scope) or self.context.scope
+                found = binding_scope(t.value, self.context.scope) or self.context.scope
                 self._clears.setdefault((found, t.value), []).append(self._seq)
 
     def _sink(self, node: cst.CSTNode, kind: str, container: cst.BaseExpression, target: str) -> None:
         ctx = self.context
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
-        if in_test_code(ctx.scope, ctx):
+        if in_test_code(ctx, ctx.scope):
             return  # tests keep exceptions on purpose, to assert on them
         ref = self.storage_of(container)
         if ref is None:
@@ -822,8 +814,8 @@ class RetainedExceptionOrFrame(StorageTracker):
             name = root_name(container)
             if any(h == name and s is ctx.scope for h, s in self._handlers):
                 return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
-            found = resolve(name, ctx.scope) if name else None
-            if name is None or found is None or not found.is_function or in_one_time_function(ctx.scope, ctx):
+            found = binding_scope(name, ctx.scope) if name else None
+            if name is None or found is None or not found.is_function or in_one_time_function(ctx, ctx.scope):
                 return
             self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
             return

@@ -4,6 +4,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..analysis.scopes import is_module_variable
 from ..matchers import ENUM_BASES, call_arg, first_param, self_name
 from ..types import Confidence, Invalid, Valid
 from ._registration import (
@@ -11,7 +12,6 @@ from ._registration import (
     PROTOCOL_METHODS,
     ClassFacts,
     enclosing_method,
-    is_module_variable,
     mentions_weakref,
     outermost_function,
 )
@@ -540,7 +540,6 @@ class SelfRegisteringInstance(RegistrationRule):
 
     # ------------------------------------------------------------------ traversal
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         for target in node.targets:
             self._note_definition(target.target, node.value)
             self._note_instance_local(target.target, node.value)
@@ -548,7 +547,6 @@ class SelfRegisteringInstance(RegistrationRule):
                 self._subscript_store(target.target, node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        super().visit_AnnAssign(node)
         if node.value is not None:
             self._note_definition(node.target, node.value)
 
@@ -635,7 +633,7 @@ class SelfRegisteringInstance(RegistrationRule):
             expr = expr.value
             nested = True
         if isinstance(expr, cst.Name):
-            if is_module_variable(ctx, expr.value):
+            if is_module_variable(expr.value, ctx.scope):
                 return ("module", expr.value), "module", nested
             return None
         if not isinstance(expr, cst.Attribute):
@@ -655,7 +653,7 @@ class SelfRegisteringInstance(RegistrationRule):
             if selfp is not None and base.value == selfp:
                 return ("attr", attr), "self", nested
             if base.value == cls_scope.name or base.value in self.facts.classes_by_name:
-                if is_module_variable(ctx, base.value) or base.value == cls_scope.name:
+                if is_module_variable(base.value, ctx.scope) or base.value == cls_scope.name:
                     return ("attr", attr), "class", nested
             if selfp is None and first is not None and base.value == first and self._is_class_method(method):
                 return ("attr", attr), "class", nested

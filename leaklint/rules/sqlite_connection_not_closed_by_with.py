@@ -6,7 +6,7 @@ import libcst as cst
 
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
-from ..context import dotted_name
+from ..analysis.expr import dotted_name
 from ._resources import HANDOFF_FUNCTIONS, HANDOFF_METHODS, SQLITE, closeish
 from ..traverse import children
 

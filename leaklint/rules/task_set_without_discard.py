@@ -5,7 +5,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope
+from ..analysis.expr import dotted_name
+from ..analysis.scopes import Scope, function_binding_scope, resolves_to_module
 from ..matchers import first_param
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
@@ -251,7 +252,7 @@ class TaskSetWithoutDiscard(Rule):
                 method = g.method_of(self.context.scope)
                 if method is not None and isinstance(method.node, cst.FunctionDef) and first_param(method.node) == base.value:
                     return (("self", id(method.parent.node), expr.attr.value), f"{base.value}.{expr.attr.value}")  # type: ignore[union-attr]
-            text = _dotted(expr)
+            text = dotted_name(expr)
             if text:
                 return (("path", text), text)
         return None
@@ -261,13 +262,11 @@ class TaskSetWithoutDiscard(Rule):
         if key[0] != "name":
             return key
         name = key[1]
-        if g.resolves_to_module(name, scope):
+        if resolves_to_module(name, scope):
             return ("global", name)
-        current: Optional[Scope] = scope
-        while current is not None:
-            if current.is_function and name in current.bindings:
-                return ("local", id(current), name)
-            current = current.parent
+        owner = function_binding_scope(name, scope)
+        if owner is not None:
+            return ("local", id(owner), name)
         return ("unknown", name)
 
     def _is_task(self, expr: cst.BaseExpression) -> bool:
@@ -393,12 +392,3 @@ class TaskSetWithoutDiscard(Rule):
             elif key[0] == "path":
                 confidence = Confidence.MEDIUM
             self.report(add.node, confidence=confidence, container=add.label)
-
-
-def _dotted(expr: cst.BaseExpression) -> str:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        base = _dotted(expr.value)
-        return f"{base}.{expr.attr.value}" if base else ""
-    return ""

@@ -5,7 +5,7 @@ from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name
 from ..matchers import positional
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid

@@ -5,7 +5,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, target_names
+from ..analysis.expr import target_names
+from ..analysis.scopes import Scope
 from ..matchers import keyword_map, positional
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid

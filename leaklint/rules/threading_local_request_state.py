@@ -4,8 +4,10 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope
+from ..analysis.expr import root_name
+from ..analysis.scopes import Scope, resolves_to_module
 from ..matchers import class_bases, positional, string_value
+from ..knowledge.registries import WEAK_CONTAINERS
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 
@@ -17,7 +19,6 @@ SHRINK_METHODS = frozenset({"pop", "clear", "remove", "popleft", "popitem"})
 PRIMITIVE_ANNOTATIONS = frozenset({"bool", "int", "float", "str", "bytes"})
 # functions whose assignments to a thread-local end or restore the state
 CLEARING_WORDS = ("reset", "clear", "pop", "teardown", "exit", "close", "finish", "restore", "cleanup", "release", "deactivate", "unset", "end")
-WEAK_CONTAINERS = frozenset({"weakref.WeakSet", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "_weakrefset.WeakSet"})
 
 
 def _object_params(scope: Optional[Scope]) -> Set[str]:
@@ -38,12 +39,6 @@ def _object_params(scope: Optional[Scope]) -> Set[str]:
             continue
         out.add(p.name.value)
     return out
-
-
-def _root(expr: cst.BaseExpression) -> Optional[str]:
-    while isinstance(expr, (cst.Attribute, cst.Subscript)):
-        expr = expr.value
-    return expr.value if isinstance(expr, cst.Name) else None
 
 
 def _is_reset(value: cst.BaseExpression) -> bool:
@@ -340,15 +335,8 @@ class ThreadingLocalRequestState(Rule):
         """The name, when `expr` is a module-level thread-local seen from here."""
         if not (isinstance(expr, cst.Name) and expr.value in self._locals):
             return None
-        ctx = self.context
-        scope: Optional[Scope] = ctx.scope
-        while scope is not None:
-            if expr.value in scope.global_names or scope.kind == "module":
-                return expr.value
-            if (scope.kind != "class" or scope is ctx.scope) and expr.value in scope.bindings:
-                return None  # a local of the same name
-            scope = scope.parent
-        return None
+        # a local of the same name shadows it
+        return expr.value if resolves_to_module(expr.value, self.context.scope) else None
 
     def _saved_from(self, value: cst.BaseExpression) -> Optional[Tuple[str, str]]:
         """`_state.request` or `getattr(_state, "request", None)`: (local, attr)."""
@@ -370,7 +358,7 @@ class ThreadingLocalRequestState(Rule):
         scope = self.context.function_scope
         if scope is None:
             return None
-        root = _root(value)
+        root = root_name(value, through_calls=False)
         if root is None or root not in _object_params(scope):
             return None
         if isinstance(value, cst.Name):
@@ -507,7 +495,7 @@ class ThreadingLocalRequestState(Rule):
                 if isinstance(small, (cst.Pass, cst.Global)):
                     continue
                 if isinstance(small, cst.Assign) and all(
-                    isinstance(t.target, cst.Attribute) and _root(t.target) in self._locals for t in small.targets
+                    isinstance(t.target, cst.Attribute) and root_name(t.target, through_calls=False) in self._locals for t in small.targets
                 ):
                     continue
                 return False

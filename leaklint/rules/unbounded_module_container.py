@@ -5,7 +5,8 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import Scope, param_names, target_names
+from ..analysis.expr import param_names, target_names
+from ..analysis.scopes import Scope, function_binding_scope, resolves_to_module
 from ..matchers import ENUM_BASES, class_bases, first_param, is_test_path, names_in
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
@@ -1092,19 +1093,19 @@ class UnboundedModuleContainer(Rule):
     def _key_of(self, use: _Use) -> Optional[Tuple]:
         ref = use.ref
         if ref[0] == "name":
-            if g.resolves_to_module(ref[1], use.scope):
+            if resolves_to_module(ref[1], use.scope):
                 return ("mod", ref[1])
             if use.what == "reset":
                 return None  # rebinding the local alias itself
-            owner = _binding_scope(ref[1], use.scope)
+            owner = function_binding_scope(ref[1], use.scope)
             source = self._aliases.get((id(owner), ref[1])) if owner is not None else None
-            if source is not None and owner is not None and g.resolves_to_module(source, owner):
+            if source is not None and owner is not None and resolves_to_module(source, owner):
                 return ("mod", source)
             return None
         if ref[0] == "attr":
             return ("cls", ref[1], ref[2])
         if ref[0] == "cattr":
-            if not g.resolves_to_module(ref[1], use.scope):
+            if not resolves_to_module(ref[1], use.scope):
                 return None
             cls = self._classes.get(ref[1])
             return ("cls", id(cls), ref[2]) if cls is not None else None
@@ -1183,15 +1184,6 @@ def _module_level_function(scope: Optional[Scope]) -> Optional[str]:
             found = scope.name
         scope = scope.parent
     return found
-
-
-def _binding_scope(name: str, scope: Optional[Scope]) -> Optional[Scope]:
-    """The function scope that binds `name` as seen from `scope`."""
-    while scope is not None:
-        if scope.is_function and name in scope.bindings:
-            return scope
-        scope = scope.parent
-    return None
 
 
 REGISTRATION_PREFIXES = ("add", "install", "bind", "define", "declare", "alias")

@@ -4,7 +4,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ..context import dotted_name
+from ..analysis.expr import dotted_name
 from ..matchers import positional
 from ..types import Confidence, Invalid, Valid
 from ._cycles import ClassInfo, CycleCollector
@@ -284,7 +284,6 @@ class WeakrefToBoundMethod(CycleCollector):
 
     # ------------------------------------------------------------------ visitors
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         name = self.context.qualified_name(node.func)
         how = REFS.get(name or "")
         args = positional(node)
@@ -328,7 +327,6 @@ class WeakrefToBoundMethod(CycleCollector):
                 self._weak[(None, f"{self._class_stack[-1].name}.{key[1][5:]}")] = kind
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        super().visit_Assign(node)
         for target in node.targets:
             t = target.target
             self._declare(t, node.value)
@@ -337,7 +335,6 @@ class WeakrefToBoundMethod(CycleCollector):
                 self._put(node, t.value, node.value, {"values"})
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        super().visit_AnnAssign(node)
         if node.value is not None:
             self._declare(node.target, node.value)
 

@@ -1,0 +1,66 @@
+"""The analysis layer: what leaklint knows about one file, computed once, queried by every rule.
+
+The engine (`leaklint.engine.lint_source`) parses a file once and runs one batched traversal.
+In it, before any rule sees a node, the scope visitor and the declared facts have seen it; so
+inside any `visit_*` a rule asks questions about "here, and everything before here", and in
+`leave_Module` about the whole file.
+
+Facts, who computes them, and how a rule asks
+---------------------------------------------
+
+`scopes` -- always computed, by the engine's scope visitor (`Context`, `self.context` in a rule):
+    - the current `Scope` (module, class, function, lambda), its `qualname`, loop depth;
+    - every binding **with what it binds** (`Binding`: kind, the value expression, the node,
+      the clock `seq`, the binding it replaced): `ctx.binding(name)`, `scope.history(name)`;
+    - the one name resolution, `resolve(name, at, before=, class_body=)` (class bodies are
+      invisible to their functions, `global` / `nonlocal` honoured), and the queries on it:
+      `binding_scope`, `function_binding_scope`, `resolves_to_module`, `is_function_local`,
+      `is_module_variable`;
+    - qualified names through imports and aliases: `ctx.qualified_name(expr)`,
+      `ctx.call_name(call)` (`open` -> "builtins.open", `ft.lru_cache` -> "functools.lru_cache"),
+      `ctx.imports_module(...)`.
+
+`expr` -- plain functions on expressions, no state: `root_name`, `dotted_name`,
+    `base_and_first_attribute`, `receiver_key`, `call_arg` / `keyword_map` / `positional` /
+    `call_method`, parameter helpers, literal values, `short_text` / `describe_container` for
+    messages.
+
+`facts` -- per-file facts a rule **declares** (`requires = (SomeFact,)` on the rule class) and
+    reads with `self.fact(SomeFact)`. The engine makes one instance of each required fact per
+    file, whichever rules are selected, and runs it in the same traversal before the rules.
+    The facts today:
+    - `rules._registration.ModuleFacts` (LL201, LL202): classes with their bases, methods,
+      properties, class attributes and `self.x` writes with where their values come from;
+      nested defs; identifier counts;
+    - `rules._closures.ClosureNames` (LL301-LL306): which locals hold closures
+      (`def cb`, `cb = lambda`, `cb = partial(...)`), how often each is bound, module-level
+      calls of module-level functions;
+    - `rules._closures.ContainerStorage` (LL301-LL304): module- and
+      class-level containers and their kinds, containers shrunk / reset / unregistered
+      anywhere, monkeypatched attributes and saved originals;
+    - `rules._cycles.CycleSites` (LL501-LL503): classes (bases, methods, what
+      `__init__` stores) and the sites where an object stores its own bound method or hands
+      itself to an object it keeps.
+
+`flow` -- the flow walker, run by a rule on one function body when it needs it
+    (`FlowWalker(names, resources, callnames, self_name, methods).run(body)`): typed events
+    (`EventKind`) in source order with the if / try / loop / with arms they sit in, each use
+    of a tracked value classified once (`Escape`: RETURN, STORE, STORE_SELF, HANDOFF, WRAP,
+    CONSUME, CAPTURE, USE), and the shared queries `exclusive` (alternative arms),
+    `protected` (released in a `finally` / handler that covers the path), `follows_at_once`.
+    LL401 and LL404 use it.
+
+Beside this package: `leaklint.policy` (test code, runs-once code, test doubles: one
+definition each) and `leaklint.knowledge` (catalogues as data: resources, containers and
+caches, weak references).
+
+Where the next layers go: `project.py` (per-file summaries merged into a project index) and
+`lifetime.py` (multiplicity, holder lifetime, growth driver) belong here, as facts computed once
+and declared by the rules that need them. They do not exist yet.
+
+Not yet on this layer (the rules still track these themselves): the resource family's two
+other "what happens to this value" classifiers (`released_attrs` in LL401,
+`_released_names` in LL403), the creation/bind/escape trackers of LL403, LL601 and
+LL603, the closure family's storage classification (`StorageTracker.storage_of`), and the
+escape tracking inside several rules' own `visit_Assign`.
+"""

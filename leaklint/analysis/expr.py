@@ -1,0 +1,222 @@
+"""Expression helpers: one copy each of the small questions every rule asks about an expression.
+
+Everything here is pure (it looks at the nodes it is given, walks nothing larger than an
+expression) and knows nothing about names' meanings; resolving a name is `scopes.resolve`.
+"""
+
+from __future__ import annotations
+
+from typing import AbstractSet, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+import libcst as cst
+
+from ..traverse import children
+
+
+# ------------------------------------------------------------------------------ names
+def dotted_name(node: Union[cst.Attribute, cst.Name, cst.BaseExpression]) -> str:
+    """`a.b.c` as text; "" when the expression is not a plain dotted name."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted_name(node.value)
+        return f"{base}.{node.attr.value}" if base else ""
+    return ""
+
+
+def root_name(expr: cst.BaseExpression, *, through_calls: Union[bool, AbstractSet[str]] = True) -> Optional[str]:
+    """The plain name an expression starts from: `a` for `a`, `a.b.c`, `a[0].b`; None when the
+    chain does not start at a name (`f().x`, `"s".join`).
+
+    `through_calls`: True follows calls to their callee (`a.b()` -> `a`, the object the call
+    is made on); False stops at any call (`a.b()` -> None); a set of method names follows only
+    calls of those methods (`{"values", "copy"}`: `a.values()` -> `a`, `a.get()` -> None)."""
+    while True:
+        if isinstance(expr, (cst.Attribute, cst.Subscript)):
+            expr = expr.value
+        elif isinstance(expr, cst.Call) and through_calls is not False:
+            func = expr.func
+            if through_calls is not True and not (isinstance(func, cst.Attribute) and func.attr.value in through_calls):  # type: ignore[operator]
+                return None
+            expr = func.value if through_calls is not True else func  # type: ignore[union-attr]
+        else:
+            return expr.value if isinstance(expr, cst.Name) else None
+
+
+def base_and_first_attribute(expr: cst.BaseExpression) -> Tuple[cst.BaseExpression, Optional[str]]:
+    """The innermost object of `a.b[c].d` (through attributes and subscripts) and the attribute
+    taken directly from it (`b`; None when a subscript comes first)."""
+    first: Optional[str] = None
+    while True:
+        if isinstance(expr, cst.Attribute):
+            first = expr.attr.value
+            expr = expr.value
+        elif isinstance(expr, cst.Subscript):
+            expr = expr.value
+            first = None
+        else:
+            return expr, first
+
+
+def receiver_key(expr: cst.BaseExpression) -> str:
+    """What identifies a container across the module: the last name of `a.b.c` / `c`
+    (`self._handlers`, `Cls._handlers` and `_handlers` all give "_handlers")."""
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    if isinstance(expr, cst.Subscript):
+        return receiver_key(expr.value)
+    return ""
+
+
+def target_names(target: cst.CSTNode) -> Iterator[str]:
+    """Names bound by an assignment target (`a`, `a, (b, *c)`); attributes and subscripts bind
+    nothing."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from target_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from target_names(target.value)
+
+
+def names_in(node: cst.CSTNode) -> Iterator[str]:
+    """Every plain Name read anywhere inside `node` (a small local walk; use on expressions)."""
+    stack: List[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current.value
+            continue
+        if isinstance(current, cst.Attribute):
+            stack.append(current.value)  # `.attr` is not a name read
+            continue
+        stack.extend(children(current))
+
+
+# ------------------------------------------------------------------------------ parameters
+def all_params(params: cst.Parameters) -> Iterator[cst.Param]:
+    """Every Param of a parameter list, in order (positional-only, regular, *args, keyword-only,
+    **kwargs)."""
+    yield from params.posonly_params
+    yield from params.params
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg
+    yield from params.kwonly_params
+    if params.star_kwarg is not None:
+        yield params.star_kwarg
+
+
+def param_names(params: cst.Parameters) -> Iterator[str]:
+    """Every name a parameter list binds (positional-only, regular, keyword-only, *args, **kwargs)."""
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        yield param.name.value
+    if isinstance(params.star_arg, cst.Param):
+        yield params.star_arg.name.value
+    if params.star_kwarg is not None:
+        yield params.star_kwarg.name.value
+
+
+def first_param(node: cst.FunctionDef) -> Optional[str]:
+    params = node.params
+    for p in (*params.posonly_params, *params.params):
+        return p.name.value
+    return None
+
+
+# ------------------------------------------------------------------------------ calls
+def call_method(call: cst.Call) -> Tuple[Optional[cst.BaseExpression], str]:
+    """(receiver, method) for `receiver.method(...)`; (None, "") otherwise."""
+    if isinstance(call.func, cst.Attribute):
+        return call.func.value, call.func.attr.value
+    return None, ""
+
+
+def call_arg(call: cst.Call, position: Optional[int], keyword: Optional[str] = None) -> Optional[cst.Arg]:
+    """The argument passed as `keyword=` or at `position` (counting positional args only)."""
+    index = 0
+    for arg in call.args:
+        if arg.keyword is not None:
+            if keyword is not None and arg.keyword.value == keyword:
+                return arg
+            continue
+        if arg.star:
+            return None  # *args: positions are unknowable from here on
+        if position is not None and index == position:
+            return arg
+        index += 1
+    return None
+
+
+def keyword_map(call: cst.Call) -> Dict[str, cst.BaseExpression]:
+    return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
+
+
+def positional(call: cst.Call) -> Sequence[cst.BaseExpression]:
+    """The positional arguments before the first keyword or star argument."""
+    out = []
+    for arg in call.args:
+        if arg.keyword is not None or arg.star:
+            break
+        out.append(arg.value)
+    return out
+
+
+def iter_args(call: cst.Call) -> Iterable[cst.BaseExpression]:
+    """Every argument's value, positional, keyword and starred."""
+    for arg in call.args:
+        yield arg.value
+
+
+# ------------------------------------------------------------------------------ literals
+def is_none(node: Optional[cst.BaseExpression]) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
+def string_value(node: Optional[cst.CSTNode]) -> Optional[str]:
+    """The value of a plain (non f-) string literal or implicit concatenation of them."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        if isinstance(value, bytes):
+            return None
+        return value
+    return None
+
+
+def int_value(node: Optional[cst.CSTNode]) -> Optional[int]:
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    return None
+
+
+# ------------------------------------------------------------------------------ text for messages
+def short_text(node: cst.CSTNode, limit: int = 40) -> str:
+    """Source text of a small expression for a message, whitespace collapsed, cut at `limit`."""
+    text = dotted_name(node) if isinstance(node, (cst.Name, cst.Attribute)) else ""
+    if not text:
+        try:
+            text = cst.Module(body=[]).code_for_node(node)
+        except Exception:  # pragma: no cover - defensive
+            text = type(node).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_container(expr: cst.BaseExpression) -> str:
+    """A container expression named for a message without its keys: `self.cache[...]`,
+    `registry.get(...)`; "a container" / "a call" / "an object" when there is no name."""
+    text = dotted_name(expr)
+    if text:
+        return text
+    if isinstance(expr, cst.Subscript):
+        inner = describe_container(expr.value)
+        return f"{inner}[...]" if inner else "a container"
+    if isinstance(expr, cst.Attribute):
+        inner = describe_container(expr.value)
+        return f"{inner}.{expr.attr.value}" if inner else expr.attr.value
+    if isinstance(expr, cst.Call):
+        inner = describe_container(expr.func)
+        return f"{inner}(...)" if inner else "a call"
+    return "an object"

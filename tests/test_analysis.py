@@ -1,0 +1,319 @@
+"""The analysis layer: bindings with their values, the one `resolve`, the expression helpers,
+declared facts (collected once per file, whatever the rules selected) and the policy module."""
+
+import textwrap
+from typing import Dict, List, Optional
+
+import libcst as cst
+import pytest
+
+from leaklint.analysis.expr import base_and_first_attribute, root_name
+from leaklint.analysis.facts import Fact, required_facts
+from leaklint.analysis.scopes import Binding, resolve, resolves_to_module
+from leaklint.engine import lint_source
+from leaklint.policy import ONE_TIME_FUNCTION, is_entry_point, once_per_process
+from leaklint.rule import Rule
+from leaklint.types import Invalid, Valid
+
+DOC = """
+    ## What it does
+    Test probe.
+
+    ## Why is this bad?
+    It is not; it exists for tests.
+
+    ## Known problems
+    None.
+
+    ## Fix safety
+    None.
+
+    ## References
+    None.
+    """
+
+
+class ResolveProbe(Rule):
+    __doc__ = DOC
+    code = "LL991"
+    name = "resolve-probe"
+    message = "{text}"
+    VALID = [Valid("x = 1")]
+    INVALID = [Invalid("probe(x)  # LL991")]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # `probe(name)`: report what `name` resolves to here
+        if isinstance(node.func, cst.Name) and node.func.value == "probe" and node.args:
+            arg = node.args[0].value
+            assert isinstance(arg, cst.Name)
+            found = resolve(arg.value, self.context.scope)
+            if found is None:
+                text = "unbound"
+            else:
+                value = cst.Module(body=[]).code_for_node(found.value) if found.value is not None else "-"
+                text = f"{found.kind} in {found.scope.kind} {found.scope.name or '<module>'} = {value}"
+            self.report(node, text=text)
+
+
+def probe(source: str) -> List[str]:
+    findings = lint_source(textwrap.dedent(source), "m.py", rules=[ResolveProbe])
+    return [f.message for f in findings if f.code == "LL991"]
+
+
+def test_bindings_carry_their_values() -> None:
+    assert probe(
+        """
+        import os as o
+        def f(p=3):
+            x = [1]
+            y: int = 2
+            with open(p) as fh:
+                probe(fh)
+            probe(x); probe(y); probe(p); probe(o)
+        """
+    ) == [
+        "with in function f = open(p)",
+        "assign in function f = [1]",
+        "annassign in function f = 2",
+        "param in function f = 3",
+        "import in module <module> = -",
+    ]
+
+
+def test_unpacked_and_loop_bindings_have_no_value() -> None:
+    assert probe(
+        """
+        def f(items):
+            a, b = items
+            for c in items:
+                probe(a); probe(c)
+        """
+    ) == ["assign in function f = -", "for in function f = -"]
+
+
+def test_resolve_follows_pythons_scoping_rules() -> None:
+    assert probe(
+        """
+        x = 1
+        class C:
+            x = 2
+            probe(x)
+            def m(self):
+                probe(x)
+        def outer():
+            x = 3
+            def inner():
+                nonlocal x
+                x = 4
+                probe(x)
+            def other():
+                global x
+                probe(x)
+            probe(len)
+        """
+    ) == [
+        "assign in class C = 2",  # the class body sees its own binding
+        "assign in module <module> = 1",  # a method does not
+        "assign in function outer = 4",  # nonlocal: the binding lives in outer
+        "assign in module <module> = 1",  # global
+        "unbound",  # a builtin is bound nowhere in the file
+    ]
+
+
+def test_binding_history_and_before() -> None:
+    source = textwrap.dedent(
+        """
+        def f():
+            p = make()
+            p = p / "x"
+        """
+    )
+    seen: Dict[str, object] = {}
+
+    class Last(Rule):
+        __doc__ = DOC
+        code = "LL992"
+        name = "last-probe"
+        message = "m"
+        VALID = [Valid("x = 1")]
+        INVALID = [Invalid("x  # LL992")]
+
+        def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+            seen["during"] = resolve("p", self.context.scope)
+            seen["scope"] = self.context.scope
+
+    lint_source(source, "m.py", rules=[Last])
+    code = cst.Module(body=[]).code_for_node
+    during = seen["during"]
+    # while the right-hand side of the second assignment is visited, `p` is still the first
+    assert isinstance(during, Binding) and code(during.value) == "make()"  # type: ignore[arg-type]
+    scope = seen["scope"]
+    history = scope.history("p")  # type: ignore[attr-defined]
+    assert [code(b.value) for b in history] == ["make()", 'p / "x"']
+    assert history[1].previous is history[0]
+    # "what did p mean when the second binding was made": the first
+    assert resolve("p", scope, before=history[1].seq) is history[0]  # type: ignore[arg-type]
+
+
+def test_resolves_to_module_is_whole_function_locality_after_the_traversal() -> None:
+    module_scope = {}
+
+    class AtEnd(Rule):
+        __doc__ = DOC
+        code = "LL993"
+        name = "at-end-probe"
+        message = "m"
+        VALID = [Valid("x = 1")]
+        INVALID = [Invalid("x  # LL993")]
+
+        def visit_Call(self, node: cst.Call) -> None:
+            module_scope.setdefault("scopes", []).append(self.context.scope)
+
+        def leave_Module(self, node: cst.Module) -> None:
+            f_scope, g_scope = module_scope["scopes"]
+            module_scope["f"] = resolves_to_module("cache", f_scope)
+            module_scope["g"] = resolves_to_module("cache", g_scope)
+
+    lint_source(
+        textwrap.dedent(
+            """
+            cache = {}
+            def f():
+                use(cache)
+                cache = {}
+            def g():
+                use(cache)
+            """
+        ),
+        "m.py",
+        rules=[AtEnd],
+    )
+    assert module_scope["f"] is False  # bound later in f: local to f all along
+    assert module_scope["g"] is True
+
+
+@pytest.mark.parametrize(
+    "text,calls,expected",
+    [
+        ("a.b[0].c", True, "a"),
+        ("a.b().c", True, "a"),
+        ("a.b().c", False, None),
+        ("a.values()[0]", {"values", "copy"}, "a"),
+        ("a.get()[0]", {"values", "copy"}, None),
+        ("f().x", True, "f"),
+        ('"s".join', True, None),
+    ],
+)
+def test_root_name(text: str, calls: object, expected: Optional[str]) -> None:
+    assert root_name(cst.parse_expression(text), through_calls=calls) == expected  # type: ignore[arg-type]
+
+
+def test_base_and_first_attribute() -> None:
+    base, first = base_and_first_attribute(cst.parse_expression("self.bus.signal"))
+    assert isinstance(base, cst.Name) and base.value == "self" and first == "bus"
+    base, first = base_and_first_attribute(cst.parse_expression("self[0].x"))
+    assert isinstance(base, cst.Name) and first is None
+
+
+# ------------------------------------------------------------------------------ declared facts
+class CountingFact(Fact):
+    made: List["CountingFact"] = []
+
+    def __init__(self, context) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(context)
+        self.calls = 0
+        CountingFact.made.append(self)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls += 1
+
+
+class DependentFact(Fact):
+    requires = (CountingFact,)
+
+
+def _reader(code: str) -> type:
+    class Reader(Rule):
+        __doc__ = DOC
+        name = f"fact-reader-{code[-1]}"
+        message = "{n}"
+        requires = (DependentFact,)
+        VALID = [Valid("x = 1")]
+        INVALID = [Invalid(f"f()  # {code}")]
+
+        def visit_Call(self, node: cst.Call) -> None:
+            # the fact has already seen this node
+            self.report(node, n=self.fact(CountingFact).calls)
+
+    Reader.code = code
+    return Reader
+
+
+def test_facts_are_collected_once_and_before_the_rules() -> None:
+    first, second = _reader("LL994"), _reader("LL995")
+    assert required_facts([first, second]) == [CountingFact, DependentFact]
+    CountingFact.made.clear()
+    findings = lint_source("f()\ng()\n", "m.py", rules=[first, second])
+    assert len(CountingFact.made) == 1
+    assert [(f.code, f.message) for f in findings] == [("LL994", "1"), ("LL995", "1"), ("LL994", "2"), ("LL995", "2")]
+
+
+def test_a_fact_not_declared_is_an_error() -> None:
+    class Undeclared(Rule):
+        __doc__ = DOC
+        code = "LL996"
+        name = "undeclared-fact"
+        message = "m"
+        VALID = [Valid("x = 1")]
+        INVALID = [Invalid("f()  # LL996")]
+
+        def visit_Call(self, node: cst.Call) -> None:
+            self.fact(CountingFact)
+
+    with pytest.raises(Exception, match="CountingFact is not collected"):
+        lint_source("f()\n", "m.py", rules=[Undeclared])
+
+
+# ------------------------------------------------------------------------------ policy
+def test_one_list_of_run_once_names() -> None:
+    assert is_entry_point("main") and is_entry_point("_main")
+    # the closure rules' pattern reads the same names (it used to miss `_main`)
+    assert ONE_TIME_FUNCTION.search("_main") and ONE_TIME_FUNCTION.search("main")
+    assert not ONE_TIME_FUNCTION.search("domain")
+    module = cst.parse_module('def run(): ...\nif __name__ == "__main__":\n    run()\n')
+    assert once_per_process(module) == {"main", "_main", "run"}
+
+
+# ------------------------------------------------------------------------------ flow walker
+def test_flow_events_are_typed_and_carry_where_the_value_went() -> None:
+    from leaklint.analysis.flow import Escape, EventKind, FlowWalker
+
+    function = cst.parse_module(
+        textwrap.dedent(
+            """
+            def f(p):
+                fh = open(p)
+                data = json.load(fh)
+                fh.close()
+                keep.append(fh)
+                register(lambda: fh)
+                return fh
+            """
+        )
+    ).body[0]
+    assert isinstance(function, cst.FunctionDef)
+    callnames = {}
+    for statement in function.body.body:
+        small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
+        if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call) and small.value.args:
+            if isinstance(small.value.func, cst.Attribute) and small.value.func.attr.value == "load":
+                callnames[id(small.value)] = "json.load"
+    events = FlowWalker({"fh"}, {}, callnames).run(function.body)
+    assert [(e.kind, e.detail, e.escape) for e in events] == [
+        (EventKind.BIND, None, None),
+        (EventKind.USE, "consumed", Escape.CONSUME),
+        (EventKind.METHOD, "close", None),
+        (EventKind.ESCAPE, "stored", Escape.STORE),
+        (EventKind.ESCAPE, "captured", Escape.CAPTURE),
+        (EventKind.ESCAPE, "returned", Escape.RETURN),
+    ]
