@@ -48,6 +48,9 @@ TOP_LEVEL_KEYS = {
     "min-confidence": "one of high, medium, low",
     "respect-gitignore": "boolean",
     "cache-dir": "path",
+    "fixable": "list of rule codes or prefixes whose fixes --fix may apply (default: ALL)",
+    "unfixable": "list of rule codes or prefixes whose fixes --fix never applies",
+    "unsafe-fixes": "boolean: apply unsafe fixes too, as --unsafe-fixes does",
 }
 
 
@@ -66,6 +69,10 @@ class Config:
     min_confidence: Confidence = Confidence.LOW
     respect_gitignore: bool = True
     cache_dir: Optional[str] = None
+    # fixes --fix may apply: codes / prefixes (None: all), never-applied ones, unsafe ones too
+    fixable: Optional[Tuple[str, ...]] = None
+    unfixable: Tuple[str, ...] = ()
+    unsafe_fixes: bool = False
     # section -> {option_name: value}, already validated and with snake_case names
     rule_options: Tuple[Tuple[str, Tuple[Tuple[str, Any], ...]], ...] = ()
     # where the config came from ("" for defaults) and the directory paths are relative to
@@ -273,7 +280,7 @@ def _config_from_table(
         if key not in TOP_LEVEL_KEYS:
             known = ", ".join(sorted([*TOP_LEVEL_KEYS, *sections]))
             raise ConfigError(f"{where(key)}: unknown key '{key}' (known keys: {known})")
-        if key in ("select", "ignore", "extend-select"):
+        if key in ("select", "ignore", "extend-select", "fixable", "unfixable"):
             codes = _str_list(value, where(key))
             for code in codes:
                 _check_selector(code, where(key), pending)
@@ -301,6 +308,10 @@ def _config_from_table(
             if not isinstance(value, bool):
                 raise ConfigError(f"{where(key)}: expected a boolean, got {_tname(value)}")
             kwargs["respect_gitignore"] = value
+        elif key == "unsafe-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where(key)}: expected a boolean, got {_tname(value)}")
+            kwargs["unsafe_fixes"] = value
         elif key == "cache-dir":
             if not isinstance(value, str):
                 raise ConfigError(f"{where(key)}: expected a path string, got {_tname(value)}")

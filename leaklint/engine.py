@@ -37,6 +37,7 @@ from libcst.metadata import MetadataWrapper
 from . import suppress
 from .config import Config
 from .context import Context, context_visitors
+from .fixes import compute_fixes, fixable_codes
 from .rule import Rule
 from .traverse import Walker
 from .traverse import positions as node_positions
@@ -363,8 +364,15 @@ def _lint_parsed(
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     scopes = _definition_ranges(ctx, positions)
+    try:
+        fixes = compute_fixes(module, text, positions, [(inst.code, rep.node) for inst, rep in reports])
+    except RecursionError:
+        raise SourceError("nested too deeply to analyze") from None
+    except Exception as exc:
+        where = next((f"{inst.code} fixer" for inst, rep in reports if inst.code in _fixer_codes()), "fixer")
+        raise InternalError(path, where, exc) from exc
     findings: List[Finding] = []
-    for inst, rep in reports:
+    for (inst, rep), fix in zip(reports, fixes):
         pos = positions.get(rep.node)
         if pos is None:
             raise InternalError(path, inst.code, LookupError("reported a node that is not part of the module"))
@@ -381,9 +389,14 @@ def _lint_parsed(
                 message=rep.message,
                 confidence=rep.confidence,
                 scope=_scope_at(scopes, line, col),
+                fix=fix,
             )
         )
     return findings
+
+
+def _fixer_codes() -> List[str]:
+    return fixable_codes()
 
 
 def _blame(exc: BaseException, instances: Sequence[Rule]) -> str:
