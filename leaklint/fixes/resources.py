@@ -22,7 +22,6 @@ CLOSES_ON_EXIT = frozenset({
     "urllib.request.urlopen", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP", "smtplib.SMTP_SSL",
     "smtplib.LMTP", "imaplib.IMAP4", "imaplib.IMAP4_SSL", "telnetlib.Telnet",
     "selectors.DefaultSelector", "selectors.SelectSelector", "selectors.PollSelector", "selectors.EpollSelector",
-    "subprocess.Popen", "concurrent.futures.ThreadPoolExecutor", "concurrent.futures.ProcessPoolExecutor",
     "requests.Session", "requests.session", "httpx.Client", "urllib3.PoolManager",
 })
 # Factories whose result has close() but whose `with` does not close it (or has no `with`).
@@ -39,7 +38,9 @@ put in a container, captured by a closure): the with block then only adds the cl
 missing, at the point where the object was already dead. A trailing `name.close()` in those
 statements is dropped (the `with` closes). Otherwise there is no fix: returning an open file
 from a `with` would return a closed file. Objects whose `with` does not close them
-(sqlite3.connect, http.client connections) are wrapped in `contextlib.closing`."""
+(sqlite3.connect, http.client connections) are wrapped in `contextlib.closing`. No fix for
+`subprocess.Popen` and executors and pools: their `with` waits for the process or the jobs
+(or terminates them), which is a decision, not a mechanical change."""
 
 
 def _closer(ctx: FixContext, call: cst.Call) -> Optional[str]:
@@ -199,6 +200,8 @@ def resource_used_inline(call: cst.CSTNode, ctx: FixContext) -> Optional[Fix]:
     small = stmt.body[0]
     if isinstance(small, (cst.Global, cst.Nonlocal, cst.Import, cst.ImportFrom, cst.Del)):
         return None
+    if isinstance(small, cst.Expr) and small.value is call:
+        return None  # a statement that only creates it: nothing to put in the with
     fn = ctx.function_of(stmt)
     last = qn.rsplit(".", 1)[-1] if qn else ""
     name = fresh_name(fn, [_PREFERRED.get(last, "res")])
