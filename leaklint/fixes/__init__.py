@@ -288,6 +288,8 @@ class FixContext:
         # whole lines read better in a diff and in the JSON: widen to line starts when cheap
         while p > 0 and old_text[p - 1] != "\n":
             p -= 1
+        while s > 0 and (old_text[len(old_text) - s - 1] != "\n" or new_text[len(new_text) - s - 1] != "\n"):
+            s -= 1
         start = base + p
         end = base + len(old_text) - s
         content = new_text[p : len(new_text) - s]
