@@ -157,8 +157,6 @@ def _main(argv: Optional[Sequence[str]]) -> int:
 
     fixes = None
     if args.fix or args.diff:
-        from .fix import FixOptions
-
         options = _fix_options(config, args)
         fixes = _fix_files(findings, targets_by_display(checked, paths, config, args), config, options, args)
         findings = fixes.findings

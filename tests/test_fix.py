@@ -10,9 +10,8 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
-import libcst as cst
 import pytest
 
 from leaklint import fix as fixmod

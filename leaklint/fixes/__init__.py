@@ -13,7 +13,7 @@ keeps every comment and the file's own indentation and newlines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
