@@ -59,7 +59,7 @@ def test_every_fixer_fixes_a_case(code: str) -> None:
 
 
 def test_fixers_listed_in_the_issue_exist() -> None:
-    assert {"LL104", "LL106", "LL203", "LL306", "LL401", "LL402", "LL403", "LL404", "LL503", "LL601"} <= set(fixable_codes())
+    assert {"LL104", "LL106", "LL203", "LL302", "LL306", "LL401", "LL402", "LL403", "LL404", "LL503", "LL601"} <= set(fixable_codes())
     for code in fixable_codes():
         assert rule_by_code(code) is not None and FIXERS[code].safety
 
@@ -118,6 +118,9 @@ def test_sqlite_with_is_never_the_fix() -> None:
         ("LL203", "import logging\n\ndef f(x):\n    return logging.getLogger('a.%s' % x)\n", "logging.getLogger"),
         ("LL203", "import logging\n\ndef f(x):\n    return logging.getLogger(f'{x}')\n", "logging.getLogger"),
         ("LL402", "def f(p):\n    return [line for line in open(p)]\n", "open"),
+        ("LL302", "def f(log):\n    try:\n        g()\n    except E as e:\n        log.append(e)\n        raise\n", "log.append"),
+        ("LL302", "def f(log):\n    try:\n        g()\n    except E as e:\n        log.append(e)\n        logger.exception('x')\n", "log.append"),
+        ("LL302", "import sys\n\ndef f(log):\n    try:\n        g()\n    except E:\n        log.append(sys.exc_info())\n", "log.append"),
         ("LL402", "def f(p, ok):\n    return ok and open(p).read()\n", "open"),
         ("LL402", "import tempfile\n\ndef f():\n    return tempfile.TemporaryDirectory().name\n", "tempfile.TemporaryDirectory"),
     ],

@@ -58,7 +58,7 @@ _LOADED = False
 def _load() -> None:
     global _LOADED
     if not _LOADED:
-        from . import closures, logging_fixes, registration, resources, weakrefs  # noqa: F401
+        from . import closures, exceptions, logging_fixes, registration, resources, weakrefs  # noqa: F401
 
         _LOADED = True
 
