@@ -123,18 +123,29 @@ def choose(text: str, fixes: Sequence[Tuple[Finding, Fix]]) -> Tuple[List[Tuple[
 
 
 # ------------------------------------------------------------------------------ checking
-def check_source(text: str, path: str = "<fixed>") -> Optional[str]:
-    """None when `text` parses with libcst and compiles; else why not."""
+def compiles(text: str, path: str = "<fixed>") -> bool:
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def check_source(text: str, path: str = "<fixed>", must_compile: bool = True) -> Optional[str]:
+    """None when `text` parses with libcst and compiles; else why not. `must_compile` False:
+    the file used syntax newer than this interpreter before the fix, so only libcst's parse
+    can judge it."""
     import libcst as cst
 
     from .engine import _run_on_big_stack
 
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        return f"does not compile: {getattr(exc, 'msg', exc)} (line {getattr(exc, 'lineno', '?')})"
-    except RecursionError:
-        return "does not compile: nested too deeply"
+    if must_compile:
+        try:
+            compile(text, path, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as exc:
+            return f"does not compile: {getattr(exc, 'msg', exc)} (line {getattr(exc, 'lineno', '?')})"
+        except (RecursionError, MemoryError):
+            return "does not compile: nested too deeply"
     try:
         _run_on_big_stack(cst.parse_module, text)
     except Exception as exc:  # ParserSyntaxError and the native parser's own failures
@@ -186,13 +197,14 @@ def fix_source(text: str, lint: Linter, options: FixOptions, path: str = "<fixed
         return (f"{f.code}:{f.fingerprint}", tuple(e.content for e in f.fix.edits))
 
     current = text
+    must_compile = compiles(text, path)
     for number in range(1, options.max_passes + 1):
         candidates = [(f, f.fix) for f in findings if f.fix is not None and wanted(f, options) and key(f) not in rejected]
         if not candidates:
             break
         result.passes = number
         now, _later = choose(current, candidates)  # type: ignore[arg-type]
-        new = _apply_checked(current, now, path, rejected, key, result)
+        new = _apply_checked(current, now, path, rejected, key, result, must_compile)
         if new is None:
             continue
         current, applied = new
@@ -206,14 +218,14 @@ def fix_source(text: str, lint: Linter, options: FixOptions, path: str = "<fixed
     return result
 
 
-def _apply_checked(current, chosen, path, rejected, key, result):  # type: ignore[no-untyped-def]
+def _apply_checked(current, chosen, path, rejected, key, result, must_compile=True):  # type: ignore[no-untyped-def]
     """Apply `chosen` together when the result checks; otherwise each alone, dropping those
     whose own result fails; then the survivors together, or only the first of them."""
     if not chosen:
         return None
     try:
         together = apply_edits(current, [e for _, fix in chosen for e in fix.edits])
-        problem = check_source(together, path)
+        problem = check_source(together, path, must_compile)
     except ValueError as exc:
         together, problem = current, str(exc)
     if problem is None:
@@ -222,7 +234,7 @@ def _apply_checked(current, chosen, path, rejected, key, result):  # type: ignor
     for finding, fix in chosen:
         try:
             alone = apply_edits(current, fix.edits)
-            why = check_source(alone, path)
+            why = check_source(alone, path, must_compile)
         except ValueError as exc:
             why = str(exc)
         if why is None:
@@ -234,7 +246,7 @@ def _apply_checked(current, chosen, path, rejected, key, result):  # type: ignor
         return None
     try:
         together = apply_edits(current, [e for _, fix in survivors for e in fix.edits])
-        if check_source(together, path) is None:
+        if check_source(together, path, must_compile) is None:
             return together, survivors
     except ValueError:
         pass

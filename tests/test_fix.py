@@ -275,3 +275,11 @@ def test_apply_edits_rejects_overlaps_and_positions_outside() -> None:
         apply_edits("abc\n", [Edit(1, 1, 1, 3, "X"), Edit(1, 2, 1, 4, "Y")])
     with pytest.raises(ValueError):
         apply_edits("abc\n", [Edit(5, 1, 5, 1, "X")])
+
+
+def test_syntax_newer_than_this_python_is_checked_by_libcst_only() -> None:
+    """A file this interpreter cannot compile (PEP 695 on 3.11) but libcst parses is still
+    fixed; the compile check applies only to files that compiled before the fix."""
+    text = "type Alias = list[int]\n\n" + RESOURCE
+    result = fix_source(text, lambda t: lint_source(t, "x.py"), FixOptions())
+    assert result.dropped == [] and result.source == "type Alias = list[int]\n\n" + RESOURCE_FIXED
