@@ -283,3 +283,12 @@ def test_syntax_newer_than_this_python_is_checked_by_libcst_only() -> None:
     text = "type Alias = list[int]\n\n" + RESOURCE
     result = fix_source(text, lambda t: lint_source(t, "x.py"), FixOptions())
     assert result.dropped == [] and result.source == "type Alias = list[int]\n\n" + RESOURCE_FIXED
+
+
+def test_fix_refuses_baseline_and_stdin_with_paths(project: Path, capsys: pytest.CaptureFixture) -> None:
+    (project / "a.py").write_text(RESOURCE)
+    code, _, err = run(["a.py", "--fix", "--write-baseline", "b.json"], capsys)
+    assert code == 2 and "cannot be combined with --baseline" in err
+    code, _, err = run(["a.py", "-", "--fix"], capsys)
+    assert code == 2 and "take no other paths" in err
+    assert (project / "a.py").read_text() == RESOURCE
