@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import libcst as cst
 import pytest
@@ -120,13 +120,21 @@ def test_sqlite_with_is_never_the_fix() -> None:
         ("LL402", "def f(p):\n    return [line for line in open(p)]\n", "open"),
         ("LL302", "def f(log):\n    try:\n        g()\n    except E as e:\n        log.append(e)\n        raise\n", "log.append"),
         ("LL302", "def f(log):\n    try:\n        g()\n    except E as e:\n        log.append(e)\n        logger.exception('x')\n", "log.append"),
+        ("LL302", "def f(log, q):\n    try:\n        g()\n    except E as e:\n        log.append(e)\n        q.put(e)\n", "log.append"),
+        ("LL302", "def f():\n    last = None\n    for i in range(3):\n        try:\n            return g()\n        except E as e:\n            last = e\n    raise last\n", None),
+        ("LL302", "def f(errors):\n    for g in gs:\n        try:\n            g()\n        except E as e:\n            errors.append(e)\n    raise ExceptionGroup('x', errors)\n", "errors.append"),
         ("LL302", "import sys\n\ndef f(log):\n    try:\n        g()\n    except E:\n        log.append(sys.exc_info())\n", "log.append"),
         ("LL402", "def f(p, ok):\n    return ok and open(p).read()\n", "open"),
         ("LL402", "import tempfile\n\ndef f():\n    return tempfile.TemporaryDirectory().name\n", "tempfile.TemporaryDirectory"),
     ],
 )
-def test_no_fix_where_it_needs_a_decision(code: str, source: str, name: str) -> None:
-    assert _fix_for(code, source, _call_named(name)) is None
+def test_no_fix_where_it_needs_a_decision(code: str, source: str, name: Optional[str]) -> None:
+    pick = _call_named(name) if name is not None else _first_assign_in_handler
+    assert _fix_for(code, source, pick) is None
+
+
+def _first_assign_in_handler(module: cst.Module, ctx: FixContext) -> cst.CSTNode:
+    return next(n for n in ctx.parents if isinstance(n, cst.Assign) and any(isinstance(a, cst.ExceptHandler) for a in ctx.ancestors(n)))
 
 
 # ------------------------------------------------------------------------------ the proof

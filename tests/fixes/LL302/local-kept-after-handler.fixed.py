@@ -4,5 +4,5 @@ def fetch(urls, get):
         try:
             return get(url)
         except OSError as e:
-            last_error = e.with_traceback(None)  # LL302
+            last_error = e  # LL302
     raise last_error
