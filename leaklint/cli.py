@@ -64,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument("--extend-select", type=_codes, metavar="CODES", action="append", default=[], help="codes or prefixes to enable on top of the selection")
     sel.add_argument("--ignore", type=_codes, metavar="CODES", action="append", default=[], help="codes or prefixes to disable")
     sel.add_argument("--min-confidence", choices=("low", "medium", "high"), help="drop findings below this confidence")
+    fix = p.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply safe fixes (to a fixed point) and report what remains")
+    fix.add_argument("--unsafe-fixes", action="store_true", default=None, help="also apply (or show) fixes that may change behaviour")
+    fix.add_argument("--no-unsafe-fixes", action="store_false", dest="unsafe_fixes", help="never apply unsafe fixes (overrides unsafe-fixes in the config)")
+    fix.add_argument("--diff", action="store_true", help="print the fixes as a unified diff, change nothing; exit 1 when there is something to fix")
+    fix.add_argument("--show-fixes", action="store_true", help="list the fixes applied (with --fix) or available (without)")
     files = p.add_argument_group("files")
     files.add_argument("--config", metavar="FILE", help="a pyproject.toml or TOML file to read [tool.leaklint] from")
     files.add_argument("--extend-exclude", type=lambda v: [x for x in v.split(",") if x], action="append", default=[], metavar="GLOBS", help="more paths to skip while walking directories")
@@ -220,6 +226,15 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             print(f"leaklint: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
 
+    if (args.fix or args.diff) and (args.write_baseline or args.baseline):
+        print("leaklint: error: --fix and --diff cannot be combined with --baseline / --write-baseline", file=sys.stderr)
+        return EXIT_ERROR
+    if (args.fix or args.diff) and "-" in paths:
+        if len(paths) > 1:
+            print("leaklint: error: --fix / --diff with stdin ('-') take no other paths", file=sys.stderr)
+            return EXIT_ERROR
+        return _fix_stdin(config, args)
+
     try:
         findings, internal_errors, checked = _collect(paths, config, args)
     except ConfigError as exc:  # a deferred code check
@@ -239,7 +254,24 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             raise _Fatal(str(exc)) from None
         if not args.quiet:
             print(f"leaklint: wrote {n} finding(s) to {args.write_baseline}", file=sys.stderr)
-        return EXIT_CLEAN
+        return EXIT_ERROR if internal_errors else EXIT_CLEAN
+
+    fixes = None
+    if args.fix or args.diff:
+        options = _fix_options(config, args)
+        fixes = _fix_files(findings, targets_by_display(checked, paths, config, args), config, options, args)
+        findings = fixes.findings
+        internal_errors.extend(fixes.errors)
+        if args.diff:
+            sys.stdout.write("".join(fixes.diffs))
+            for message in internal_errors:
+                print(f"leaklint: {message}", file=sys.stderr)
+            if not args.quiet:
+                n = len(fixes.applied)
+                print(f"leaklint: {n} fix{'es' if n != 1 else ''} would be applied in {len(fixes.diffs)} file{'s' if len(fixes.diffs) != 1 else ''}; nothing written.", file=sys.stderr)
+            if internal_errors and not fixes.diffs:
+                return EXIT_ERROR
+            return EXIT_FINDINGS if fixes.diffs else EXIT_CLEAN
 
     stale: List[dict] = []
     known = 0
@@ -254,6 +286,8 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         _statistics(findings, stale, args)
     for message in internal_errors:
         print(f"leaklint: {message.splitlines()[0]}", file=sys.stderr)
+    if args.show_fixes:
+        _show_fixes(findings, fixes, config, args)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         files = {f.path for f in findings}
@@ -263,12 +297,171 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         parts.append(f"{len(checked)} file{'s' if len(checked) != 1 else ''} checked in {elapsed:.2f}s")
         if baseline is not None:
             parts.append(f"{known} known from the baseline")
+        parts.extend(_fix_summary(findings, fixes, config, args))
         print(f"leaklint: {'; '.join(parts)}.", file=sys.stderr)
     # an internal error in one file is an LL000 finding for it (the failure contract): the run
-    # went on, so it counts as a finding, not as a stopped run
+    # went on and reported everything else, but leaklint failed, so the exit status says so
+    # (2), and --exit-zero does not hide it
+    if internal_errors:
+        return EXIT_ERROR
     if findings and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _fix_options(config, args):  # type: ignore[no-untyped-def]
+    from .fix import FixOptions
+
+    unsafe = config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes
+    return FixOptions(unsafe=bool(unsafe), fixable=config.fixable, unfixable=config.unfixable)
+
+
+def targets_by_display(checked, paths, config, args):  # type: ignore[no-untyped-def]
+    """display path -> path on disk, for the files just checked."""
+    from .files import display_path, iter_python_files
+
+    targets = [t for t in iter_python_files([p for p in paths if p != "-"], config)]
+    if args.force_exclude:
+        targets = [t for t in targets if not config.is_excluded(t)]
+    return {display_path(t): t for t in targets}
+
+
+class _FixRun:
+    def __init__(self) -> None:
+        self.findings: list = []
+        self.errors: List[str] = []
+        self.diffs: List[str] = []
+        self.applied: list = []  # (display, Applied)
+        self.files_written = 0
+
+
+def _fix_files(findings, targets, config, options, args):  # type: ignore[no-untyped-def]
+    """Fix every file that has a wanted fix; the findings after fixing, and what happened."""
+    from .engine import InternalError, lint_source
+    from .fix import fix_file, unified_diff, wanted
+
+    run = _FixRun()
+    by_file: dict = {}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    for display, file_findings in by_file.items():
+        path = targets.get(display)
+        if path is None or not any(wanted(f, options) for f in file_findings):
+            run.findings.extend(file_findings)
+            continue
+        try:
+            done = fix_file(path, display, lambda text, shown: lint_source(text, shown, config), options, write=not args.diff)
+        except InternalError as exc:
+            run.errors.append(str(exc))
+            run.findings.extend(file_findings)
+            continue
+        if done.error:
+            run.errors.append(done.error)
+        result = done.result
+        if result is None:
+            run.findings.extend(file_findings)
+            continue
+        for dropped in result.dropped:
+            f = dropped.finding
+            run.errors.append(f"{display}:{f.line}:{f.column}: fix for {f.code} dropped: the fixed source {dropped.reason}")
+        if not result.converged:
+            run.errors.append(
+                f"{display}: fixes did not reach a fixed point after {result.passes} passes; "
+                f"the last pass's source {'was written' if done.written else 'is kept'}, and fixable findings remain"
+            )
+        written = done.written or (args.diff and result.changed)
+        if written:
+            run.applied.extend((display, a) for a in result.applied)
+            run.files_written += 1
+            run.findings.extend(f for f in result.remaining if f.code != "LL000" or not config.ignores_file_errors(f.path))
+            if args.diff:
+                run.diffs.append(unified_diff(display, result.original, result.source))
+        else:
+            run.findings.extend(file_findings)
+    return run
+
+
+def _fix_stdin(config, args) -> int:  # type: ignore[no-untyped-def]
+    """--fix / --diff on stdin: the fixed source (or the diff) goes to stdout, findings that
+    remain to stderr."""
+    from . import output
+    from .engine import InternalError, decode_source, lint_source, SourceError
+    from .fix import fix_source, unified_diff
+
+    data = sys.stdin.buffer.read()
+    shown = args.stdin_filename or "-"
+    try:
+        text = decode_source(data)
+    except SourceError as exc:
+        sys.stdout.buffer.write(data) if args.fix else None
+        print(f"leaklint: {shown}: not fixed: {exc.reason}", file=sys.stderr)
+        return EXIT_FINDINGS
+    try:
+        result = fix_source(text, lambda t: lint_source(t, shown, config), _fix_options(config, args), shown)
+    except InternalError as exc:
+        if args.fix:
+            sys.stdout.write(text)
+        print(f"leaklint: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    for dropped in result.dropped:
+        f = dropped.finding
+        print(f"leaklint: {shown}:{f.line}:{f.column}: fix for {f.code} dropped: the fixed source {dropped.reason}", file=sys.stderr)
+    if args.diff:
+        sys.stdout.write(unified_diff(shown, result.original, result.source))
+        return EXIT_FINDINGS if result.changed else EXIT_CLEAN
+    sys.stdout.write(result.source)
+    sys.stdout.flush()
+    if result.remaining and not args.quiet:
+        output.write_text(result.remaining, sys.stderr, show_confidence=args.show_confidence)
+    if not args.quiet:
+        n = len(result.applied)
+        print(f"leaklint: fixed {n} finding{'s' if n != 1 else ''}, {len(result.remaining)} remaining.", file=sys.stderr)
+    return EXIT_FINDINGS if result.remaining and not args.exit_zero else EXIT_CLEAN
+
+
+def _fix_summary(findings, fixes, config, args) -> List[str]:  # type: ignore[no-untyped-def]
+    from .fix import wanted, withheld_unsafe
+
+    options = _fix_options(config, args)
+    parts = []
+    if fixes is not None and args.fix:
+        n = len(fixes.applied)
+        parts.append(f"fixed {n} finding{'s' if n != 1 else ''} in {fixes.files_written} file{'s' if fixes.files_written != 1 else ''} ({len(findings)} remaining)")
+    else:
+        n = sum(1 for f in findings if wanted(f, options))
+        if n:
+            parts.append(f"{n} fixable with --fix")
+    more = sum(1 for f in findings if withheld_unsafe(f, options))
+    if more:
+        parts.append(f"{more} more with --unsafe-fixes")
+    return parts
+
+
+def _show_fixes(findings, fixes, config, args) -> None:  # type: ignore[no-untyped-def]
+    from .fix import wanted, withheld_unsafe
+
+    stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
+    options = _fix_options(config, args)
+    if fixes is not None and args.fix:
+        if not fixes.applied:
+            stream.write("No fixes applied.\n")
+            return
+        stream.write(f"Fixed {len(fixes.applied)} finding{'s' if len(fixes.applied) != 1 else ''}:\n")
+        counts: dict = {}
+        for display, applied in fixes.applied:
+            key = (display, applied.finding.code, applied.finding.name)
+            counts[key] = counts.get(key, 0) + 1
+        for (display, code, name), n in counts.items():
+            stream.write(f"- {display}: {n} \u00d7 {code} ({name})\n")
+        return
+    available = [f for f in findings if wanted(f, options) or withheld_unsafe(f, options)]
+    if not available:
+        stream.write("No fixes available.\n")
+        return
+    stream.write("Fixes available:\n")
+    for f in available:
+        assert f.fix is not None
+        stream.write(f"- {f.path}:{f.line}:{f.column}: {f.code} [{f.fix.applicability}] {f.fix.message}\n")
 
 
 def _apply_flags(config, args):  # type: ignore[no-untyped-def]

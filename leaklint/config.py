@@ -50,6 +50,9 @@ TOP_LEVEL_KEYS = {
     "cache-dir": "path",
     "max-file-size": "integer: bytes; a larger file is LL000, not analyzed (0: no limit)",
     "file-timeout": "number: seconds one file may take before it is LL000 (0: no limit)",
+    "fixable": "list of rule codes or prefixes whose fixes --fix may apply (default: ALL)",
+    "unfixable": "list of rule codes or prefixes whose fixes --fix never applies",
+    "unsafe-fixes": "boolean: apply unsafe fixes too, as --unsafe-fixes does",
 }
 
 # A file over either budget is reported as LL000 and the run goes on (about 13 s and 1 GB of
@@ -75,6 +78,10 @@ class Config:
     cache_dir: Optional[str] = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     file_timeout: float = DEFAULT_FILE_TIMEOUT
+    # fixes --fix may apply: codes / prefixes (None: all), never-applied ones, unsafe ones too
+    fixable: Optional[Tuple[str, ...]] = None
+    unfixable: Tuple[str, ...] = ()
+    unsafe_fixes: bool = False
     # section -> {option_name: value}, already validated and with snake_case names
     rule_options: Tuple[Tuple[str, Tuple[Tuple[str, Any], ...]], ...] = ()
     # where the config came from ("" for defaults) and the directory paths are relative to
@@ -300,7 +307,7 @@ def _config_from_table(
         if key not in TOP_LEVEL_KEYS:
             known = ", ".join(sorted([*TOP_LEVEL_KEYS, *sections]))
             raise ConfigError(f"{where(key)}: unknown key '{key}' (known keys: {known})")
-        if key in ("select", "ignore", "extend-select"):
+        if key in ("select", "ignore", "extend-select", "fixable", "unfixable"):
             codes = _str_list(value, where(key))
             for code in codes:
                 _check_selector(code, where(key), pending)
@@ -328,6 +335,10 @@ def _config_from_table(
             if not isinstance(value, bool):
                 raise ConfigError(f"{where(key)}: expected a boolean, got {_tname(value)}")
             kwargs["respect_gitignore"] = value
+        elif key == "unsafe-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where(key)}: expected a boolean, got {_tname(value)}")
+            kwargs["unsafe_fixes"] = value
         elif key == "cache-dir":
             if not isinstance(value, str):
                 raise ConfigError(f"{where(key)}: expected a path string, got {_tname(value)}")

@@ -53,6 +53,32 @@ def _options_table(rule: Type[Rule]) -> str:
     )
 
 
+def _fix_section(rule: Type[Rule]) -> str:
+    """`leaklint --fix`: when the fix applies and how safe it is, and an example produced by
+    running the fixer on the rule's first INVALID case that it fixes."""
+    from .engine import lint_source
+    from .fix import FixOptions, fix_source
+    from .fixes import fixer_for
+
+    fixer = fixer_for(rule.code)
+    if fixer is None:
+        return (
+            "## Automatic fix\n\nNone: the right change needs a decision this rule cannot make "
+            "(what owns the object, when it is done with it); the fix is described in prose above.\n"
+        )
+    example = ""
+    for case in rule.INVALID:
+        result = fix_source(case.code, lambda t: lint_source(t, case.path, rules=[rule]), FixOptions(unsafe=True))
+        if result.applied:
+            kinds = sorted({str(a.finding.fix.applicability) for a in result.applied if a.finding.fix is not None})
+            example = (
+                f"Before:\n\n```python\n{case.code}```\n\nAfter `leaklint --fix"
+                f"{' --unsafe-fixes' if 'unsafe' in kinds else ''}` ({' and '.join(kinds)}):\n\n```python\n{result.source}```\n"
+            )
+            break
+    return f"## Automatic fix\n\n{fixer.safety}\n\n{example}"
+
+
 def render_rule(rule: Type[Rule]) -> str:
     doc = rule.doc()
     parts: List[str] = [HEADER, f"# {rule.code} `{rule.name}`\n"]
@@ -84,6 +110,7 @@ def render_rule(rule: Type[Rule]) -> str:
     options = _options_table(rule)
     if options:
         parts.append(f"## Options\n\n{options}")
+    parts.append(_fix_section(rule))
     for title in ("Known problems", "Fix safety", "References"):
         text = _section(doc, title)
         if text:

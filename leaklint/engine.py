@@ -41,6 +41,7 @@ from . import suppress
 from .config import Config
 from .analysis.facts import collect_facts
 from .analysis.scopes import Context, context_visitors
+from .fixes import compute_fixes, fixable_codes
 from .rule import Rule
 from .traverse import Walker
 from .traverse import positions as node_positions
@@ -477,15 +478,22 @@ def _lint_parsed(
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     scopes = _definition_ranges(ctx, positions)
+    try:
+        fixes = compute_fixes(module, text, positions, [(inst.code, rep.node) for inst, rep in reports])
+    except RecursionError:
+        raise SourceError("nested too deeply to analyze") from None
+    except Exception as exc:
+        where = next((f"{inst.code} fixer" for inst, rep in reports if inst.code in _fixer_codes()), "fixer")
+        raise InternalError(path, where, exc) from exc
     located = []
-    for inst, rep in reports:
+    for (inst, rep), fix in zip(reports, fixes):
         pos = positions.get(rep.node)
         if pos is None:
             raise InternalError(path, inst.code, LookupError("reported a node that is not part of the module"))
-        located.append((inst, rep, pos))
-    scope_names = _scopes_for(scopes, [(pos[0], pos[1]) for _, _, pos in located])
+        located.append((inst, rep, pos, fix))
+    scope_names = _scopes_for(scopes, [(pos[0], pos[1]) for _, _, pos, _ in located])
     findings: List[Finding] = []
-    for (inst, rep, pos), scope in zip(located, scope_names):
+    for (inst, rep, pos, fix), scope in zip(located, scope_names):
         line, col, end_line, end_col = pos
         message = rep.message
         if "\n" in message or "\r" in message:
@@ -504,9 +512,14 @@ def _lint_parsed(
                 message=message,
                 confidence=rep.confidence,
                 scope=scope,
+                fix=fix,
             )
         )
     return findings
+
+
+def _fixer_codes() -> List[str]:
+    return fixable_codes()
 
 
 def _blame(exc: BaseException, instances: Sequence[Rule]) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Type
 
 from . import __version__
-from .types import Confidence, Finding
+from .types import Confidence, Finding, Fix
 
 if TYPE_CHECKING:  # pragma: no cover
     from .rule import Rule
@@ -96,6 +96,32 @@ def sarif_rule(rule: Type[Rule]) -> Dict[str, object]:
     }
 
 
+def sarif_fix(fix: "Fix", uri: Dict[str, str]) -> Dict[str, object]:
+    """A SARIF 2.1.0 `fix`: one artifactChange with a replacement per edit (1-based line and
+    column, end exclusive, as in leaklint's own edits); the applicability in its properties."""
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [
+            {
+                "artifactLocation": uri,
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": e.start_line,
+                            "startColumn": e.start_column,
+                            "endLine": e.end_line,
+                            "endColumn": e.end_column,
+                        },
+                        "insertedContent": {"text": e.content},
+                    }
+                    for e in fix.edits
+                ],
+            }
+        ],
+        "properties": {"applicability": str(fix.applicability)},
+    }
+
+
 def _ll000_rule() -> Dict[str, object]:
     return {
         "id": "LL000",
@@ -157,6 +183,8 @@ def sarif_document(
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        if f.fix is not None:
+            result["fixes"] = [sarif_fix(f.fix, uri)]
         results.append(result)
     return {
         "$schema": SARIF_SCHEMA,

@@ -82,12 +82,12 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-def try_repo(hook_repo: Path, project: Path, home: Path) -> subprocess.CompletedProcess:
+def try_repo(hook_repo: Path, project: Path, home: Path, hook: str = "leaklint") -> subprocess.CompletedProcess:
     env = _git_env()
     env["PRE_COMMIT_HOME"] = str(home)
     env.pop("PYTHONPATH", None)  # the hook must run the leaklint pre-commit installed
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "leaklint", "--all-files", "--color", "never"],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--all-files", "--color", "never"],
         cwd=project, env=env, capture_output=True, text=True, timeout=900,
     )
 
@@ -97,7 +97,9 @@ def test_hook_definition() -> None:
     assert "- id: leaklint\n" in text
     assert "language: python" in text and "types: [python]" in text and "args: [--force-exclude]" in text
     assert "pass_filenames: false" not in text
-    assert "leaklint-fix" not in text.replace("no `leaklint-fix` hook", "")
+    fix_hook = text.split("- id: leaklint-fix\n", 1)[1]
+    assert "entry: leaklint --fix\n" in fix_hook and "args: [--force-exclude]" in fix_hook
+    assert "language: python" in fix_hook and "types: [python]" in fix_hook
 
 
 @pytest.mark.slow
@@ -128,3 +130,29 @@ def test_try_repo_fails_on_leaky_file_and_passes_when_fixed(hook_repo: Path, tmp
     output = passed.stdout + passed.stderr
     assert passed.returncode == 0, output
     assert "Passed" in output, output
+
+
+RESOURCE = textwrap.dedent('''\
+    def read(path):
+        fh = open(path)
+        return fh.read()
+    ''')
+
+
+@pytest.mark.slow
+def test_try_repo_fix_hook_rewrites_the_file_then_passes(hook_repo: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text(RESOURCE)
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    home = tmp_path / "pre-commit-home"
+
+    fixed = try_repo(hook_repo, project, home, "leaklint-fix")
+    output = fixed.stdout + fixed.stderr
+    # pre-commit fails a hook that modified files, so that the fix is reviewed and staged
+    assert fixed.returncode == 1, output
+    assert (project / "app.py").read_text() == "def read(path):\n    with open(path) as fh:\n        return fh.read()\n"
+    git(project, "add", "-A")
+    again = try_repo(hook_repo, project, home, "leaklint-fix")
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -92,6 +92,10 @@ def test_sarif_output_validates(project: Path, capsys: pytest.CaptureFixture, va
     assert run_["invocations"] == [{"executionSuccessful": True}]
     codes = sorted(r["ruleId"] for r in run_["results"])
     assert "LL000" in codes and codes.count("LL103") >= 3
+    # the fixtures' fixable findings carry SARIF fixes, and the document still validates
+    with_fixes = [r for r in run_["results"] if r.get("fixes")]
+    assert {r["ruleId"] for r in with_fixes} >= {"LL401", "LL402", "LL503", "LL601"}
+    assert all(r["fixes"][0]["properties"]["applicability"] in ("safe", "unsafe") for r in with_fixes)
 
 
 def test_empty_run_validates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, validator: jsonschema.Draft4Validator) -> None:

@@ -1,0 +1,156 @@
+"""Fix for LL302: keep the exception without its traceback, `exc.with_traceback(None)`."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import libcst as cst
+
+from ..types import Applicability, Fix
+from . import FixContext, fixer, make_fix, name_uses
+
+
+@fixer("LL302", safety="""Unsafe: where the caught exception itself is stored (`errors.append(exc)`,
+`self.last_error = exc`, `(key, exc)` in a container), it stores `exc.with_traceback(None)`
+instead: the same exception object, with its traceback (and through it the frames and all their
+local variables) dropped. Whoever later formats the stored exception gets no stack, and the
+exception being handled loses its traceback for the rest of the handler too, so there is no
+fix when the handler re-raises it or reads the traceback (`raise`, `logging.exception`,
+`traceback.print_exc`, `sys.exc_info()`), when it hands the exception to anything else (a call,
+another variable), or when what holds it is raised later (`raise last_error`, `raise errors[0]`,
+`raise X(chain=chain)`, `raise self._error` anywhere in the module): a kept-to-be-raised
+exception wants its traceback. The tracebacks of exceptions chained to it
+(`__context__`, `__cause__`) are kept. No fix for stored tracebacks or frames (`sys.exc_info()`,
+`exc.__traceback__`, `inspect.currentframe()`): what to keep instead needs a decision.""")
+def drop_traceback(node: cst.CSTNode, ctx: FixContext) -> Optional[Fix]:
+    handler = next((a for a in ctx.ancestors(node) if isinstance(a, cst.ExceptHandler)), None)
+    if handler is None or handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return None
+    for anc in ctx.ancestors(node):
+        if anc is handler:
+            break
+        if isinstance(anc, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            return None
+    exc = handler.name.name.value
+    if isinstance(node, cst.Assign):
+        values: List[cst.CSTNode] = [node.value]
+    elif isinstance(node, cst.Call):
+        values = [a.value for a in node.args]
+    else:
+        return None
+    stored: List[cst.Name] = []
+    for value in values:
+        stored.extend(_stored_names(value, exc))
+    if not stored or _reads_traceback(handler, exc):
+        return None
+    if _handed_elsewhere(ctx, handler, exc, stored):
+        return None  # another holder would get the exception without its traceback too
+    key = _store_key(node)
+    if key is None or _raised_later(ctx, node, key):
+        return None  # kept to be raised (or chained) later: its traceback is wanted
+    changes = [(n, cst.Call(func=cst.Attribute(n, cst.Name("with_traceback")), args=[cst.Arg(cst.Name("None"))])) for n in stored]
+    edit = ctx.replace_many(changes)
+    return make_fix(f"Store `{exc}.with_traceback(None)`: the exception without the frames its traceback keeps", Applicability.UNSAFE, [edit])
+
+
+def _stored_names(value: cst.CSTNode, exc: str) -> List[cst.Name]:
+    """`exc` itself, or `exc` as an element of a tuple / list literal."""
+    if isinstance(value, cst.Name) and value.value == exc:
+        return [value]
+    if isinstance(value, (cst.Tuple, cst.List)):
+        out: List[cst.Name] = []
+        for el in value.elements:
+            out.extend(_stored_names(el.value, exc))
+        return out
+    return []
+
+
+def _store_key(node: cst.CSTNode) -> "Optional[tuple]":
+    """What holds the stored exception: ("name", n) for a local or a container named n,
+    ("attr", a) for an attribute a (self._error, Registry.failures)."""
+    if isinstance(node, cst.Assign):
+        if len(node.targets) != 1:
+            return None
+        target: cst.CSTNode = node.targets[0].target
+    elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+        target = node.func.value
+    else:
+        return None
+    while isinstance(target, cst.Subscript):
+        target = target.value
+    if isinstance(target, cst.Name):
+        return ("name", target.value)
+    if isinstance(target, cst.Attribute):
+        return ("attr", target.attr.value)
+    return None
+
+
+def _raised_later(ctx: FixContext, node: cst.CSTNode, key: tuple) -> bool:
+    """Whether a `raise` (in the function for a name, in the module for an attribute) mentions
+    the holder: `raise last_exc`, `raise errors[0]`, `raise X(chain=chain)`, `raise self._error`,
+    `raise ... from saved`."""
+    kind, name = key
+    scope: cst.CSTNode = ctx.module
+    if kind == "name":
+        fn = next((a for a in ctx.ancestors(node) if isinstance(a, (cst.FunctionDef, cst.Lambda))), None)
+        scope = fn if fn is not None else ctx.module
+    stack: List[cst.CSTNode] = [scope]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Raise):
+            for part in (current.exc, current.cause.item if current.cause is not None else None):
+                if part is not None and _mentions(part, kind, name):
+                    return True
+        stack.extend(current.children)
+    return False
+
+
+def _mentions(node: cst.CSTNode, kind: str, name: str) -> bool:
+    stack: List[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        if kind == "name" and isinstance(current, cst.Name) and current.value == name:
+            return True
+        if kind == "attr" and isinstance(current, cst.Attribute) and current.attr.value == name:
+            return True
+        stack.extend(current.children)
+    return False
+
+
+def _handed_elsewhere(ctx: FixContext, handler: cst.ExceptHandler, exc: str, stored: List[cst.Name]) -> bool:
+    """Whether the handler passes the exception itself anywhere but the store (an argument, a
+    value assigned elsewhere, a return); reading its attributes or formatting it is fine."""
+    keep = {id(n) for n in stored}
+    for use in name_uses(handler.body, exc):
+        if id(use) in keep:
+            continue
+        parent = ctx.parent(use)
+        if isinstance(parent, cst.Attribute) and parent.value is use:
+            continue
+        if isinstance(parent, (cst.FormattedStringExpression, cst.Comparison, cst.ComparisonTarget, cst.If)):
+            continue
+        if isinstance(parent, cst.Arg):
+            call = ctx.parent(parent)
+            if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ("str", "repr", "type", "isinstance", "format"):
+                continue
+        return True
+    return False
+
+
+_TRACEBACK_READERS = ("exception", "print_exc", "format_exc", "exc_info", "print_exception", "format_exception", "with_traceback", "__traceback__")
+
+
+def _reads_traceback(handler: cst.ExceptHandler, exc: str) -> bool:
+    stack: List[cst.CSTNode] = [handler.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Raise) and (node.exc is None or any(True for _ in name_uses(node.exc, exc))):
+            return True
+        if isinstance(node, cst.Name) and node.value in _TRACEBACK_READERS:
+            return True
+        if isinstance(node, cst.Attribute) and node.attr.value in _TRACEBACK_READERS:
+            return True
+        if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value == "exc_info":
+            return True
+        stack.extend(node.children)
+    return False

@@ -1,0 +1,3 @@
+def add_tag(tag, tags=[]):  # LL104
+    tags.append(tag)
+    return tags

@@ -1,0 +1,5 @@
+import logging
+
+def handle(request):
+    log = logging.getLogger(f"app.request.{request.id}")  # LL203
+    log.info("start")

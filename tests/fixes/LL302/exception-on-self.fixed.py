@@ -1,0 +1,6 @@
+class Worker:
+    def run(self, batch):
+        try:
+            self.process(batch)
+        except Exception as e:
+            self.last_error = e.with_traceback(None)  # LL302

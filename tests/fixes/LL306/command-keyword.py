@@ -1,0 +1,3 @@
+def build(root, labels, Button):
+    for label in labels:
+        Button(root, text=label, command=lambda: print(label))  # LL306

@@ -1,0 +1,7 @@
+import threading
+
+def start(workers):
+    for worker in workers:
+        def run(worker=worker):  # LL306
+            worker.loop()
+        threading.Thread(target=run).start()

@@ -1,0 +1,3 @@
+def gen(names):
+    for name in names:
+        yield lambda: name  # LL306

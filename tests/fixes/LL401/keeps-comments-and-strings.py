@@ -1,0 +1,11 @@
+def report(path, rows):
+    # the report file
+    out = open(path, "w")  # LL401
+    out.write("""header
+  indented line inside a string
+""")
+    for row in rows:
+        # one line per row
+        out.write(row)  # a trailing comment
+
+    return len(rows)

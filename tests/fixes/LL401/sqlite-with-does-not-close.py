@@ -1,0 +1,6 @@
+import sqlite3
+
+def save(db, row):
+    conn = sqlite3.connect(db)  # LL401
+    with conn:
+        conn.execute("insert into t values (?)", row)

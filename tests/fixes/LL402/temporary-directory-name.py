@@ -1,0 +1,4 @@
+import tempfile
+
+def workdir():
+    return tempfile.TemporaryDirectory().name  # LL402

@@ -1,0 +1,4 @@
+class Store:
+    def put(self, key, value):
+        with self._mutex:  # LL404
+            self.data[key] = encode(value)

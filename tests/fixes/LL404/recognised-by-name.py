@@ -1,0 +1,5 @@
+class Store:
+    def put(self, key, value):
+        self._mutex.acquire()  # LL404
+        self.data[key] = encode(value)
+        self._mutex.release()
