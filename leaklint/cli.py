@@ -60,7 +60,70 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--list-rules", action="store_true", help="list every rule (with --format json: as data)")
     info.add_argument("--explain", metavar="CODE", help="print the documentation of one rule")
     info.add_argument("--version", action="version", version=f"leaklint {__version__}")
+    _add_presentation_options(p)
     return p
+
+
+# ---------------------------------------------------------------- presentation and settings
+# (`leaklint server`, --show-settings, colour, source snippets, progress, skipped-path notes)
+def _add_presentation_options(p: argparse.ArgumentParser) -> None:
+    show = p.add_argument_group("presentation")
+    show.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    show.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="print the source line with a caret, the fix and the rule page under each finding (default: on a terminal)")
+    show.add_argument("--show-settings", action="store_true", help="print the resolved configuration, where each value came from, and exit")
+
+
+def _server_requested(argv: Optional[Sequence[str]]) -> bool:
+    """`leaklint server [--stdio]`: the language server. (A directory named `server` is
+    checked with `leaklint ./server`.)"""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return bool(args) and args[0] == "server"
+
+
+def _run_server(argv: Optional[Sequence[str]]) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)[1:]
+    if any(a not in ("--stdio",) for a in args):
+        if args and args[0] in ("-h", "--help"):
+            print("usage: leaklint server [--stdio]\n\nRun the leaklint language server over stdin/stdout (LSP).")
+            return EXIT_CLEAN
+        print(f"leaklint: error: leaklint server takes only --stdio, got {' '.join(args)}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        from .server import serve
+    except ImportError as exc:  # pygls missing on an old install
+        print(f"leaklint: error: the language server needs pygls ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    serve()
+    return EXIT_CLEAN
+
+
+def _skip_non_python(paths: Sequence[str], quiet: bool) -> List[str]:
+    """Drop files named on the command line that are not Python (README.md, setup.cfg), with a
+    note, as ruff does; directories, missing paths, notebooks and extensionless scripts with a
+    python shebang stay."""
+    from .files import is_python_path
+
+    kept = []
+    for path in paths:
+        if path == "-" or is_python_path(path):
+            kept.append(path)
+        elif not quiet:
+            print(f"leaklint: {path}: not a Python file or notebook (.py, .pyi, .pyw, .ipynb, or a python script), skipped", file=sys.stderr)
+    return kept
+
+
+def _show_settings(config, args) -> int:  # type: ignore[no-untyped-def]
+    from .config import describe_settings
+
+    flags = set()
+    for name in ("select", "min_confidence"):
+        if getattr(args, name) not in (None, [], False):
+            flags.add(name.replace("_", "-"))
+    for name in ("extend_select", "ignore", "extend_exclude"):
+        if getattr(args, name):
+            flags.add(name.replace("_", "-"))
+    sys.stdout.write(describe_settings(config, flags))
+    return EXIT_CLEAN
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -81,6 +144,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _main(argv: Optional[Sequence[str]]) -> int:
+    if _server_requested(argv):
+        return _run_server(argv)
     args = build_parser().parse_args(argv)
     from .config import ConfigError, load_config
 
@@ -96,11 +161,17 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         # run answered entirely from the cache never loads the rules (or libcst)
         config = load_config(Path(args.config) if args.config else None, start=start, defer_codes=True)
         config = _apply_flags(config, args)
-        if args.explain or args.list_rules or args.baseline or args.write_baseline or "-" in paths:
+        if args.explain or args.list_rules or args.show_settings or args.baseline or args.write_baseline or "-" in paths:
             config = config.check_codes()
     except ConfigError as exc:
         print(f"leaklint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    if args.show_settings:
+        return _show_settings(config, args)
+    paths = _skip_non_python(paths, args.quiet)
+    if not paths:
+        print("leaklint: nothing to check", file=sys.stderr)
+        return EXIT_CLEAN
 
     if args.explain:
         return _explain(args.explain)
@@ -147,6 +218,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         known = len(findings) - len(new)
         stale = baseline.stale(matched, set(checked))
         findings = new
+        warning = baseline.mismatch_warning(args.baseline, matched, checked)
+        if warning:
+            print(f"leaklint: warning: {warning}", file=sys.stderr)
 
     _write(findings, config, args, internal_errors)
     if args.statistics:
@@ -208,6 +282,12 @@ def _explain(code: str) -> int:
     from .docs import render_rule
     from .registry import rule_by_code
 
+    if code.strip().upper() == "LL000" or code.strip().lower() == "file-not-analyzed":
+        from .docs import render_ll000
+
+        text = render_ll000()
+        sys.stdout.write("\n".join(line for line in text.splitlines() if not line.startswith("<!--")).lstrip("\n") + "\n")
+        return EXIT_CLEAN
     rule = rule_by_code(code)
     if rule is None:
         print(f"leaklint: error: unknown rule '{code}' (see leaklint --list-rules)", file=sys.stderr)
