@@ -65,6 +65,47 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------- presentation and settings
+_STDIN_TEXT: dict = {}  # display path -> bytes read from stdin (to show its lines)
+
+
+def _stdin_lines(data: bytes) -> List[str]:
+    try:
+        from .engine import decode_source
+
+        return decode_source(data).splitlines()
+    except Exception:  # an undecodable input is already an LL000 finding
+        return []
+
+
+def _progress(total: int, args):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr for text output on a terminal (never in machine formats, never
+    with -q), drawn once the run has lasted a second and a half."""
+    from .output import Progress, _isatty
+
+    return Progress(total, sys.stderr, enabled=args.format == "text" and not args.quiet and _isatty(sys.stderr))
+
+
+def _summary_hints(findings, config) -> List[str]:  # type: ignore[no-untyped-def]
+    """Sentences after the summary: how many findings have fixes, how many rules are off."""
+    from .output import fix_counts
+    from .registry import all_rules
+
+    hints = []
+    safe, unsafe = fix_counts(findings)
+    if safe or unsafe:
+        text = f"{safe} fixable with --fix" if safe else "no safe fix"
+        if unsafe:
+            text += f" ({unsafe} more with --fix --unsafe-fixes)"
+        hints.append(text + ".")
+    enabled = set(config.enabled_rules())
+    off = [r for r in all_rules() if r not in enabled]
+    opt_in = [r for r in off if not r.default_enabled]
+    if opt_in:
+        hints.append(
+            f"{len(opt_in)} opt-in rule{'s are' if len(opt_in) != 1 else ' is'} off: preview them with "
+            f"--extend-select ALL, list them with --list-rules."
+        )
+    return hints
 # (`leaklint server`, --show-settings, colour, source snippets, progress, skipped-path notes)
 def _add_presentation_options(p: argparse.ArgumentParser) -> None:
     show = p.add_argument_group("presentation")
@@ -237,6 +278,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         if baseline is not None:
             parts.append(f"{known} known from the baseline")
         print(f"leaklint: {'; '.join(parts)}.", file=sys.stderr)
+        if args.format == "text" and not args.output:
+            for hint in _summary_hints(findings, config):
+                print(f"leaklint: {hint}", file=sys.stderr)
     if internal_errors:
         return EXIT_ERROR
     if findings and not args.exit_zero:
@@ -316,6 +360,7 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
 
             data = sys.stdin.buffer.read()
             shown = display_path(display) if args.stdin_filename else "-"
+            _STDIN_TEXT[shown] = data
             try:
                 findings.extend(lint_source(data, shown, config))
             except InternalError as exc:
@@ -335,11 +380,16 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
     if not targets:
         config.check_codes()
     verify = config.check_codes if config.unchecked_codes else None
-    for result in check_files(targets, config, jobs, cache_dir, before_linting=verify):
-        checked.append(result.path)
-        findings.extend(result.findings)
-        if result.error:
-            errors.append(result.error)
+    progress = _progress(len(targets), args)
+    try:
+        for result in check_files(targets, config, jobs, cache_dir, before_linting=verify):
+            checked.append(result.path)
+            findings.extend(result.findings)
+            if result.error:
+                errors.append(result.error)
+            progress.advance()
+    finally:
+        progress.finish()
     # LL000 is produced before any rule runs; `ignore` / per-file-ignores naming it apply here
     findings = [f for f in findings if f.code != "LL000" or not config.ignores_file_errors(f.path)]
     return findings, errors, checked
@@ -379,7 +429,13 @@ def _write(findings, config, args, errors=()) -> None:  # type: ignore[no-untype
         elif args.format == "github":
             output.write_github(findings, out)
         elif not args.statistics:
-            output.write_text(findings, out, show_confidence=args.show_confidence)
+            to_terminal = args.output is None and output._isatty(sys.stdout)
+            show_source = to_terminal if args.show_source is None else args.show_source
+            color = output.use_color(args.color, out if args.output is None else io.StringIO())
+            output.write_text(
+                findings, out, show_confidence=args.show_confidence, show_source=show_source, color=color,
+                sources={path: _stdin_lines(data) for path, data in _STDIN_TEXT.items()},
+            )
 
 
 def _statistics(findings, stale, args) -> None:  # type: ignore[no-untyped-def]
