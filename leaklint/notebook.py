@@ -87,8 +87,10 @@ def _neutralize(cell_lines: List[str]) -> List[str]:
 
 def read_notebook(text: str) -> NotebookSource:
     """The code cells of a notebook given as JSON text; NotebookError when it is not one."""
-    import nbformat
-
+    try:
+        import nbformat
+    except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
+        raise NotebookError("notebooks need the nbformat package (pip install nbformat)") from None
     try:
         nb = nbformat.reads(text, as_version=4, capture_validation_error={})
         cells = list(nb.cells)
