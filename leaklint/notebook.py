@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from typing import Any, List, Optional, Sequence, Tuple, Type, Union
 
 from .types import Finding
@@ -92,7 +93,11 @@ def read_notebook(text: str) -> NotebookSource:
     except ImportError:  # pragma: no cover - a dependency; only a broken install lacks it
         raise NotebookError("notebooks need the nbformat package (pip install nbformat)") from None
     try:
-        nb = nbformat.reads(text, as_version=4, capture_validation_error={})
+        with warnings.catch_warnings():
+            # nbformat warns about what it repairs (cells without ids, say): not the user's
+            # problem here, and not leaklint output
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(text, as_version=4, capture_validation_error={})
         cells = list(nb.cells)
     except Exception as exc:  # nbformat raises JSON, schema, conversion and type errors
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -133,3 +133,15 @@ def test_cache_keeps_the_cell(tree: Path, capsys: pytest.CaptureFixture, monkeyp
     monkeypatch.setattr(leaklint.notebook, "lint_notebook", fail)
     assert main(["notes", "--cache-dir", "cache", "--format", "json", "-j", "1"]) == 1
     assert capsys.readouterr().out == first and json.loads(first)[0]["cell"] == 4
+
+
+def test_notebook_without_cell_ids_is_read_quietly(tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    nb = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "def r(p):\n    g = open(p)\n    return g.read()\n"}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "nb.ipynb").write_text(json.dumps(nb))
+    monkeypatch.chdir(tmp_path)
+    with __import__("warnings").catch_warnings():
+        __import__("warnings").simplefilter("error")
+        assert main(["nb.ipynb", "--no-cache", "-q"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("nb.ipynb:cell 1:2:9: LL401") and err == ""
