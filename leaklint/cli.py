@@ -87,8 +87,8 @@ def _progress(total: int, args):  # type: ignore[no-untyped-def]
 
 def _summary_hints(findings, config) -> List[str]:  # type: ignore[no-untyped-def]
     """Sentences after the summary: how many findings have fixes, how many rules are off."""
-    from .output import fix_counts
-    from .registry import all_rules
+    from .output import fix_counts, rule_catalogue
+    from .registry import select_rules
 
     hints = []
     safe, unsafe = fix_counts(findings)
@@ -97,9 +97,9 @@ def _summary_hints(findings, config) -> List[str]:  # type: ignore[no-untyped-de
         if unsafe:
             text += f" ({unsafe} more with --fix --unsafe-fixes)"
         hints.append(text + ".")
-    enabled = set(config.enabled_rules())
-    off = [r for r in all_rules() if r not in enabled]
-    opt_in = [r for r in off if not r.default_enabled]
+    catalogue = rule_catalogue()  # not the rules themselves: a cached run never imports them
+    enabled = {r.code for r in select_rules(config.select, config.ignore, config.extend_select, rules=catalogue)}
+    opt_in = [r for r in catalogue if r.code not in enabled and not r.default_enabled]
     if opt_in:
         hints.append(
             f"{len(opt_in)} opt-in rule{'s are' if len(opt_in) != 1 else ' is'} off: preview them with "

@@ -225,6 +225,21 @@ def render_index(rules: List[Type[Rule]]) -> str:
     return "\n".join(rows) + "\n"
 
 
+CATALOGUE = Path(__file__).resolve().parent / "catalogue.json"
+
+
+def render_catalogue() -> str:
+    """The built-in rules' code, name, default and fix title, as JSON shipped in the package: the
+    CLI's summary hint and the `= help:` line read it without importing the rules (and libcst),
+    so a run answered from the cache stays as fast as it was. `--check` keeps it current."""
+    rows = [
+        {"code": r.code, "name": r.name, "default_enabled": r.default_enabled, "fix_title": r.fix_title}
+        for r in all_rules()
+        if r.__module__.startswith("leaklint.rules.")
+    ]
+    return json.dumps(rows, indent=1, sort_keys=True) + "\n"
+
+
 def render_all() -> Dict[str, str]:
     rules = list(all_rules())
     pages = {f"{r.code}.md": render_rule(r) for r in rules}
@@ -250,6 +265,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         stale = sorted(p.name for p in args.directory.glob("LL*.md") if p.name not in pages) if args.directory.is_dir() else []
         for name in stale:
             print(f"{args.directory / name}: no rule has this code any more")
+        catalogue = render_catalogue()
+        if not CATALOGUE.is_file() or CATALOGUE.read_text(encoding="utf-8") != catalogue:
+            print(f"{CATALOGUE}: out of date; run `python -m leaklint.docs`", file=sys.stderr)
+            return 1
         # every example a page shows must behave as the page says, with the options it shows
         failing = [problem for rule in all_rules() for problem in run_page_examples(rule, pages[f"{rule.code}.md"])]
         for problem in failing:
@@ -267,6 +286,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     for path in args.directory.glob("LL*.md"):
         if path.name not in pages:
             path.unlink()
+    catalogue = render_catalogue()
+    if not CATALOGUE.is_file() or CATALOGUE.read_text(encoding="utf-8") != catalogue:
+        CATALOGUE.write_text(catalogue, encoding="utf-8")
     print(f"wrote {len(pages)} pages to {args.directory}")
     return 0
 

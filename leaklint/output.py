@@ -96,13 +96,32 @@ def read_lines(path: str, cell: Optional[int] = None) -> Sequence[str]:
         return ()
 
 
+def rule_catalogue() -> Sequence[Any]:
+    """Every rule's code, name, default_enabled and fix_title, without importing the rules when
+    they are not loaded yet (a run answered from the cache): then the built-in ones, from
+    `leaklint/catalogue.json` (generated with the docs; looking for rule plugins alone would cost
+    a cached run a third of its time), else every rule, plugins included."""
+    import types as _types
+
+    from . import registry
+
+    if registry.all_rules.cache_info().currsize:
+        return registry.all_rules()
+    path = Path(__file__).resolve().parent / "catalogue.json"
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # pragma: no cover - a broken install
+        return registry.all_rules()
+    return tuple(_types.SimpleNamespace(**row) for row in rows)
+
+
 def _fix_title(code: str) -> str:
     if code == "LL000":
         return ""
-    from .registry import rule_by_code
-
-    rule = rule_by_code(code)
-    return rule.fix_title if rule is not None else ""
+    for rule in rule_catalogue():
+        if rule.code == code:
+            return rule.fix_title or ""
+    return ""
 
 
 def _snippet(f: Finding, lines: Sequence[str], style: _Style) -> Tuple[List[str], int]:
