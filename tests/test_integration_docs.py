@@ -70,7 +70,7 @@ def test_pre_commit_snippets_match_the_published_hook() -> None:
     assert remote["repos"][0]["hooks"] == [{"id": "leaklint"}]
     (local_hook,) = local["repos"][0]["hooks"]
     assert local_hook["entry"].split() == [hook["entry"], *hook["args"]]
-    for key in ("types", "exclude_types", "require_serial"):
+    for key in ("types_or", "exclude_types", "require_serial"):
         assert local_hook[key] == hook[key], key
     # the local form runs the leaklint already installed: nothing to download
     assert local_hook["language"] == "system" and "additional_dependencies" not in local_hook

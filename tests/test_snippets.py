@@ -159,8 +159,10 @@ def test_yaml_snippet(source: str, lang: str, body: str, sandbox: Tuple[Path, di
     proc = run_line("pre-commit run --all-files", project, git_env)
     assert proc.returncode == 1 and "leaklint" in proc.stdout and "Failed" in proc.stdout, proc.stdout + proc.stderr
     assert "src/shop/handler.py:5:9: LL103" in proc.stdout
+    assert "notebooks/analysis.ipynb:cell 1:2:9: LL401" in proc.stdout  # notebooks too
     for leaky in ("src/shop/handler.py", "src/io_utils.py", "app.py", "file.py"):
         (project / leaky).write_text("x = 1\n")
+    (project / "notebooks" / "analysis.ipynb").unlink()
     assert run_line("git add -A", project, git_env).returncode == 0
     proc = run_line("pre-commit run --all-files", project, git_env)
     assert proc.returncode == 0 and "Passed" in proc.stdout, proc.stdout + proc.stderr
