@@ -108,6 +108,7 @@ def _summary_hints(findings, config) -> List[str]:  # type: ignore[no-untyped-de
     return hints
 # (`leaklint server`, --show-settings, colour, source snippets, progress, skipped-path notes)
 def _add_presentation_options(p: argparse.ArgumentParser) -> None:
+    p.epilog = (p.epilog or "") + " `leaklint server` runs the language server (LSP) over stdio for editors."
     show = p.add_argument_group("presentation")
     show.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
     show.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="print the source line with a caret, the fix and the rule page under each finding (default: on a terminal)")

@@ -190,3 +190,14 @@ def test_code_action_offers_a_findings_fix(tmp_path: Path) -> None:
         assert actions[0].is_preferred is preferred
         change = actions[0].edit.changes[uri][0]
         assert change.new_text.startswith("with open(p) as f:") and change.range.end == lsp.Position(line=2, character=19)
+
+
+def test_server_command_line(capsys: pytest.CaptureFixture) -> None:
+    from leaklint.cli import main
+
+    assert main(["server", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: leaklint server [--stdio]")
+    assert main(["server", "--port", "1"]) == 2
+    assert "takes only --stdio" in capsys.readouterr().err
+    assert main(["--help"]) == 0
+    assert "`leaklint server` runs the language server" in capsys.readouterr().out.replace("\n", " ")
