@@ -72,6 +72,37 @@ class Baseline:
             key=lambda e: (str(e.get("path")), str(e.get("code")), str(e.get("fingerprint"))),
         )
 
+    def mismatch_warning(self, path: str, matched: Set[str], checked_paths: Sequence[str]) -> str:
+        """Why a baseline with entries matched nothing, when no entry names a file of this run
+        (the usual cause: written from another directory, so every path differs); "" otherwise."""
+        if not self.entries or matched:
+            return ""
+        checked = set(checked_paths)
+        recorded = sorted({str(e.get("path")) for e in self.entries.values()})
+        if not checked or any(p in checked for p in recorded):
+            return ""
+        here = sorted(checked)[0]
+        cwd = os.getcwd()
+        hint = ""
+        for entry_path in recorded:
+            # the same file seen from another directory: suggest where to run from
+            for run_path in checked:
+                if entry_path.endswith("/" + run_path):
+                    prefix = entry_path[: -len(run_path) - 1]
+                    hint = f" (the baseline's {entry_path!r} looks like this run's {run_path!r}: run leaklint from the directory that contains {prefix!r}, as when the baseline was written)"
+                    break
+                if run_path.endswith("/" + entry_path):
+                    prefix = run_path[: -len(entry_path) - 1]
+                    hint = f" (the baseline's {entry_path!r} looks like this run's {run_path!r}: run leaklint from {prefix!r}, as when the baseline was written)"
+                    break
+            if hint:
+                break
+        return (
+            f"baseline {path}: none of its {len(self.entries)} entries matched a finding, and none names a file "
+            f"checked in this run; baseline paths are relative to the directory leaklint ran in when it was "
+            f"written (e.g. {recorded[0]!r}), this run's are relative to {cwd} (e.g. {here!r}){hint}"
+        )
+
 
 def write_baseline(path: str, findings: Sequence[Finding]) -> int:
     entries = sorted(

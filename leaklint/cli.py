@@ -90,7 +90,112 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--list-rules", action="store_true", help="list every rule (with --format json: as data)")
     info.add_argument("--explain", metavar="CODE", help="print the documentation of one rule")
     info.add_argument("--version", action="version", version=f"leaklint {__version__}")
+    _add_presentation_options(p)
     return p
+
+
+# ---------------------------------------------------------------- presentation and settings
+_STDIN_TEXT: dict = {}  # display path -> bytes read from stdin (to show its lines)
+
+
+def _stdin_lines(data: bytes) -> List[str]:
+    try:
+        from .engine import decode_source
+
+        return decode_source(data).splitlines()
+    except Exception:  # an undecodable input is already an LL000 finding
+        return []
+
+
+def _progress(total: int, args):  # type: ignore[no-untyped-def]
+    """A progress bar on stderr for text output on a terminal (never in machine formats, never
+    with -q), drawn once the run has lasted a second and a half."""
+    from .output import Progress, _isatty
+
+    return Progress(total, sys.stderr, enabled=args.format == "text" and not args.quiet and _isatty(sys.stderr))
+
+
+def _summary_hints(findings, config) -> List[str]:  # type: ignore[no-untyped-def]
+    """Sentences after the summary: how many findings have fixes, how many rules are off."""
+    from .output import fix_counts, rule_catalogue
+    from .registry import select_rules
+
+    hints = []
+    safe, unsafe = fix_counts(findings)
+    if safe or unsafe:
+        text = f"{safe} fixable with --fix" if safe else "no safe fix"
+        if unsafe:
+            text += f" ({unsafe} more with --fix --unsafe-fixes)"
+        hints.append(text + ".")
+    catalogue = rule_catalogue()  # not the rules themselves: a cached run never imports them
+    enabled = {r.code for r in select_rules(config.select, config.ignore, config.extend_select, rules=catalogue)}
+    opt_in = [r for r in catalogue if r.code not in enabled and not r.default_enabled]
+    if opt_in:
+        hints.append(
+            f"{len(opt_in)} opt-in rule{'s are' if len(opt_in) != 1 else ' is'} off: preview them with "
+            f"--extend-select ALL, list them with --list-rules."
+        )
+    return hints
+# (`leaklint server`, --show-settings, colour, source snippets, progress, skipped-path notes)
+def _add_presentation_options(p: argparse.ArgumentParser) -> None:
+    p.epilog = (p.epilog or "") + " `leaklint server` runs the language server (LSP) over stdio for editors."
+    show = p.add_argument_group("presentation")
+    show.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces it)")
+    show.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="print the source line with a caret, the fix and the rule page under each finding (default: on a terminal)")
+    show.add_argument("--show-settings", action="store_true", help="print the resolved configuration, where each value came from, and exit")
+
+
+def _server_requested(argv: Optional[Sequence[str]]) -> bool:
+    """`leaklint server [--stdio]`: the language server. (A directory named `server` is
+    checked with `leaklint ./server`.)"""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return bool(args) and args[0] == "server"
+
+
+def _run_server(argv: Optional[Sequence[str]]) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)[1:]
+    if any(a not in ("--stdio",) for a in args):
+        if args and args[0] in ("-h", "--help"):
+            print("usage: leaklint server [--stdio]\n\nRun the leaklint language server over stdin/stdout (LSP).")
+            return EXIT_CLEAN
+        print(f"leaklint: error: leaklint server takes only --stdio, got {' '.join(args)}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        from .server import serve
+    except ImportError as exc:  # pygls missing on an old install
+        print(f"leaklint: error: the language server needs pygls ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    serve()
+    return EXIT_CLEAN
+
+
+def _skip_non_python(paths: Sequence[str], quiet: bool) -> List[str]:
+    """Drop files named on the command line that are not Python (README.md, setup.cfg), with a
+    note, as ruff does; directories, missing paths, notebooks and extensionless scripts with a
+    python shebang stay."""
+    from .files import is_python_path
+
+    kept = []
+    for path in paths:
+        if path == "-" or is_python_path(path):
+            kept.append(path)
+        elif not quiet:
+            print(f"leaklint: {path}: not a Python file or notebook (.py, .pyi, .pyw, .ipynb, or a python script), skipped", file=sys.stderr)
+    return kept
+
+
+def _show_settings(config, args) -> int:  # type: ignore[no-untyped-def]
+    from .config import describe_settings
+
+    flags = set()
+    for name in ("select", "min_confidence"):
+        if getattr(args, name) not in (None, [], False):
+            flags.add(name.replace("_", "-"))
+    for name in ("extend_select", "ignore", "extend_exclude"):
+        if getattr(args, name):
+            flags.add(name.replace("_", "-"))
+    sys.stdout.write(describe_settings(config, flags))
+    return EXIT_CLEAN
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -174,6 +279,8 @@ def _tolerant_streams() -> None:
 
 
 def _main(argv: Optional[Sequence[str]]) -> int:
+    if _server_requested(argv):
+        return _run_server(argv)
     args = build_parser().parse_args(argv)
     from .config import ConfigError, load_config
 
@@ -189,11 +296,17 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         # run answered entirely from the cache never loads the rules (or libcst)
         config = load_config(Path(args.config) if args.config else None, start=start, defer_codes=True)
         config = _apply_flags(config, args)
-        if args.explain or args.list_rules or args.baseline or args.write_baseline or "-" in paths:
+        if args.explain or args.list_rules or args.show_settings or args.baseline or args.write_baseline or "-" in paths:
             config = config.check_codes()
     except ConfigError as exc:
         print(f"leaklint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    if args.show_settings:
+        return _show_settings(config, args)
+    paths = _skip_non_python(paths, args.quiet)
+    if not paths:
+        print("leaklint: nothing to check", file=sys.stderr)
+        return EXIT_CLEAN
 
     if args.explain:
         return _explain(args.explain)
@@ -280,6 +393,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
         known = len(findings) - len(new)
         stale = baseline.stale(matched, set(checked))
         findings = new
+        warning = baseline.mismatch_warning(args.baseline, matched, checked)
+        if warning:
+            print(f"leaklint: warning: {warning}", file=sys.stderr)
 
     _write(findings, config, args, internal_errors)
     if args.statistics:
@@ -299,6 +415,9 @@ def _main(argv: Optional[Sequence[str]]) -> int:
             parts.append(f"{known} known from the baseline")
         parts.extend(_fix_summary(findings, fixes, config, args))
         print(f"leaklint: {'; '.join(parts)}.", file=sys.stderr)
+        if args.format == "text" and not args.output:
+            for hint in _summary_hints(findings, config):
+                print(f"leaklint: {hint}", file=sys.stderr)
     # an internal error in one file is an LL000 finding for it (the failure contract): the run
     # went on and reported everything else, but leaklint failed, so the exit status says so
     # (2), and --exit-zero does not hide it
@@ -506,6 +625,12 @@ def _explain(code: str) -> int:
     from .docs import render_rule
     from .registry import rule_by_code
 
+    if code.strip().upper() == "LL000" or code.strip().lower() == "file-not-analyzed":
+        from .docs import render_ll000
+
+        text = render_ll000()
+        sys.stdout.write("\n".join(line for line in text.splitlines() if not line.startswith("<!--")).lstrip("\n") + "\n")
+        return EXIT_CLEAN
     rule = rule_by_code(code)
     if rule is None:
         print(f"leaklint: error: unknown rule '{code}' (see leaklint --list-rules)", file=sys.stderr)
@@ -538,6 +663,7 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
             except SourceError as err:
                 findings.extend(add_fingerprints([error_finding(shown, err)], ""))
             else:
+                _STDIN_TEXT[shown] = data
                 result = analyze(data, shown, config, verbose=args.verbose)
                 errors.extend(f.message.splitlines()[0] for f in result if f.code == "LL000" and f.message.startswith("internal error"))
                 findings.extend(result)
@@ -563,11 +689,16 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
             warned.append(message)
             print(f"leaklint: warning: {message}", file=sys.stderr)
 
-    for result in check_files(targets, config, jobs, cache_dir, before_linting=verify, warn=warn):
-        checked.append(result.path)
-        findings.extend(result.findings)
-        if result.error:
-            errors.append(f"{result.path}: {result.error}")
+    progress = _progress(len(targets), args)
+    try:
+        for result in check_files(targets, config, jobs, cache_dir, before_linting=verify, warn=warn):
+            checked.append(result.path)
+            findings.extend(result.findings)
+            if result.error:
+                errors.append(f"{result.path}: {result.error}")
+            progress.advance()
+    finally:
+        progress.finish()
     # LL000 is produced before any rule runs; `ignore` / per-file-ignores naming it apply here
     findings = [f for f in findings if f.code != "LL000" or not config.ignores_file_errors(f.path)]
     # sorted by path and position whatever order the walk found the files in
@@ -639,7 +770,13 @@ def _write(findings, config, args, errors=()) -> None:  # type: ignore[no-untype
         elif args.format == "github":
             output.write_github(findings, out)
         elif not args.statistics:
-            output.write_text(findings, out, show_confidence=args.show_confidence)
+            to_terminal = args.output is None and output._isatty(sys.stdout)
+            show_source = to_terminal if args.show_source is None else args.show_source
+            color = output.use_color(args.color, out if args.output is None else io.StringIO())
+            output.write_text(
+                findings, out, show_confidence=args.show_confidence, show_source=show_source, color=color,
+                sources={path: _stdin_lines(data) for path, data in _STDIN_TEXT.items()},
+            )
 
 
 def _statistics(findings, stale, args) -> None:  # type: ignore[no-untyped-def]

@@ -95,8 +95,7 @@ class Config:
         """Raise ConfigError for the first deferred code that names no rule; the config
         without pending checks otherwise."""
         for code, where in self.unchecked_codes:
-            if not _known_code(code):
-                raise ConfigError(f"{where}: unknown rule code '{code}'")
+            _raise_unknown(code, where)
         return self.replace(unchecked_codes=()) if self.unchecked_codes else self
 
     # ------------------------------------------------------------------ rules
@@ -472,14 +471,32 @@ def _str_list(value: Any, where: str) -> List[str]:
 def _check_selector(code: str, where: str, pending: Optional[List[Tuple[str, str]]] = None) -> None:
     from .registry import is_valid_selector
 
-    if code == "LL000":
+    if code == "LL000" or code == "ALL":
         return
     if not is_valid_selector(code):
         raise ConfigError(f"{where}: '{code}' is not a rule code or prefix (expected e.g. LL103, LL1 or ALL)")
-    if len(code) == 5 and pending is not None:
+    # a code or a prefix that names no rule is an error: `--select LL9` (a typo for LL4?) would
+    # otherwise run nothing and exit 0 for ever
+    if pending is not None:
         pending.append((code, where))
-    elif len(code) == 5 and not _known_code(code):
-        raise ConfigError(f"{where}: unknown rule code '{code}'")
+    else:
+        _raise_unknown(code, where)
+
+
+def _raise_unknown(code: str, where: str) -> None:
+    if code == "ALL" or "LL000".startswith(code):  # LL, LL0, LL00 cover LL000 (file errors)
+        return
+    if len(code) == 5:
+        if not _known_code(code):
+            raise ConfigError(f"{where}: unknown rule code '{code}' (see leaklint --list-rules)")
+        return
+    from .registry import all_rules
+
+    if not any(r.code.startswith(code) for r in all_rules()):
+        families = sorted({r.code[:3] for r in all_rules()})
+        raise ConfigError(
+            f"{where}: '{code}' matches no rule (rule families: {', '.join(families)}; see leaklint --list-rules)"
+        )
 
 
 def _tname(value: Any) -> str:
@@ -490,3 +507,105 @@ def _known_code(code: str) -> bool:
     from .registry import all_rules
 
     return any(r.code == code for r in all_rules())
+
+
+# ---------------------------------------------------------------------------- --show-settings
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, Confidence):
+        return json.dumps(str(value))
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if value is None:
+        return "(none)"
+    return json.dumps(str(value))  # pragma: no cover - no other option type exists
+
+
+def _file_keys(config: Config) -> Dict[str, Any]:
+    """The keys the config file itself set (top-level and `section.option`), to say where each
+    resolved value came from."""
+    if not config.source:
+        return {}
+    try:
+        with open(config.source, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):  # pragma: no cover - it was read a moment ago
+        return {}
+    table = data.get("tool", {}).get("leaklint", {}) if Path(config.source).name == "pyproject.toml" else data.get("tool", {}).get("leaklint", data)
+    out: Dict[str, Any] = {}
+    for key, value in table.items():
+        if key in TOP_LEVEL_KEYS:
+            out[key] = value
+        elif isinstance(value, Mapping):
+            for option in value:
+                out[f"{key}.{option.replace('_', '-')}"] = value[option]
+    return out
+
+
+def describe_settings(config: Config, flags: typing.Iterable[str] = ()) -> str:
+    """The resolved configuration as TOML, each value followed by where it came from: the
+    config file, the command line, or leaklint's default. Also the rules this resolves to."""
+    import dataclasses as _dc
+
+    flags = set(flags)
+    in_file = _file_keys(config)
+    table = f"[tool.leaklint] of {config.source}" if config.source else ""
+
+    def origin(key: str) -> str:
+        if key in flags:
+            return "command line" + (f" (over {table})" if key in in_file else "")
+        if key in in_file:
+            return table
+        return "default"
+
+    lines = [
+        f"# configuration file: {config.source or '(none found: defaults)'}",
+        f"# project root (relative paths and globs start here): {config.root or os.getcwd()}",
+        "[tool.leaklint]",
+    ]
+    values = [
+        ("select", list(config.select) if config.select is not None else None),
+        ("extend-select", list(config.extend_select)),
+        ("ignore", list(config.ignore)),
+        ("exclude", list(config.exclude)),
+        ("extend-exclude", list(config.extend_exclude)),
+        ("min-confidence", str(config.min_confidence)),
+        ("respect-gitignore", config.respect_gitignore),
+        ("cache-dir", config.cache_dir or ".leaklint_cache"),
+    ]
+    for key, value in values:
+        shown = "(the rules on by default)" if key == "select" and value is None else _toml_value(value)
+        lines.append(f"{key} = {shown}  # {origin(key)}")
+    if config.per_file_ignores:
+        lines.append("")
+        lines.append(f"[tool.leaklint.per-file-ignores]  # {origin('per-file-ignores')}")
+        for pattern, codes in config.per_file_ignores:
+            lines.append(f"{json.dumps(pattern)} = {_toml_value(list(codes))}")
+    set_options = {section: dict(values) for section, values in config.rule_options}
+    for section, fields in sorted(_option_sections().items()):
+        lines.append("")
+        lines.append(f"[tool.leaklint.{section}]")
+        for name, f in sorted(fields.items()):
+            key = name.replace("_", "-")
+            if name in set_options.get(section, {}):
+                value = set_options[section][name]
+                where = origin(f"{section}.{key}")
+                if where == "default":
+                    where = "command line"
+            else:
+                value = f.default if f.default is not _dc.MISSING else f.default_factory()  # type: ignore[misc]
+                where = "default"
+            lines.append(f"{key} = {_toml_value(value)}  # {where}")
+    enabled = config.enabled_rules()
+    from .registry import all_rules
+
+    off = [r.code for r in all_rules() if r not in enabled]
+    lines.append("")
+    lines.append(f"# rules that run ({len(enabled)}): {', '.join(r.code for r in enabled) or 'none'}")
+    lines.append(f"# rules that do not run ({len(off)}): {', '.join(off) or 'none'}")
+    return "\n".join(lines) + "\n"

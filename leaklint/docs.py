@@ -10,9 +10,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import json
+import re
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional, Type
+from typing import Dict, List, Optional, Tuple, Type
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
 
 from . import proof
 from .registry import all_rules
@@ -104,9 +111,9 @@ def render_rule(rule: Type[Rule]) -> str:
     if evidence is not None:
         parts.append(f"## Measured\n\n{proof.describe(evidence)}\n")
     if rule.INVALID:
-        parts.append("## Example\n\n" + "\n".join(f"```python\n{case.code}```\n" for case in rule.INVALID[:2]))
+        parts.append("## Example\n\n" + "\n".join(render_case(rule, case) for case in rule.INVALID[:2]))
     if rule.VALID:
-        parts.append("## Not reported\n\n" + "\n".join(f"```python\n{case.code}```\n" for case in rule.VALID[:3]))
+        parts.append("## Not reported\n\n" + "\n".join(render_case(rule, case) for case in rule.VALID[:3]))
     options = _options_table(rule)
     if options:
         parts.append(f"## Options\n\n{options}")
@@ -118,12 +125,124 @@ def render_rule(rule: Type[Rule]) -> str:
     return "\n".join(parts)
 
 
+DEFAULT_CASE_PATH = "example.py"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise ValueError(f"cannot show {value!r} in TOML")
+
+
+def render_case(rule: Type[Rule], case: object) -> str:
+    """One example as the page shows it: the `pyproject.toml` lines its options need (a TOML
+    block), and the code with its file name on the first line when the path matters (test
+    code, say). `run_page_examples` runs exactly what this shows."""
+    out = []
+    options = getattr(case, "options", None) or {}
+    if options:
+        body = "\n".join(f"{k.replace('_', '-')} = {_toml(v)}" for k, v in options.items())
+        out.append(f"```toml\n# pyproject.toml\n[tool.leaklint.{rule.section()}]\n{body}\n```\n")
+    path = getattr(case, "path", DEFAULT_CASE_PATH)
+    header = f"# {path}\n" if path != DEFAULT_CASE_PATH else ""
+    out.append(f"```python\n{header}{case.code}```\n")  # type: ignore[attr-defined]
+    return "\n".join(out)
+
+
+_BLOCK = re.compile(r"```(toml|python)\n(.*?)```\n", re.S)
+
+
+def page_examples(page: str) -> List[Tuple[str, str, Dict[str, object], str, str]]:
+    """(section, path, options table, section name, code) of each example a rendered page
+    shows, read back from the Markdown: "Example" ones must be reported on the lines marked with
+    the rule's code, "Not reported" ones not at all."""
+    out = []
+    for section in ("Example", "Not reported"):
+        body = _section(page, section)
+        pending_options: Dict[str, object] = {}
+        options_section = ""
+        for kind, text in _BLOCK.findall(body + "\n"):
+            if kind == "toml":
+                data = tomllib.loads(text)
+                options_section, pending_options = next(iter(data["tool"]["leaklint"].items()))
+                continue
+            path = DEFAULT_CASE_PATH
+            first = text.split("\n", 1)[0]
+            if first.startswith("# ") and first.endswith(".py") and " " not in first[2:]:
+                path = first[2:]
+            out.append((section, path, dict(pending_options), options_section, text))
+            pending_options, options_section = {}, ""
+    return out
+
+
+def run_page_examples(rule: Type[Rule], page: Optional[str] = None) -> List[str]:
+    """Run every example the rule's page shows, with the options and the file name it shows;
+    the problems found (an Example not reported where marked, a Not-reported one reported)."""
+    from .config import Config, merge_rule_options
+    from .engine import lint_source
+
+    page = render_rule(rule) if page is None else page
+    problems = []
+    examples = page_examples(page)
+    if rule.INVALID and not any(e[0] == "Example" for e in examples):
+        problems.append(f"{rule.code}: the page shows no example")
+    for n, (section, path, options, options_section, code) in enumerate(examples, 1):
+        config = Config(select=(rule.code,))
+        if options:
+            config = merge_rule_options(config, options_section, options, source=f"{rule.code} page example {n}")
+        found = sorted({f.line for f in lint_source(code, path, config) if f.code == rule.code})
+        marked = sorted(i for i, line in enumerate(code.splitlines(), 1) if re.search(rf"#.*\b{rule.code}\b", line))
+        if section == "Example" and found != marked:
+            problems.append(f"{rule.code}: page example {n} ({path}) is reported on lines {found}, marked on {marked}")
+        if section == "Not reported" and found:
+            problems.append(f"{rule.code}: page example {n} ({path}) is reported on lines {found} but shown as not reported")
+    return problems
+
+
+LL000_PAGE = """# LL000 `file-not-analyzed`
+
+- Default: on (it is not a rule: it says a file could not be checked; `ignore = ["LL000"]` hides it)
+- Confidence: high
+
+## What it does
+
+Reports a file leaklint could not read, decode or parse, so no rule could check it: a syntax
+error, Python 2 code, undecodable bytes, NUL bytes, nesting too deep to analyze, a notebook whose
+JSON is not a notebook, a broken link or a permission problem. The run goes on with the other
+files, and the exit status is 1, as for any finding.
+
+## Why is this bad?
+
+A file that is not analyzed is a file whose leaks go unseen: a green run would say nothing about
+it. Fix the file, or exclude it (`extend-exclude`), or ignore LL000 for it (`per-file-ignores`).
+
+## Example
+
+```python
+print "hello"
+```
+
+`example.py:1:1: LL000 syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?`
+"""
+
+
+def render_ll000() -> str:
+    return HEADER + LL000_PAGE
+
+
 def render_index(rules: List[Type[Rule]]) -> str:
     rows = [
         HEADER,
         "# Rules\n",
         "| code | name | what it finds | default | fix |",
         "|---|---|---|---|---|",
+        "| [LL000](LL000.md) | `file-not-analyzed` | A file could not be read, decoded or parsed (not a rule: it cannot be switched off by `select`). | on | — |",
     ]
     for rule in rules:
         rows.append(
@@ -133,9 +252,25 @@ def render_index(rules: List[Type[Rule]]) -> str:
     return "\n".join(rows) + "\n"
 
 
+CATALOGUE = Path(__file__).resolve().parent / "catalogue.json"
+
+
+def render_catalogue() -> str:
+    """The built-in rules' code, name, default and fix title, as JSON shipped in the package: the
+    CLI's summary hint and the `= help:` line read it without importing the rules (and libcst),
+    so a run answered from the cache stays as fast as it was. `--check` keeps it current."""
+    rows = [
+        {"code": r.code, "name": r.name, "default_enabled": r.default_enabled, "fix_title": r.fix_title}
+        for r in all_rules()
+        if r.__module__.startswith("leaklint.rules.")
+    ]
+    return json.dumps(rows, indent=1, sort_keys=True) + "\n"
+
+
 def render_all() -> Dict[str, str]:
     rules = list(all_rules())
     pages = {f"{r.code}.md": render_rule(r) for r in rules}
+    pages["LL000.md"] = render_ll000()
     pages["index.md"] = render_index(rules)
     return pages
 
@@ -157,6 +292,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         stale = sorted(p.name for p in args.directory.glob("LL*.md") if p.name not in pages) if args.directory.is_dir() else []
         for name in stale:
             print(f"{args.directory / name}: no rule has this code any more")
+        catalogue = render_catalogue()
+        if not CATALOGUE.is_file() or CATALOGUE.read_text(encoding="utf-8") != catalogue:
+            print(f"{CATALOGUE}: out of date; run `python -m leaklint.docs`", file=sys.stderr)
+            return 1
+        # every example a page shows must behave as the page says, with the options it shows
+        failing = [problem for rule in all_rules() for problem in run_page_examples(rule, pages[f"{rule.code}.md"])]
+        for problem in failing:
+            print(problem)
+        if failing:
+            print(f"{len(failing)} rule page example(s) do not behave as shown", file=sys.stderr)
+            return 1
         if drift or stale:
             print(f"docs out of date: {', '.join(drift + stale)}; run `python -m leaklint.docs`", file=sys.stderr)
             return 1
@@ -167,6 +313,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     for path in args.directory.glob("LL*.md"):
         if path.name not in pages:
             path.unlink()
+    catalogue = render_catalogue()
+    if not CATALOGUE.is_file() or CATALOGUE.read_text(encoding="utf-8") != catalogue:
+        CATALOGUE.write_text(catalogue, encoding="utf-8")
     print(f"wrote {len(pages)} pages to {args.directory}")
     return 0
 

@@ -303,9 +303,17 @@ def lint_source(
     *,
     rules: Optional[Sequence[Type[Rule]]] = None,
     noqa: bool = True,
+    notebook: Optional[bool] = None,
 ) -> List[Finding]:
     """Lint one file's source. Problems with the input become LL000 findings; a bug in a rule
-    raises InternalError."""
+    raises InternalError. `notebook` (default: the path ends in `.ipynb`): the source is a
+    Jupyter notebook's JSON, checked cell by cell (leaklint.notebook)."""
+    if notebook is None:
+        notebook = path.endswith(".ipynb")
+    if notebook:
+        from .notebook import lint_notebook
+
+        return lint_notebook(source, path, config, rules=rules, noqa=noqa)
     config = config or Config()
     try:
         text = decode_source(source) if isinstance(source, bytes) else source

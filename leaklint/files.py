@@ -1,6 +1,6 @@
 """Paths -> the .py files to check.
 
-Directories are walked for `*.py` (stubs `.pyi` are skipped: they hold no runtime code).
+Directories are walked for `*.py` and `*.ipynb` (stubs `.pyi` are skipped: they hold no runtime code).
 While walking, `exclude` / `extend-exclude` globs and `.gitignore` files are honoured (each
 `.gitignore` applies to its own directory and below, as git does). Paths named on the command
 line are always checked, like ruff and flake8 do.
@@ -185,10 +185,29 @@ def _walk(top: str, config: Config, ignores: List[GitIgnore], emit) -> Iterator[
         if is_dir:
             if not entry.is_symlink():
                 dirs.append(path)
-        elif entry.name.endswith(".py"):
+        elif entry.name.endswith((".py", ".ipynb")):
             yield from emit(path)
     for d in dirs:
         yield from _walk(d, config, ignores, emit)
+
+
+PYTHON_SUFFIXES = (".py", ".pyi", ".pyw", ".ipynb")
+
+
+def is_python_path(path: str) -> bool:
+    """Whether a path named on the command line is one to check: a directory, a missing path
+    (reported as LL000), a Python file or notebook, or an extensionless script whose first line
+    is a python shebang (pre-commit's `types: [python]` passes those)."""
+    if os.path.isdir(path) or not os.path.exists(path) or path.endswith(PYTHON_SUFFIXES):
+        return True
+    if os.path.splitext(os.path.basename(path))[1]:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            first = fh.readline(200)
+    except OSError:
+        return True  # unreadable: let the engine report it
+    return first.startswith(b"#!") and b"python" in first
 
 
 def display_path(path: str) -> str:
@@ -204,4 +223,4 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-__all__ = ["iter_python_files", "display_path", "GitIgnore", "fnmatch"]
+__all__ = ["iter_python_files", "display_path", "is_python_path", "GitIgnore", "fnmatch"]

@@ -6,7 +6,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, TextIO, Type
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, TextIO, Tuple, Type
 
 from . import __version__
 from .types import Confidence, Finding, Fix
@@ -22,10 +22,212 @@ LL000_HELP = (
 )
 
 
-def write_text(findings: Sequence[Finding], out: TextIO, show_confidence: bool = False) -> None:
+def use_color(choice: str, stream: TextIO, env: Optional[Mapping[str, str]] = None) -> bool:
+    """`--color always|never` win; under `auto`, NO_COLOR (set and not empty, no-color.org) turns
+    colour off, FORCE_COLOR (set, not empty and not 0) turns it on, else colour on a terminal
+    that is not `dumb`."""
+    env = os.environ if env is None else env
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR") and env.get("FORCE_COLOR") != "0":
+        return True
+    return _isatty(stream) and env.get("TERM") != "dumb"
+
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+class _Style:
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __call__(self, text: str, *codes: str) -> str:
+        if not self.on or not text:
+            return text
+        return f"\033[{';'.join(codes)}m{text}\033[0m"
+
+
+BOLD, RED, CYAN, BLUE, YELLOW, DIM = "1", "31", "36", "34", "33", "2"
+# `[*]`: a safe fix (applied by --fix, as in ruff); `[~]`: an unsafe one (only with --unsafe-fixes)
+SAFE_MARK, UNSAFE_MARK = "[*]", "[~]"
+DOCS_URL_ENV = "LEAKLINT_DOCS_URL"
+
+
+def fix_marker(f: Finding) -> str:
+    if f.fix is None:
+        return ""
+    return SAFE_MARK if str(f.fix.applicability) == "safe" else UNSAFE_MARK
+
+
+def rule_link(code: str, env: Optional[Mapping[str, str]] = None) -> str:
+    """Where to read a rule's page. There is no website: by default the command that prints the
+    page of the installed version, offline (`leaklint --explain LL103`); with LEAKLINT_DOCS_URL
+    set (the docs/rules/ folder of your clone's web view, say), `<base>/LL103.md`."""
+    env = os.environ if env is None else env
+    base = (env.get(DOCS_URL_ENV) or "").strip()
+    if base:
+        return f"{base.rstrip('/')}/{code}.md"
+    return f"leaklint --explain {code}"
+
+
+def read_lines(path: str, cell: Optional[int] = None) -> Sequence[str]:
+    """The lines of a checked file (of one cell of a notebook), to show under a finding; empty
+    when they cannot be read (stdin, a file gone since)."""
+    if path in ("-", "<stdin>"):
+        return ()
+    if cell is not None:
+        from .notebook import cell_source
+
+        return cell_source(path, cell)
+    import tokenize
+
+    try:
+        with tokenize.open(path) as fh:
+            return fh.read().splitlines()
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return ()
+
+
+def rule_catalogue() -> Sequence[Any]:
+    """Every rule's code, name, default_enabled and fix_title, without importing the rules when
+    they are not loaded yet (a run answered from the cache): then the built-in ones, from
+    `leaklint/catalogue.json` (generated with the docs; looking for rule plugins alone would cost
+    a cached run a third of its time), else every rule, plugins included."""
+    import types as _types
+
+    from . import registry
+
+    if registry.all_rules.cache_info().currsize:
+        return registry.all_rules()
+    path = Path(__file__).resolve().parent / "catalogue.json"
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # pragma: no cover - a broken install
+        return registry.all_rules()
+    return tuple(_types.SimpleNamespace(**row) for row in rows)
+
+
+def _fix_title(code: str) -> str:
+    if code == "LL000":
+        return ""
+    for rule in rule_catalogue():
+        if rule.code == code:
+            return rule.fix_title or ""
+    return ""
+
+
+def _snippet(f: Finding, lines: Sequence[str], style: _Style) -> Tuple[List[str], int]:
+    if not 0 < f.line <= len(lines):
+        return [], len(str(f.line))
+    text = lines[f.line - 1]
+    shown = text.expandtabs(4)
+    start = len(text[: max(f.column - 1, 0)].expandtabs(4))
+    if f.end_line == f.line and f.end_column > f.column:
+        end = len(text[: f.end_column - 1].expandtabs(4))
+    else:  # to the end of the line (a multi-line or empty range)
+        end = max(len(shown.rstrip()), start + 1)
+    width = len(str(f.line))
+    gutter = " " * width
+    bar = style("|", BLUE, BOLD)
+    return [
+        f"{gutter} {bar}",
+        f"{style(str(f.line), BLUE, BOLD)} {bar} {shown}",
+        f"{gutter} {bar} {' ' * start}{style('^' * max(end - start, 1) + ' ' + f.code, RED, BOLD)}",
+        f"{gutter} {bar}",
+    ], width
+
+
+def write_text(
+    findings: Sequence[Finding],
+    out: TextIO,
+    show_confidence: bool = False,
+    *,
+    show_source: bool = False,
+    color: bool = False,
+    sources: Optional[Mapping[str, Sequence[str]]] = None,
+) -> None:
+    """One `path:line:col: CODE [*] message` line per finding (`[*]` / `[~]`: a safe / unsafe fix
+    exists). With `show_source` (on a terminal), under it: the source line with a caret under the
+    reported range, the fix (`= help:`) and where the rule's page is (`= docs:`), as ruff shows
+    them. `sources`: lines of files that cannot be re-read (stdin)."""
+    style = _Style(color)
+    cache: Dict[Tuple[str, Optional[int]], Sequence[str]] = {}
     for f in findings:
         extra = f" [{f.confidence}]" if show_confidence else ""
-        out.write(f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}{extra}\n")
+        mark = fix_marker(f)
+        mark = f" {style(mark, CYAN, BOLD)}" if mark else ""
+        out.write(f"{style(f.location, BOLD)}: {style(f.code, RED, BOLD)}{mark} {f.message}{extra}\n")
+        if not show_source:
+            continue
+        key = (f.path, f.cell)
+        if key not in cache:
+            cache[key] = (sources or {}).get(f.path) if f.cell is None and sources and f.path in sources else read_lines(f.path, f.cell)
+        snippet, width = _snippet(f, cache[key], style)
+        for line in snippet:
+            out.write(line + "\n")
+        pad = " " * width
+        help_text = f.fix.message if f.fix is not None else _fix_title(f.code)
+        if help_text:
+            unsafe = " (unsafe: applied only with --unsafe-fixes)" if f.fix is not None and mark and UNSAFE_MARK in mark else ""
+            out.write(f"{pad} {style('=', BLUE, BOLD)} {style('help', CYAN, BOLD)}: {help_text}{unsafe}\n")
+        out.write(f"{pad} {style('=', BLUE, BOLD)} {style('docs', CYAN, BOLD)}: {rule_link(f.code)}\n\n")
+
+
+def fix_counts(findings: Sequence[Finding]) -> Tuple[int, int]:
+    """(findings with a safe fix, findings with an unsafe fix)."""
+    safe = sum(1 for f in findings if f.fix is not None and str(f.fix.applicability) == "safe")
+    unsafe = sum(1 for f in findings if f.fix is not None and str(f.fix.applicability) != "safe")
+    return safe, unsafe
+
+
+class Progress:
+    """A one-line progress bar on stderr for long runs: shown only on a terminal, only once the
+    run has lasted `delay` seconds, redrawn at most every `interval`, erased at the end."""
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool, delay: float = 1.5, interval: float = 0.1, clock: Any = None) -> None:
+        import time
+
+        self.total = total
+        self.stream = stream
+        self.enabled = enabled and total > 0
+        self.delay = delay
+        self.interval = interval
+        self.clock = clock or time.monotonic
+        self.start = self.clock()
+        self.done = 0
+        self.last_draw: Optional[float] = None
+        self.drawn = False
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self.start < self.delay:
+            return
+        if self.last_draw is not None and now - self.last_draw < self.interval and self.done < self.total:
+            return
+        self.last_draw = now
+        width = 30
+        filled = int(width * self.done / self.total)
+        bar = "=" * filled + (">" if filled < width else "") + " " * max(width - filled - 1, 0)
+        self.stream.write(f"\rleaklint [{bar}] {self.done}/{self.total} files {now - self.start:.0f}s")
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.drawn = False
 
 
 def write_json(findings: Sequence[Finding], out: TextIO) -> None:
@@ -55,7 +257,8 @@ def write_github(findings: Sequence[Finding], out: TextIO) -> None:
                 f"title={_escape_property(f.code + ' ' + f.name)}",
             ]
         )
-        out.write(f"::{level} {props}::{_escape_data(f'{f.code} {f.message}')}\n")
+        cell = f"cell {f.cell}: " if f.cell is not None else ""
+        out.write(f"::{level} {props}::{_escape_data(f'{cell}{f.code} {f.message}')}\n")
 
 
 def _sarif_level(confidence: Confidence) -> str:
@@ -181,6 +384,9 @@ def sarif_document(
             "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
             "properties": {"confidence": str(f.confidence), "scope": f.scope},
         }
+        if f.cell is not None:  # a notebook: the region's lines are lines of this cell
+            result["properties"]["cell"] = f.cell  # type: ignore[index]
+            location["logicalLocations"] = [{"name": f"cell {f.cell}", "kind": "module"}]
         if f.code in index:
             result["ruleIndex"] = index[f.code]
         if f.fix is not None:

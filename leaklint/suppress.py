@@ -3,6 +3,8 @@ that have findings.
 
 - `# noqa` (bare: every code) and `# noqa: LL103, LL401` (flake8 style) on the reported line;
 - `# leaklint: ignore` and `# leaklint: ignore[LL103, LL401]` on the reported line;
+- on a decorated `def` or `class`, those comments (and `# noqa: CODES`) on any of its decorator
+  lines too, where bugbear, ruff and pylint report the same check;
 - `# leaklint: ignore-file` on a comment line anywhere in the file: the whole file is skipped
   (checked on the text before parsing, like flake8's `# flake8: noqa`);
 - a peer's suppression of the same check (`# noqa: B019`, `# pylint: disable=consider-using-with`)
@@ -142,24 +144,54 @@ def apply(
         return findings
     peers = peers or {}
     table = suppressions(source, noqa, peers=any(peers.get(f.code) for f in findings))
-    if not table:
+    if not table and "@" not in source:
         return findings
     lines = source.splitlines()
+    decorated = None
     out = []
     for f in findings:
         own = peers.get(f.code, ())
         if is_suppressed(f.code, table.get(f.line), own):
             continue
-        if own and any(p.upper() in table.get(n, ()) for n in _decorator_lines(lines, f.line) for p in own):
-            continue
+        above = _decorator_lines(lines, f.line)
+        if above:
+            if decorated is None:
+                decorated = _decorator_suppressions(source)
+            if any(is_suppressed(f.code, decorated.get(n), own) for n in above):
+                continue
         out.append(f)
+    return out
+
+
+def _decorator_suppressions(source: str) -> Dict[int, FrozenSet[str]]:
+    """line -> codes, for comments that may stand on a decorator line and cover the decorated
+    `def` / `class` reported below it (bugbear and ruff report B019 on the decorator, leaklint on
+    the function's name, so either line must work): `# leaklint: ignore[...]`, bare
+    `# leaklint: ignore`, `# noqa: CODES` and `# pylint: disable=...`. A bare `# noqa` there is
+    about the decorator line itself and does not reach the function."""
+    out: Dict[int, FrozenSet[str]] = {}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):  # pragma: no cover - parsed already
+        return out
+    for tok in tokens:
+        if tok.type != tokenize.COMMENT:
+            continue
+        line = tok.start[0]
+        for match in _IGNORE.finditer(tok.string):
+            _add(out, line, _codes(match.group("codes")))
+        for match in [*_NOQA.finditer(tok.string), *_PYLINT.finditer(tok.string)]:
+            if match.group("codes"):
+                _add(out, line, _codes(match.group("codes")))
     return out
 
 
 def _decorator_lines(lines: List[str], line: int) -> List[int]:
     """The decorator lines right above `line` (1-based): peers such as bugbear and ruff report
     B019 on the decorator, leaklint on the decorated function's name."""
-    out = []
+    out: List[int] = []
+    if line < 2 or line > len(lines) or not lines[line - 1].lstrip().startswith(("def ", "async ", "class ")):
+        return out
     n = line - 1
     while n >= 1 and lines[n - 1].lstrip().startswith(("@", "#")):  # comment lines in between too
         if lines[n - 1].lstrip().startswith("@"):

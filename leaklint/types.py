@@ -118,9 +118,18 @@ class Finding:
     # hash of path, code, scope and the normalized text of the reported line, plus an
     # occurrence number among identical ones (see leaklint.engine.fingerprint)
     fingerprint: str = ""
+    # in a Jupyter notebook: the cell (1-based position among all cells); `line` / `end_line`
+    # are then lines of that cell. None in a Python file.
+    cell: Optional[int] = None
 
-    def sort_key(self) -> Tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> Tuple[str, int, int, int, str]:
+        return (self.path, self.cell or 0, self.line, self.column, self.code)
+
+    @property
+    def location(self) -> str:
+        """`path:line:col`, or `path:cell N:line:col` in a notebook (as ruff prints it)."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.path}:{cell}{self.line}:{self.column}"
 
     def as_dict(self) -> dict:
         return {
@@ -136,6 +145,8 @@ class Finding:
             "scope": self.scope,
             "fingerprint": self.fingerprint,
             "fix": None if self.fix is None else self.fix.as_dict(),
+            # only for notebooks: the JSON of a Python file is unchanged
+            **({"cell": self.cell} if self.cell is not None else {}),
         }
 
     @classmethod
@@ -154,6 +165,7 @@ class Finding:
             scope=data.get("scope", ""),
             fingerprint=data.get("fingerprint", ""),
             fix=None if fix is None else Fix.from_dict(fix),
+            cell=data.get("cell"),
         )
 
 

@@ -39,7 +39,8 @@ def test_exit_codes(project: Path, capsys: pytest.CaptureFixture) -> None:
     assert out == "pkg/leaky.py:5:9: LL103 lru_cache on method Service.lookup keeps every instance it is called on alive for the life of the class\n"
     assert "1 finding in 1 file" in err and "2 files checked" in err
     assert run(["pkg", "--exit-zero"], capsys)[0] == 0
-    assert run(["pkg", "--select", "LL9"], capsys)[0] == 0
+    code, _, err = run(["pkg", "--select", "LL9"], capsys)
+    assert code == 2 and "'LL9' matches no rule" in err
     code, _, err = run(["pkg", "--select", "XYZ"], capsys)
     assert code == 2 and "XYZ" in err
     code, _, err = run(["pkg", "--no-such-flag"], capsys)
@@ -91,7 +92,7 @@ def test_select_ignore_extend(project: Path, capsys: pytest.CaptureFixture) -> N
     assert run(["pkg", "--ignore", "LL1"], capsys)[0] == 0
     assert run(["pkg", "--select", "LL1"], capsys)[0] == 1
     assert run(["pkg", "--select", "LL103", "--ignore", "LL103"], capsys)[0] == 0
-    assert run(["pkg", "--select", "LL9", "--extend-select", "LL103"], capsys)[0] == 1
+    assert run(["pkg", "--select", "LL6", "--extend-select", "LL103"], capsys)[0] == 1
     assert run(["pkg", "--select", "ALL"], capsys)[0] == 1
 
 

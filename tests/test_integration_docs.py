@@ -66,13 +66,14 @@ def test_pre_commit_snippets_match_the_published_hook() -> None:
     hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
     assert hook["id"] == "leaklint" and hook["entry"] == "leaklint" and hook["args"] == ["--force-exclude"]
     configs = [b for b in yaml_blocks(INTEGRATIONS) if isinstance(b, dict) and "repos" in b]
-    remote, local = configs
+    local, remote = configs
     assert remote["repos"][0]["hooks"] == [{"id": "leaklint"}]
     (local_hook,) = local["repos"][0]["hooks"]
     assert local_hook["entry"].split() == [hook["entry"], *hook["args"]]
-    for key in ("language", "types", "exclude_types", "require_serial"):
+    for key in ("types_or", "exclude_types", "require_serial"):
         assert local_hook[key] == hook[key], key
-    assert local_hook["additional_dependencies"] == ["leaklint-mem"]
+    # the local form runs the leaklint already installed: nothing to download
+    assert local_hook["language"] == "system" and "additional_dependencies" not in local_hook
 
 
 def test_github_workflows() -> None:

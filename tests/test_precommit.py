@@ -95,7 +95,7 @@ def try_repo(hook_repo: Path, project: Path, home: Path, hook: str = "leaklint")
 def test_hook_definition() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "- id: leaklint\n" in text
-    assert "language: python" in text and "types: [python]" in text and "args: [--force-exclude]" in text
+    assert "language: python" in text and "types_or: [python, jupyter]" in text and "args: [--force-exclude]" in text
     assert "pass_filenames: false" not in text
     fix_hook = text.split("- id: leaklint-fix\n", 1)[1]
     assert "entry: leaklint --fix\n" in fix_hook and "args: [--force-exclude]" in fix_hook

@@ -1,0 +1,247 @@
+"""`leaklint server`: a Language Server Protocol server (over stdio) on pygls.
+
+It publishes leaklint's findings as diagnostics when a Python file is opened, changed or saved,
+from the same engine and configuration as the command line: the `[tool.leaklint]` of the nearest
+`pyproject.toml` above the file (re-read when that file changes), its excludes and
+per-file-ignores, paths relative to the project root (so test-code detection and the baseline
+fingerprints are the CLI's), and the same result cache (`.leaklint_cache` in the project root,
+or `cache-dir`) for the text on disk.
+
+Code actions, for each leaklint diagnostic under the cursor:
+- the finding's fix when it has one (`Finding.fix`; a safe fix is the preferred quick fix, an
+  unsafe one says so in its title);
+- "Suppress LLxxx on this line": adds `# noqa: LLxxx` (or the code to the line's `# noqa:` list).
+
+Notebook documents (`notebookDocument/*`) are not served: the CLI checks `.ipynb` files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from . import __version__
+from .types import Applicability, Edit, Finding
+
+SOURCE = "leaklint"
+_NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+
+
+def uri_to_path(uri: str) -> Optional[str]:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return unquote(parsed.path)
+
+
+# ---------------------------------------------------------------------------- positions
+def _utf16_column(line: str, column: int) -> int:
+    """LSP counts UTF-16 code units; leaklint counts code points (1-based). 0-based UTF-16."""
+    prefix = line[: max(column - 1, 0)]
+    return len(prefix.encode("utf-16-le")) // 2
+
+
+def _position(lines: Sequence[str], line: int, column: int) -> lsp.Position:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return lsp.Position(line=max(line - 1, 0), character=_utf16_column(text, column))
+
+
+def _range(lines: Sequence[str], start: Tuple[int, int], end: Tuple[int, int]) -> lsp.Range:
+    return lsp.Range(start=_position(lines, *start), end=_position(lines, *end))
+
+
+def to_diagnostic(f: Finding, lines: Sequence[str]) -> lsp.Diagnostic:
+    end = (f.end_line, f.end_column) if (f.end_line, f.end_column) > (f.line, f.column) else (f.line, f.column + 1)
+    href = os.environ.get("LEAKLINT_DOCS_URL", "").strip()
+    return lsp.Diagnostic(
+        range=_range(lines, (f.line, f.column), end),
+        severity=lsp.DiagnosticSeverity.Error if f.code == "LL000" else lsp.DiagnosticSeverity.Warning,
+        code=f.code,
+        code_description=lsp.CodeDescription(href=f"{href.rstrip('/')}/{f.code}.md") if href else None,
+        source=SOURCE,
+        message=f"{f.message} ({f.name})",
+        data={"fingerprint": f.fingerprint},
+    )
+
+
+def text_edit(edit: Edit, lines: Sequence[str]) -> lsp.TextEdit:
+    return lsp.TextEdit(range=_range(lines, (edit.start_line, edit.start_column), (edit.end_line, edit.end_column)), new_text=edit.content)
+
+
+def suppression_edit(f: Finding, lines: Sequence[str]) -> lsp.TextEdit:
+    """`# noqa: CODE` at the end of the reported line, or CODE added to a `# noqa:` already there."""
+    text = lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+    match = _NOQA.search(text)
+    if match:
+        end = match.end("codes")
+        new = f", {f.code}"
+        pos = lsp.Position(line=f.line - 1, character=_utf16_column(text, end + 1))
+        return lsp.TextEdit(range=lsp.Range(start=pos, end=pos), new_text=new)
+    stripped = text.rstrip()
+    pos = lsp.Position(line=f.line - 1, character=_utf16_column(text, len(stripped) + 1))
+    end = lsp.Position(line=f.line - 1, character=_utf16_column(text, len(text) + 1))
+    return lsp.TextEdit(range=lsp.Range(start=pos, end=end), new_text=f"  # noqa: {f.code}")
+
+
+# ---------------------------------------------------------------------------- the server
+class LeaklintServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("leaklint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.findings: Dict[str, List[Tuple[lsp.Diagnostic, Finding]]] = {}
+        self._configs: Dict[str, Tuple[Any, Any]] = {}
+        self._lock = threading.Lock()
+
+    def config_for(self, path: str) -> Any:
+        """The CLI's configuration for `path`, cached until its pyproject.toml changes."""
+        from .config import find_pyproject, load_config
+
+        found = find_pyproject(Path(path))
+        key = str(found) if found else ""
+        stamp = None
+        if found is not None:
+            try:
+                st = found.stat()
+                stamp = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamp = None
+        cached = self._configs.get(key)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        config = load_config(found, start=Path(path)).check_codes()
+        self._configs[key] = (stamp, config)
+        return config
+
+    def lint(self, uri: str, text: str) -> List[Finding]:
+        from .config import ConfigError
+        from .engine import InternalError, lint_source
+
+        path = uri_to_path(uri) or "untitled.py"
+        try:
+            config = self.config_for(path)
+        except ConfigError as exc:
+            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"leaklint: {exc}"))
+            return []
+        if config.is_excluded(path):
+            return []
+        shown = config.relative(path)
+        data = text.encode("utf-8", "surrogatepass")
+        cache = _cache(config, path)
+        key = None
+        if cache is not None:
+            key = cache.key(shown, data)
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
+        try:
+            findings = lint_source(text, shown, config, notebook=False)
+        except InternalError as exc:
+            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=str(exc)))
+            return []
+        if cache is not None and key is not None:
+            try:
+                cache.put(key, findings)
+            except OSError:
+                pass
+        return findings
+
+    def publish(self, uri: str) -> None:
+        document = self.workspace.get_text_document(uri)
+        lines = document.source.splitlines()
+        with self._lock:
+            found = self.lint(uri, document.source)
+            pairs = [(to_diagnostic(f, lines), f) for f in found]
+            self.findings[uri] = pairs
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[d for d, _ in pairs], version=document.version)
+        )
+
+    def code_actions(self, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+        uri = params.text_document.uri
+        document = self.workspace.get_text_document(uri)
+        lines = document.source.splitlines()
+        wanted = {(d.code, d.range.start.line, d.range.start.character) for d in params.context.diagnostics if d.source == SOURCE}
+        actions: List[lsp.CodeAction] = []
+        for diagnostic, f in self.findings.get(uri, []):
+            if (diagnostic.code, diagnostic.range.start.line, diagnostic.range.start.character) not in wanted:
+                continue
+            if f.fix is not None and f.fix.edits:
+                unsafe = f.fix.applicability != Applicability.SAFE
+                actions.append(
+                    lsp.CodeAction(
+                        title=f"{f.code}: {f.fix.message}" + (" (unsafe fix: may change behaviour)" if unsafe else ""),
+                        kind=lsp.CodeActionKind.QuickFix,
+                        diagnostics=[diagnostic],
+                        is_preferred=not unsafe,
+                        edit=lsp.WorkspaceEdit(changes={uri: [text_edit(e, lines) for e in f.fix.edits]}),
+                    )
+                )
+            actions.append(
+                lsp.CodeAction(
+                    title=f"{f.code}: suppress on this line (# noqa: {f.code})",
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    edit=lsp.WorkspaceEdit(changes={uri: [suppression_edit(f, lines)]}),
+                )
+            )
+        return actions
+
+
+def _cache(config: Any, path: str) -> Any:
+    """The CLI's result cache for the project of `path` (None when it cannot be used)."""
+    from .runner import Cache, ensure_cache_dir
+
+    root = config.root or os.path.dirname(path)
+    directory = os.path.join(root, config.cache_dir) if config.cache_dir else os.path.join(root, ".leaklint_cache")
+    try:
+        ensure_cache_dir(directory)
+        return Cache(directory, config)
+    except OSError:
+        return None
+
+
+def _is_python(uri: str, language_id: Optional[str] = None) -> bool:
+    return language_id == "python" or uri.endswith((".py", ".pyi", ".pyw"))
+
+
+def build_server() -> LeaklintServer:
+    server = LeaklintServer()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LeaklintServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        if _is_python(params.text_document.uri, params.text_document.language_id):
+            ls.publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LeaklintServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        if _is_python(params.text_document.uri) or params.text_document.uri in ls.findings:
+            ls.publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: LeaklintServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        if _is_python(params.text_document.uri) or params.text_document.uri in ls.findings:
+            ls.publish(params.text_document.uri)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LeaklintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.findings.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: LeaklintServer, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
+        return ls.code_actions(params)
+
+    return server
+
+
+def serve() -> None:
+    build_server().start_io()

@@ -1,0 +1,203 @@
+"""`leaklint server`, driven by a real LSP client (pygls's) over stdio: diagnostics on open,
+change and save from the CLI's engine and configuration, code actions for fixes and
+suppressions, the result cache."""
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+
+from leaklint.server import suppression_edit, text_edit, to_diagnostic
+from leaklint.types import Applicability, Confidence, Edit, Finding, Fix
+
+ROOT = Path(__file__).resolve().parent.parent
+LEAKY = "def read(p):\n    f = open(p)\n    return f.read()\n"
+CLEAN = "def read(p):\n    with open(p) as f:\n        return f.read()\n"
+TIMEOUT = 60
+
+
+class Client(LanguageClient):
+    def __init__(self) -> None:
+        super().__init__("leaklint-test", "1")
+        self.published: Dict[str, List[lsp.PublishDiagnosticsParams]] = {}
+        self.messages: List[str] = []
+        self.event = asyncio.Event()
+
+        @self.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
+            self.published.setdefault(params.uri, []).append(params)
+            self.event.set()
+
+        @self.feature(lsp.WINDOW_SHOW_MESSAGE)
+        def on_message(params: lsp.ShowMessageParams) -> None:
+            self.messages.append(params.message)
+            self.event.set()
+
+    async def wait_for(self, uri: str, count: int) -> lsp.PublishDiagnosticsParams:
+        async def until() -> None:
+            while len(self.published.get(uri, [])) < count:
+                self.event.clear()
+                await self.event.wait()
+
+        await asyncio.wait_for(until(), TIMEOUT)
+        return self.published[uri][count - 1]
+
+
+async def session(project: Path, body: Any) -> None:
+    client = Client()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("LEAKLINT_DOCS_URL", None)
+    await client.start_io(sys.executable, "-m", "leaklint", "server", cwd=str(project), env=env)
+    try:
+        await asyncio.wait_for(
+            client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities(), root_uri=project.as_uri(), process_id=os.getpid())),
+            TIMEOUT,
+        )
+        client.initialized(lsp.InitializedParams())
+        await body(client)
+        await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+        client.exit(None)
+    finally:
+        server = client._server  # never hang on a server that did not exit
+        if server is not None and server.returncode is None:
+            try:
+                await asyncio.wait_for(server.wait(), 10)
+            except asyncio.TimeoutError:
+                server.kill()
+        await asyncio.wait_for(client.stop(), TIMEOUT)
+
+
+def open_doc(client: Client, path: Path, text: str) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+    return uri
+
+
+def test_diagnostics_on_open_change_save_and_code_actions(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.leaklint]\nextend-exclude = ["generated"]\n')
+    (tmp_path / "pkg").mkdir()
+    path = tmp_path / "pkg" / "mod.py"
+    path.write_text(LEAKY)
+
+    async def body(client: Client) -> None:
+        uri = open_doc(client, path, LEAKY)
+        published = await client.wait_for(uri, 1)
+        assert [(d.code, d.source, d.range.start.line, d.range.start.character, d.severity) for d in published.diagnostics] == [
+            ("LL401", "leaklint", 1, 8, lsp.DiagnosticSeverity.Warning)
+        ]
+        assert published.diagnostics[0].message.startswith("open() bound to f is never closed")
+        diagnostic = published.diagnostics[0]
+
+        actions = await asyncio.wait_for(
+            client.text_document_code_action_async(
+                lsp.CodeActionParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri),
+                    range=diagnostic.range,
+                    context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+                )
+            ),
+            TIMEOUT,
+        )
+        titles = [a.title for a in actions]
+        assert titles == ["LL401: suppress on this line (# noqa: LL401)"]
+        edit = actions[0].edit.changes[uri][0]
+        assert edit.new_text == "  # noqa: LL401" and edit.range.start == lsp.Position(line=1, character=15)
+
+        # a change that fixes the leak clears the diagnostics; one that suppresses it too
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=CLEAN)],
+            )
+        )
+        assert (await client.wait_for(uri, 2)).diagnostics == ()
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=3),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=LEAKY.replace("open(p)", "open(p)  # noqa: LL401"))],
+            )
+        )
+        assert (await client.wait_for(uri, 3)).diagnostics == ()
+        client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=4),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=LEAKY)],
+            )
+        )
+        assert len((await client.wait_for(uri, 4)).diagnostics) == 1
+        client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        assert len((await client.wait_for(uri, 5)).diagnostics) == 1
+
+        # the project's configuration applies: excluded paths get nothing, a test file is test code
+        (tmp_path / "generated").mkdir()
+        excluded = open_doc(client, tmp_path / "generated" / "x.py", LEAKY)
+        assert (await client.wait_for(excluded, 1)).diagnostics == ()
+        (tmp_path / "tests").mkdir()
+        test_file = open_doc(client, tmp_path / "tests" / "test_x.py", LEAKY.replace("def read", "def test_read"))
+        assert (await client.wait_for(test_file, 1)).diagnostics == ()  # LL401 skips test code, as the CLI does
+
+        # a config edit is picked up; a broken config is shown, not swallowed
+        (tmp_path / "pyproject.toml").write_text('[tool.leaklint]\nselect = ["LL9"]\n')
+        broken = open_doc(client, tmp_path / "pkg" / "other.py", LEAKY)
+        await client.wait_for(broken, 1)
+        assert any("'LL9' matches no rule" in m for m in client.messages)
+
+    asyncio.run(session(tmp_path, body))
+    # the server wrote the CLI's result cache in the project root
+    assert any((tmp_path / ".leaklint_cache").rglob("*.json"))
+
+
+def test_fix_and_suppression_edits_from_findings() -> None:
+    lines = ["def read(p):", "    f = open(p)  # noqa: E501", "    return 'é' + f.read()"]
+    f = Finding("m.py", 2, 9, 2, 16, "LL401", "resource-not-closed", "never closed", Confidence.HIGH)
+    # a `# noqa:` already on the line gets the code appended
+    edit = suppression_edit(f, lines)
+    assert edit.new_text == ", LL401" and edit.range.start == lsp.Position(line=1, character=len(lines[1]))
+    # LSP columns are UTF-16 code units; ours are code points
+    wide = Finding("m.py", 3, 20, 3, 26, "LL401", "resource-not-closed", "x", Confidence.HIGH)
+    lines3 = ["", "", "    return '𝄞' + f.read()"]
+    assert to_diagnostic(wide, lines3).range.start.character == 20  # one astral char counts twice
+    fix = Fix("Open it in a with block", Applicability.SAFE, (Edit(2, 5, 2, 16, "with open(p) as f:"),))
+    assert text_edit(fix.edits[0], lines).range == lsp.Range(start=lsp.Position(line=1, character=4), end=lsp.Position(line=1, character=15))
+
+
+def test_code_action_offers_a_findings_fix(tmp_path: Path) -> None:
+    """A finding that carries a Fix becomes a preferred quick fix (unsafe ones say so)."""
+    from leaklint.server import build_server
+
+    from pygls.workspace import Workspace
+
+    server = build_server()
+    server.protocol._workspace = Workspace(tmp_path.as_uri())  # what `initialize` sets up
+    uri = (tmp_path / "m.py").as_uri()
+    text = LEAKY
+    server.workspace.put_text_document(lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+    lines = text.splitlines()
+    for applicability, preferred, suffix in ((Applicability.SAFE, True, ""), (Applicability.UNSAFE, False, " (unsafe fix: may change behaviour)")):
+        f = Finding("m.py", 2, 9, 2, 16, "LL401", "resource-not-closed", "never closed", Confidence.HIGH,
+                    fix=Fix("Close it with a with block", applicability, (Edit(2, 5, 3, 20, "with open(p) as f:\n        return f.read()"),)))
+        diagnostic = to_diagnostic(f, lines)
+        server.findings[uri] = [(diagnostic, f)]
+        actions = server.code_actions(lsp.CodeActionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+            context=lsp.CodeActionContext(diagnostics=[diagnostic])))
+        assert [a.title for a in actions] == [f"LL401: Close it with a with block{suffix}", "LL401: suppress on this line (# noqa: LL401)"]
+        assert actions[0].is_preferred is preferred
+        change = actions[0].edit.changes[uri][0]
+        assert change.new_text.startswith("with open(p) as f:") and change.range.end == lsp.Position(line=2, character=19)
+
+
+def test_server_command_line(capsys: pytest.CaptureFixture) -> None:
+    from leaklint.cli import main
+
+    assert main(["server", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: leaklint server [--stdio]")
+    assert main(["server", "--port", "1"]) == 2
+    assert "takes only --stdio" in capsys.readouterr().err
+    assert main(["--help"]) == 0
+    assert "`leaklint server` runs the language server" in capsys.readouterr().out.replace("\n", " ")
