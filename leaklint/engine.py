@@ -192,9 +192,15 @@ def lint_source(
     *,
     rules: Optional[Sequence[Type[Rule]]] = None,
     noqa: bool = True,
+    project: Any = None,
+    module: Optional[str] = None,
 ) -> List[Finding]:
     """Lint one file's source. Problems with the input become LL000 findings; a bug in a rule
-    raises InternalError."""
+    raises InternalError. `project` is the lifetime model of the project the file belongs to
+    (`leaklint.analysis.project.build_index`); without it rules judge from this file alone.
+    `module` is the file's dotted module name (default: looked up in `project` by path)."""
+    if project is not None and module is None:
+        module = project.module_of(path)
     config = config or Config()
     try:
         text = decode_source(source) if isinstance(source, bytes) else source
@@ -217,7 +223,7 @@ def lint_source(
             if python_error is not None:
                 _run_on_big_stack(_libcst_parse, text, python_error)
             return []
-        findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error)
+        findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error, project, module or "")
     except SourceError as err:
         return add_fingerprints([error_finding(path, err)], text)
     peers = {rule.code: rule.peer_codes for rule, _ in active if rule.peer_codes}
@@ -324,10 +330,12 @@ def _lint_parsed(
     path: str,
     active: Tuple[Tuple[Type[Rule], Any], ...],
     python_error: Optional[SyntaxError],
+    project: Any = None,
+    module_name: str = "",
 ) -> List[Finding]:
     module = _libcst_parse(text, python_error)
 
-    ctx = Context(path, text)
+    ctx = Context(path, text, project, module_name)
     enter, leave = context_visitors(ctx)
     instances = []
     for rule, options in active:
@@ -416,11 +424,11 @@ def _scope_at(ranges: Sequence[Tuple[Tuple[int, int], Tuple[int, int], str]], li
     return best
 
 
-def lint_file(path: str, config: Optional[Config] = None, display_path: Optional[str] = None) -> List[Finding]:
+def lint_file(path: str, config: Optional[Config] = None, display_path: Optional[str] = None, project: Any = None) -> List[Finding]:
     """Read and lint one file; unreadable files are LL000."""
     shown = display_path or path
     try:
         text = read_source(path)
     except SourceError as err:
         return add_fingerprints([error_finding(shown, err)], "")
-    return lint_source(text, shown, config)
+    return lint_source(text, shown, config, project=project, module=project.module_of(path) if project is not None else None)

@@ -26,6 +26,8 @@ rules. Every answer is one of three, and "unknown" is an honest answer, not a fa
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
 import os
 from collections import defaultdict
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
@@ -151,7 +153,40 @@ class ProjectIndex:
         self._function_mult: Dict[str, Multiplicity] = {}
         self._class_mult: Dict[str, Multiplicity] = {}
         self._resource_types: Optional[Set[str]] = None
+        self._by_path: Optional[Dict[str, str]] = None
+        self._fingerprint: Optional[str] = None
         self._solve()
+
+    def module_of(self, path: str) -> str:
+        """The dotted module name of a file of the project ("" when the index does not hold it):
+        matched by absolute path, else by the longest path suffix (a display path relative to
+        the project root, `django/apps/registry.py`)."""
+        if self._by_path is None:
+            self._by_path = {os.path.abspath(s.path): s.module for s in self.summaries}
+        full = os.path.abspath(path)
+        if full in self._by_path:
+            return self._by_path[full]
+        rel = path.replace(os.sep, "/").lstrip("./")
+        best = ""
+        best_len = -1
+        for known, module in self._by_path.items():
+            known_posix = known.replace(os.sep, "/")
+            if rel and (known_posix == rel or known_posix.endswith("/" + rel)) and len(known_posix) > best_len:
+                best, best_len = module, len(known_posix)
+        return best
+
+    def fingerprint(self) -> str:
+        """A digest of what the model is built from, line numbers and paths left out: a result
+        cache salted with it stays valid across edits that move code but change no structure."""
+        if self._fingerprint is None:
+            h = hashlib.sha256()
+            for s in sorted(self.summaries, key=lambda s: (s.module, s.path)):
+                data = s.to_dict()
+                data.pop("path", None)
+                h.update(json.dumps(_without_lines(data), sort_keys=True).encode())
+                h.update(b"\0")
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
 
     @classmethod
     def from_sources(cls, sources: Mapping[str, str], root: str = "", **kwargs: Iterable[str]) -> "ProjectIndex":
@@ -472,6 +507,14 @@ class ProjectIndex:
                     found.add(full)
                     changed = True
         return found
+
+
+def _without_lines(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_lines(v) for k, v in value.items() if k != "line"}
+    if isinstance(value, list):
+        return [_without_lines(v) for v in value]
+    return value
 
 
 def _same_holder(a: str, b: str) -> bool:

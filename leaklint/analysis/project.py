@@ -722,16 +722,32 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
 
 
 def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Optional[str] = None) -> "ProjectIndex":
-    """Summarize every file of the project that holds `paths` (all of it, not only `paths`) and
-    merge the summaries."""
+    """Summarize every file of the project(s) that hold `paths` (all of each project, not only
+    `paths`) and merge the summaries. Without `root`, each path's project is the nearest
+    directory with a project marker (`find_project_root`); paths from several projects give one
+    index of all of them, each file named relative to its own root."""
     from .lifetime import ProjectIndex
 
-    if root is None:
-        root = find_project_root(paths[0]) if paths else os.getcwd()
     cache = SummaryCache(cache_dir) if cache_dir else None
-    files = project_files(root)
-    seen = {os.path.abspath(f) for f in files}
+    roots: List[str] = []
+    if root is not None:
+        roots = [root]
+    else:
+        for p in paths or [os.getcwd()]:
+            r = find_project_root(p)
+            if r not in roots:
+                roots.append(r)
+    summaries: List[FileSummary] = []
+    seen: Set[str] = set()
+    for r in roots:
+        for f in project_files(r):
+            full = os.path.abspath(f)
+            if full not in seen:
+                seen.add(full)
+                summaries.append(summarize_file(f, r, cache))
     for p in paths:
-        if os.path.isfile(p) and os.path.abspath(p) not in seen:
-            files.append(p)
-    return ProjectIndex([summarize_file(f, root, cache) for f in files])
+        full = os.path.abspath(p)
+        if os.path.isfile(p) and p.endswith(".py") and full not in seen:
+            seen.add(full)
+            summaries.append(summarize_file(p, find_project_root(p) if root is None else root, cache))
+    return ProjectIndex(summaries)
