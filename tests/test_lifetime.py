@@ -469,3 +469,58 @@ def test_public_library_class_is_a_singleton_only_when_bound_once_at_module_leve
     assert idx.class_multiplicity("lib.conn.Handler") is ONCE
     # made in a class body at import, but a public class: users make their own
     assert idx.class_multiplicity("lib.conn.Widget") is UNKNOWN
+
+
+def test_a_class_defined_below_the_function_that_makes_it_is_resolved() -> None:
+    idx = index(svc="""
+        def handle(request):
+            return Worker()
+
+        class Worker:
+            pass
+
+        for r in range(3):
+            handle(r)
+    """)
+    assert idx.class_multiplicity("svc.Worker") is REPEATED
+
+
+def test_scope_multiplicity_of_nested_functions_and_module_level() -> None:
+    idx = index(app="""
+        def serve(items):
+            def each(item):
+                return item
+            return [each(i) for i in items]
+
+        def boot():
+            pass
+
+        def _public_api():
+            pass
+
+        for x in range(3):
+            serve(x)
+        boot()
+    """)
+    assert idx.scope_multiplicity("app", "serve.each") is REPEATED
+    assert idx.scope_multiplicity("app", "boot") is ONCE
+    assert idx.scope_multiplicity("app", "") is ONCE
+    assert idx.scope_multiplicity("app", "_public_api") is UNKNOWN
+    assert idx.scope_multiplicity("app", "missing.inner") is UNKNOWN
+
+
+def test_module_of_matches_absolute_and_display_paths(tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "mod.py").write_text("X = 1\n")
+    idx = build_index([str(tmp_path / "pkg" / "mod.py")])
+    assert idx.module_of(str(tmp_path / "pkg" / "mod.py")) == "pkg.mod"
+    assert idx.module_of("pkg/mod.py") == "pkg.mod"
+    assert idx.module_of("elsewhere/other.py") == ""
+    # the digest ignores line numbers but not structure
+    before = idx.fingerprint()
+    (tmp_path / "pkg" / "mod.py").write_text("\n\nX = 1\n")
+    assert build_index([str(tmp_path / "pkg" / "mod.py")]).fingerprint() == before
+    (tmp_path / "pkg" / "mod.py").write_text("X = 1\nCACHE = {}\ndef f(k):\n    CACHE[k] = 1\n")
+    assert build_index([str(tmp_path / "pkg" / "mod.py")]).fingerprint() != before

@@ -143,6 +143,11 @@ class ProjectIndex:
                 self.writes[w.holder].append(w)
             self.removals.extend(s.removals)
             self.registrations.extend(s.registrations)
+        self._class_memo: Dict[str, Optional[str]] = {}
+        self._classes_by_last: Dict[str, List[str]] = defaultdict(list)
+        for full in self.classes:
+            self._classes_by_last[full.rsplit(".", 1)[-1]].append(full)
+        self._mro_memo: Dict[str, List[str]] = {}
         self._subclasses: Dict[str, Set[str]] = defaultdict(set)
         for full, (_, cls) in self.classes.items():
             for base in cls.bases:
@@ -210,16 +215,26 @@ class ProjectIndex:
     def _class_name(self, name: str) -> Optional[str]:
         if name in self.classes:
             return name
-        # `pkg.Cls` re-exported from `pkg/__init__.py`: match a unique class by suffix
-        tail = "." + name.rsplit(".", 1)[-1]
+        try:
+            return self._class_memo[name]
+        except KeyError:
+            pass
+        # `pkg.Cls` re-exported from `pkg/__init__.py`: match a unique class by its last name
+        # and top-level package
+        found: Optional[str] = None
         if "." in name:
-            matches = [c for c in self.classes if c.endswith(tail) and c.split(".")[0] == name.split(".")[0]]
+            top, last = name.split(".", 1)[0], name.rsplit(".", 1)[-1]
+            matches = [c for c in self._classes_by_last.get(last, ()) if c.split(".", 1)[0] == top]
             if len(matches) == 1:
-                return matches[0]
-        return None
+                found = matches[0]
+        self._class_memo[name] = found
+        return found
 
     def _mro(self, cls: str, seen: Optional[Set[str]] = None) -> List[str]:
-        seen = set() if seen is None else seen
+        if seen is None:
+            if cls not in self._mro_memo:
+                self._mro_memo[cls] = self._mro(cls, set())
+            return self._mro_memo[cls]
         if cls in seen or cls not in self.classes:
             return []
         seen.add(cls)
@@ -420,6 +435,26 @@ class ProjectIndex:
             owner = f"{s.module}.{fn.cls}" if s.module else fn.cls
             if _last(fn.qualname) == "__init__":
                 return self.class_multiplicity(owner)
+        return Multiplicity.UNKNOWN
+
+    def scope_multiplicity(self, module: str, qualname: str) -> Multiplicity:
+        """How often the code of a scope runs, for a rule that knows its file's module and the
+        qualname of the enclosing function (`C.m`, `f.inner`; "" for module level: ONCE). A
+        nested function the index cannot place runs as often as the function that defines it
+        runs, at most: its answer is the nearest enclosing function's."""
+        if not qualname:
+            return Multiplicity.ONCE
+        prefix = f"{module}." if module else ""
+        parts = qualname.split(".")
+        while parts:
+            name = prefix + ".".join(parts)
+            if name in self.functions:
+                found = self.multiplicity(name)
+                if found is not Multiplicity.UNKNOWN or len(parts) == 1:
+                    return found
+            elif prefix + ".".join(parts) in self.classes:
+                return Multiplicity.UNKNOWN  # a class body: no function around it the index knows
+            parts.pop()
         return Multiplicity.UNKNOWN
 
     def class_multiplicity(self, cls: str) -> Multiplicity:

@@ -69,7 +69,7 @@ UNDO_METHODS = frozenset(u for _, u in REGISTRATION_PAIRS if u != "remove") | {"
 CLOSE_METHODS = frozenset({"close", "aclose", "__exit__", "__aexit__", "shutdown", "cleanup", "terminate", "release", "dispose", "disconnect"})
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".leaklint_cache", "site-packages"})
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 # --------------------------------------------------------------------------- the summary
@@ -245,6 +245,9 @@ class Summarizer(ast.NodeVisitor):
         self.in_main_block = False
         self.with_calls: Set[int] = set()  # id() of calls that are `with` items
         self.module_bindings: Dict[int, str] = {}  # id() of calls assigned to a module-level name
+        # functions and classes defined at module level, known before the walk reaches them: a
+        # function body may name a class defined further down the module
+        self.toplevel: Set[str] = set()
 
     # -- helpers
     @property
@@ -282,7 +285,7 @@ class Summarizer(ast.NodeVisitor):
         if head in self.summary.imports:
             target = self.summary.imports[head]
             return f"{target}.{rest}" if rest else target
-        if head in self.summary.functions or head in self.summary.classes or head in self.summary.module_names:
+        if head in self.summary.functions or head in self.summary.classes or head in self.summary.module_names or head in self.toplevel:
             return f"{self.module}.{text}" if self.module else text
         return text
 
@@ -619,6 +622,7 @@ def summarize_source(source: str, path: str, module: str) -> FileSummary:
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return FileSummary(path=path, module=module, error=f"{type(exc).__name__}: {exc}")
     summarizer = Summarizer(path, module, is_package)
+    summarizer.toplevel = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
     try:
         summarizer.visit(tree)
     except RecursionError as exc:

@@ -443,7 +443,7 @@ class CachedInstanceMethod(Rule):
         self._aliases: g.CacheAliases = {}
         self._singletons: Set[int] = set()
         # (function name node, class node, decorator short name, method, maxsize or None)
-        self._found: List[Tuple[cst.Name, cst.ClassDef, str, str, Optional[str]]] = []
+        self._found: List[Tuple[cst.Name, cst.ClassDef, str, str, Optional[str], str]] = []
         self._names: Dict[str, int] = {}  # how often each plain name occurs in the module
         self._module_instances: Dict[str, int] = {}  # `x = Cls()` at module level, per class name
         self._cleared: Set[str] = set()  # methods whose cache_clear is referenced
@@ -502,7 +502,7 @@ class CachedInstanceMethod(Rule):
         if found is None:
             return
         method = f"{ctx.scope.name}.{node.name.value}"
-        self._found.append((node.name, cls, found[1], method, found[2]))
+        self._found.append((node.name, cls, found[1], method, found[2], ctx.scope.qualname))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # `self.method.cache_clear()` / `Cls.method.cache_clear` anywhere: the cache is emptied
@@ -510,14 +510,23 @@ class CachedInstanceMethod(Rule):
             self._cleared.add(node.value.attr.value)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for name_node, cls, decorator, method, maxsize in self._found:
+        project = self.context.project
+        for name_node, cls, decorator, method, maxsize, class_qualname in self._found:
             if self._is_singleton(cls) or name_node.value in self._cleared:
                 continue
             if maxsize is not None and self._is_value_class(cls):
                 continue
+            # the project's lifetime model, when the run has one: how many instances the class has
+            instances = None
+            if project is not None:
+                module = self.context.module
+                instances = project.class_multiplicity(f"{module}.{class_qualname}" if module else class_qualname).value
+            if instances == "once":
+                continue  # made only by once-per-process code: a singleton pins nothing more
             if maxsize is None:
                 self.report(name_node, message=self.unbounded_message, decorator=decorator, method=method)
-            elif self.options.include_bounded:
+            elif self.options.include_bounded or instances == "repeated":
+                # bounded: up to maxsize instances pinned, which matters where many are made
                 self.report(name_node, confidence=Confidence.MEDIUM, decorator=decorator, method=method, maxsize=maxsize)
 
     def _is_value_class(self, cls: cst.ClassDef) -> bool:

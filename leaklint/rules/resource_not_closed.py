@@ -1419,7 +1419,7 @@ class ResourceNotClosed(Rule):
         self._swallowing: frozenset = frozenset()
         self._plain_tries: frozenset = frozenset()
         # findings wait for leave_Module: a function the `__main__` block calls runs once
-        self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any]]] = []
+        self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any], str, bool]] = []
 
     # ------------------------------------------------------------------ traversal
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -1471,9 +1471,19 @@ class ResourceNotClosed(Rule):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         once = ONE_SHOT_FUNCTIONS | _called_from_main_block(original_node)
-        for top, node, fields in self.pending:
-            if top not in once:
-                self.report(node, **fields)
+        project = self.context.project
+        for top, node, fields, qualname, error_path in self.pending:
+            if top in once:
+                continue
+            # the lifetime model of the project, when the run has one: code that runs once per
+            # process is released at exit; the error-path form (a close that an exception
+            # skips), off by default, is reported where the model says the code repeats
+            runs = project.scope_multiplicity(self.context.module, qualname) if project is not None else None
+            if runs is not None and runs.value == "once":
+                continue
+            if error_path and not self.options.error_paths and (runs is None or runs.value != "repeated"):
+                continue
+            self.report(node, **fields)
         if not self.stored or not self.options.self_attributes:
             return
         released: Dict[int, Set[str]] = {}
@@ -1489,11 +1499,15 @@ class ResourceNotClosed(Rule):
                 cls=stored.cls.name.value,
             )
 
-    def _defer(self, function: _Function, node: cst.CSTNode, **fields: Any) -> None:
+    def _defer(self, function: _Function, node: cst.CSTNode, error_path: bool = False, **fields: Any) -> None:
         """Report at the end of the module, unless the module-level function the finding is
-        in turns out to run once per process (`main()`, or called from the `__main__` block)."""
+        in turns out to run once per process (`main()`, or called from the `__main__` block,
+        or what the project's lifetime model says runs once)."""
         top = self.functions[0] if self.functions else function
-        self.pending.append((top.node.name.value if top.cls is None else None, node, fields))
+        # called from leave_FunctionDef, where the current scope is the one around the function
+        outer = self.context.scope.qualname if self.context.scope is not None else ""
+        qualname = f"{outer}.{function.node.name.value}" if outer else function.node.name.value
+        self.pending.append((top.node.name.value if top.cls is None else None, node, fields, qualname, error_path))
 
     # ------------------------------------------------------------------ one function
     def _analyze(self, function: _Function) -> None:
@@ -1615,9 +1629,9 @@ class ResourceNotClosed(Rule):
             return
         self.reported.add(id(call))
         if releases:
-            if follows_at_once(bind, releases, self._plain_tries) or not self.options.error_paths:
+            if follows_at_once(bind, releases, self._plain_tries):
                 return
-            self._defer(function, call, message=self.unprotected_message, confidence=Confidence.MEDIUM, resource=resource.display, name=name)
+            self._defer(function, call, error_path=True, message=self.unprotected_message, confidence=Confidence.MEDIUM, resource=resource.display, name=name)
         elif cut is not None and cut.kind == "bind_res":
             self._defer(function, call, message=self.rebound_message, resource=resource.display, name=name)
         elif withs:
