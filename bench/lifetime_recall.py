@@ -78,6 +78,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--scorer", default="bench/leakfixes/score.py", help="path of bench/leakfixes/score.py")
     parser.add_argument("--summaries", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".lifetime-cache"), help="summary cache directory ('' for none)")
     args = parser.parse_args(argv)
+    import leaklint  # this checkout's (PYTHONPATH), pinned before the scorer edits sys.path
+
+    print(f"leaklint from {os.path.dirname(leaklint.__file__)}", file=sys.stderr)
     score = _load(args.scorer)
     score.run_leaklint = with_project(args.summaries or None)
     return int(score.main(rest) or 0)

@@ -105,3 +105,51 @@ def test_flake8_plugin_sees_the_same_model(tmp_path: Path) -> None:
     )
     assert "Traceback" not in proc.stderr, proc.stderr
     assert [line.split(" ")[0] for line in proc.stdout.splitlines()] == ["pkg/reader.py:2:9:"]
+
+
+CONN = '''import socket
+
+
+class Conn:
+    def __init__(self, host):
+        self.sock = socket.create_connection((host, 80))
+
+    def close(self):
+        self.sock.close()
+
+
+class Plain:
+    def close(self):
+        pass
+
+
+def ping(host):
+    c = Conn(host)
+    p = Plain()
+    return c.sock.send(b"x"), p
+'''
+
+API = '''from . import sessions
+
+
+def request(method, url):
+    session = sessions.Session()
+    return session.request(method=method, url=url)
+'''
+
+
+def test_project_classes_that_hold_a_resource_are_resources(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/conn.py": CONN})
+    project = build_index([str(root / "pkg" / "conn.py")])
+    found = lint_source(CONN, str(root / "pkg" / "conn.py"), Config(), project=project)
+    assert [(f.line, f.code) for f in found] == [(18, "LL401")]  # Conn holds a socket; Plain holds nothing
+    assert lint_source(CONN, "pkg/conn.py", Config()) == []  # one file alone: unknown class
+
+
+def test_relative_import_of_a_known_resource_inside_its_own_package() -> None:
+    # requests' own api.py makes `sessions.Session()`: requests.sessions.Session once the
+    # module name is known
+    found = lint_source(API, "requests/api.py", Config(), module="requests.api")
+    assert [(f.line, f.code) for f in found] == [(5, "LL401")]
+    assert "requests.sessions.Session" in found[0].message
+    assert lint_source(API, "requests/api.py", Config()) == []

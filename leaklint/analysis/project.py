@@ -197,6 +197,12 @@ def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) ->
     return ".".join(base)
 
 
+def absolute_name(module: str, is_package: bool, name: str) -> str:
+    """A name written relative to `module` (`.sessions.Session`, `..util.x`) made absolute."""
+    stripped = name.lstrip(".")
+    return _absolute(module, is_package, len(name) - len(stripped), stripped or None)
+
+
 def dotted(node: ast.AST) -> Optional[str]:
     """`a.b.c` for Name/Attribute chains, the callee's dotted name for a call used as a decorator."""
     parts: List[str] = []
