@@ -187,8 +187,8 @@ def _lint_job(job: Job) -> JobResult:
         except SourceError as err:
             found = add_fingerprints([error_finding(rel, err)], "")
         else:
-            project = project_index(root, STDLIB_SKIP)
-            found = lint_source(text, rel, _config, rules=[_rules[c] for c in codes], project=project, module=project.module_of(full))
+            model = project_index(root, STDLIB_SKIP)
+            found = lint_source(text, rel, _config, rules=[_rules[c] for c in codes], project=model, module=model.module_of(full))
     except InternalError as exc:
         return project, rel, {}, f"{project}/{exc}"
     except Exception as exc:  # anything else is a leaklint bug as well
