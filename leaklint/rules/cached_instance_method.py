@@ -42,6 +42,11 @@ class CachedInstanceMethod(Rule):
     on such long-lived objects (0 of 27 real), against the unbounded ones that grow with every
     instance. So bounded caches (which pin at most `maxsize` instances) are reported only with
     `include-bounded = true`, at medium confidence; ruff / bugbear `B019` report them always.
+    With the project's lifetime model (see the README), a class that only once-per-process
+    code makes is a singleton and not reported, and a bounded cache is reported by default (at
+    medium confidence) on a class the model sees made repeatedly (in a loop, a handler, code
+    that repeats), where `maxsize` instances of a short-lived class are pinned at any time.
+    Without a project, bounded caches need `include-bounded`. Measured precision and recall of these model-driven forms: see bench/ecosystem/README.md and the lifetime branch note (pending when this was written).
     Not reported: methods of `enum.Enum` subclasses (their members live for the life of the
     class anyway) and of recognisable singletons: a class whose metaclass, base or decorator
     is named like `Singleton`, a class whose `__new__` stores the instance on the class, and
