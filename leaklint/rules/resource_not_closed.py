@@ -199,7 +199,7 @@ class ResourceNotClosed(Rule):
     an attribute from a resource, or inherit from such a class) are resources, as is a known
     resource reached through a relative import inside its own package (`sessions.Session()`
     in requests). Without a project (stdin, `lint_source` without `project=`) the rule judges
-    the file alone, as before. Measured precision and recall of these model-driven forms: see bench/ecosystem/README.md and the lifetime branch note (pending when this was written).
+    the file alone, as before. Measured on the leak-fix corpus (107 cases) with the model: 7 of 41 resource fixes found by default (5 without it): fsspec `get_file` (a close an exception skips, in a method called in a loop) and requests' functional API (`sessions.Session()` never closed) are the new ones, every fixed version clean. Precision of the new forms on the ecosystem corpus: not yet measured on this branch.
 
     Ownership is judged from the function alone. A resource passed to a function whose result
     is kept (other than known readers such as `json.load`) is assumed to be owned by that
