@@ -304,16 +304,23 @@ def lint_source(
     rules: Optional[Sequence[Type[Rule]]] = None,
     noqa: bool = True,
     notebook: Optional[bool] = None,
+    project: Any = None,
+    module: Optional[str] = None,
 ) -> List[Finding]:
     """Lint one file's source. Problems with the input become LL000 findings; a bug in a rule
     raises InternalError. `notebook` (default: the path ends in `.ipynb`): the source is a
-    Jupyter notebook's JSON, checked cell by cell (leaklint.notebook)."""
+    Jupyter notebook's JSON, checked cell by cell (leaklint.notebook). `project` is the lifetime
+    model of the project the file belongs to (`leaklint.analysis.project.build_index`); without
+    it rules judge from this file alone. `module` is the file's dotted module name (default:
+    looked up in `project` by path)."""
     if notebook is None:
         notebook = path.endswith(".ipynb")
     if notebook:
         from .notebook import lint_notebook
 
         return lint_notebook(source, path, config, rules=rules, noqa=noqa)
+    if project is not None and module is None:
+        module = project.module_of(path)
     config = config or Config()
     try:
         text = decode_source(source) if isinstance(source, bytes) else source
@@ -336,7 +343,7 @@ def lint_source(
             if python_error is not None:
                 _run_on_big_stack(_libcst_parse, text, python_error)
             return []
-        findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error)
+        findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error, project, module or "")
     except SourceError as err:
         return add_fingerprints([error_finding(path, err)], text)
     peers = {rule.code: rule.peer_codes for rule, _ in active if rule.peer_codes}
@@ -443,10 +450,12 @@ def _lint_parsed(
     path: str,
     active: Tuple[Tuple[Type[Rule], Any], ...],
     python_error: Optional[SyntaxError],
+    project: Any = None,
+    module_name: str = "",
 ) -> List[Finding]:
     module = _libcst_parse(text, python_error)
 
-    ctx = Context(path, text)
+    ctx = Context(path, text, project, module_name)
     enter, leave = context_visitors(ctx)
     try:
         facts = collect_facts(ctx, [rule for rule, _ in active])
@@ -597,11 +606,18 @@ def internal_error_finding(path: str, where: str, exc: BaseException, verbose: b
     )
 
 
-def analyze(source: Union[str, bytes], path: str = "<stdin>", config: Optional[Config] = None, verbose: bool = False) -> List[Finding]:
+def analyze(
+    source: Union[str, bytes],
+    path: str = "<stdin>",
+    config: Optional[Config] = None,
+    verbose: bool = False,
+    project: Any = None,
+    module: Optional[str] = None,
+) -> List[Finding]:
     """`lint_source` under the failure contract: never raises (but for KeyboardInterrupt /
     SystemExit); a bug in a rule or in the engine is an LL000 "internal error in <rule>"."""
     try:
-        return lint_source(source, path, config)
+        return lint_source(source, path, config, project=project, module=module)
     except InternalError as exc:
         return add_fingerprints([internal_error_finding(path, exc.where, exc.exc, verbose)], "")
     except (RecursionError, MemoryError) as exc:
@@ -610,11 +626,11 @@ def analyze(source: Union[str, bytes], path: str = "<stdin>", config: Optional[C
         return add_fingerprints([internal_error_finding(path, "engine", exc, verbose)], "")
 
 
-def lint_file(path: str, config: Optional[Config] = None, display_path: Optional[str] = None) -> List[Finding]:
+def lint_file(path: str, config: Optional[Config] = None, display_path: Optional[str] = None, project: Any = None) -> List[Finding]:
     """Read and lint one file; unreadable files are LL000."""
     shown = display_path or path
     try:
         text = read_source(path)
     except SourceError as err:
         return add_fingerprints([error_finding(shown, err)], "")
-    return lint_source(text, shown, config)
+    return lint_source(text, shown, config, project=project, module=project.module_of(path) if project is not None else None)

@@ -245,6 +245,32 @@ class Plugin:
         return cls._config
 
     # --------------------------------------------------------------------------- checking
+    # the lifetime model of each project seen, built once per process on first use (the same
+    # model the CLI builds once per run: the parity between the two holds)
+    _projects: ClassVar[Dict[str, Any]] = {}
+
+    @classmethod
+    def project_for(cls, filename: str) -> Any:
+        """The ProjectIndex of the project holding `filename`, or None (stdin, an unreadable
+        tree): rules then judge the file alone."""
+        import os
+
+        from .analysis.project import build_index, find_project_root
+
+        if filename in ("stdin", "-", "<stdin>") or not os.path.isfile(filename):
+            return None
+        root = find_project_root(filename)
+        if root not in cls._projects:
+            config = cls.config()
+            cache_dir = config.cache_dir
+            if cache_dir and config.root and not os.path.isabs(cache_dir):
+                cache_dir = os.path.join(config.root, cache_dir)
+            try:
+                cls._projects[root] = build_index([filename], root=root, cache_dir=os.path.join(cache_dir, "v2") if cache_dir else None)
+            except (OSError, RecursionError, MemoryError, ValueError):
+                cls._projects[root] = None
+        return cls._projects[root]
+
     def run(self) -> Iterator[Tuple[int, int, str, Type["Plugin"]]]:
         source = "".join(self.lines)
         config = self.config()
@@ -255,7 +281,8 @@ class Plugin:
                 yield 1, 0, f"{LL000} file too large to analyze: {size} bytes (max-file-size is {config.max_file_size})", type(self)
             return
         try:
-            findings = lint_source(source, self.filename, config, noqa=False)
+            project = self.project_for(self.filename)
+            findings = lint_source(source, self.filename, config, noqa=False, project=project)
         except InternalError as exc:
             # a bug in leaklint: say so on this file and let flake8 go on with the others
             yield 1, 0, f"{LL000} file not analyzed: {exc} (please report this leaklint bug)", type(self)

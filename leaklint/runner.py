@@ -147,13 +147,19 @@ class Cache:
     configuration), the key and a checksum of the findings; anything odd is a miss, and the
     entry is rewritten when the file has been analysed again."""
 
-    def __init__(self, directory: str, config: Config) -> None:
+    def __init__(self, directory: str, config: Config, project: str = "") -> None:
         self.directory = os.path.join(directory, CACHE_LAYOUT)
         self.salt = hashlib.sha256(f"{code_fingerprint()}\0{config_fingerprint(config)}".encode()).hexdigest()
+        # a file's findings may depend on the rest of its project: the digest of the project's
+        # lifetime model (leaklint.analysis.lifetime.ProjectIndex.fingerprint) is part of every
+        # key, and a stat index written for another digest is not trusted
+        self.project = project
 
     def key(self, display: str, data: bytes) -> str:
         h = hashlib.sha256()
         h.update(self.salt.encode())
+        h.update(b"\0")
+        h.update(self.project.encode())
         h.update(b"\0")
         h.update(display.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
@@ -212,10 +218,12 @@ class Cache:
                 return {}
         except (TypeError, ValueError):
             return {}
+        if self.project and data.get("project", "") != self.project:
+            return {}
         return data["files"]
 
     def save_index(self, files: Dict[str, list]) -> None:
-        doc = {"schema": CACHE_SCHEMA, "salt": self.salt, "checksum": _checksum(files), "files": files}
+        doc = {"schema": CACHE_SCHEMA, "salt": self.salt, "project": self.project, "checksum": _checksum(files), "files": files}
         _atomic_write(self.index_path, json.dumps(doc, separators=(",", ":")))
 
 
@@ -265,12 +273,29 @@ def _stat_signature(st: os.stat_result) -> List[int]:
 _worker_config: Optional[Config] = None
 _worker_cache: Optional[Cache] = None
 VERBOSE = False  # tracebacks in internal-error findings (--verbose)
+# the project's lifetime model: built once per run in the parent, before the pool forks, so
+# every worker shares it (copy-on-write) instead of building its own
+_worker_project: Any = None
 
 
-def _init_worker(config: Config, cache: Optional[Cache]) -> None:
-    global _worker_config, _worker_cache
+def build_project(paths: Sequence[str], cache_dir: Optional[str]) -> Any:
+    """The lifetime model of the project(s) holding `paths` (every file of each project, not only
+    `paths`), its per-file summaries cached under `cache_dir`; None when it cannot be built (rules
+    then judge each file alone)."""
+    from .analysis.project import build_index
+
+    try:
+        return build_index(list(paths), cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
+    except (OSError, RecursionError, MemoryError, ValueError):
+        return None
+
+
+def _init_worker(config: Config, cache: Optional[Cache], project: Any = None) -> None:
+    global _worker_config, _worker_cache, _worker_project
     _worker_config = config
     _worker_cache = cache
+    if project is not None:
+        _worker_project = project
     # load the engine and the rules once per process, not per file (before a fork: once)
     from . import engine  # noqa: F401
 
@@ -315,7 +340,9 @@ def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
         if hit is not None:
             return FileResult(shown, hit, cached=True), (signature, key)
     # the failure contract: a bug in a rule is an LL000 finding for this file, never a traceback
-    findings = analyze(data, shown, _worker_config, verbose=VERBOSE)
+    project = _worker_project
+    module = project.module_of(path) if project is not None else None
+    findings = analyze(data, shown, _worker_config, verbose=VERBOSE, project=project, module=module)
     if any(f.code == "LL000" and f.message.startswith("internal error") for f in findings):
         return FileResult(shown, findings, error=findings[0].message.split("\n")[0]), (None, None)
     if _worker_cache is not None and key is not None:
@@ -566,15 +593,20 @@ def check_files(
     warning about an unusable cache directory."""
     from .files import display_path
 
+    global _worker_project
     cache: Optional[Cache] = None
     index: Dict[str, list] = {}
     if cache_dir:
         problem = ensure_cache_dir(cache_dir)
-        if problem is None:
-            cache = Cache(cache_dir, config)
-            index = cache.load_index()
-        elif warn is not None:
-            warn(f"cache directory {cache_dir} is not usable ({problem}); running without a cache")
+        if problem is not None:
+            if warn is not None:
+                warn(f"cache directory {cache_dir} is not usable ({problem}); running without a cache")
+            cache_dir = None
+    # findings may depend on other files of the project: the model's digest salts the cache
+    _worker_project = build_project(paths, cache_dir) if paths else None
+    if cache_dir:
+        cache = Cache(cache_dir, config, _worker_project.fingerprint() if _worker_project is not None else "")
+        index = cache.load_index()
     results: Dict[int, FileResult] = {}
     todo: List[Tuple[int, str, int]] = []
     for i, path in enumerate(paths):

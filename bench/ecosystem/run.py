@@ -158,6 +158,23 @@ Job = Tuple[str, str, str, Tuple[str, ...]]  # (project, root, relative path, co
 JobResult = Tuple[str, str, Dict[str, Any], Optional[str]]
 
 
+_projects: Dict[str, Any] = {}  # project root -> its lifetime model (ProjectIndex), per process
+SUMMARY_DIR = CACHE_DIR / "summaries"
+
+
+def project_index(root: str, skip_dirs: Iterable[str] = ()) -> Any:
+    """The lifetime model of one corpus project, built once per process (the CLI builds it once
+    per run): every file of the project, summaries cached in bench/ecosystem/.cache/."""
+    if root not in _projects:
+        from leaklint.analysis.lifetime import ProjectIndex
+        from leaklint.analysis.project import SummaryCache, summarize_file
+
+        cache = SummaryCache(str(CACHE_DIR))
+        files = [os.path.join(root, *rel.split("/")) for rel in Target("", Path(root), skip_dirs).files()]
+        _projects[root] = ProjectIndex([summarize_file(f, root, cache) for f in files])
+    return _projects[root]
+
+
 def _init(select: Optional[Tuple[str, ...]]) -> None:
     global _config, _rules
     _config = Config(select=select)
@@ -175,7 +192,8 @@ def _lint_job(job: Job) -> JobResult:
         except SourceError as err:
             found = add_fingerprints([error_finding(rel, err)], "")
         else:
-            found = lint_source(text, rel, _config, rules=[_rules[c] for c in codes])
+            model = project_index(root, STDLIB_SKIP)
+            found = lint_source(text, rel, _config, rules=[_rules[c] for c in codes], project=model, module=model.module_of(full))
     except InternalError as exc:
         return project, rel, {}, f"{project}/{exc}"
     except Exception as exc:  # anything else is a leaklint bug as well
@@ -237,6 +255,12 @@ def lint_targets(
             cache.put(code, f"{project}/{rel}", shas[(project, rel)], value)
 
     if jobs_list:
+        # summarize each project once here, so the workers load the summaries from the cache
+        roots = {root for _, root, _, _ in jobs_list}
+        for t in tgts:
+            if str(t.root) in roots:
+                project_index(str(t.root), t.skip_dirs)
+        _projects.clear()
         if jobs <= 1:
             _init(select)
             for job in jobs_list:

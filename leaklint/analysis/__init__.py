@@ -54,9 +54,17 @@ Beside this package: `leaklint.policy` (test code, runs-once code, test doubles:
 definition each) and `leaklint.knowledge` (catalogues as data: resources, containers and
 caches, weak references).
 
-Where the next layers go: `project.py` (per-file summaries merged into a project index) and
-`lifetime.py` (multiplicity, holder lifetime, growth driver) belong here, as facts computed once
-and declared by the rules that need them. They do not exist yet.
+`project` -- the project pass, run once per run before any file is linted (by the runner, the
+    flake8 plugin and the editor server): one small `FileSummary` per file of the project
+    (definitions, imports, call and instantiation sites, container writes and removals,
+    registrations and their undo calls), made from CPython's `ast` and cached by content hash,
+    merged into one `ProjectIndex`. A rule reads it as `self.context.project` (None where no
+    project could be had: rules then judge from the file alone) with `self.context.module`,
+    this file's dotted module name.
+
+`lifetime` -- the queries on the index: `multiplicity(function)` and `class_multiplicity(cls)`
+    (ONCE / REPEATED / UNKNOWN), `holder_lifetime` (PROCESS / OBJECT / FRAME), `growth_driver`
+    (INPUT / CODE / UNKNOWN), `is_resource_type`, `removed_anywhere`, `unregistered_anywhere`.
 
 Not yet on this layer (the rules still track these themselves): the resource family's two
 other "what happens to this value" classifiers (`released_attrs` in LL401,

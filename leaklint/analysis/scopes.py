@@ -227,9 +227,14 @@ def is_module_variable(name: str, at: Scope) -> bool:
 class Context:
     """Facts about the current point of the traversal, shared by every rule of one file."""
 
-    def __init__(self, path: str, source: str) -> None:
+    def __init__(self, path: str, source: str, project: Any = None, module: Optional[str] = "") -> None:
         self.path = path
         self.source = source
+        # the lifetime model of the whole project (leaklint.analysis.lifetime.ProjectIndex), or
+        # None when the caller had none (lint_source without a project, an editor buffer): rules
+        # then judge from what this one file shows
+        self.project = project
+        self.module = module or ""  # this file's dotted module name in the project ("" when unknown)
         self.module_scope: Optional[Scope] = None
         self.scope: Scope = None  # type: ignore[assignment]  # set at visit_Module
         # (node, qualname) for every class and function: the engine maps findings to them.

@@ -233,6 +233,12 @@ class Resolver:
 
     def _resolve(self, call: cst.Call) -> Optional[Resource]:
         qn = self.ctx.call_name(call)
+        if qn is not None and qn.startswith(".") and self.ctx.module:
+            # a relative import inside a package: `sessions.Session()` in requests/api.py is
+            # `requests.sessions.Session` (the module name comes from the project's model)
+            from ..analysis.project import absolute_name
+
+            qn = absolute_name(self.ctx.module, self.ctx.path.endswith("__init__.py"), qn)
         if (
             qn is not None
             and qn.startswith("builtins.")
@@ -256,6 +262,15 @@ class Resolver:
                 return Resource(qn, short_name(qn), CATALOGUE[qn], opens_with)
             if qn in self.extra:
                 return Resource(qn, short_name(qn), GENERIC)
+        project = self.ctx.project
+        if project is not None:
+            # a class of the project that holds a resource (it defines close() / __exit__ and
+            # sets an attribute from one, or inherits from such a class): the model says so
+            full = qn or ""
+            if qn is None and isinstance(call.func, cst.Name) and self.ctx.module:
+                full = f"{self.ctx.module}.{call.func.value}"  # a class of this module
+            if "." in full and not full.startswith("builtins.") and project.is_resource_type(full):
+                return Resource(full, short_name(full), GENERIC)
         func = call.func
         if isinstance(func, cst.Attribute):
             receiver = self.expr_type(func.value)

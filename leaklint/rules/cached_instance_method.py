@@ -42,6 +42,11 @@ class CachedInstanceMethod(Rule):
     on such long-lived objects (0 of 27 real), against the unbounded ones that grow with every
     instance. So bounded caches (which pin at most `maxsize` instances) are reported only with
     `include-bounded = true`, at medium confidence; ruff / bugbear `B019` report them always.
+    With the project's lifetime model (see the README), a class that only once-per-process
+    code makes is a singleton and not reported, and a bounded cache is reported by default (at
+    medium confidence) on a class the model sees made repeatedly (in a loop, a handler, code
+    that repeats), where `maxsize` instances of a short-lived class are pinned at any time.
+    Without a project, bounded caches need `include-bounded`. Measured on the leak-fix corpus with the model: the bounded `lru_cache(maxsize=128)` on pytest's `PytestPluginManager._getconftestmodules` (a class the model sees made repeatedly) is found by default, its fixed version clean. Precision of the bounded form on the ecosystem corpus: not yet measured on this branch.
     Not reported: methods of `enum.Enum` subclasses (their members live for the life of the
     class anyway) and of recognisable singletons: a class whose metaclass, base or decorator
     is named like `Singleton`, a class whose `__new__` stores the instance on the class, and
@@ -443,7 +448,7 @@ class CachedInstanceMethod(Rule):
         self._aliases: g.CacheAliases = {}
         self._singletons: Set[int] = set()
         # (function name node, class node, decorator short name, method, maxsize or None)
-        self._found: List[Tuple[cst.Name, cst.ClassDef, str, str, Optional[str]]] = []
+        self._found: List[Tuple[cst.Name, cst.ClassDef, str, str, Optional[str], str]] = []
         self._names: Dict[str, int] = {}  # how often each plain name occurs in the module
         self._module_instances: Dict[str, int] = {}  # `x = Cls()` at module level, per class name
         self._cleared: Set[str] = set()  # methods whose cache_clear is referenced
@@ -502,7 +507,7 @@ class CachedInstanceMethod(Rule):
         if found is None:
             return
         method = f"{ctx.scope.name}.{node.name.value}"
-        self._found.append((node.name, cls, found[1], method, found[2]))
+        self._found.append((node.name, cls, found[1], method, found[2], ctx.scope.qualname))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         # `self.method.cache_clear()` / `Cls.method.cache_clear` anywhere: the cache is emptied
@@ -510,14 +515,23 @@ class CachedInstanceMethod(Rule):
             self._cleared.add(node.value.attr.value)
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        for name_node, cls, decorator, method, maxsize in self._found:
+        project = self.context.project
+        for name_node, cls, decorator, method, maxsize, class_qualname in self._found:
             if self._is_singleton(cls) or name_node.value in self._cleared:
                 continue
             if maxsize is not None and self._is_value_class(cls):
                 continue
+            # the project's lifetime model, when the run has one: how many instances the class has
+            instances = None
+            if project is not None:
+                module = self.context.module
+                instances = project.class_multiplicity(f"{module}.{class_qualname}" if module else class_qualname).value
+            if instances == "once":
+                continue  # made only by once-per-process code: a singleton pins nothing more
             if maxsize is None:
                 self.report(name_node, message=self.unbounded_message, decorator=decorator, method=method)
-            elif self.options.include_bounded:
+            elif self.options.include_bounded or instances == "repeated":
+                # bounded: up to maxsize instances pinned, which matters where many are made
                 self.report(name_node, confidence=Confidence.MEDIUM, decorator=decorator, method=method, maxsize=maxsize)
 
     def _is_value_class(self, cls: cst.ClassDef) -> bool:

@@ -1,0 +1,763 @@
+"""The project pass: one small summary per file, merged into one index of the whole project.
+
+A rule that judges one file cannot tell code that runs once from code that runs per request, or
+see that a container filled here is emptied in another module. The project pass gives it that
+view. Every Python file of the project (the nearest directory holding `pyproject.toml`,
+`setup.cfg`, `setup.py` or a VCS directory, even when only some files are checked, as pre-commit
+does) yields a `FileSummary`:
+
+- its module name and imports (relative ones resolved against the module name);
+- its functions and classes: decorators, parameters, bases, methods, and for classes whether they
+  define `close` / `__exit__` / `__del__` and which attributes of `self` they set from what;
+- its call and instantiation sites, each with the calling function and whether it sits in a loop,
+  and the functions it passes along as callbacks;
+- its container writes (`add`, `append`, `[k] = v`, `setdefault`, ...) and removals (`pop`,
+  `remove`, `discard`, `del`, `clear`, re-binding a global, `cache_clear()`), each on a resolved
+  holder, and for writes what drives the key or element (`input` when it comes from parameters
+  or per-call data, `code` when it comes from constants and code);
+- its registrations (`atexit.register`, `signal.connect`, `addHandler`, ...) and their undo calls;
+- the calls its `if __name__ == "__main__":` block makes.
+
+Summaries are made from CPython's `ast`, not libcst: the pass runs over the whole project, files
+that are not checked included, and an `ast` parse costs about a tenth of a libcst one. They are
+plain data (`to_dict` / `from_dict`), cached by content hash beside the result cache, so a warm
+run reads them instead of parsing. `ProjectIndex` merges them; `leaklint.analysis.lifetime`
+answers the rules' questions from it.
+
+Names are resolved the simple way the engine's own alias table does it: an imported name to its
+import target, a module-level definition to `module.name`, `self.x` in a method to
+`module.Class.x`; anything else keeps its dotted text, which the index can still match by suffix.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+
+# --------------------------------------------------------------------------- vocabulary
+
+ADD_METHODS = frozenset({"add", "append", "appendleft", "extend", "extendleft", "insert", "update", "setdefault", "put", "put_nowait"})
+REMOVE_METHODS = frozenset({"pop", "popleft", "popitem", "remove", "discard", "clear", "cache_clear", "get_nowait", "difference_update", "intersection_update"})
+# (register, undo): a registration call and the call that undoes it
+REGISTRATION_PAIRS: Tuple[Tuple[str, str], ...] = (
+    ("register", "unregister"),
+    ("connect", "disconnect"),
+    ("addHandler", "removeHandler"),
+    ("addFilter", "removeFilter"),
+    ("add_listener", "remove_listener"),
+    ("addListener", "removeListener"),
+    ("add_handler", "remove_handler"),
+    ("add_callback", "remove_callback"),
+    ("add_done_callback", "remove_done_callback"),
+    ("add_observer", "remove_observer"),
+    ("subscribe", "unsubscribe"),
+    ("on", "off"),
+    ("bind", "unbind"),
+    ("listen", "remove"),
+    ("append", "remove"),
+    ("add_signal_handler", "remove_signal_handler"),
+    ("add_reader", "remove_reader"),
+    ("add_writer", "remove_writer"),
+    ("addCleanup", "doCleanups"),
+)
+REGISTER_METHODS = frozenset(r for r, _ in REGISTRATION_PAIRS if r != "append")
+UNDO_METHODS = frozenset(u for _, u in REGISTRATION_PAIRS if u != "remove") | {"remove"}
+CLOSE_METHODS = frozenset({"close", "aclose", "__exit__", "__aexit__", "shutdown", "cleanup", "terminate", "release", "dispose", "disconnect"})
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".leaklint_cache", "site-packages"})
+SUMMARY_VERSION = 2
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+@dataclass
+class FunctionInfo:
+    qualname: str  # module-relative: "f", "C.m", "f.<locals>.g" is written "f.g"
+    line: int
+    params: List[str]
+    decorators: List[str]  # resolved dotted names (a call decorator `@app.route("/")` gives "app.route")
+    cls: str = ""  # module-relative class qualname for a method, else ""
+    is_async: bool = False
+
+
+@dataclass
+class ClassInfo:
+    qualname: str
+    line: int
+    bases: List[str]  # resolved dotted names
+    methods: List[str]
+    decorators: List[str]
+    # attribute of self -> dotted name of the call it was set from ("" when not a call)
+    self_attrs: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CallSite:
+    caller: str  # module-relative qualname of the calling function, "" for module level
+    callee: str  # resolved dotted name ("pkg.mod.f", "pkg.mod.C.m" for self.m(), raw text otherwise)
+    line: int
+    in_loop: bool
+    # "call" | "callback": a function named as an argument (passed along to be called later)
+    kind: str = "call"
+    in_main_block: bool = False
+    via: str = ""  # callbacks: the resolved dotted name of the call that receives the function
+    binds: str = ""  # `NAME = callee(...)` at module level: NAME (a module-level singleton)
+
+
+@dataclass
+class ContainerOp:
+    holder: str  # "pkg.mod.NAME" (module global), "pkg.mod.C.attr" (class or instance attribute)
+    holder_kind: str  # "module" | "class" | "instance" | "local"
+    op: str  # the method, "[]=" for a subscript store, "del" for `del x[k]`, "rebind" for `X = ...` under `global X`
+    scope: str  # module-relative qualname of the function doing it, "" for module level
+    line: int
+    in_loop: bool
+    driver: str = "unknown"  # writes only: "input" | "code" | "unknown"
+
+
+@dataclass
+class Registration:
+    target: str  # resolved dotted name of the registry object or function ("atexit", "pkg.mod.signal")
+    method: str  # "register", "connect", ...
+    registered: str  # dotted text of what was registered ("" when not a name)
+    scope: str
+    line: int
+    in_loop: bool
+    undo: bool = False
+    in_with: bool = False  # `with registry.connect(...)`: undone on exit
+
+
+@dataclass
+class FileSummary:
+    path: str
+    module: str
+    imports: Dict[str, str] = field(default_factory=dict)
+    functions: Dict[str, FunctionInfo] = field(default_factory=dict)
+    classes: Dict[str, ClassInfo] = field(default_factory=dict)
+    calls: List[CallSite] = field(default_factory=list)
+    writes: List[ContainerOp] = field(default_factory=list)
+    removals: List[ContainerOp] = field(default_factory=list)
+    registrations: List[Registration] = field(default_factory=list)
+    module_names: List[str] = field(default_factory=list)  # names bound at module level
+    error: str = ""  # set when the file could not be summarized (syntax error, unreadable)
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> "FileSummary":
+        return cls(
+            path=data["path"],
+            module=data["module"],
+            imports=dict(data["imports"]),
+            functions={k: FunctionInfo(**v) for k, v in data["functions"].items()},
+            classes={k: ClassInfo(**v) for k, v in data["classes"].items()},
+            calls=[CallSite(**c) for c in data["calls"]],
+            writes=[ContainerOp(**c) for c in data["writes"]],
+            removals=[ContainerOp(**c) for c in data["removals"]],
+            registrations=[Registration(**r) for r in data["registrations"]],
+            module_names=list(data["module_names"]),
+            error=data.get("error", ""),
+        )
+
+
+# --------------------------------------------------------------------------- module names
+
+
+def module_name(path: str, root: str) -> str:
+    """`src/pkg/mod.py` under `root` -> "pkg.mod"; `pkg/__init__.py` -> "pkg"."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root)).replace(os.sep, "/")
+    if rel.startswith("../"):
+        rel = os.path.basename(path)
+    if rel.endswith(".py"):
+        rel = rel[:-3]
+    parts = [p for p in rel.split("/") if p and p != "."]
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _absolute(module: str, is_package: bool, level: int, name: Optional[str]) -> str:
+    if level == 0:
+        return name or ""
+    base = module.split(".") if module else []
+    if not is_package:
+        base = base[:-1]
+    if level > 1:
+        base = base[: len(base) - (level - 1)] if level - 1 <= len(base) else []
+    if name:
+        base = base + name.split(".")
+    return ".".join(base)
+
+
+def absolute_name(module: str, is_package: bool, name: str) -> str:
+    """A name written relative to `module` (`.sessions.Session`, `..util.x`) made absolute."""
+    stripped = name.lstrip(".")
+    return _absolute(module, is_package, len(name) - len(stripped), stripped or None)
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` for Name/Attribute chains, the callee's dotted name for a call used as a decorator."""
+    parts: List[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _names(node: ast.AST) -> Iterator[str]:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            yield sub.id
+
+
+# --------------------------------------------------------------------------- the summarizer
+
+
+class _Frame:
+    __slots__ = ("qualname", "kind", "params", "cls", "globals", "locals", "self_name", "derived")
+
+    def __init__(self, qualname: str, kind: str, params: Sequence[str] = (), cls: str = "", self_name: str = "") -> None:
+        self.qualname = qualname
+        self.kind = kind  # "module" | "class" | "function"
+        self.params: Set[str] = set(params)
+        self.cls = cls
+        self.globals: Set[str] = set()
+        self.locals: Set[str] = set()
+        self.self_name = self_name
+        # locals assigned from an expression that uses a parameter (one step of data flow)
+        self.derived: Set[str] = set()
+
+
+class Summarizer(ast.NodeVisitor):
+    """Walks one module's `ast` once and fills a `FileSummary`."""
+
+    def __init__(self, path: str, module: str, is_package: bool) -> None:
+        self.summary = FileSummary(path=path, module=module)
+        self.module = module
+        self.is_package = is_package
+        self.frames: List[_Frame] = [_Frame("", "module")]
+        self.loop_depth: List[int] = [0]
+        self.in_main_block = False
+        self.with_calls: Set[int] = set()  # id() of calls that are `with` items
+        self.module_bindings: Dict[int, str] = {}  # id() of calls assigned to a module-level name
+        # functions and classes defined at module level, known before the walk reaches them: a
+        # function body may name a class defined further down the module
+        self.toplevel: Set[str] = set()
+
+    # -- helpers
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    @property
+    def function_frame(self) -> Optional[_Frame]:
+        for f in reversed(self.frames):
+            if f.kind == "function":
+                return f
+        return None
+
+    def _scope(self) -> str:
+        f = self.function_frame
+        return f.qualname if f is not None else ""
+
+    def _in_loop(self) -> bool:
+        return self.loop_depth[-1] > 0
+
+    def _qual(self, name: str) -> str:
+        outer = [f.qualname for f in self.frames if f.kind != "module"]
+        return f"{outer[-1]}.{name}" if outer else name
+
+    def resolve(self, text: Optional[str]) -> str:
+        """A dotted name as written -> its project-wide dotted name, as far as this file shows."""
+        if not text:
+            return ""
+        head, _, rest = text.partition(".")
+        fn = self.function_frame
+        if fn is not None and fn.self_name and head == fn.self_name and fn.cls:
+            return f"{self.module}.{fn.cls}.{rest}" if rest else f"{self.module}.{fn.cls}"
+        if fn is not None and (head in fn.params or head in fn.locals) and head not in fn.globals:
+            return text  # a local or parameter: nothing project-wide to say
+        if head in self.summary.imports:
+            target = self.summary.imports[head]
+            return f"{target}.{rest}" if rest else target
+        if head in self.summary.functions or head in self.summary.classes or head in self.summary.module_names or head in self.toplevel:
+            return f"{self.module}.{text}" if self.module else text
+        return text
+
+    def _holder(self, node: ast.AST) -> Optional[Tuple[str, str]]:
+        """The long-lived (or local) container a write or removal acts on, with its kind."""
+        text = dotted(node)
+        if text is None:
+            return None
+        head, _, rest = text.partition(".")
+        fn = self.function_frame
+        if fn is not None:
+            if fn.self_name and head == fn.self_name and fn.cls and rest and "." not in rest:
+                return f"{self.module}.{fn.cls}.{rest}", "instance"
+            if head in fn.params or (head in fn.locals and head not in fn.globals):
+                if head == "cls" and fn.cls and rest and "." not in rest:
+                    return f"{self.module}.{fn.cls}.{rest}", "class"
+                return text, "local"
+        if head in self.summary.imports:
+            target = self.summary.imports[head]
+            full = f"{target}.{rest}" if rest else target
+            return full, "module" if not rest or rest.count(".") == 0 else "class"
+        if head in self.summary.classes and rest and "." not in rest:
+            return f"{self.module}.{head}.{rest}", "class"
+        if not rest:
+            if self.frame.kind == "class":
+                return f"{self.module}.{self.frame.qualname}.{head}", "class"
+            return (f"{self.module}.{head}" if self.module else head), "module"
+        return self.resolve(text), "class"
+
+    def _driver(self, exprs: Sequence[Optional[ast.AST]]) -> str:
+        """What drives a key or element: "code" when every leaf is a constant, a module-level
+        constant name, an enum-like attribute or a literal; "input" when a parameter (or a local
+        computed from one) or per-call data feeds it; "unknown" otherwise."""
+        fn = self.function_frame
+        if fn is None:
+            return "code"  # import-time code: bounded by the program text
+        seen_unknown = False
+        for expr in exprs:
+            if expr is None:
+                continue
+            for sub in ast.walk(expr):
+                if isinstance(sub, ast.Name):
+                    if sub.id in fn.params or sub.id in fn.derived:
+                        if sub.id not in (fn.self_name, "cls"):
+                            return "input"
+                    elif sub.id in fn.locals:
+                        seen_unknown = True
+                elif isinstance(sub, ast.Call):
+                    callee = dotted(sub.func) or ""
+                    if callee.rsplit(".", 1)[-1] in ("time", "monotonic", "uuid4", "uuid1", "now", "utcnow", "id", "random", "randint", "perf_counter", "getpid", "get_ident", "current_thread", "current_task"):
+                        return "input"
+        return "unknown" if seen_unknown else "code"
+
+    # -- imports and definitions
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.summary.imports[alias.asname] = alias.name
+            else:
+                head = alias.name.split(".")[0]
+                self.summary.imports[head] = head
+        self._bind_names(a.asname or a.name.split(".")[0] for a in node.names)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = _absolute(self.module, self.is_package, node.level or 0, node.module)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            self.summary.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+        self._bind_names(a.asname or a.name for a in node.names if a.name != "*")
+
+    def _bind_names(self, names: Iterable[str]) -> None:
+        fn = self.function_frame
+        for name in names:
+            if fn is not None and self.frame is fn:
+                if name not in fn.globals:
+                    fn.locals.add(name)
+            elif self.frame.kind == "module":
+                self.summary.module_names.append(name)
+
+    def _decorators(self, decorators: Sequence[ast.expr]) -> List[str]:
+        out = []
+        for d in decorators:
+            target = d.func if isinstance(d, ast.Call) else d
+            out.append(self.resolve(dotted(target)) or "?")
+        return out
+
+    def visit_FunctionDef(self, node: Any) -> None:
+        qual = self._qual(node.name)
+        cls = self.frame.qualname if self.frame.kind == "class" else ""
+        args = node.args
+        params = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+        if args.vararg:
+            params.append(args.vararg.arg)
+        if args.kwarg:
+            params.append(args.kwarg.arg)
+        decorators = self._decorators(node.decorator_list)
+        self.summary.functions[qual] = FunctionInfo(
+            qualname=qual, line=node.lineno, params=params, decorators=decorators, cls=cls,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+        )
+        if cls:
+            self.summary.classes[cls].methods.append(node.name)
+        for d in node.decorator_list:
+            self.visit(d)
+        for default in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit(default)
+        self._bind_names([node.name])
+        is_static = any(x.endswith("staticmethod") for x in decorators)
+        self_name = params[0] if cls and params and not is_static else ""
+        frame = _Frame(qual, "function", params, cls=cls, self_name=self_name)
+        self.frames.append(frame)
+        self.loop_depth.append(0)
+        saved_main = self.in_main_block
+        self.in_main_block = False
+        # locals first, so that reads before the binding statement resolve as locals too
+        for sub in ast.walk(node):
+            if sub is node:
+                continue
+            if isinstance(sub, (ast.Global, ast.Nonlocal)):
+                frame.globals.update(sub.names)
+        for sub in _own_nodes(node):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id not in frame.globals:
+                frame.locals.add(sub.id)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.in_main_block = saved_main
+        self.loop_depth.pop()
+        self.frames.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.generic_visit(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        qual = self._qual(node.name)
+        bases = [self.resolve(dotted(b)) or "?" for b in node.bases]
+        self.summary.classes[qual] = ClassInfo(
+            qualname=qual, line=node.lineno, bases=bases, methods=[], decorators=self._decorators(node.decorator_list),
+        )
+        for d in node.decorator_list + node.bases:
+            self.visit(d)
+        self._bind_names([node.name])
+        self.frames.append(_Frame(qual, "class"))
+        for stmt in node.body:
+            self.visit(stmt)
+        self.frames.pop()
+
+    def visit_Global(self, node: ast.Global) -> None:
+        fn = self.function_frame
+        if fn is not None:
+            fn.globals.update(node.names)
+
+    # -- loops and the main block
+    def _loop(self, node: ast.AST, body_fields: Sequence[str]) -> None:
+        for name, value in ast.iter_fields(node):
+            if name in body_fields:
+                continue
+            if isinstance(value, ast.AST):
+                self.visit(value)
+        self.loop_depth[-1] += 1
+        for name in body_fields:
+            for stmt in getattr(node, name):
+                self.visit(stmt)
+        self.loop_depth[-1] -= 1
+
+    def visit_For(self, node: ast.For) -> None:
+        fn = self.function_frame
+        if fn is not None and self._driver([node.iter]) == "input":
+            for target in _names(node.target):
+                fn.derived.add(target)
+        self._loop(node, ("body",))
+        for stmt in node.orelse:
+            self.visit(stmt)
+
+    visit_AsyncFor = visit_For
+
+    def visit_While(self, node: ast.While) -> None:
+        self._loop(node, ("body",))
+        for stmt in node.orelse:
+            self.visit(stmt)
+
+    def visit_If(self, node: ast.If) -> None:
+        if self.frame.kind == "module" and _is_main_test(node.test):
+            saved = self.in_main_block
+            self.in_main_block = True
+            self.generic_visit(node)
+            self.in_main_block = saved
+            return
+        self.generic_visit(node)
+
+    def visit_With(self, node: Any) -> None:
+        for item in node.items:
+            if isinstance(item.context_expr, ast.Call):
+                self.with_calls.add(id(item.context_expr))
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
+    # -- assignments: derived data, self attributes, rebinding globals, subscript stores
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._assigned(node.targets, node.value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self._assigned([node.target], node.value)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        target = node.target
+        if isinstance(target, (ast.Name, ast.Attribute)):
+            holder = self._holder(target)
+            if holder and holder[1] != "local" and isinstance(node.op, ast.Add) and isinstance(node.value, (ast.List, ast.Tuple, ast.ListComp, ast.Name, ast.Call, ast.Attribute)):
+                self._op(self.summary.writes, holder, "+=", node, driver=self._driver([node.value]))
+        self.generic_visit(node)
+
+    def _assigned(self, targets: Sequence[ast.expr], value: ast.expr) -> None:
+        fn = self.function_frame
+        if self.frame.kind == "module" and isinstance(value, ast.Call) and len(targets) == 1 and isinstance(targets[0], ast.Name):
+            self.module_bindings[id(value)] = targets[0].id
+        for target in targets:
+            if isinstance(target, ast.Subscript):
+                holder = self._holder(target.value)
+                if holder:
+                    self._op(self.summary.writes, holder, "[]=", target, driver=self._driver([target.slice]))
+            elif isinstance(target, ast.Name):
+                if fn is not None and target.id in fn.globals:
+                    holder = (f"{self.module}.{target.id}" if self.module else target.id, "module")
+                    self._op(self.summary.removals, holder, "rebind", target)
+                elif fn is not None and self._driver([value]) == "input":
+                    fn.derived.add(target.id)
+                elif self.frame.kind == "module":
+                    self.summary.module_names.append(target.id)
+            elif isinstance(target, ast.Attribute) and fn is not None and fn.cls:
+                text = dotted(target)
+                if text and fn.self_name and text == f"{fn.self_name}.{target.attr}":
+                    source = self.resolve(dotted(value.func)) if isinstance(value, ast.Call) else ""
+                    attrs = self.summary.classes[fn.cls].self_attrs
+                    if target.attr not in attrs or source:
+                        attrs[target.attr] = source or ""
+                    # a re-assignment outside __init__ replaces (evicts) what the attribute held
+                    if fn.qualname.rsplit(".", 1)[-1] != "__init__":
+                        self._op(self.summary.removals, (f"{self.module}.{fn.cls}.{target.attr}", "instance"), "rebind", target)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                self._assigned(target.elts, value)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Subscript):
+                holder = self._holder(target.value)
+                if holder:
+                    self._op(self.summary.removals, holder, "del", target)
+        self.generic_visit(node)
+
+    def _op(self, into: List[ContainerOp], holder: Tuple[str, str], op: str, node: ast.AST, driver: str = "unknown") -> None:
+        into.append(ContainerOp(
+            holder=holder[0], holder_kind=holder[1], op=op, scope=self._scope(),
+            line=getattr(node, "lineno", 0), in_loop=self._in_loop(), driver=driver,
+        ))
+
+    # -- calls
+    def visit_Call(self, node: ast.Call) -> None:
+        func_text = dotted(node.func)
+        caller = self._scope()
+        if func_text is not None:
+            callee = self.resolve(func_text)
+            self.summary.calls.append(CallSite(
+                caller, callee, node.lineno, self._in_loop(), "call", self.in_main_block,
+                binds=self.module_bindings.get(id(node), ""),
+            ))
+            if isinstance(node.func, ast.Attribute):
+                self._method_call(node, node.func)
+        for arg in list(node.args) + [k.value for k in node.keywords]:
+            text = dotted(arg)
+            if text is not None and not isinstance(arg, ast.Call):
+                resolved = self.resolve(text)
+                if resolved != text or "." in text or text in self.summary.functions:
+                    via = self.resolve(func_text) if func_text else ""
+                    self.summary.calls.append(CallSite(caller, resolved, node.lineno, self._in_loop(), "callback", self.in_main_block, via))
+        self.generic_visit(node)
+
+    def _method_call(self, node: ast.Call, func: ast.Attribute) -> None:
+        method = func.attr
+        if method in ADD_METHODS or method in REMOVE_METHODS:
+            holder = self._holder(func.value)
+            if holder is not None:
+                if method in ADD_METHODS:
+                    args: List[Optional[ast.AST]] = list(node.args) + [k.value for k in node.keywords]
+                    if method == "setdefault":
+                        args = args[:1]
+                    self._op(self.summary.writes, holder, method, node, driver=self._driver(args))
+                else:
+                    self._op(self.summary.removals, holder, method, node)
+        if method in REGISTER_METHODS or method in UNDO_METHODS:
+            target = self.resolve(dotted(func.value)) if dotted(func.value) else ""
+            registered = ""
+            if node.args:
+                registered = self.resolve(dotted(node.args[-1] if method in ("connect", "register", "add_done_callback") else node.args[0])) or ""
+            self.summary.registrations.append(Registration(
+                target=target, method=method, registered=registered, scope=self._scope(), line=node.lineno,
+                in_loop=self._in_loop(), undo=method in UNDO_METHODS and method not in REGISTER_METHODS,
+                in_with=id(node) in self.with_calls,
+            ))
+
+
+def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of a function body, not descending into nested functions, lambdas or classes."""
+    stack = list(getattr(fn, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.append(child)
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.comparators) != 1:
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = {s.id for s in sides if isinstance(s, ast.Name)}
+    consts = {s.value for s in sides if isinstance(s, ast.Constant)}
+    return "__name__" in names and "__main__" in consts
+
+
+def summarize_source(source: str, path: str, module: str) -> FileSummary:
+    """The summary of one file's source; a file that does not parse gets an empty summary with
+    `error` set (the lint pass reports it as LL000)."""
+    is_package = os.path.basename(path) == "__init__.py"
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        return FileSummary(path=path, module=module, error=f"{type(exc).__name__}: {exc}")
+    summarizer = Summarizer(path, module, is_package)
+    summarizer.toplevel = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    try:
+        summarizer.visit(tree)
+    except RecursionError as exc:
+        return FileSummary(path=path, module=module, error=f"RecursionError: {exc}")
+    return summarizer.summary
+
+
+# --------------------------------------------------------------------------- the project
+
+
+def find_project_root(path: str) -> str:
+    """The nearest directory at or above `path` holding a project marker; `path`'s own directory
+    when there is none."""
+    start = os.path.abspath(path)
+    here = start if os.path.isdir(start) else os.path.dirname(start)
+    probe = here
+    while True:
+        if any(os.path.exists(os.path.join(probe, marker)) for marker in PROJECT_MARKERS):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return here
+        probe = parent
+
+
+def project_files(root: str, limit: int = 20000) -> List[str]:
+    """Every `.py` file under `root`, skipping virtual environments, caches and build output, in
+    a stable order; at most `limit` files (a project larger than that is summarized in part)."""
+    out: List[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                out.append(os.path.join(dirpath, name))
+                if len(out) >= limit:
+                    return out
+    return out
+
+
+class SummaryCache:
+    """Summaries on disk by content hash: `<dir>/summaries/<sha256 of version, module, source>.json`."""
+
+    def __init__(self, directory: Optional[str]) -> None:
+        self.directory = os.path.join(directory, "summaries") if directory else None
+
+    def _path(self, key: str) -> Optional[str]:
+        return os.path.join(self.directory, key[:2], key + ".json") if self.directory else None
+
+    @staticmethod
+    def key(module: str, data: bytes) -> str:
+        h = hashlib.sha256()
+        h.update(f"{SUMMARY_VERSION}\0{module}\0".encode())
+        h.update(data)
+        return h.hexdigest()
+
+    def get(self, key: str) -> Optional[FileSummary]:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return FileSummary.from_dict(json.load(fh))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or unusable: a miss, rewritten below
+
+    def put(self, key: str, summary: FileSummary) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(summary.to_dict(), fh)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written is no cache, not an error
+
+
+def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -> FileSummary:
+    module = module_name(path, root)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return FileSummary(path=path, module=module, error=f"unreadable: {exc}")
+    key = SummaryCache.key(module, data) if cache else ""
+    if cache:
+        hit = cache.get(key)
+        if hit is not None:
+            hit.path = path
+            return hit
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError:
+        source = data.decode("latin-1")
+    summary = summarize_source(source, path, module)
+    if cache:
+        cache.put(key, summary)
+    return summary
+
+
+def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Optional[str] = None) -> "ProjectIndex":
+    """Summarize every file of the project(s) that hold `paths` (all of each project, not only
+    `paths`) and merge the summaries. Without `root`, each path's project is the nearest
+    directory with a project marker (`find_project_root`); paths from several projects give one
+    index of all of them, each file named relative to its own root."""
+    from .lifetime import ProjectIndex
+
+    cache = SummaryCache(cache_dir) if cache_dir else None
+    roots: List[str] = []
+    if root is not None:
+        roots = [root]
+    else:
+        for p in paths or [os.getcwd()]:
+            r = find_project_root(p)
+            if r not in roots:
+                roots.append(r)
+    summaries: List[FileSummary] = []
+    seen: Set[str] = set()
+    for r in roots:
+        for f in project_files(r):
+            full = os.path.abspath(f)
+            if full not in seen:
+                seen.add(full)
+                summaries.append(summarize_file(f, r, cache))
+    for p in paths:
+        full = os.path.abspath(p)
+        if os.path.isfile(p) and p.endswith(".py") and full not in seen:
+            seen.add(full)
+            summaries.append(summarize_file(p, find_project_root(p) if root is None else root, cache))
+    return ProjectIndex(summaries)

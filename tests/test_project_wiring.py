@@ -1,0 +1,155 @@
+"""The lifetime model wired into the engine, the CLI runner and the flake8 plugin: a finding that
+depends on another module of the project is made by each of them, and without a project (a
+bare `lint_source`, stdin) rules fall back to what one file shows."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from leaklint import cli
+from leaklint.analysis.project import build_index
+from leaklint.config import Config
+from leaklint.engine import lint_source
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# a close that an exception between open and close skips; whether it matters depends on how
+# often read_one runs, which only app.py (a loop) says
+READER = "def read_one(path):\n    f = open(path)\n    data = f.read()\n    f.close()\n    return data\n"
+LOOP_CALLER = "from .reader import read_one\n\n\ndef read_all(paths):\n    out = []\n    for p in paths:\n        out.append(read_one(p))\n    return out\n"
+ONCE_CALLER = "from .reader import read_one\n\n\nCONFIG = read_one('settings.ini')\n"
+
+
+def make(tmp_path: Path, files: Dict[str, str]) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+def cli_findings(root: Path, paths: List[str], *extra: str) -> List[dict]:
+    out = root / "findings.json"
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        rc = cli.main([*paths, "--format", "json", "-o", str(out), "-q", *extra])
+    finally:
+        os.chdir(old)
+    assert rc in (0, 1)
+    return json.loads(out.read_text())
+
+
+def test_cli_finding_depends_on_another_module(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": LOOP_CALLER})
+    found = cli_findings(root, ["pkg"], "--no-cache", "-j", "1")
+    assert [(f["path"], f["line"], f["code"]) for f in found] == [("pkg/reader.py", 2, "LL401")]
+    assert "exception" in found[0]["message"]
+    # checking only the reader still sees the whole project (as pre-commit passes one file)
+    only = cli_findings(root, ["pkg/reader.py"], "--no-cache", "-j", "1")
+    assert [(f["path"], f["line"], f["code"]) for f in only] == [("pkg/reader.py", 2, "LL401")]
+
+
+def test_cli_once_caller_gives_no_finding(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": ONCE_CALLER})
+    assert cli_findings(root, ["pkg"], "--no-cache", "-j", "1") == []
+
+
+def test_result_cache_follows_changes_in_other_modules(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": ONCE_CALLER})
+    assert cli_findings(root, ["pkg"], "--cache-dir", ".cache") == []
+    (root / "pkg" / "app.py").write_text(LOOP_CALLER)  # reader.py unchanged, its finding appears
+    assert [f["line"] for f in cli_findings(root, ["pkg"], "--cache-dir", ".cache")] == [2]
+    assert os.path.isdir(root / ".cache" / "v2" / "summaries")
+
+
+def test_pool_workers_share_the_model(tmp_path: Path) -> None:
+    files = {"pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": LOOP_CALLER}
+    files.update({f"pkg/filler{i}.py": f"X{i} = {i}\n" for i in range(6)})
+    root = make(tmp_path, files)
+    found = cli_findings(root, ["pkg"], "--no-cache", "-j", "2")
+    assert [(f["path"], f["line"]) for f in found] == [("pkg/reader.py", 2)]
+
+
+def test_without_a_project_rules_judge_one_file(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": LOOP_CALLER})
+    # no project: the error-path form stays off by default, as before the model
+    assert lint_source(READER, "pkg/reader.py", Config()) == []
+    project = build_index([str(root / "pkg" / "reader.py")])
+    with_model = lint_source(READER, str(root / "pkg" / "reader.py"), Config(), project=project)
+    assert [(f.line, f.code) for f in with_model] == [(2, "LL401")]
+    # stdin through the CLI has no project either
+    proc = subprocess.run(
+        [sys.executable, "-m", "leaklint", "-", "--stdin-filename", "pkg/reader.py", "--no-cache"],
+        input=READER, capture_output=True, text=True, cwd=root, timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_flake8_plugin_sees_the_same_model(tmp_path: Path) -> None:
+    pytest.importorskip("flake8")
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": LOOP_CALLER})
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LL", "pkg/reader.py"],
+        capture_output=True, text=True, cwd=root, timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert [line.split(" ")[0] for line in proc.stdout.splitlines()] == ["pkg/reader.py:2:9:"]
+
+
+CONN = '''import socket
+
+
+class Conn:
+    def __init__(self, host):
+        self.sock = socket.create_connection((host, 80))
+
+    def close(self):
+        self.sock.close()
+
+
+class Plain:
+    def close(self):
+        pass
+
+
+def ping(host):
+    c = Conn(host)
+    p = Plain()
+    return c.sock.send(b"x"), p
+'''
+
+API = '''from . import sessions
+
+
+def request(method, url):
+    session = sessions.Session()
+    return session.request(method=method, url=url)
+'''
+
+
+def test_project_classes_that_hold_a_resource_are_resources(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/conn.py": CONN})
+    project = build_index([str(root / "pkg" / "conn.py")])
+    found = lint_source(CONN, str(root / "pkg" / "conn.py"), Config(), project=project)
+    assert [(f.line, f.code) for f in found] == [(18, "LL401")]  # Conn holds a socket; Plain holds nothing
+    assert lint_source(CONN, "pkg/conn.py", Config()) == []  # one file alone: unknown class
+
+
+def test_relative_import_of_a_known_resource_inside_its_own_package() -> None:
+    # requests' own api.py makes `sessions.Session()`: requests.sessions.Session once the
+    # module name is known
+    found = lint_source(API, "requests/api.py", Config(), module="requests.api")
+    assert [(f.line, f.code) for f in found] == [(5, "LL401")]
+    assert "requests.sessions.Session" in found[0].message
+    assert lint_source(API, "requests/api.py", Config()) == []
