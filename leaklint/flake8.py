@@ -256,6 +256,7 @@ class Plugin:
         import os
 
         from .analysis.project import build_index, find_project_root
+        from .runner import CACHE_LAYOUT
 
         if filename in ("stdin", "-", "<stdin>") or not os.path.isfile(filename):
             return None
@@ -266,7 +267,7 @@ class Plugin:
             if cache_dir and config.root and not os.path.isabs(cache_dir):
                 cache_dir = os.path.join(config.root, cache_dir)
             try:
-                cls._projects[root] = build_index([filename], root=root, cache_dir=os.path.join(cache_dir, "v2") if cache_dir else None)
+                cls._projects[root] = build_index([filename], root=root, cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
             except (OSError, RecursionError, MemoryError, ValueError):
                 cls._projects[root] = None
         return cls._projects[root]

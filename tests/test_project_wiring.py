@@ -68,7 +68,9 @@ def test_result_cache_follows_changes_in_other_modules(tmp_path: Path) -> None:
     assert cli_findings(root, ["pkg"], "--cache-dir", ".cache") == []
     (root / "pkg" / "app.py").write_text(LOOP_CALLER)  # reader.py unchanged, its finding appears
     assert [f["line"] for f in cli_findings(root, ["pkg"], "--cache-dir", ".cache")] == [2]
-    assert os.path.isdir(root / ".cache" / "v2" / "summaries")
+    from leaklint.runner import CACHE_LAYOUT
+
+    assert os.path.isdir(root / ".cache" / CACHE_LAYOUT / "summaries")
 
 
 def test_pool_workers_share_the_model(tmp_path: Path) -> None:
