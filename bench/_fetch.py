@@ -68,10 +68,25 @@ def pip_download(
     target: Mapping[str, str],
     tmp: Path,
     pypi_only: bool = False,
+    fast_sdist: bool = False,
+    extra: Sequence[str] = (),
 ) -> Path:
-    """Download name==version into the empty directory `tmp`; return the downloaded file."""
+    """Download name==version into the empty directory `tmp`; return the downloaded file.
+
+    With `fast_sdist`, an sdist is first asked for with --no-build-isolation: pip still prepares
+    its metadata (it cannot download an sdist without), but with the running interpreter's
+    setuptools instead of installing a fresh build backend per sdist (about 1.5 s of CPU instead
+    of 14 per sdist); when that fails (another backend, an old setup.py), it retries isolated.
+    The downloaded file is the same either way."""
+    if dist == "sdist" and fast_sdist:
+        try:
+            return pip_download(name, version, dist, target, tmp, pypi_only, fast_sdist=False, extra=("--no-build-isolation",))
+        except FetchError:
+            for leftover in tmp.iterdir():
+                if leftover.is_file():
+                    leftover.unlink()
     spec = f"{name}=={version}"
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", str(tmp)]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", str(tmp), *extra]
     if pypi_only:
         cmd += ["--index-url", PYPI_SIMPLE]
     if dist == "sdist":
@@ -169,6 +184,7 @@ def fetch_dist(
     pinned_file: Optional[str] = None,
     force: bool = False,
     pypi_only: bool = False,
+    fast_sdist: bool = False,
 ) -> Fetched:
     """Fetch one distribution into `dest` (replaced as a whole once the unpack succeeded)."""
     marker = read_marker(dest)
@@ -178,7 +194,7 @@ def fetch_dist(
         tmp = Path(tmpdir)
         dl = tmp / "dl"
         dl.mkdir()
-        archive = pip_download(name, version, dist, target, dl, pypi_only=pypi_only)
+        archive = pip_download(name, version, dist, target, dl, pypi_only=pypi_only, fast_sdist=fast_sdist)
         digest = sha256(archive)
         if pinned_sha256 and pinned_sha256 != digest:
             raise FetchError(f"{dest.name}: sha256 of {archive.name} is {digest}, the pin is {pinned_sha256}")

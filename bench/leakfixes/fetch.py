@@ -8,7 +8,8 @@ Each distinct (project, version, dist) of cases/*.toml is fetched once with
 `pip download --no-deps` from pypi.org (pip's configuration and local mirrors ignored), as a
 wheel for the [target] of dists.toml (a pure-python wheel when the release has one; for an old
 binary release without a wheel for the target, the wheel of the newest older CPython that has
-one) or as the sdist when the case says `dist = "sdist"`, and unpacked into <dest>/<project>-<version>/
+one) or as the sdist when the case says `dist = "sdist"` (pip prepares an sdist's metadata with this
+interpreter's setuptools first, in an isolated build environment only when that fails), and unpacked into <dest>/<project>-<version>/
 keeping only the .py files (an sdist without its top-level directory). dists.toml pins the file
 name and sha256 of every distribution; a download whose hash or file name differs is refused.
 Without --pin, unpinned distributions are fetched but reported, and the run exits 1.
@@ -122,7 +123,7 @@ def fetch_all(
             try:
                 return fetch_dist(
                     project, version, dist, tgt, dest / manifest.dist_dirname(project, version),
-                    pinned_sha256=pin.get("sha256"), pinned_file=pin.get("file"), force=force, pypi_only=True,
+                    pinned_sha256=pin.get("sha256"), pinned_file=pin.get("file"), force=force, pypi_only=True, fast_sdist=True,
                 )
             except FetchError as exc:
                 if n + 1 == len(tries) or not any(m in str(exc) for m in NO_MATCH):
