@@ -415,7 +415,7 @@ class ResourceUsedInline(Rule):
 
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)
-        self.resolver = Resolver(context, self.options.extra)
+        self.resolver = Resolver(context, self.options.extra, self.options.project_classes)
         self.done: Set[int] = set()
         # nodes whose body is expected to fail or works on test doubles
         self.quiet: List[int] = []
