@@ -708,13 +708,22 @@ class SummaryCache:
             pass  # a cache that cannot be written is no cache, not an error
 
 
+# the summary of a file larger than this is empty (the lint pass reports such a file as LL000
+# under its own `max-file-size`); the default matches the configuration's
+SUMMARY_MAX_BYTES = 4 * 1024 * 1024
+
+
 def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -> FileSummary:
+    """One file's summary. Only a regular file is read, and at most SUMMARY_MAX_BYTES of it (the
+    engine's own reader: a FIFO named `x.py` in the tree must not block the project pass, nor a
+    link to /dev/zero fill the memory)."""
+    from ..engine import SourceError, read_bytes
+
     module = module_name(path, root)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return FileSummary(path=path, module=module, error=f"unreadable: {exc}")
+        data = read_bytes(path, SUMMARY_MAX_BYTES)
+    except SourceError as exc:
+        return FileSummary(path=path, module=module, error=f"not read: {exc}")
     key = SummaryCache.key(module, data) if cache else ""
     if cache:
         hit = cache.get(key)
