@@ -145,20 +145,34 @@ def usable(cases: Sequence[Case], corpus: Path) -> Tuple[List[Case], Dict[str, L
 
 
 # ---------------------------------------------------------------------------------- leaklint
-def run_leaklint(paths: Sequence[Tuple[str, str]], select: Optional[Tuple[str, ...]]) -> Tuple[ByFile, List[str]]:
+def run_leaklint(
+    paths: Sequence[Tuple[str, str]], select: Optional[Tuple[str, ...]], project: bool = True
+) -> Tuple[ByFile, List[str]]:
     """Lint each file in-process; ({path: findings}, errors). A file leaklint cannot analyse
-    (LL000) has no findings and is listed in errors, as is a crash inside a rule."""
+    (LL000) has no findings and is listed in errors, as is a crash inside a rule.
+
+    With `project` (the default), each file is linted as the CLI lints a project it checks:
+    with the lifetime model (leaklint.analysis.project.build_index) of the unpacked
+    distribution the file belongs to, built once per distribution."""
+    from leaklint.analysis.project import build_index
     from leaklint.config import Config
     from leaklint.engine import LL000, InternalError, SourceError, lint_source, read_source
 
     config = Config(select=select)
     out: ByFile = {}
     errors: List[str] = []
+    indexes: Dict[str, Any] = {}
     for path, shown in paths:
         out[path] = []
+        model = None
+        if project:
+            root = path[: -len(shown)].rstrip("/\\") if path.endswith(shown) else os.path.dirname(path)
+            if root not in indexes:
+                indexes[root] = build_index([path], root=root)
+            model = indexes[root]
         try:
             text = read_source(path)
-            found = lint_source(text, shown, config)
+            found = lint_source(text, shown, config, project=model, module=model.module_of(path) if model is not None else None)
         except SourceError as exc:
             errors.append(f"{path}: not analysed: {exc}")
             continue
