@@ -2,6 +2,7 @@
 """Run leaklint over the ecosystem corpus and this machine's standard library.
 
     python bench/ecosystem/run.py [--corpus DIR] [--select CODES] [--jobs 2] [--no-stdlib]
+                                  [--projects TOML] [--project-model]
 
 Every project of projects.toml is linted from <corpus>/<name>-<version>/, and the standard
 library of the running interpreter as the pseudo-project `stdlib-<major.minor>` (site-packages
@@ -11,6 +12,12 @@ are the same on every machine. The result goes to bench/ecosystem/findings.json,
 Without --select, the default-enabled rules run and findings.json is written afresh. With
 --select, only the selected rules run (opt-in ones too) and their findings replace those of the
 same rules in an existing findings.json, so a rule author can refresh one rule at a time.
+`--projects` reads another pin list of the same format (bench/fresh/projects.toml: the fresh
+sample). `--project-model` gives each file the whole-project lifetime model the CLI builds
+(`leaklint.analysis.project.build_index`, one per project root) when the leaklint being run has
+one, so findings match `leaklint PATH`; it implies --no-cache (the cache key does not cover the
+other files of the project). The leaklint imported is the first on sys.path: this checkout's,
+unless PYTHONPATH names another checkout before it.
 Files leaklint cannot analyse (LL000: syntax errors kept on purpose in the stdlib's tests, ...)
 are listed under "not_analyzed", not as findings; a crash inside a rule is listed under
 "errors" and makes the run exit 1.
@@ -147,16 +154,35 @@ class ResultCache:
 # ------------------------------------------------------------------------------ workers
 _config: Optional[Config] = None
 _rules: Dict[str, Any] = {}
+_use_model = False
+_models: Dict[str, Any] = {}  # project root -> lifetime model (built lazily, once per process)
 
 Job = Tuple[str, str, str, Tuple[str, ...]]  # (project, root, relative path, codes to run)
 # -> (project, path, {code: [findings] | {"ll000": {...}}}, error)
 JobResult = Tuple[str, str, Dict[str, Any], Optional[str]]
 
 
-def _init(select: Optional[Tuple[str, ...]]) -> None:
-    global _config, _rules
+def _init(select: Optional[Tuple[str, ...]], use_model: bool = False) -> None:
+    global _config, _rules, _use_model
     _config = Config(select=select)
     _rules = {r.code: r for r in _config.enabled_rules()}
+    _use_model = use_model
+
+
+def model_builder() -> Any:
+    """leaklint's project-model builder, or None when the leaklint on sys.path has none."""
+    try:
+        from leaklint.analysis.project import build_index  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return build_index
+
+
+def _model(root: str) -> Any:
+    if root not in _models:
+        build = model_builder()
+        _models[root] = build([root], root=root) if build is not None else None
+    return _models[root]
 
 
 def _lint_job(job: Job) -> JobResult:
@@ -170,7 +196,12 @@ def _lint_job(job: Job) -> JobResult:
         except SourceError as err:
             found = add_fingerprints([error_finding(rel, err)], "")
         else:
-            found = lint_source(text, rel, _config, rules=[_rules[c] for c in codes])
+            rules = [_rules[c] for c in codes]
+            model = _model(root) if _use_model else None
+            if model is not None:
+                found = lint_source(text, rel, _config, rules=rules, project=model, module=model.module_of(full))
+            else:
+                found = lint_source(text, rel, _config, rules=rules)
     except InternalError as exc:
         return project, rel, {}, f"{project}/{exc}"
     except Exception as exc:  # anything else is a leaklint bug as well
@@ -192,6 +223,7 @@ def lint_targets(
     select: Optional[Tuple[str, ...]] = None,
     jobs: int = 2,
     cache_dir: Optional[Path] = CACHE_DIR,
+    use_model: bool = False,
 ) -> Dict[str, Any]:
     """Lint every file of every target; return the findings document. Results of unchanged
     (rule, file) pairs come from the cache in `cache_dir` (None: no cache)."""
@@ -233,12 +265,12 @@ def lint_targets(
 
     if jobs_list:
         if jobs <= 1:
-            _init(select)
+            _init(select, use_model)
             for job in jobs_list:
                 take(_lint_job(job))
         else:
             ctx = multiprocessing.get_context("spawn")  # no fork: the engine keeps a worker thread
-            with ctx.Pool(jobs, initializer=_init, initargs=(select,)) as pool:
+            with ctx.Pool(jobs, initializer=_init, initargs=(select, use_model)) as pool:
                 for result in pool.imap_unordered(_lint_job, jobs_list, chunksize=4):
                     take(result)
     cache.save(keep={f"{p}/{r}" for p, r in results})
@@ -289,18 +321,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--output", "-o", default=str(FINDINGS_JSON), help="where to write the findings ('-' for stdout; default: %(default)s)")
     ap.add_argument("--no-merge", action="store_true", help="with --select: write only the selected rules' findings")
     ap.add_argument("--no-cache", action="store_true", help="ignore and do not write the result cache (bench/ecosystem/.cache)")
+    ap.add_argument("--projects", type=Path, default=PROJECTS_TOML, help="the pinned projects (default: %(default)s)")
+    ap.add_argument("--project-model", action="store_true", help="give rules the whole-project lifetime model, as the CLI does (when this leaklint has one); implies --no-cache")
     ap.add_argument("--allow-missing", action="store_true", help="lint what is there even if pinned projects are missing")
     args = ap.parse_args(argv)
 
     corpus = args.corpus or default_corpus()
     select = tuple(s.strip().upper() for s in args.select.split(",") if s.strip()) if args.select else None
-    tgts, missing = targets(corpus, stdlib=not args.no_stdlib, only=args.only)
+    tgts, missing = targets(corpus, args.projects, stdlib=not args.no_stdlib, only=args.only)
     if missing and not args.allow_missing and not args.only:
-        print(f"missing from {corpus}: {', '.join(missing)}\nrun: python bench/ecosystem/fetch.py --dest {corpus}", file=sys.stderr)
+        print(f"missing from {corpus}: {', '.join(missing)}\nrun: python bench/ecosystem/fetch.py --projects {args.projects} --dest {corpus}", file=sys.stderr)
         return 2
     codes = enabled_codes(select)
     t0 = time.perf_counter()
-    doc = lint_targets(tgts, select, args.jobs, cache_dir=None if args.no_cache else CACHE_DIR)
+    use_model = args.project_model and model_builder() is not None
+    if args.project_model and not use_model:
+        print("note: this leaklint has no project model (leaklint.analysis.project.build_index); linting each file alone", file=sys.stderr)
+    no_cache = args.no_cache or args.project_model
+    doc = lint_targets(tgts, select, args.jobs, cache_dir=None if no_cache else CACHE_DIR, use_model=use_model)
     elapsed = time.perf_counter() - t0
     doc = {"rules": codes, **doc}
     output = "-" if args.only else args.output
@@ -318,7 +356,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     by_code: Dict[str, int] = {}
     for f in doc["findings"]:
         by_code[f["code"]] = by_code.get(f["code"], 0) + 1
+    import leaklint
+
     print(
+        f"leaklint from {Path(leaklint.__file__).resolve().parent}{' with the project model' if use_model else ''}: "
         f"{len(doc['projects'])} projects, {files} files, {lines} lines in {elapsed:.1f}s with {args.jobs} job(s); "
         f"rules {','.join(codes) or '-'}; findings {sum(by_code.values())} ({', '.join(f'{c} {n}' for c, n in sorted(by_code.items())) or 'none'}); "
         f"not analyzed {len(doc['not_analyzed'])}; errors {len(doc['errors'])}",
