@@ -5,8 +5,8 @@ The sample itself (10 PyPI projects nobody tuned leaklint for) is not re-linted 
 is not fetched in CI and its findings are a measurement, not a regression guard. What is checked:
 the pin list keeps its promise (10 projects, pinned, none in the ecosystem corpus or the recall
 corpus), every finding of the committed runs carries a label with a reason, and no label is
-orphaned. Opt-in runs (optin-*.json: every rule, read ahead of the rules a branch may turn on)
-need not be fully labelled; their labels must still match a finding.
+orphaned. Opt-in runs (optin-*.json: every rule, or rule options that are off by default, read ahead of
+what a branch may turn on) are labelled as well; every label must match a finding of some run.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def _runs(pattern: str = "findings-*.json"):
 def test_every_fresh_finding_is_labelled() -> None:
     labels = _common.load_labels(FRESH / "labels")
     fresh = {_common.project_dirname(p) for p in _fresh_projects()["project"]}
-    for doc in _runs():
+    for doc in _runs() + _runs("optin-*.json"):
         assert not doc["errors"]
         assert {p["name"] for p in doc["projects"]} == fresh
         for f in doc["findings"]:
@@ -109,3 +109,38 @@ def test_run_reads_another_projects_file(tmp_path: Path) -> None:
     modelled = tmp_path / "modelled.json"
     assert run.main([*base, "--project-model", "-o", str(modelled)]) == 0
     assert [f["fingerprint"] for f in _common.read_json(modelled)["findings"]] == [f["fingerprint"] for f in doc["findings"]]
+
+
+BOUNDED = '''import functools
+
+
+class Client:
+    @functools.lru_cache(maxsize=32)
+    def lookup(self, key):
+        return key
+'''
+
+
+def test_cli_run_applies_the_config_and_keeps_run_py_fingerprints(tmp_path: Path) -> None:
+    sys.path.insert(0, str(FRESH))
+    import cli_run
+    import run
+
+    toml = tmp_path / "projects.toml"
+    toml.write_text('[[project]]\nname = "demo"\nversion = "1.0"\nkind = "test"\n')
+    corpus = tmp_path / "corpus"
+    (corpus / "demo-1.0" / "demo").mkdir(parents=True)
+    (corpus / "demo-1.0" / "demo" / "client.py").write_text(LEAKY)
+    (corpus / "demo-1.0" / "demo" / "bounded.py").write_text(BOUNDED)
+    tgts, _ = run.targets(corpus, toml, stdlib=False)
+    plain = run.lint_targets(tgts, ("LL103",), jobs=1, cache_dir=None)["findings"]
+    assert [f["path"] for f in plain] == ["demo/client.py"]  # bounded caches are off by default
+    cfg = tmp_path / "opts.toml"
+    cfg.write_text('[tool.leaklint]\nselect = ["LL103"]\n\n[tool.leaklint.cached-instance-method]\ninclude-bounded = true\n')
+    out = tmp_path / "out.json"
+    assert cli_run.main(["--config", str(cfg), "--corpus", str(corpus), "--projects", str(toml), "-o", str(out)]) == 0
+    doc = _common.read_json(out)
+    assert doc["rules"] == ["LL103"] and doc["projects"] == [{"name": "demo-1.0"}]
+    assert sorted(f["path"] for f in doc["findings"]) == ["demo/bounded.py", "demo/client.py"]
+    # the same finding has the same fingerprint through the CLI as through run.py
+    assert [f["fingerprint"] for f in doc["findings"] if f["path"] == "demo/client.py"] == [plain[0]["fingerprint"]]
