@@ -2,6 +2,7 @@
 """Run leaklint over the ecosystem corpus and this machine's standard library.
 
     python bench/ecosystem/run.py [--corpus DIR] [--select CODES] [--jobs 2] [--no-stdlib]
+                                  [--projects TOML]
 
 Every project of projects.toml is linted from <corpus>/<name>-<version>/, and the standard
 library of the running interpreter as the pseudo-project `stdlib-<major.minor>` (site-packages
@@ -11,6 +12,11 @@ are the same on every machine. The result goes to bench/ecosystem/findings.json,
 Without --select, the default-enabled rules run and findings.json is written afresh. With
 --select, only the selected rules run (opt-in ones too) and their findings replace those of the
 same rules in an existing findings.json, so a rule author can refresh one rule at a time.
+`--projects` reads another pin list of the same format (bench/fresh/projects.toml: the fresh
+sample). Each file gets its project's lifetime model, as the CLI gives it (one model per project
+root, summaries cached in bench/ecosystem/.cache/), so findings match `leaklint PATH`; the
+corpus is pinned, so the result cache need not follow the other files of a project. The leaklint imported is the first on sys.path: this checkout's,
+unless PYTHONPATH names another checkout before it.
 Files leaklint cannot analyse (LL000: syntax errors kept on purpose in the stdlib's tests, ...)
 are listed under "not_analyzed", not as findings; a crash inside a rule is listed under
 "errors" and makes the run exit 1.
@@ -318,14 +324,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--output", "-o", default=str(FINDINGS_JSON), help="where to write the findings ('-' for stdout; default: %(default)s)")
     ap.add_argument("--no-merge", action="store_true", help="with --select: write only the selected rules' findings")
     ap.add_argument("--no-cache", action="store_true", help="ignore and do not write the result cache (bench/ecosystem/.cache)")
+    ap.add_argument("--projects", type=Path, default=PROJECTS_TOML, help="the pinned projects (default: %(default)s)")
     ap.add_argument("--allow-missing", action="store_true", help="lint what is there even if pinned projects are missing")
     args = ap.parse_args(argv)
 
     corpus = args.corpus or default_corpus()
     select = tuple(s.strip().upper() for s in args.select.split(",") if s.strip()) if args.select else None
-    tgts, missing = targets(corpus, stdlib=not args.no_stdlib, only=args.only)
+    tgts, missing = targets(corpus, args.projects, stdlib=not args.no_stdlib, only=args.only)
     if missing and not args.allow_missing and not args.only:
-        print(f"missing from {corpus}: {', '.join(missing)}\nrun: python bench/ecosystem/fetch.py --dest {corpus}", file=sys.stderr)
+        print(f"missing from {corpus}: {', '.join(missing)}\nrun: python bench/ecosystem/fetch.py --projects {args.projects} --dest {corpus}", file=sys.stderr)
         return 2
     codes = enabled_codes(select)
     t0 = time.perf_counter()
@@ -347,7 +354,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     by_code: Dict[str, int] = {}
     for f in doc["findings"]:
         by_code[f["code"]] = by_code.get(f["code"], 0) + 1
+    import leaklint
+
     print(
+        f"leaklint from {Path(leaklint.__file__).resolve().parent} with each project's lifetime model: "
         f"{len(doc['projects'])} projects, {files} files, {lines} lines in {elapsed:.1f}s with {args.jobs} job(s); "
         f"rules {','.join(codes) or '-'}; findings {sum(by_code.values())} ({', '.join(f'{c} {n}' for c, n in sorted(by_code.items())) or 'none'}); "
         f"not analyzed {len(doc['not_analyzed'])}; errors {len(doc['errors'])}",
