@@ -171,11 +171,17 @@ def _init(select: Optional[Tuple[str, ...]], use_model: bool = False) -> None:
 
 def model_builder() -> Any:
     """leaklint's project-model builder, or None when the leaklint on sys.path has none."""
+    import leaklint
+
     try:
-        from leaklint.analysis.project import build_index  # type: ignore[import-not-found]
+        from leaklint.analysis import project  # type: ignore[import-not-found]
     except ImportError:
         return None
-    return build_index
+    # only the model of the leaklint actually imported (an editable install's finder can resolve
+    # the subpackage from another checkout)
+    if not Path(project.__file__).resolve().is_relative_to(Path(leaklint.__file__).resolve().parent):  # type: ignore[attr-defined]
+        return None
+    return project.build_index
 
 
 def _model(root: str) -> Any:
