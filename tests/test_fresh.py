@@ -1,5 +1,5 @@
 """The fresh precision sample (bench/fresh): its pin list, its label files, and run.py's
---projects / --project-model options it relies on.
+--projects option it relies on.
 
 The sample itself (10 PyPI projects nobody tuned leaklint for) is not re-linted here: its corpus
 is not fetched in CI and its findings are a measurement, not a regression guard. What is checked:
@@ -104,11 +104,6 @@ def test_run_reads_another_projects_file(tmp_path: Path) -> None:
     assert [(f["path"], f["line"], f["code"]) for f in doc["findings"]] == [("demo/client.py", 6, "LL103")]
     # without its own projects file the same corpus misses every ecosystem project
     assert run.main(["--corpus", str(corpus), "--no-stdlib", "--select", "LL103", "-o", str(tmp_path / "x.json")]) == 2
-    # --project-model: the whole-project model when this leaklint has one, else each file alone;
-    # an unbounded cache on a method stays a finding either way
-    modelled = tmp_path / "modelled.json"
-    assert run.main([*base, "--project-model", "-o", str(modelled)]) == 0
-    assert [f["fingerprint"] for f in _common.read_json(modelled)["findings"]] == [f["fingerprint"] for f in doc["findings"]]
 
 
 BOUNDED = '''import functools
