@@ -227,8 +227,10 @@ def test_point_4_time_budget_on_sequential_and_pool(project: Path, monkeypatch: 
 
 def _interrupt_script(marker: Path, jobs: int) -> str:
     return (
-        "import os, sys, time\n"
+        "import os, signal, sys, time\n"
         "from pathlib import Path\n"
+        # a test run in a background job inherits SIGINT ignored: act as a terminal would
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from leaklint import runner\n"
         "original = runner._check_chunk\n"
         "def check(chunk):\n"
