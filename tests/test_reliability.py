@@ -631,3 +631,11 @@ def test_point_6_ll101_is_not_quadratic_in_uses(monkeypatch: pytest.MonkeyPatch)
     assert [f.code for f in findings] == ["LL101"]
     # comparing every use with every memo-like use would be n * n / 2 = 80,000 comparisons
     assert calls[0] < 10 * n
+
+
+def test_fuzz_find_mixed_bytes_and_str_literals_are_ll000() -> None:
+    # found by tests/fuzz.py: libcst without its validation accepted this, so the file passed
+    # as "syntax newer than this interpreter" with no LL000
+    findings = lint_source(LEAKY + 'x = b"a" "b"\n', "x.py", Config())
+    assert [f.code for f in findings] == ["LL000"]
+    assert "cannot mix bytes and nonbytes literals" in findings[0].message
