@@ -429,7 +429,10 @@ def _libcst_parse(text: str, python_error: Optional[SyntaxError]) -> cst.Module:
     know; when only CPython rejected it, the file uses syntax newer than this interpreter and
     libcst's parse stands."""
     try:
-        return _parse_module(text)
+        # When CPython rejected the file, libcst's own validation runs too: without it libcst
+        # accepts what neither parser allows (`b"x" "y"`: bytes and str literals mixed), and
+        # the file would pass as syntax newer than this interpreter (found by tests/fuzz.py)
+        return cst.parse_module(text) if python_error is not None else _parse_module(text)
     except cst.ParserSyntaxError as exc:
         if python_error is not None:
             raise _syntax_error(python_error) from None
@@ -441,6 +444,10 @@ def _libcst_parse(text: str, python_error: Optional[SyntaxError]) -> cst.Module:
         ) from None
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
+    except cst.CSTValidationError:
+        if python_error is not None:  # CPython's message is the one users know
+            raise _syntax_error(python_error) from None
+        raise
     except Exception as exc:  # the native parser's own failures
         raise SourceError(f"cannot parse: {type(exc).__name__}: {exc}") from None
 

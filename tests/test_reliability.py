@@ -227,8 +227,10 @@ def test_point_4_time_budget_on_sequential_and_pool(project: Path, monkeypatch: 
 
 def _interrupt_script(marker: Path, jobs: int) -> str:
     return (
-        "import os, sys, time\n"
+        "import os, signal, sys, time\n"
         "from pathlib import Path\n"
+        # a test run in a background job inherits SIGINT ignored: act as a terminal would
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from leaklint import runner\n"
         "original = runner._check_chunk\n"
         "def check(chunk):\n"
@@ -633,3 +635,11 @@ def test_point_6_ll101_is_not_quadratic_in_uses(monkeypatch: pytest.MonkeyPatch)
     assert [f.code for f in findings] == ["LL101"]
     # comparing every use with every memo-like use would be n * n / 2 = 80,000 comparisons
     assert calls[0] < 10 * n
+
+
+def test_fuzz_find_mixed_bytes_and_str_literals_are_ll000() -> None:
+    # found by tests/fuzz.py: libcst without its validation accepted this, so the file passed
+    # as "syntax newer than this interpreter" with no LL000
+    findings = lint_source(LEAKY + 'x = b"a" "b"\n', "x.py", Config())
+    assert [f.code for f in findings] == ["LL000"]
+    assert "cannot mix bytes and nonbytes literals" in findings[0].message
