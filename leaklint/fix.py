@@ -20,12 +20,11 @@ from __future__ import annotations
 import difflib
 import io
 import os
-import stat
-import tempfile
 import tokenize
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence, Set, Tuple
 
+from .fsutil import WriteError
 from .types import Applicability, Edit, Finding, Fix
 
 MAX_PASSES = 10
@@ -271,31 +270,18 @@ def encode_like(text: str, original: bytes) -> bytes:
 
 
 def write_atomic(path: str, data: bytes, expected: Optional[bytes] = None) -> None:
-    """Write `data` to `path` through a temporary file in the same directory renamed over it,
-    so that a reader never sees half a file. Keeps the file's permission bits. With `expected`,
-    refuses (ChangedOnDisk) when the file no longer holds exactly those bytes. The caller
-    passes bytes already in the file's own encoding and with its own line endings."""
-    real = os.path.realpath(path)
-    st = os.stat(real)
+    """Write `data` over `path` with the project's one atomic write (`fsutil.write_bytes_atomic`:
+    a temporary file in the same directory renamed over it, so a reader never sees half a file;
+    the permission bits kept; a symlink's target written). With `expected`, refuses
+    (ChangedOnDisk) when the file no longer holds exactly those bytes. The caller passes bytes
+    already in the file's own encoding and with its own line endings. Raises WriteError."""
+    from .fsutil import write_bytes_atomic
+
     if expected is not None:
-        with open(real, "rb") as fh:
+        with open(os.path.realpath(path), "rb") as fh:
             if fh.read() != expected:
                 raise ChangedOnDisk(f"{path} changed on disk since it was read; not written")
-    directory = os.path.dirname(real) or "."
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(real)}.", suffix=".leaklint-tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        os.replace(tmp, real)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_bytes_atomic(path, data, keep_mode=True)
 
 
 @dataclass
@@ -331,6 +317,8 @@ def fix_file(path: str, display: str, lint: Callable[[str, str], List[Finding]],
             out.written = True
         except ChangedOnDisk as exc:
             out.error = str(exc)
+        except WriteError as exc:
+            out.error = f"{display}: not written: {exc}"
         except OSError as exc:
             out.error = f"{display}: not written: {exc.strerror or exc}"
     return out

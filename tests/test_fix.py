@@ -18,6 +18,7 @@ from leaklint import fix as fixmod
 from leaklint import fixes as fixes_pkg
 from leaklint.cli import main
 from leaklint.fix import ChangedOnDisk, FixOptions, apply_edits, fix_source, write_atomic
+from leaklint.fsutil import WriteError
 from leaklint.engine import lint_source
 from leaklint.types import Applicability, Edit, Fix
 
@@ -194,7 +195,7 @@ def test_write_is_atomic_through_a_temporary_file_in_the_same_directory(project:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="No space left on device"):
         write_atomic("a.py", b"newer\n")
     assert (project / "a.py").read_bytes() == b"new\n"
     assert os.listdir(project) == ["a.py"]  # the temporary file is removed
