@@ -18,6 +18,7 @@ Text is written as UTF-8; file names that are not UTF-8 (lone surrogates from
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -124,3 +125,85 @@ def write_output(path: str, text: str) -> None:
 
 
 __all__ = ["WriteError", "write_text_atomic", "write_bytes_atomic", "write_output", "encode"]
+
+
+# ------------------------------------------------------------------------------ reading
+# (no libcst here: the project pass reads every file of a project through this on a warm run)
+class SourceError(Exception):
+    """The file cannot be analysed; reported as LL000 at (line, column)."""
+
+    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = max(1, line)
+        self.column = max(1, column)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_bytes(path: str, max_size: int = 0) -> bytes:
+    """A regular file's bytes, at most `max_size` of them (0: no limit); every failure is a
+    SourceError with a one-line reason. Nothing else is read: a FIFO named `x.py` would block
+    forever, a link to /dev/zero would fill the memory. The file is opened without blocking
+    and judged by what was opened (no window between a check and the open)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise SourceError("broken symbolic link") from None
+        raise SourceError("file not found") from None
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except PermissionError:
+        raise SourceError("permission denied") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SourceError("symbolic link loop") from None
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                os.listdir(path)
+            except PermissionError:
+                raise SourceError("directory cannot be read: permission denied") from None
+            except OSError as exc:
+                raise SourceError(f"directory cannot be read: {exc.strerror or exc}") from None
+            raise SourceError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise SourceError(f"not a regular file ({_kind(st.st_mode)}); only regular files are read")
+        if max_size and st.st_size > max_size:
+            raise SourceError(f"file too large to analyze: {st.st_size} bytes (max-file-size is {max_size})")
+        chunks = []
+        total = 0
+        limit = max_size or -1
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if max_size and total > limit:  # grew while being read
+                raise SourceError(f"file too large to analyze: more than {max_size} bytes (max-file-size)")
+        return b"".join(chunks)
+    except PermissionError:
+        raise SourceError("permission denied") from None
+    except MemoryError:
+        raise SourceError("file too large to read into memory") from None
+    except OSError as exc:
+        raise SourceError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)

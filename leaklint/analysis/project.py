@@ -717,7 +717,7 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     """One file's summary. Only a regular file is read, and at most SUMMARY_MAX_BYTES of it (the
     engine's own reader: a FIFO named `x.py` in the tree must not block the project pass, nor a
     link to /dev/zero fill the memory)."""
-    from ..engine import SourceError, read_bytes
+    from ..fsutil import SourceError, read_bytes
 
     module = module_name(path, root)
     try:
