@@ -228,23 +228,15 @@ class Cache:
 
 
 def _atomic_write(target: str, text: str) -> None:
-    tmp = None
+    """Write a cache file with the project's one atomic write; a read-only or full disk must
+    never fail the run (the cache is an optimisation), so a failure is ignored."""
+    from .fsutil import WriteError, write_text_atomic
+
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogatepass") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-        tmp = None
-    except (OSError, UnicodeError):
-        # a read-only or full disk must never fail the run: the cache is an optimisation
+        write_text_atomic(target, text, keep_mode=False)
+    except (OSError, WriteError, UnicodeError):
         pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def ensure_cache_dir(directory: str) -> Optional[str]:
