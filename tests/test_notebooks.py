@@ -95,7 +95,7 @@ def test_cli_text_json_sarif_github(tree: Path, capsys: pytest.CaptureFixture) -
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         "notes/nb.ipynb:cell 4:3:9: LL103 lru_cache on method Service.lookup keeps every instance it is called on alive for the life of the class",
-        "notes/nb.ipynb:cell 5:6:9: LL401 open() bound to g is never closed; it stays open until the garbage collector reclaims it",
+        "notes/nb.ipynb:cell 5:6:9: LL401 [*] open() bound to g is never closed; it stays open until the garbage collector reclaims it",
     ]
     assert "1 file checked" in err  # skip.ipynb excluded
     assert main(["notes", "--no-cache", "--format", "json"]) == 1
