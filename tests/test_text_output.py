@@ -4,6 +4,7 @@ the rule page, a progress bar, the opt-in hint. Machine formats stay as they wer
 import io
 import json
 import os
+import time
 import pty
 import re
 import select
@@ -227,6 +228,11 @@ def test_cached_run_with_hints_and_source_never_imports_the_rules(tmp_path: Path
     for n in range(3):
         path = tmp_path / "pkg" / f"m{n}.py"
         os.utime(path, (path.stat().st_mtime - 60, path.stat().st_mtime - 60))  # outside the racy window
+    # the stat index also wants the inode change time outside the racy window (a `cp -p` keeps
+    # the mtime but not the ctime), and utime itself sets the ctime: wait it out
+    from leaklint.runner import RACY_SECONDS
+
+    time.sleep(RACY_SECONDS + 0.5)
     script = (
         "import sys; from leaklint.cli import main; "
         "code = main(['pkg', '--cache-dir', 'cache', '--show-source']); "
