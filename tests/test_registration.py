@@ -34,7 +34,7 @@ def test_attach_text_has_no_builtin_trigger() -> None:
 
 
 def test_extend_pairs_widens_triggers_and_matches() -> None:
-    config = config_from_table({"listeners": {"extend-pairs": [["attach", "detach"]]}})
+    config = config_from_table({"listeners": {"extend-pairs": [["attach", "detach"]], "all-forms": True}})
     options = config.options_for(ListenerNeverRemoved)
     assert options.pairs == DEFAULT_PAIRS
     assert options.extend_pairs == (("attach", "detach"),)
@@ -43,7 +43,7 @@ def test_extend_pairs_widens_triggers_and_matches() -> None:
 
 
 def test_pairs_replace_defaults() -> None:
-    config = config_from_table({"listeners": {"pairs": [["attach", "detach"]]}})
+    config = config_from_table({"listeners": {"pairs": [["attach", "detach"]], "all-forms": True}})
     options = config.options_for(ListenerNeverRemoved)
     triggers = ListenerNeverRemoved.active_triggers(options)
     assert "attach" in triggers and "subscribe" not in triggers
@@ -53,7 +53,7 @@ def test_pairs_replace_defaults() -> None:
 
 
 def test_configured_removal_is_honoured() -> None:
-    config = config_from_table({"listeners": {"extend-pairs": [["attach", "detach"]]}})
+    config = config_from_table({"listeners": {"extend-pairs": [["attach", "detach"]], "all-forms": True}})
     source = ATTACH + "\n    def unload(self, app):\n        app.detach(self.ready)\n"
     assert _codes(source, config) == []
 
@@ -75,7 +75,7 @@ def test_unknown_listener_option_is_an_error() -> None:
 
 def test_pyproject_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.leaklint.listeners]\nextend-pairs = [["attach", "detach"], ["watch", "unwatch"]]\n'
+        '[tool.leaklint.listeners]\nall-forms = true\nextend-pairs = [["attach", "detach"], ["watch", "unwatch"]]\n'
     )
     config = load_config(start=tmp_path)
     options = config.options_for(ListenerNeverRemoved)
