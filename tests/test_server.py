@@ -104,8 +104,10 @@ def test_diagnostics_on_open_change_save_and_code_actions(tmp_path: Path) -> Non
             TIMEOUT,
         )
         titles = [a.title for a in actions]
-        assert titles == ["LL401: suppress on this line (# noqa: LL401)"]
-        edit = actions[0].edit.changes[uri][0]
+        # the rule's own fix first (LL401 offers a `with` block here), then the suppression
+        assert titles == ["LL401: Close `f` with a with block around its uses", "LL401: suppress on this line (# noqa: LL401)"]
+        assert actions[0].is_preferred
+        edit = actions[1].edit.changes[uri][0]
         assert edit.new_text == "  # noqa: LL401" and edit.range.start == lsp.Position(line=1, character=15)
 
         # a change that fixes the leak clears the diagnostics; one that suppresses it too
