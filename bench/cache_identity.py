@@ -45,7 +45,7 @@ def _corruptions() -> Dict[str, Callable[[Path, bytes], Optional[bytes]]]:
         def apply(path: Path, data: bytes) -> Optional[bytes]:
             try:
                 doc = json.loads(data)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or made too deep by an earlier corruption
                 return None
             return json.dumps(fn(doc)).encode()
 

@@ -524,3 +524,18 @@ def test_module_of_matches_absolute_and_display_paths(tmp_path) -> None:
     assert build_index([str(tmp_path / "pkg" / "mod.py")]).fingerprint() == before
     (tmp_path / "pkg" / "mod.py").write_text("X = 1\nCACHE = {}\ndef f(k):\n    CACHE[k] = 1\n")
     assert build_index([str(tmp_path / "pkg" / "mod.py")]).fingerprint() != before
+
+
+@pytest.mark.parametrize("bad", [b"[" * 100000 + b"]" * 100000, b'["x"]', b'{"findings": []}', b"\xff\xfe not json"])
+def test_a_summary_cache_entry_of_any_shape_is_a_miss_and_is_rewritten(tmp_path, bad) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "m.py").write_text("X = []\ndef f(a):\n    X.append(a)\n")
+    cache = str(tmp_path / ".cache")
+    first = build_index([str(tmp_path / "m.py")], cache_dir=cache)
+    entries = list((tmp_path / ".cache" / "summaries").rglob("*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(bad)
+    again = build_index([str(tmp_path / "m.py")], cache_dir=cache)
+    assert [s.to_dict() for s in again.summaries] == [s.to_dict() for s in first.summaries]
+    assert all(entry.read_bytes() != bad for entry in entries)  # rewritten

@@ -691,8 +691,8 @@ class SummaryCache:
         try:
             with open(path, encoding="utf-8") as fh:
                 return FileSummary.from_dict(json.load(fh))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None  # missing or unusable: a miss, rewritten below
+        except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError, AttributeError):
+            return None  # missing or unusable (any shape, any depth): a miss, rewritten below
 
     def put(self, key: str, summary: FileSummary) -> None:
         path = self._path(key)
