@@ -654,9 +654,31 @@ def find_project_root(path: str) -> str:
         probe = parent
 
 
-def project_files(root: str, limit: int = 20000) -> List[str]:
+def project_files(root: str, limit: int = 20000, discovered: bool = False) -> List[str]:
     """Every `.py` file under `root`, skipping virtual environments, caches and build output, in
-    a stable order; at most `limit` files (a project larger than that is summarized in part)."""
+    a stable order; at most `limit` files (a project larger than that is summarized in part).
+
+    A `discovered` root (the nearest project marker above the checked paths) is walked as the
+    CLI walks a directory by default: the default excludes and the `.gitignore` files apply, so
+    a downloaded corpus or a build tree the project ignores is not read as part of it."""
+    if discovered:
+        try:
+            from ..config import Config
+            from ..files import iter_python_files
+
+            # the default walk (default excludes, .gitignore files), not the project's own
+            # configuration: reading that here would load and check it before the cache is
+            # consulted, which a warm run must not do
+            config = Config()
+            found = []
+            for path in iter_python_files([root], config):
+                if path.endswith(".py") and os.path.isfile(path):
+                    found.append(path)
+                    if len(found) >= limit:
+                        break
+            return found
+        except (OSError, RecursionError, ValueError):
+            pass  # fall back to the plain walk below
     out: List[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
@@ -759,7 +781,7 @@ def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Opt
     summaries: List[FileSummary] = []
     seen: Set[str] = set()
     for r in roots:
-        for f in project_files(r):
+        for f in project_files(r, discovered=root is None):
             full = os.path.abspath(f)
             if full not in seen:
                 seen.add(full)
