@@ -512,10 +512,6 @@ def _scopes_for(
     return out
 
 
-def _scope_at(ranges: Sequence[Tuple[Tuple[int, int], Tuple[int, int], str]], line: int, col: int) -> str:
-    return _scopes_for(ranges, [(line, col)])[0]
-
-
 def internal_error_finding(path: str, where: str, exc: BaseException, verbose: bool = False) -> Finding:
     """The failure contract: an exception while analysing one file is an LL000 finding for
     that file ("internal error in <rule>"), and the run goes on. The traceback is appended

@@ -564,6 +564,6 @@ def _same_holder(a: str, b: str) -> bool:
 
 
 def _catalogue() -> Set[str]:
-    from ..rules._resources import CATALOGUE
+    from ..knowledge.resources import CATALOGUE
 
     return set(CATALOGUE)
