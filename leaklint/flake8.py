@@ -267,7 +267,10 @@ class Plugin:
             if cache_dir and config.root and not os.path.isabs(cache_dir):
                 cache_dir = os.path.join(config.root, cache_dir)
             try:
-                cls._projects[root] = build_index([filename], root=root, cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
+                # no explicit root: build_index discovers the same `root` and walks it as the CLI
+                # does (default excludes, .gitignore), so a downloaded corpus or a virtual
+                # environment inside the checkout is not summarized on every flake8 run
+                cls._projects[root] = build_index([filename], cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
             except (OSError, RecursionError, MemoryError, ValueError):
                 cls._projects[root] = None
         return cls._projects[root]

@@ -109,6 +109,36 @@ def test_flake8_plugin_sees_the_same_model(tmp_path: Path) -> None:
     assert [line.split(" ")[0] for line in proc.stdout.splitlines()] == ["pkg/reader.py:2:9:"]
 
 
+
+def test_an_ignored_tree_inside_the_project_is_not_part_of_its_model(tmp_path: Path) -> None:
+    # a downloaded corpus (or a virtual environment) inside the checkout, listed in .gitignore:
+    # neither the CLI nor the flake8 plugin reads it into the model. Were it read, its loop would
+    # make _read_one repeated and the file it leaves open a finding.
+    pytest.importorskip("flake8")
+    root = make(tmp_path, {
+        "pkg/__init__.py": "", "pkg/reader.py": READER, "pkg/app.py": ONCE_CALLER,
+        "corpus/caller.py": LOOP_CALLER.replace("from .reader", "from pkg.reader"),
+        ".gitignore": "corpus/\n",
+    })
+    assert cli_findings(root, ["pkg/reader.py"], "--no-cache", "-j", "1") == []
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LL", "pkg/reader.py"],
+        capture_output=True, text=True, cwd=root, timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout == ""
+    # the same tree, no longer ignored, is part of the project: both now report the file
+    (root / ".gitignore").write_text("")
+    assert [f["line"] for f in cli_findings(root, ["pkg/reader.py"], "--no-cache", "-j", "1")] == [2]
+    proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LL", "pkg/reader.py"],
+        capture_output=True, text=True, cwd=root, timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
+    assert [line.split(" ")[0] for line in proc.stdout.splitlines()] == ["pkg/reader.py:2:9:"], proc.stdout + proc.stderr
+
+
 CONN = '''import socket
 
 
