@@ -6,6 +6,7 @@ in-process, with a probe rule that has options of every type."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 import libcst as cst
 import pytest
@@ -173,15 +174,51 @@ def test_parity_serial_and_parallel(tmp_path: Path) -> None:
     assert parallel == expected
 
 
-def test_stdin_parity(tmp_path: Path) -> None:
+def _stdin_in_process(rel: str, text: str, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Set[Row]:
+    """flake8 reading `text` from stdin, in this process (flake8's stdin reader caches what it
+    read, once per process: cleared on each side of the run)."""
+    import flake8.utils
+    from flake8.main.cli import main as flake8_main
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode("utf-8")), encoding="utf-8"))
+    flake8.utils.stdin_get_value.cache_clear()
+    capsys.readouterr()
+    try:
+        rc = flake8_main(["--format", FORMAT, "--select", "LL", "-", "--stdin-display-name", rel])
+    finally:
+        flake8.utils.stdin_get_value.cache_clear()
+    out = capsys.readouterr()
+    assert rc in (0, 1) and "Traceback" not in out.err, out.out + out.err
+    return parse_flake8(out.out)
+
+
+def test_stdin_parity(tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    # every fixture read from stdin gives what the CLI gives on the file (one CLI run over all of
+    # them; flake8 in this process, so the project model is built once, as in one flake8 run)
     files = sorted(FIXTURES.rglob("*.py"))
     assert files
+    expected = cli_rows(["fixtures"], ROOT, tmp_path)
+    assert any(code == "LL103" for _, _, _, code, _ in expected)
     for path in files:
+        rel = path.relative_to(ROOT).as_posix()
+        via_stdin = _stdin_in_process(rel, path.read_text(encoding="utf-8"), capsys, monkeypatch)
+        assert via_stdin == {row for row in expected if row[0] == os.path.normpath(rel)}, rel
+    # and for real, through flake8's own process and stdin pipe, on one fixture of each family
+    # (LL1xx ... LL6xx) that has findings
+    firsts: Dict[str, Path] = {}
+    for path in files:
+        rel = os.path.normpath(path.relative_to(ROOT).as_posix())
+        codes = sorted(code for p, _, _, code, _ in expected if p == rel)
+        if codes and codes[0][:3] not in firsts:
+            firsts[codes[0][:3]] = path
+    assert len(firsts) >= 5, sorted(firsts)
+    for path in firsts.values():
         rel = path.relative_to(ROOT).as_posix()
         via_stdin = flake8_rows(
             ["--select", "LL", "-", "--stdin-display-name", rel], ROOT, stdin=path.read_text(encoding="utf-8")
         )
-        assert via_stdin == cli_rows([rel], ROOT, tmp_path), rel
+        assert via_stdin == {row for row in expected if row[0] == os.path.normpath(rel)}, rel
 
 
 def test_lines_are_used_not_the_file() -> None:
