@@ -8,7 +8,9 @@ that have findings.
 - `# leaklint: ignore-file` on a comment line anywhere in the file: the whole file is skipped
   (checked on the text before parsing, like flake8's `# flake8: noqa`);
 - a peer's suppression of the same check (`# noqa: B019`, `# pylint: disable=consider-using-with`)
-  suppresses the rules that list that peer code in `Rule.peer_codes`.
+  suppresses the rules that list that peer code in `Rule.peer_codes`; pylint's pragmas reach as
+  far as pylint takes them (a block, the rest of a function, `disable-next=`, `enable=`: see
+  `pylint_pragmas`).
 
 "The reported line" follows flake8: when a token spans several physical lines (a triple-quoted
 string, lines joined with a backslash), a comment on any of them covers all of them, so the CLI
@@ -22,6 +24,7 @@ import re
 import tokenize
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
+from .pylint_pragmas import Scopes
 from .types import Finding
 
 ALL = frozenset({"*"})
@@ -69,12 +72,13 @@ def _codes(text: Optional[str]) -> FrozenSet[str]:
 def suppressions(source: str, noqa: bool = True, peers: bool = False) -> Dict[int, FrozenSet[str]]:
     """line -> codes suppressed on it ({"*"} for all). `noqa=False` reads only leaklint's own
     comments (under flake8, flake8 itself applies `# noqa`); with `peers`, the codes of other
-    tools' `# noqa: X` and `# pylint: disable=...` comments are read too (under flake8 only
-    those that are not leaklint's own, which flake8 applies)."""
+    tools' `# noqa: X` comments are read too (under flake8 only those that are not leaklint's
+    own, which flake8 applies). pylint's pragmas are scoped by blocks, not lines: `apply`
+    reads them through `pylint_pragmas.Scopes`."""
     out: Dict[int, FrozenSet[str]] = {}
     source = _universal_newlines(source)
     lowered = source.lower()
-    if "leaklint" not in lowered and ("noqa" not in lowered or not (noqa or peers)) and not (peers and "pylint" in lowered):
+    if "leaklint" not in lowered and ("noqa" not in lowered or not (noqa or peers)):
         return out
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
@@ -100,7 +104,7 @@ def suppressions(source: str, noqa: bool = True, peers: bool = False) -> Dict[in
         for match in matches:
             _add(out, line, _codes(match.group("codes")))
         if peers:
-            found = [m.group("codes") for m in _PYLINT.finditer(tok.string)]
+            found = []
             if not noqa:  # flake8 applies `# noqa` itself, but knows nothing of peer codes
                 found += [m.group("codes") for m in _NOQA.finditer(tok.string) if m.group("codes")]
             for text in found:
@@ -143,8 +147,10 @@ def apply(
     if not findings:
         return findings
     peers = peers or {}
-    table = suppressions(source, noqa, peers=any(peers.get(f.code) for f in findings))
-    if not table and "@" not in source:
+    with_peers = any(peers.get(f.code) for f in findings)
+    table = suppressions(source, noqa, peers=with_peers)
+    pylint = Scopes(_universal_newlines(source)) if with_peers and "pylint" in source.lower() else None
+    if not table and "@" not in source and not (pylint and pylint.pragmas):
         return findings
     lines = source.splitlines()
     decorated = None
@@ -152,6 +158,8 @@ def apply(
     for f in findings:
         own = peers.get(f.code, ())
         if is_suppressed(f.code, table.get(f.line), own):
+            continue
+        if pylint is not None and own and pylint.disabled(f.line, own):
             continue
         above = _decorator_lines(lines, f.line)
         if above:
