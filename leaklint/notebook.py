@@ -105,22 +105,32 @@ def read_notebook(text: str) -> NotebookSource:
         raise NotebookError(f"not a notebook nbformat can read: {reason}") from None
     metadata = nb.get("metadata", {}) or {}
     language = (metadata.get("kernelspec", {}) or {}).get("language") or (metadata.get("language_info", {}) or {}).get("name") or "python"
-    flat: List[str] = []
-    where: List[Tuple[int, int]] = []
-    originals: List[Tuple[int, Tuple[str, ...]]] = []
+    code = []
     for number, cell in enumerate(cells, 1):
         if cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(source)
+        code.append((number, source))
+    return from_cells(code, python=str(language).lower().startswith("python"))
+
+
+def from_cells(cells: Sequence[Tuple[int, str]], python: bool = True) -> NotebookSource:
+    """The module made of code cells given as (cell number, source), in the order the kernel
+    runs them: what `read_notebook` builds from a file, and the language server from the
+    cells an editor sends."""
+    flat: List[str] = []
+    where: List[Tuple[int, int]] = []
+    originals: List[Tuple[int, Tuple[str, ...]]] = []
+    for number, source in cells:
         lines = source.splitlines()
         originals.append((number, tuple(lines)))
         for n, line in enumerate(_neutralize(list(lines)), 1):
             flat.append(line)
             where.append((number, n))
     text_out = "\n".join(flat) + ("\n" if flat else "")
-    return NotebookSource(text_out, tuple(where), tuple(originals), python=str(language).lower().startswith("python"))
+    return NotebookSource(text_out, tuple(where), tuple(originals), python=python)
 
 
 def remap(findings: Sequence[Finding], nb: NotebookSource) -> List[Finding]:
