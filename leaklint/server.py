@@ -120,6 +120,23 @@ class LeaklintServer(LanguageServer):
         self._pending: Dict[str, "asyncio.Task[None]"] = {}
         self.debounce = _seconds(os.environ.get("LEAKLINT_LSP_DEBOUNCE"), DEBOUNCE)
         self.notebook_cells: Dict[str, List[str]] = {}  # notebook URI -> the cell URIs it published to
+        self._notes: List[Tuple[lsp.MessageType, str, bool]] = []
+        self._notes_lock = threading.Lock()
+
+    def _note(self, kind: lsp.MessageType, text: str, show: bool) -> None:
+        """Queue a message for the editor: linting may run on a worker thread, and only the
+        event loop writes to the client (`_flush_notes`)."""
+        with self._notes_lock:
+            self._notes.append((kind, text, show))
+
+    def _flush_notes(self) -> None:
+        with self._notes_lock:
+            notes, self._notes = self._notes, []
+        for kind, text, show in notes:
+            if show:
+                self.window_show_message(lsp.ShowMessageParams(type=kind, message=text))
+            else:
+                self.window_log_message(lsp.LogMessageParams(type=kind, message=text))
 
     # ------------------------------------------------------------------ scheduling
     def schedule(self, uri: str, notebook: bool = False) -> None:
@@ -181,7 +198,7 @@ class LeaklintServer(LanguageServer):
         try:
             config = self.config_for(path)
         except ConfigError as exc:
-            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"leaklint: {exc}"))
+            self._note(lsp.MessageType.Error, f"leaklint: {exc}", show=True)
             return []
         if config.is_excluded(path):
             return []
@@ -197,7 +214,7 @@ class LeaklintServer(LanguageServer):
         try:
             findings = lint_source(text, shown, config, notebook=False)
         except InternalError as exc:
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=str(exc)))
+            self._note(lsp.MessageType.Error, str(exc), show=False)
             return []
         if cache is not None and key is not None:
             try:
@@ -211,6 +228,7 @@ class LeaklintServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         text, version = document.source, document.version
         pairs = self._diagnose(uri, text)
+        self._flush_notes()
         self._send(uri, pairs, version)
 
     async def publish_async(self, uri: str) -> None:
@@ -222,6 +240,7 @@ class LeaklintServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         text = document.source
         pairs = await asyncio.get_running_loop().run_in_executor(None, self._diagnose, uri, text)
+        self._flush_notes()
         if self._still(uri, stamp, False):
             self._send(uri, pairs, stamp)
 
@@ -255,6 +274,7 @@ class LeaklintServer(LanguageServer):
                 continue
             cells.append((number, cell.document, document.source, document.version))
         per_cell = await asyncio.get_running_loop().run_in_executor(None, self._diagnose_notebook, uri, cells)
+        self._flush_notes()
         if not self._still(uri, stamp, True):
             return
         for cell_uri, pairs, version in per_cell:

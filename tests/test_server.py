@@ -155,6 +155,11 @@ def test_diagnostics_on_open_change_save_and_code_actions(tmp_path: Path) -> Non
         broken = open_doc(client, tmp_path / "pkg" / "other.py", LEAKY)
         await client.wait_for(broken, 1)
         assert any("'LL9' matches no rule" in m for m in client.messages)
+        # ... also when the lint runs on a worker thread (a debounced change)
+        shown = len(client.messages)
+        change(client, uri, 6, LEAKY + "\n")
+        assert (await client.wait_for(uri, 6)).diagnostics == ()
+        assert len(client.messages) > shown and "'LL9' matches no rule" in client.messages[-1]
 
     asyncio.run(session(tmp_path, body))
     # the server wrote the CLI's result cache in the project root
