@@ -229,25 +229,21 @@ def change(client: Client, uri: str, version: int, text: str) -> None:
 TWO_LEAKS = LEAKY + "\n\ndef write(p):\n    g = open(p, 'w')\n    g.write('x')\n"
 
 
-def test_a_burst_of_changes_is_linted_once_at_its_last_version(tmp_path: Path) -> None:
+async def burst_of_changes(client: Client, tmp_path: Path) -> None:
+    """Five edits sent back to back, well inside one quiet period (1 s here): one lint, of the
+    last version; none of the intermediate texts (CLEAN has no finding) is published."""
     path = tmp_path / "mod.py"
     path.write_text(LEAKY)
-
-    async def body(client: Client) -> None:
-        uri = open_doc(client, path, LEAKY)
-        assert (await client.wait_for(uri, 1)).version == 1
-        # five edits sent back to back, well inside one quiet period (1 s here): one lint, of the
-        # last version; none of the intermediate texts (CLEAN has no finding) is published
-        for version, text in enumerate([CLEAN, LEAKY, CLEAN, LEAKY, TWO_LEAKS], start=2):
-            change(client, uri, version, text)
-        published = await client.wait_for(uri, 2)
-        assert published.version == 6 and [d.range.start.line for d in published.diagnostics] == [1, 6]
-        # a save lints at once; nothing was published in between
-        client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
-        await client.wait_for(uri, 3)
-        assert [p.version for p in client.published[uri]] == [1, 6, 6]
-
-    asyncio.run(session(tmp_path, body, options={"debounce": 1.0}))
+    uri = open_doc(client, path, LEAKY)
+    assert (await client.wait_for(uri, 1)).version == 1
+    for version, text in enumerate([CLEAN, LEAKY, CLEAN, LEAKY, TWO_LEAKS], start=2):
+        change(client, uri, version, text)
+    published = await client.wait_for(uri, 2)
+    assert published.version == 6 and [d.range.start.line for d in published.diagnostics] == [1, 6]
+    # a save lints at once; nothing was published in between
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+    await client.wait_for(uri, 3)
+    assert [p.version for p in client.published[uri]] == [1, 6, 6]
 
 
 def test_a_result_for_an_outdated_version_is_never_published(tmp_path: Path) -> None:
@@ -292,74 +288,82 @@ NB_CELLS = [
 ]
 
 
-def test_notebook_documents_get_diagnostics_per_cell(tmp_path: Path) -> None:
+async def notebook_documents(client: Client, tmp_path: Path) -> None:
+    """A notebook document's code cells are linted together, each cell published on its own
+    URI; edits (debounced), save and close."""
     nb_uri = (tmp_path / "nb.ipynb").as_uri()
     cell_uris = [f"vscode-notebook-cell:{(tmp_path / 'nb.ipynb').as_posix()}#cell{i}" for i in range(len(NB_CELLS))]
-
-    async def body(client: Client) -> None:
-        sync = client.init_result.capabilities.notebook_document_sync  # advertised, for Python cells
-        assert sync.save and [c.language for c in sync.notebook_selector[0].cells] == ["python"]
-        client.notebook_document_did_open(
-            lsp.DidOpenNotebookDocumentParams(
-                notebook_document=lsp.NotebookDocument(
-                    uri=nb_uri, notebook_type="jupyter-notebook", version=1,
-                    cells=[lsp.NotebookCell(kind=kind, document=cell_uris[i]) for i, (kind, _, _) in enumerate(NB_CELLS)],
-                ),
-                cell_text_documents=[
-                    lsp.TextDocumentItem(uri=cell_uris[i], language_id=language, version=1, text=text) for i, (_, language, text) in enumerate(NB_CELLS)
-                ],
-            )
+    sync = client.init_result.capabilities.notebook_document_sync  # advertised, for Python cells
+    assert sync.save and [c.language for c in sync.notebook_selector[0].cells] == ["python"]
+    client.notebook_document_did_open(
+        lsp.DidOpenNotebookDocumentParams(
+            notebook_document=lsp.NotebookDocument(
+                uri=nb_uri, notebook_type="jupyter-notebook", version=1,
+                cells=[lsp.NotebookCell(kind=kind, document=cell_uris[i]) for i, (kind, _, _) in enumerate(NB_CELLS)],
+            ),
+            cell_text_documents=[
+                lsp.TextDocumentItem(uri=cell_uris[i], language_id=language, version=1, text=text) for i, (_, language, text) in enumerate(NB_CELLS)
+            ],
         )
-        # the code cells are linted together (cell 2 needs cell 1's import), each published on its own URI
-        found = {i: [(d.code, d.range.start.line) for d in (await client.wait_for(cell_uris[i], 1)).diagnostics] for i in (1, 2, 3)}
-        assert found == {1: [], 2: [("LL103", 2)], 3: [("LL401", 5)]}  # the noqa in cell 3 holds
-        assert cell_uris[0] not in client.published  # markdown is not Python
+    )
+    # the code cells are linted together (cell 2 needs cell 1's import), each published on its own URI
+    found = {i: [(d.code, d.range.start.line) for d in (await client.wait_for(cell_uris[i], 1)).diagnostics] for i in (1, 2, 3)}
+    assert found == {1: [], 2: [("LL103", 2)], 3: [("LL401", 5)]}  # the noqa in cell 3 holds
+    assert cell_uris[0] not in client.published  # markdown is not Python
 
-        # a suppression code action edits the cell, at the cell's line
-        diagnostic = client.published[cell_uris[3]][0].diagnostics[0]
-        actions = await asyncio.wait_for(
-            client.text_document_code_action_async(
-                lsp.CodeActionParams(
-                    text_document=lsp.TextDocumentIdentifier(uri=cell_uris[3]), range=diagnostic.range,
-                    context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+    # a suppression code action edits the cell, at the cell's line
+    diagnostic = client.published[cell_uris[3]][0].diagnostics[0]
+    actions = await asyncio.wait_for(
+        client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=cell_uris[3]), range=diagnostic.range,
+                context=lsp.CodeActionContext(diagnostics=[diagnostic]),
+            )
+        ),
+        TIMEOUT,
+    )
+    suppress = [a for a in actions if "suppress" in a.title][0]
+    assert suppress.edit.changes[cell_uris[3]][0].range.start.line == 5
+
+    # an edit of one cell (debounced) re-lints the notebook; the fixed cell is cleared
+    fixed = NB_CELLS[3][2].replace("    g = open(p)\n    return g.read()\n", "    with open(p) as g:\n        return g.read()\n")
+    client.notebook_document_did_change(
+        lsp.DidChangeNotebookDocumentParams(
+            notebook_document=lsp.VersionedNotebookDocumentIdentifier(uri=nb_uri, version=2),
+            change=lsp.NotebookDocumentChangeEvent(
+                cells=lsp.NotebookDocumentCellChanges(
+                    text_content=[
+                        lsp.NotebookDocumentCellContentChanges(
+                            document=lsp.VersionedTextDocumentIdentifier(uri=cell_uris[3], version=2),
+                            changes=[lsp.TextDocumentContentChangeWholeDocument(text=fixed)],
+                        )
+                    ]
                 )
             ),
-            TIMEOUT,
         )
-        suppress = [a for a in actions if "suppress" in a.title][0]
-        assert suppress.edit.changes[cell_uris[3]][0].range.start.line == 5
+    )
+    assert (await client.wait_for(cell_uris[3], 2)).diagnostics == ()
+    assert [(d.code, d.range.start.line) for d in (await client.wait_for(cell_uris[2], 2)).diagnostics] == [("LL103", 2)]
 
-        # an edit of one cell (debounced) re-lints the notebook; the fixed cell is cleared
-        fixed = NB_CELLS[3][2].replace("    g = open(p)\n    return g.read()\n", "    with open(p) as g:\n        return g.read()\n")
-        client.notebook_document_did_change(
-            lsp.DidChangeNotebookDocumentParams(
-                notebook_document=lsp.VersionedNotebookDocumentIdentifier(uri=nb_uri, version=2),
-                change=lsp.NotebookDocumentChangeEvent(
-                    cells=lsp.NotebookDocumentCellChanges(
-                        text_content=[
-                            lsp.NotebookDocumentCellContentChanges(
-                                document=lsp.VersionedTextDocumentIdentifier(uri=cell_uris[3], version=2),
-                                changes=[lsp.TextDocumentContentChangeWholeDocument(text=fixed)],
-                            )
-                        ]
-                    )
-                ),
-            )
+    client.notebook_document_did_save(lsp.DidSaveNotebookDocumentParams(notebook_document=lsp.NotebookDocumentIdentifier(uri=nb_uri)))
+    assert len((await client.wait_for(cell_uris[2], 3)).diagnostics) == 1
+
+    # closing the notebook clears every cell's diagnostics
+    client.notebook_document_did_close(
+        lsp.DidCloseNotebookDocumentParams(
+            notebook_document=lsp.NotebookDocumentIdentifier(uri=nb_uri),
+            cell_text_documents=[lsp.TextDocumentIdentifier(uri=u) for u in cell_uris],
         )
-        assert (await client.wait_for(cell_uris[3], 2)).diagnostics == ()
-        assert [(d.code, d.range.start.line) for d in (await client.wait_for(cell_uris[2], 2)).diagnostics] == [("LL103", 2)]
+    )
+    assert (await client.wait_for(cell_uris[2], 4)).diagnostics == ()
 
-        client.notebook_document_did_save(lsp.DidSaveNotebookDocumentParams(notebook_document=lsp.NotebookDocumentIdentifier(uri=nb_uri)))
-        assert len((await client.wait_for(cell_uris[2], 3)).diagnostics) == 1
 
-        # closing the notebook clears every cell's diagnostics
-        client.notebook_document_did_close(
-            lsp.DidCloseNotebookDocumentParams(
-                notebook_document=lsp.NotebookDocumentIdentifier(uri=nb_uri),
-                cell_text_documents=[lsp.TextDocumentIdentifier(uri=u) for u in cell_uris],
-            )
-        )
-        assert (await client.wait_for(cell_uris[2], 4)).diagnostics == ()
+
+def test_debounced_changes_and_notebook_documents(tmp_path: Path) -> None:
+    # one server for both (starting one is most of a session's cost)
+    async def body(client: Client) -> None:
+        await burst_of_changes(client, tmp_path)
+        await notebook_documents(client, tmp_path)
 
     notebooks = lsp.ClientCapabilities(notebook_document=lsp.NotebookDocumentClientCapabilities(synchronization=lsp.NotebookDocumentSyncClientCapabilities()))
-    asyncio.run(session(tmp_path, body, options={"debounce": 0.1}, capabilities=notebooks))
+    asyncio.run(session(tmp_path, body, options={"debounce": 1.0}, capabilities=notebooks))
