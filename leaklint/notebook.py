@@ -18,10 +18,11 @@ switches the whole notebook off). Notebooks whose kernel is not Python are skipp
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import warnings
-from typing import Any, List, Optional, Sequence, Tuple, Type, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type, Union
 
 from .types import Finding
 
@@ -104,22 +105,32 @@ def read_notebook(text: str) -> NotebookSource:
         raise NotebookError(f"not a notebook nbformat can read: {reason}") from None
     metadata = nb.get("metadata", {}) or {}
     language = (metadata.get("kernelspec", {}) or {}).get("language") or (metadata.get("language_info", {}) or {}).get("name") or "python"
-    flat: List[str] = []
-    where: List[Tuple[int, int]] = []
-    originals: List[Tuple[int, Tuple[str, ...]]] = []
+    code = []
     for number, cell in enumerate(cells, 1):
         if cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(source)
+        code.append((number, source))
+    return from_cells(code, python=str(language).lower().startswith("python"))
+
+
+def from_cells(cells: Sequence[Tuple[int, str]], python: bool = True) -> NotebookSource:
+    """The module made of code cells given as (cell number, source), in the order the kernel
+    runs them: what `read_notebook` builds from a file, and the language server from the
+    cells an editor sends."""
+    flat: List[str] = []
+    where: List[Tuple[int, int]] = []
+    originals: List[Tuple[int, Tuple[str, ...]]] = []
+    for number, source in cells:
         lines = source.splitlines()
         originals.append((number, tuple(lines)))
         for n, line in enumerate(_neutralize(list(lines)), 1):
             flat.append(line)
             where.append((number, n))
     text_out = "\n".join(flat) + ("\n" if flat else "")
-    return NotebookSource(text_out, tuple(where), tuple(originals), python=str(language).lower().startswith("python"))
+    return NotebookSource(text_out, tuple(where), tuple(originals), python=python)
 
 
 def remap(findings: Sequence[Finding], nb: NotebookSource) -> List[Finding]:
@@ -164,3 +175,135 @@ def cell_source(path: str, cell: int) -> Tuple[str, ...]:
             return read_notebook(fh.read()).cell_lines(cell)
     except (OSError, UnicodeDecodeError, NotebookError):
         return ()
+
+
+def stored_lines(text: str) -> Dict[int, Tuple[int, ...]]:
+    """cell number -> for each line of the cell's source, the line of the `.ipynb` file (the JSON
+    as stored) that holds it, for annotations on the file itself (GitHub's).
+
+    nbformat writes a cell's source as an array of strings, one per source line, each on a line
+    of its own; the strings are located by scanning the JSON (positions, which `json.loads` does
+    not give). A source stored as one string, or an array on one line, puts every line of the
+    cell on the JSON line of that string; a cell whose source cannot be found is left out (the
+    caller falls back to line 1). Cells count from 1, every cell, as in findings."""
+    out: Dict[int, Tuple[int, ...]] = {}
+    try:
+        scanner = _JsonPositions(text)
+        for number, pieces in enumerate(scanner.cell_sources(), 1):
+            if pieces is None:
+                continue
+            # each source line (as `read_notebook` splits the joined source) lies on the JSON
+            # line of the string piece its first character comes from
+            starts, at = [], 0
+            for _, value in pieces:
+                starts.append(at)
+                at += len(value)
+            lines: List[int] = []
+            position = 0
+            for line in "".join(value for _, value in pieces).splitlines(keepends=True):
+                piece = bisect.bisect_right(starts, position) - 1
+                lines.append(scanner.line_of(pieces[max(piece, 0)][0]))
+                position += len(line)
+            if not lines and pieces:
+                lines.append(scanner.line_of(pieces[0][0]))
+            out[number] = tuple(lines)
+    except (ValueError, IndexError):  # not the JSON nbformat writes: no mapping
+        return {}
+    return out
+
+
+class _JsonPositions:
+    """Just enough of a JSON reader to find where each cell's `source` strings start."""
+
+    def __init__(self, text: str) -> None:
+        import json.decoder
+
+        self.text = text
+        self._scanstring = json.decoder.scanstring
+        self._decoder = json.JSONDecoder()
+        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_left(self._newlines, offset) + 1
+
+    def _ws(self, i: int) -> int:
+        while i < len(self.text) and self.text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def _expect(self, i: int, ch: str) -> int:
+        i = self._ws(i)
+        if i >= len(self.text) or self.text[i] != ch:
+            raise ValueError(f"expected {ch!r} at {i}")
+        return i + 1
+
+    def _skip(self, i: int) -> int:
+        _, end = self._decoder.raw_decode(self.text, self._ws(i))
+        return end
+
+    def cell_sources(self) -> List[Optional[List[Tuple[int, str]]]]:
+        cells: List[Optional[List[Tuple[int, str]]]] = []
+
+        def top(key: str, at: int) -> Optional[int]:
+            if key != "cells" or self.text[at] != "[":
+                return None
+            i = self._ws(at + 1)
+            if self.text[i] == "]":
+                return i + 1
+            while True:
+                cells.append(None)
+                i = self._cell(self._ws(i), cells)
+                i = self._ws(i)
+                if self.text[i] == "]":
+                    return i + 1
+                i = self._expect(i, ",")
+
+        self._object(0, top)
+        return cells
+
+    def _cell(self, i: int, cells: List[Optional[List[Tuple[int, str]]]]) -> int:
+        def member(key: str, at: int) -> Optional[int]:
+            if key != "source":
+                return None
+            if self.text[at] == '"':
+                value, end = self._scanstring(self.text, at + 1)
+                cells[-1] = [(at, value)]
+                return end
+            if self.text[at] == "[":
+                pieces: List[Tuple[int, str]] = []
+                j = self._ws(at + 1)
+                if self.text[j] == "]":
+                    cells[-1] = pieces
+                    return j + 1
+                while True:
+                    j = self._ws(j)
+                    if self.text[j] != '"':
+                        raise ValueError("a source piece that is not a string")
+                    value, end = self._scanstring(self.text, j + 1)
+                    pieces.append((j, value))
+                    j = self._ws(end)
+                    if self.text[j] == "]":
+                        cells[-1] = pieces
+                        return j + 1
+                    j = self._expect(j, ",")
+            return None
+
+        return self._object(i, member)
+
+    def _object(self, i: int, handle: Any) -> int:
+        """Walk the object opening at `i`, calling `handle(key, offset of value)` for each
+        member; `handle` returns the offset after the value it read, or None to have it skipped.
+        Returns the offset after the closing brace."""
+        i = self._expect(i, "{")
+        i = self._ws(i)
+        if self.text[i] == "}":
+            return i + 1
+        while True:
+            i = self._expect(i, '"')
+            key, i = self._scanstring(self.text, i)
+            i = self._ws(self._expect(i, ":"))
+            end = handle(key, i)
+            i = self._ws(self._skip(i) if end is None else end)
+            if self.text[i] == "}":
+                return i + 1
+            i = self._expect(i, ",")

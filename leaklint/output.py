@@ -244,21 +244,47 @@ def _escape_property(text: str) -> str:
 
 
 def write_github(findings: Sequence[Finding], out: TextIO) -> None:
-    """GitHub Actions workflow commands: each finding becomes an annotation on the PR diff."""
+    """GitHub Actions workflow commands: each finding becomes an annotation on the PR diff.
+
+    GitHub annotates lines of a file as stored, so a finding in a notebook is put on the line of
+    the `.ipynb` JSON that holds its source line (nbformat writes one JSON string per source
+    line), without columns (they are columns of the cell, not of the JSON), and the title and
+    message say "cell N, line L"."""
+    stored: Dict[str, Dict[int, Tuple[int, ...]]] = {}
     for f in findings:
         level = "error" if f.code == "LL000" else "warning"
-        props = ",".join(
-            [
-                f"file={_escape_property(f.path)}",
-                f"line={f.line}",
-                f"col={f.column}",
-                f"endLine={f.end_line}",
-                f"endColumn={f.end_column}",
-                f"title={_escape_property(f.code + ' ' + f.name)}",
-            ]
-        )
-        cell = f"cell {f.cell}: " if f.cell is not None else ""
-        out.write(f"::{level} {props}::{_escape_data(f'{cell}{f.code} {f.message}')}\n")
+        title = f"{f.code} {f.name}"
+        if f.cell is None:
+            where = [f"line={f.line}", f"col={f.column}", f"endLine={f.end_line}", f"endColumn={f.end_column}"]
+            text = f"{f.code} {f.message}"
+        else:
+            if f.path not in stored:
+                stored[f.path] = _notebook_lines(f.path)
+            lines = stored[f.path].get(f.cell, ())
+            line, end = (_json_line(lines, n) for n in (f.line, f.end_line))
+            where = [f"line={line}", f"endLine={max(line, end)}"]
+            title += f" (cell {f.cell}, line {f.line})"
+            text = f"cell {f.cell}, line {f.line}: {f.code} {f.message}"
+        props = ",".join([f"file={_escape_property(f.path)}", *where, f"title={_escape_property(title)}"])
+        out.write(f"::{level} {props}::{_escape_data(text)}\n")
+
+
+def _notebook_lines(path: str) -> Dict[int, Tuple[int, ...]]:
+    from .notebook import stored_lines
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return stored_lines(fh.read())
+    except (OSError, UnicodeDecodeError):
+        return {}
+
+
+def _json_line(lines: Sequence[int], line: int) -> int:
+    """The file line of a cell's `line`: its own JSON line, else the cell's first (a source
+    stored on one line, a line past the end), else the top of the file."""
+    if 1 <= line <= len(lines):
+        return lines[line - 1]
+    return lines[0] if lines else 1
 
 
 def _sarif_level(confidence: Confidence) -> str:

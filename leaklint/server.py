@@ -7,16 +7,27 @@ per-file-ignores, paths relative to the project root (so test-code detection and
 fingerprints are the CLI's), and the same result cache (`.leaklint_cache` in the project root,
 or `cache-dir`) for the text on disk.
 
+Edits are linted once the document has been quiet for a short while (`debounce`, 0.3 s by default;
+the `debounce` initialization option or `LEAKLINT_LSP_DEBOUNCE`, in seconds, change it): a burst
+of keystrokes is linted once, at its last version. Linting runs off the event loop, and a result
+is published only if the document is still at the version that was linted, so a slow run never
+overwrites newer diagnostics. Open and save lint at once.
+
+Notebook documents (LSP 3.17 `notebookDocument/didOpen|didChange|didSave|didClose`, Python cells
+of any notebook): the code cells are linted together as the CLI lints an `.ipynb` (in order,
+IPython magics neutralized), and each cell gets its own diagnostics, on its own URI.
+
 Code actions, for each leaklint diagnostic under the cursor:
 - the finding's fix when it has one (`Finding.fix`; a safe fix is the preferred quick fix, an
   unsafe one says so in its title);
 - "Suppress LLxxx on this line": adds `# noqa: LLxxx` (or the code to the line's `# noqa:` list).
 
-Notebook documents (`notebookDocument/*`) are not served: the CLI checks `.ipynb` files.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import os
 import re
 import threading
@@ -31,6 +42,7 @@ from . import __version__
 from .types import Applicability, Edit, Finding
 
 SOURCE = "leaklint"
+DEBOUNCE = 0.3  # seconds of quiet after an edit before it is linted
 _NOQA = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
 
 
@@ -93,10 +105,70 @@ def suppression_edit(f: Finding, lines: Sequence[str]) -> lsp.TextEdit:
 # ---------------------------------------------------------------------------- the server
 class LeaklintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("leaklint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "leaklint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=lsp.NotebookDocumentSyncOptions(
+                notebook_selector=[lsp.NotebookDocumentFilterWithCells(cells=[lsp.NotebookCellLanguage(language="python")], notebook="*")],
+                save=True,
+            ),
+        )
         self.findings: Dict[str, List[Tuple[lsp.Diagnostic, Finding]]] = {}
         self._configs: Dict[str, Tuple[Any, Any]] = {}
         self._lock = threading.Lock()
+        self._pending: Dict[str, "asyncio.Task[None]"] = {}
+        self.debounce = _seconds(os.environ.get("LEAKLINT_LSP_DEBOUNCE"), DEBOUNCE)
+        self.notebook_cells: Dict[str, List[str]] = {}  # notebook URI -> the cell URIs it published to
+        self._notes: List[Tuple[lsp.MessageType, str, bool]] = []
+        self._notes_lock = threading.Lock()
+
+    def _note(self, kind: lsp.MessageType, text: str, show: bool) -> None:
+        """Queue a message for the editor: linting may run on a worker thread, and only the
+        event loop writes to the client (`_flush_notes`)."""
+        with self._notes_lock:
+            self._notes.append((kind, text, show))
+
+    def _flush_notes(self) -> None:
+        with self._notes_lock:
+            notes, self._notes = self._notes, []
+        for kind, text, show in notes:
+            if show:
+                self.window_show_message(lsp.ShowMessageParams(type=kind, message=text))
+            else:
+                self.window_log_message(lsp.LogMessageParams(type=kind, message=text))
+
+    # ------------------------------------------------------------------ scheduling
+    def schedule(self, uri: str, notebook: bool = False) -> None:
+        """Lint `uri` once it has been quiet for `debounce` seconds; an edit before then starts
+        the wait again, so only the last version of a burst is linted."""
+        self.cancel(uri)
+        self._pending[uri] = asyncio.ensure_future(self._after_quiet(uri, notebook))
+
+    def cancel(self, uri: str) -> None:
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+
+    async def _after_quiet(self, uri: str, notebook: bool) -> None:
+        await asyncio.sleep(self.debounce)
+        if self._pending.get(uri) is asyncio.current_task():
+            del self._pending[uri]
+        await (self.publish_notebook_async(uri) if notebook else self.publish_async(uri))
+
+    def _still(self, uri: str, stamp: Any, notebook: bool) -> bool:
+        """Whether the document is still open at the version `stamp` that was linted."""
+        return self._stamp(uri, notebook) == stamp
+
+    def _stamp(self, uri: str, notebook: bool) -> Any:
+        if notebook:
+            nb = self.workspace.get_notebook_document(notebook_uri=uri)
+            if nb is None:
+                return None
+            return (nb.version, tuple((c.document, self.workspace.get_text_document(c.document).version) for c in nb.cells))
+        if uri not in self.workspace.text_documents:
+            return None
+        return self.workspace.get_text_document(uri).version
 
     def config_for(self, path: str) -> Any:
         """The CLI's configuration for `path`, cached until its pyproject.toml changes."""
@@ -126,7 +198,7 @@ class LeaklintServer(LanguageServer):
         try:
             config = self.config_for(path)
         except ConfigError as exc:
-            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"leaklint: {exc}"))
+            self._note(lsp.MessageType.Error, f"leaklint: {exc}", show=True)
             return []
         if config.is_excluded(path):
             return []
@@ -142,7 +214,7 @@ class LeaklintServer(LanguageServer):
         try:
             findings = lint_source(text, shown, config, notebook=False)
         except InternalError as exc:
-            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=str(exc)))
+            self._note(lsp.MessageType.Error, str(exc), show=False)
             return []
         if cache is not None and key is not None:
             try:
@@ -152,15 +224,87 @@ class LeaklintServer(LanguageServer):
         return findings
 
     def publish(self, uri: str) -> None:
+        """Lint and publish at once, on this thread (tests and callers outside the event loop)."""
         document = self.workspace.get_text_document(uri)
-        lines = document.source.splitlines()
+        text, version = document.source, document.version
+        pairs = self._diagnose(uri, text)
+        self._flush_notes()
+        self._send(uri, pairs, version)
+
+    async def publish_async(self, uri: str) -> None:
+        """Lint the document's current text off the event loop; publish only if it has not
+        changed meanwhile (a newer run, already scheduled, publishes that one)."""
+        stamp = self._stamp(uri, False)
+        if stamp is None:
+            return
+        document = self.workspace.get_text_document(uri)
+        text = document.source
+        pairs = await asyncio.get_running_loop().run_in_executor(None, self._diagnose, uri, text)
+        self._flush_notes()
+        if self._still(uri, stamp, False):
+            self._send(uri, pairs, stamp)
+
+    def _diagnose(self, uri: str, text: str) -> List[Tuple[lsp.Diagnostic, Finding]]:
+        lines = text.splitlines()
         with self._lock:
-            found = self.lint(uri, document.source)
-            pairs = [(to_diagnostic(f, lines), f) for f in found]
-            self.findings[uri] = pairs
+            found = self.lint(uri, text)
+        return [(to_diagnostic(f, lines), f) for f in found]
+
+    def _send(self, uri: str, pairs: List[Tuple[lsp.Diagnostic, Finding]], version: Optional[int]) -> None:
+        self.findings[uri] = pairs
         self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[d for d, _ in pairs], version=document.version)
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[d for d, _ in pairs], version=version)
         )
+
+    # ------------------------------------------------------------------ notebooks
+    async def publish_notebook_async(self, uri: str) -> None:
+        """Lint a notebook's code cells together, as the CLI lints an `.ipynb`, and publish each
+        cell's diagnostics on the cell's URI (an empty list for a cell without findings, so
+        fixed findings disappear)."""
+        stamp = self._stamp(uri, True)
+        nb = self.workspace.get_notebook_document(notebook_uri=uri)
+        if stamp is None or nb is None:
+            return
+        cells = []
+        for number, cell in enumerate(nb.cells, 1):
+            if cell.kind != lsp.NotebookCellKind.Code:
+                continue
+            document = self.workspace.get_text_document(cell.document)
+            if document.language_id not in (None, "", "python"):
+                continue
+            cells.append((number, cell.document, document.source, document.version))
+        per_cell = await asyncio.get_running_loop().run_in_executor(None, self._diagnose_notebook, uri, cells)
+        self._flush_notes()
+        if not self._still(uri, stamp, True):
+            return
+        for cell_uri, pairs, version in per_cell:
+            self._send(cell_uri, pairs, version)
+        self.notebook_cells[uri] = [cell_uri for cell_uri, _, _ in per_cell]
+
+    def _diagnose_notebook(self, uri: str, cells: Sequence[Tuple[int, str, str, int]]) -> List[Tuple[str, List[Tuple[lsp.Diagnostic, Finding]], int]]:
+        from .notebook import from_cells
+
+        source = from_cells([(number, text) for number, _, text, _ in cells])
+        with self._lock:
+            found = self.lint(uri, source.text)
+        by_cell: Dict[int, List[Finding]] = {}
+        for f in found:
+            cell, line = source.locate(f.line)
+            end_cell, end_line = source.locate(f.end_line)
+            by_cell.setdefault(cell, []).append(
+                dataclasses.replace(f, line=line, end_line=end_line if end_cell == cell else line, cell=cell, fix=_cell_fix(f, source, cell))
+            )
+        out = []
+        for number, cell_uri, text, version in cells:
+            lines = text.splitlines()
+            out.append((cell_uri, [(to_diagnostic(f, lines), f) for f in by_cell.get(number, [])], version))
+        return out
+
+    def close_notebook(self, uri: str, cell_uris: Sequence[str]) -> None:
+        self.cancel(uri)
+        for cell_uri in {*cell_uris, *self.notebook_cells.pop(uri, [])}:
+            self.findings.pop(cell_uri, None)
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=cell_uri, diagnostics=[]))
 
     def code_actions(self, params: lsp.CodeActionParams) -> List[lsp.CodeAction]:
         uri = params.text_document.uri
@@ -210,28 +354,78 @@ def _is_python(uri: str, language_id: Optional[str] = None) -> bool:
     return language_id == "python" or uri.endswith((".py", ".pyi", ".pyw"))
 
 
+def _seconds(value: Any, default: float) -> float:
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        return default
+    return seconds if seconds >= 0 else default
+
+
+def _cell_fix(f: Finding, source: Any, cell: int) -> Any:
+    """A fix's edits moved from the notebook's joined module to lines of `cell`; no fix when
+    an edit would reach into another cell."""
+    if f.fix is None:
+        return None
+    edits = []
+    for edit in f.fix.edits:
+        start_cell, start = source.locate(edit.start_line)
+        end_cell, end = source.locate(edit.end_line)
+        if start_cell != cell or end_cell != cell:
+            return None
+        edits.append(dataclasses.replace(edit, start_line=start, end_line=end))
+    return dataclasses.replace(f.fix, edits=tuple(edits))
+
+
 def build_server() -> LeaklintServer:
     server = LeaklintServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: LeaklintServer, params: lsp.InitializeParams) -> None:
+        options = params.initialization_options
+        if isinstance(options, dict) and "debounce" in options:
+            ls.debounce = _seconds(options["debounce"], ls.debounce)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LeaklintServer, params: lsp.DidOpenTextDocumentParams) -> None:
         if _is_python(params.text_document.uri, params.text_document.language_id):
+            ls.cancel(params.text_document.uri)
             ls.publish(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LeaklintServer, params: lsp.DidChangeTextDocumentParams) -> None:
         if _is_python(params.text_document.uri) or params.text_document.uri in ls.findings:
-            ls.publish(params.text_document.uri)
+            ls.schedule(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: LeaklintServer, params: lsp.DidSaveTextDocumentParams) -> None:
         if _is_python(params.text_document.uri) or params.text_document.uri in ls.findings:
+            ls.cancel(params.text_document.uri)
             ls.publish(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LeaklintServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        ls.cancel(params.text_document.uri)
         ls.findings.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_OPEN)
+    async def notebook_open(ls: LeaklintServer, params: lsp.DidOpenNotebookDocumentParams) -> None:
+        ls.cancel(params.notebook_document.uri)
+        await ls.publish_notebook_async(params.notebook_document.uri)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_change(ls: LeaklintServer, params: lsp.DidChangeNotebookDocumentParams) -> None:
+        ls.schedule(params.notebook_document.uri, notebook=True)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_SAVE)
+    async def notebook_save(ls: LeaklintServer, params: lsp.DidSaveNotebookDocumentParams) -> None:
+        ls.cancel(params.notebook_document.uri)
+        await ls.publish_notebook_async(params.notebook_document.uri)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_close(ls: LeaklintServer, params: lsp.DidCloseNotebookDocumentParams) -> None:
+        ls.close_notebook(params.notebook_document.uri, [c.uri for c in params.cell_text_documents])
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,

@@ -8,7 +8,9 @@ that have findings.
 - `# leaklint: ignore-file` on a comment line anywhere in the file: the whole file is skipped
   (checked on the text before parsing, like flake8's `# flake8: noqa`);
 - a peer's suppression of the same check (`# noqa: B019`, `# pylint: disable=consider-using-with`)
-  suppresses the rules that list that peer code in `Rule.peer_codes`.
+  suppresses the rules that list that peer code in `Rule.peer_codes`; pylint's pragmas reach as
+  far as pylint takes them (a block, the rest of a function, `disable-next=`, `enable=`: see
+  `pylint_pragmas`).
 
 "The reported line" follows flake8: when a token spans several physical lines (a triple-quoted
 string, lines joined with a backslash), a comment on any of them covers all of them, so the CLI
@@ -22,6 +24,7 @@ import re
 import tokenize
 from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
 
+from .pylint_pragmas import Scopes
 from .types import Finding
 
 ALL = frozenset({"*"})
@@ -69,12 +72,13 @@ def _codes(text: Optional[str]) -> FrozenSet[str]:
 def suppressions(source: str, noqa: bool = True, peers: bool = False) -> Dict[int, FrozenSet[str]]:
     """line -> codes suppressed on it ({"*"} for all). `noqa=False` reads only leaklint's own
     comments (under flake8, flake8 itself applies `# noqa`); with `peers`, the codes of other
-    tools' `# noqa: X` and `# pylint: disable=...` comments are read too (under flake8 only
-    those that are not leaklint's own, which flake8 applies)."""
+    tools' `# noqa: X` comments are read too (under flake8 only those that are not leaklint's
+    own, which flake8 applies). pylint's pragmas are scoped by blocks, not lines: `apply`
+    reads them through `pylint_pragmas.Scopes`."""
     out: Dict[int, FrozenSet[str]] = {}
     source = _universal_newlines(source)
     lowered = source.lower()
-    if "leaklint" not in lowered and ("noqa" not in lowered or not (noqa or peers)) and not (peers and "pylint" in lowered):
+    if "leaklint" not in lowered and ("noqa" not in lowered or not (noqa or peers)):
         return out
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
@@ -100,7 +104,7 @@ def suppressions(source: str, noqa: bool = True, peers: bool = False) -> Dict[in
         for match in matches:
             _add(out, line, _codes(match.group("codes")))
         if peers:
-            found = [m.group("codes") for m in _PYLINT.finditer(tok.string)]
+            found = []
             if not noqa:  # flake8 applies `# noqa` itself, but knows nothing of peer codes
                 found += [m.group("codes") for m in _NOQA.finditer(tok.string) if m.group("codes")]
             for text in found:
@@ -143,24 +147,95 @@ def apply(
     if not findings:
         return findings
     peers = peers or {}
-    table = suppressions(source, noqa, peers=any(peers.get(f.code) for f in findings))
-    if not table and "@" not in source:
+    with_peers = any(peers.get(f.code) for f in findings)
+    table = suppressions(source, noqa, peers=with_peers)
+    pylint = Scopes(_universal_newlines(source)) if with_peers and "pylint" in source.lower() else None
+    if not table and "@" not in source and not (pylint and pylint.pragmas):
         return findings
     lines = source.splitlines()
     decorated = None
+    shape = _Shape(source)
     out = []
     for f in findings:
         own = peers.get(f.code, ())
         if is_suppressed(f.code, table.get(f.line), own):
             continue
-        above = _decorator_lines(lines, f.line)
+        if pylint is not None and own and pylint.disabled(f.line, own):
+            continue
+        above = shape.decorator_lines(lines, f.line)
         if above:
             if decorated is None:
                 decorated = _decorator_suppressions(source)
             if any(is_suppressed(f.code, decorated.get(n), own) for n in above):
                 continue
+        if own and (table or pylint is not None):
+            # where the peer itself reports the same check: a line inside the finding's range
+            # (bugbear's B023 and pylint's W0640 on the loop variable inside the lambda), and
+            # for pylint the `def` line of a default (its W0102)
+            elsewhere = list(range(f.line + 1, f.end_line + 1))
+            if any(_names_a_peer(table.get(n), own) for n in elsewhere):
+                continue
+            if pylint is not None:
+                header = shape.def_line_of_default(f.line)
+                if any(pylint.disabled(n, own) for n in elsewhere + ([header] if header else [])):
+                    continue
         out.append(f)
     return out
+
+
+def _names_a_peer(codes: Optional[FrozenSet[str]], peer_codes: Iterable[str]) -> bool:
+    """A comment that names one of the peer's codes (a bare `# noqa` on another line does not
+    count: it is about that line)."""
+    return bool(codes) and any(p.upper() in codes for p in peer_codes)  # type: ignore[operator]
+
+
+class _Shape:
+    """Where decorators and parameter defaults are, read with `ast` once, when first needed
+    (decorators written over several lines; the `def` a default belongs to)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._decorators: Optional[Dict[int, List[int]]] = None
+        self._defaults: Optional[Dict[int, int]] = None
+
+    def _read(self) -> None:
+        import ast
+
+        self._decorators, self._defaults = {}, {}
+        try:
+            tree = ast.parse(self.source)
+        except (SyntaxError, ValueError):
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
+                spans: List[int] = []
+                for decorator in node.decorator_list:
+                    # the `@` stands on the line before the expression's first token only when
+                    # written apart; the expression's lines are the decorator's
+                    spans.extend(range(decorator.lineno, (decorator.end_lineno or decorator.lineno) + 1))
+                self._decorators[node.lineno] = sorted(set(spans))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for default in [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]:
+                    self._defaults.setdefault(default.lineno, node.lineno)
+
+    def decorator_lines(self, lines: List[str], line: int) -> List[int]:
+        """The lines of the decorators of the `def` / `class` on `line` (bugbear and ruff report
+        B019 on the decorator, leaklint on the decorated function's name)."""
+        if line < 2 or line > len(lines) or not lines[line - 1].lstrip().startswith(("def ", "async ", "class ")):
+            return []
+        if "@" not in self.source:
+            return []
+        if self._decorators is None:
+            self._read()
+        return [n for n in (self._decorators or {}).get(line, []) if n < line]
+
+    def def_line_of_default(self, line: int) -> Optional[int]:
+        """The `def` line of the function whose parameter default starts on `line` (pylint
+        reports `dangerous-default-value` there)."""
+        if self._defaults is None:
+            self._read()
+        header = (self._defaults or {}).get(line)
+        return header if header != line else None
 
 
 def _decorator_suppressions(source: str) -> Dict[int, FrozenSet[str]]:
@@ -183,18 +258,4 @@ def _decorator_suppressions(source: str) -> Dict[int, FrozenSet[str]]:
         for match in [*_NOQA.finditer(tok.string), *_PYLINT.finditer(tok.string)]:
             if match.group("codes"):
                 _add(out, line, _codes(match.group("codes")))
-    return out
-
-
-def _decorator_lines(lines: List[str], line: int) -> List[int]:
-    """The decorator lines right above `line` (1-based): peers such as bugbear and ruff report
-    B019 on the decorator, leaklint on the decorated function's name."""
-    out: List[int] = []
-    if line < 2 or line > len(lines) or not lines[line - 1].lstrip().startswith(("def ", "async ", "class ")):
-        return out
-    n = line - 1
-    while n >= 1 and lines[n - 1].lstrip().startswith(("@", "#")):  # comment lines in between too
-        if lines[n - 1].lstrip().startswith("@"):
-            out.append(n)
-        n -= 1
     return out

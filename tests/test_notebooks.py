@@ -106,7 +106,48 @@ def test_cli_text_json_sarif_github(tree: Path, capsys: pytest.CaptureFixture) -
     assert result["properties"]["cell"] == 4 and result["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
     assert result["locations"][0]["logicalLocations"] == [{"name": "cell 4", "kind": "module"}]
     assert main(["notes", "--no-cache", "--format", "github"]) == 1
-    assert "line=3," in capsys.readouterr().out.splitlines()[0]
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "cell 4, line 3" in first  # the github format is checked in test_github_annotations_*
+
+
+def _annotation(row: str) -> dict:
+    command, _, message = row.partition("::")[2].partition("::")
+    level, _, props = command.partition(" ")
+    out = dict(p.split("=", 1) for p in props.split(","))
+    out["level"] = level
+    out["message"] = message
+    return out
+
+
+def test_github_annotations_point_at_the_line_of_the_stored_file(tree: Path, capsys: pytest.CaptureFixture) -> None:
+    stored = (tree / "notes" / "nb.ipynb").read_text().splitlines()
+    assert main(["notes", "--no-cache", "--format", "github"]) == 1
+    rows = [_annotation(r) for r in capsys.readouterr().out.splitlines()]
+    assert [r["file"] for r in rows] == ["notes/nb.ipynb"] * 2
+    # the JSON lines that hold `def lookup(...)` (cell 4, line 3) and `g = open(p)` (cell 5, line 6)
+    lookup = next(n for n, text in enumerate(stored, 1) if "def lookup(self, key)" in text)
+    opened = next(n for n, text in enumerate(stored, 1) if "g = open(p)" in text)
+    assert [(int(r["line"]), int(r["endLine"])) for r in rows] == [(lookup, lookup), (opened, opened)]
+    assert "col" not in rows[0] and "endColumn" not in rows[0]  # cell columns are not JSON columns
+    assert rows[0]["title"] == "LL103 cached-instance-method (cell 4%2C line 3)"
+    assert rows[1]["message"].startswith("cell 5, line 6: LL401 ")
+
+
+def test_github_annotations_for_a_notebook_stored_on_one_line_or_as_one_string(tree: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tree / "notes" / "nb.ipynb"
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(data))  # minified: everything is on line 1
+    assert main(["notes", "--no-cache", "--format", "github"]) == 1
+    assert [_annotation(r)["line"] for r in capsys.readouterr().out.splitlines()] == ["1", "1"]
+    for cell in data["cells"]:  # each source one string: the line of that string, the cell's first
+        cell["source"] = "".join(cell["source"])
+    path.write_text(json.dumps(data, indent=1))
+    stored = path.read_text().splitlines()
+    assert main(["notes", "--no-cache", "--format", "github"]) == 1
+    rows = [_annotation(r) for r in capsys.readouterr().out.splitlines()]
+    lines = [int(r["line"]) for r in rows]
+    assert "class Service:" in stored[lines[0] - 1] and "def read(p):" in stored[lines[1] - 1]
+    assert rows[1]["message"].startswith("cell 5, line 6: ")
 
 
 def test_cli_show_source_from_the_cell(tree: Path, capsys: pytest.CaptureFixture) -> None:

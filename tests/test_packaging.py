@@ -71,3 +71,25 @@ def test_changelog_has_an_unreleased_section() -> None:
     from leaklint import __version__
 
     assert f"## [{__version__}]" in text
+
+
+def test_ci_builds_checks_and_installs_on_the_oldest_and_newest_python() -> None:
+    """CI (.ci/run) builds both distributions, twine-checks them and hands the wheel to
+    .ci/pythons, which installs it on exactly the oldest and newest Python the metadata
+    promises (requires-python's floor, the newest classifier), so a new classifier or a raised
+    floor without the matching CI interpreter fails here."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    floor = re.fullmatch(r">=\s*(3\.\d+)", project["requires-python"]).group(1)
+    versions = [c.rsplit(":: ", 1)[1] for c in project["classifiers"] if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    newest = max(versions, key=lambda v: tuple(map(int, v.split("."))))
+    assert floor == min(versions, key=lambda v: tuple(map(int, v.split("."))))
+    run = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")]
+    assert any("python -m build" in line and "twine check --strict" in line for line in run)
+    assert ".ci/pythons dist/*.whl" in run and "python -m pytest" in run
+    pythons = (ROOT / ".ci" / "pythons").read_text(encoding="utf-8")
+    assert re.search(r"^for version in (.+); do$", pythons, re.M).group(1).split() == [floor, newest]

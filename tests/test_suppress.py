@@ -13,6 +13,7 @@ from typing import List, Set, Tuple
 
 import pytest
 
+from leaklint.config import Config
 from leaklint.engine import lint_source
 from leaklint.suppress import suppressions
 
@@ -162,3 +163,54 @@ def test_a_peers_suppression_of_the_same_check_counts(tmp_path: Path) -> None:
     assert cli == [(16, "LL103"), (20, "LL103"), (38, "LL402")]
     (tmp_path / "peers.py").write_text(PEERS)
     assert _flake8_rows(tmp_path) == {("peers.py", line, code) for line, code in cli}
+
+
+ALL_RULES = Config(select=("ALL",))  # LL104 and LL306 are opt-in
+
+PEER_LINES = '''import functools
+
+
+def accumulate(  # pylint: disable=dangerous-default-value
+    item,
+    seen=[],
+):
+    seen.append(item)
+    return seen
+
+
+def callbacks(handlers):
+    out = []
+    for name in handlers:
+        out.append(
+            lambda: print(
+                name  # noqa: B023
+            )
+        )
+    return out
+
+
+class Handler:
+    @functools.lru_cache(  # noqa: B019
+        maxsize=None
+    )
+    def price(self, sku):
+        return len(sku)
+'''
+
+
+def test_a_peers_comment_on_the_line_the_peer_reports_counts() -> None:
+    # bugbear reports B023 on the loop variable inside the lambda, B019 on the first line of a
+    # decorator written over several lines, pylint W0102 on the `def` line of a signature over
+    # several lines; leaklint reports the lambda, the `def` and the default: the peer's comment
+    # where the peer reports suppresses the leaklint finding too
+    assert [(f.line, f.code) for f in lint_source(PEER_LINES, "m.py", ALL_RULES, noqa=False)] == []
+    assert [(f.line, f.code) for f in lint_source(PEER_LINES, "m.py", ALL_RULES)] == []
+    bare = PEER_LINES.replace("  # pylint: disable=dangerous-default-value", "").replace("  # noqa: B023", "").replace("  # noqa: B019", "")
+    assert sorted(f.code for f in lint_source(bare, "m.py", ALL_RULES)) == ["LL103", "LL104", "LL306"]
+    # a bare noqa inside the lambda is about that line, and another code suppresses nothing
+    for comment in ("  # noqa", "  # noqa: E501", "  # pylint: disable=unused-variable"):
+        text = bare.replace("                name\n", f"                name{comment}\n")
+        assert [f.code for f in lint_source(text, "m.py", ALL_RULES) if f.code == "LL306"] == ["LL306"], comment
+    # bugbear's B006 is on the default's line, not the def line
+    text = bare.replace("def accumulate(", "def accumulate(  # noqa: B006")
+    assert [f.code for f in lint_source(text, "m.py", ALL_RULES) if f.code == "LL104"] == ["LL104"]
