@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ..analysis.borrow import Borrowers
 from ..analysis.expr import dotted_name
 from ..analysis.flow import Event, EventKind, FlowWalker, closeish, exclusive, follows_at_once, is_handler_arm, protected
 from ..matchers import first_param, is_instance_method
@@ -56,6 +57,12 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
             break
         common += 1
     return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
+
+
+def _owns_nothing(node: cst.CSTNode) -> bool:
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    return isinstance(node, cst.Name) and node.value in ("None", "False", "True")
 
 
 @dataclass
@@ -218,6 +225,7 @@ class ResourceNotClosed(Rule):
     unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
     rebound_message = "{resource} bound to {name} is re-bound before it was closed, so the first one is never closed"
     sqlite_message = "{resource} bound to {name} is never closed; a with block on a sqlite3 connection only commits or rolls back"
+    borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
     triggers = catalogue_triggers()
@@ -1400,6 +1408,10 @@ class ResourceNotClosed(Rule):
         self._plain_tries: frozenset = frozenset()
         # findings wait for leave_Module: a function the `__main__` block calls runs once
         self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any], str, bool]] = []
+        self.borrowers = Borrowers()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.borrowers.add_module(node)
 
     # ------------------------------------------------------------------ traversal
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -1439,6 +1451,15 @@ class ResourceNotClosed(Rule):
             self.resources[id(node)] = resource
             if self.functions:
                 self.functions[-1].has_resource = True
+
+    def leave_IfExp(self, original_node: cst.IfExp) -> None:
+        # `body = '' if head else open(path)`: the name holds the resource on one arm, a
+        # constant that owns nothing on the other
+        for mine, other in ((original_node.body, original_node.orelse), (original_node.orelse, original_node.body)):
+            resource = self.resources.get(id(mine))
+            if resource is not None and isinstance(mine, cst.Call) and _owns_nothing(other):
+                self.resources[id(original_node)] = resource
+                return
 
     def leave_Module(self, original_node: cst.Module) -> None:
         once = once_per_process(original_node)
@@ -1483,7 +1504,10 @@ class ResourceNotClosed(Rule):
     # ------------------------------------------------------------------ one function
     def _analyze(self, function: _Function) -> None:
         names = self._bound_names(function.node)
-        walker = FlowWalker(names, self.resources, self.callnames, function.self_name)
+        walker = FlowWalker(
+            names, self.resources, self.callnames, function.self_name,
+            borrows=lambda call, arg: self.borrowers.borrows(call, arg, function.self_name, function.cls),
+        )
         events = walker.run(function.node.body)
         self._swallowing = frozenset(walker.swallowing)
         self._plain_tries = frozenset(walker.plain_tries)
@@ -1608,7 +1632,31 @@ class ResourceNotClosed(Rule):
         elif withs:
             self._defer(function, call, message=self.sqlite_message, resource=resource.display, name=name)
         else:
-            self._defer(function, call, resource=resource.display, name=name)
+            lent = [e for e in span if e.kind == EventKind.USE and e.detail == "borrowed"]
+            if lent:
+                callee = self._callee_name(lent[0])
+                self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
+            else:
+                self._defer(function, call, resource=resource.display, name=name)
+
+    @staticmethod
+    def _callee_name(event: Event) -> str:
+        node = event.statement
+        found = ""
+
+        def visit(current: cst.CSTNode) -> None:
+            nonlocal found
+            if found:
+                return
+            if isinstance(current, cst.Call) and any(a.value is event.node for a in current.args):
+                found = dotted_name(current.func) or "a function"
+                return
+            for child in children(current):
+                visit(child)
+
+        if node is not None:
+            visit(node)
+        return found or "a function"
 
     # ------------------------------------------------------------------ classes
     def _family_releases(self, cls: cst.ClassDef, attr: str, cache: Dict[int, Set[str]]) -> bool:
