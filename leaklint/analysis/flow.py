@@ -27,6 +27,7 @@ from ..knowledge.resources import (
     BUILTIN_STORES,
     CONSUMER_METHODS,
     CONSUMERS,
+    DATA_ATTRIBUTES,
     DERIVED_OWNERS,
     FILEOBJ_WRAPPERS,
     HANDOFF_FUNCTIONS,
@@ -664,7 +665,7 @@ class FlowWalker:
                 return EventKind.METHOD, attr
             if attr in RELEASE_ALL:
                 return EventKind.RELEASE_REF, attr
-            if isinstance(grand, cst.Arg) and grand.value is parent:
+            if isinstance(grand, cst.Arg) and grand.value is parent and attr not in DATA_ATTRIBUTES:
                 return EventKind.ESCAPE, "bound method handed over"
             return EventKind.USE, None
         # climb through containers and conditional expressions

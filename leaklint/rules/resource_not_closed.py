@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -57,6 +57,115 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
             break
         common += 1
     return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
+
+
+POPEN = "subprocess.Popen"
+PIPE_STREAMS = ("stdin", "stdout", "stderr")
+
+
+def _streams_handled(body: cst.CSTNode, name: str) -> Set[str]:
+    """Streams of `name` (`name.stdout` ...) that the function closes or hands on: any use
+    other than calling a reading or writing method on it, iterating it or testing it."""
+    out: Set[str] = set()
+
+    def visit(node: cst.CSTNode, parent: Optional[cst.CSTNode], grand: Optional[cst.CSTNode]) -> None:
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == name
+            and node.attr.value in PIPE_STREAMS
+        ):
+            stream = node.attr.value
+            if isinstance(parent, cst.Attribute) and parent.value is node:
+                method = parent.attr.value
+                if method in ("close", "__exit__", "detach") or not isinstance(grand, cst.Call):
+                    out.add(stream) if method in ("close", "__exit__", "detach") else None
+                return  # `proc.stdout.readline()`, `proc.stdout.fileno()`: a read
+            if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
+                return
+            if isinstance(parent, (cst.If, cst.While, cst.Comparison, cst.UnaryOperation, cst.BooleanOperation)):
+                return
+            out.add(stream)  # handed on, stored, returned, entered: someone else's to close
+            return
+        for child in children(node):
+            visit(child, node, parent)
+
+    visit(body, None, None)
+    return out
+
+
+def _unreleased_raise(statements: List[cst.CSTNode], self_name: str, attr: str) -> Optional[cst.Raise]:
+    """The first `raise` reached in `statements` (and the blocks of their if / for / while /
+    with) before a release of `self.<attr>`; statements inside a `try` are skipped (a handler
+    may release it), as are nested definitions."""
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if _releases_attr(statement, self_name, attr):
+                return None
+            for small in statement.body:
+                if isinstance(small, cst.Raise):
+                    return small
+            continue
+        if isinstance(statement, (cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef)):
+            if _releases_attr(statement, self_name, attr):
+                return None
+            continue
+        if _releases_attr(getattr(statement, "test", None) or cst.Pass(), self_name, attr):
+            return None
+        for block in _blocks(statement):
+            found = _unreleased_raise(list(block.body) if isinstance(block, cst.IndentedBlock) else [], self_name, attr)
+            if found is not None:
+                return found
+        if _releases_attr(statement, self_name, attr):
+            return None  # released inside one of its blocks: what follows is not judged
+    return None
+
+
+def _blocks(statement: cst.CSTNode) -> List[cst.CSTNode]:
+    out: List[cst.CSTNode] = []
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        out.append(body)
+    orelse = getattr(statement, "orelse", None)
+    while orelse is not None:
+        if isinstance(orelse, cst.If):
+            out.append(orelse.body)
+            orelse = orelse.orelse
+        else:
+            out.append(orelse.body)
+            orelse = None
+    return out
+
+
+def _releases_attr(node: cst.CSTNode, self_name: str, attr: str) -> bool:
+    """Whether `node` mentions `self.<attr>` other than by reading through a method call
+    (a release, a hand-over: anything that may close or move it)."""
+    found = False
+
+    def visit(current: cst.CSTNode, parent: Optional[cst.CSTNode], grand: Optional[cst.CSTNode]) -> None:
+        nonlocal found
+        if found:
+            return
+        if (
+            isinstance(current, cst.Attribute)
+            and isinstance(current.value, cst.Name)
+            and current.value.value == self_name
+            and current.attr.value == attr
+        ):
+            if isinstance(parent, cst.Attribute) and parent.value is current and isinstance(grand, cst.Call):
+                if parent.attr.value in RELEASE_ALL or closeish(parent.attr.value):
+                    found = True
+                return
+            if isinstance(parent, cst.Attribute) and parent.value is current:
+                return
+            if isinstance(parent, cst.Arg):
+                found = True  # handed to a call: perhaps closed there
+            return
+        for child in children(current):
+            visit(child, current, parent)
+
+    visit(node, None, None)
+    return found
 
 
 def _owns_nothing(node: cst.CSTNode) -> bool:
@@ -225,6 +334,8 @@ class ResourceNotClosed(Rule):
     unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
     rebound_message = "{resource} bound to {name} is re-bound before it was closed, so the first one is never closed"
     sqlite_message = "{resource} bound to {name} is never closed; a with block on a sqlite3 connection only commits or rolls back"
+    pipes_message = "{resource} bound to {name} has its {streams} pipe{plural} never closed (wait() does not close pipes; communicate() or a with block does); each stays open until the garbage collector reclaims it"
+    init_raise_message = "{resource} stored on self.{attr} is left open when __init__ raises after storing it: the half-made object is never returned, so nothing can close it"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
@@ -1409,6 +1520,7 @@ class ResourceNotClosed(Rule):
         # findings wait for leave_Module: a function the `__main__` block calls runs once
         self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any], str, bool]] = []
         self.borrowers = Borrowers()
+        self.pipes: Dict[int, FrozenSet[str]] = {}  # id(Popen call) -> streams given subprocess.PIPE
 
     def visit_Module(self, node: cst.Module) -> None:
         self.borrowers.add_module(node)
@@ -1449,6 +1561,10 @@ class ResourceNotClosed(Rule):
         resource = self.resolver.resource(node)
         if resource is not None:
             self.resources[id(node)] = resource
+            if resource.qualified == POPEN:
+                streams = self._piped_streams(node)
+                if streams:
+                    self.pipes[id(node)] = streams
             if self.functions:
                 self.functions[-1].has_resource = True
 
@@ -1475,6 +1591,9 @@ class ResourceNotClosed(Rule):
                 continue
             if error_path and not self.options.error_paths:
                 continue  # measured 1 real of 4 even where the model says the code repeats
+            if fields.pop("graded", False):
+                # the forms that judge a path or a callee: high where the model shows repeated code
+                fields["confidence"] = Confidence.HIGH if runs is not None and runs.value == "repeated" else Confidence.MEDIUM
             self.report(node, **fields)
         if not self.stored or not self.options.self_attributes:
             return
@@ -1517,6 +1636,8 @@ class ResourceNotClosed(Rule):
                 if function.cls is not None and not event.in_raises:
                     node = getattr(event.node, "value", event.node)
                     self.stored.append(_Stored(function.cls, event.name, node, event.detail))
+                    if function.node.name.value == "__init__" and function.self_name is not None:
+                        self._judge_init_raise(function, event, node)
                 continue
             by_name[event.name].append(event)
         for name, name_events in by_name.items():
@@ -1607,6 +1728,9 @@ class ResourceNotClosed(Rule):
             ]
         if cut is not None and cut.kind == EventKind.DEL and not releases:
             releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
+        streams = self.pipes.get(id(getattr(bind.node, "value", bind.node)))
+        if streams and releases and self._pipes_left_open(function, name, bind, span, streams):
+            return
         if releases and protected(releases, bind, self._swallowing):
             return
         if resource.qualified in SELF_CLOSING_ITERATION and any(
@@ -1638,6 +1762,93 @@ class ResourceNotClosed(Rule):
                 self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
             else:
                 self._defer(function, call, resource=resource.display, name=name)
+
+    # ------------------------------------------------------------------ Popen pipes
+    def _piped_streams(self, call: cst.Call) -> FrozenSet[str]:
+        """The standard streams a Popen call connects to a pipe: `stdout=PIPE`, a local bound
+        to PIPE on some path (`pipe = None if debug else PIPE`), or a local dict of keywords
+        passed as `**kwargs`."""
+        out: Set[str] = set()
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value in PIPE_STREAMS:
+                if self._is_pipe(arg.value, 3):
+                    out.add(arg.keyword.value)
+            elif arg.star == "**" and isinstance(arg.value, cst.Name):
+                binding = self.context.binding(arg.value.value)
+                while binding is not None:
+                    value = binding.value
+                    if isinstance(value, cst.Dict):
+                        for element in value.elements:
+                            key = getattr(element, "key", None)
+                            if isinstance(key, cst.SimpleString) and key.evaluated_value in PIPE_STREAMS:
+                                if self._is_pipe(element.value, 3):
+                                    out.add(str(key.evaluated_value))
+                    binding = binding.previous
+        return frozenset(out)
+
+    def _is_pipe(self, expr: cst.CSTNode, depth: int) -> bool:
+        if self.context.qualified_name(expr) == "subprocess.PIPE":
+            return True
+        if isinstance(expr, cst.IfExp):
+            return self._is_pipe(expr.body, depth) or self._is_pipe(expr.orelse, depth)
+        if isinstance(expr, cst.Name) and depth > 0 and self.context.is_local(expr.value):
+            binding = self.context.binding(expr.value)
+            while binding is not None:
+                if binding.value is not None and binding.value is not expr and self._is_pipe(binding.value, depth - 1):
+                    return True
+                binding = binding.previous
+        return False
+
+    def _pipes_left_open(self, function: _Function, name: str, bind: Event, span: List[Event], streams: FrozenSet[str]) -> bool:
+        """Report a Popen released (waited on) while some of its pipes are never closed:
+        `communicate()` on every path after the binding and `with proc:` close them all,
+        `proc.stdout.close()` (anywhere) or handing `proc.stdout` on closes or moves one."""
+        depth = len(bind.frames)
+        for event in span:
+            if event.kind == EventKind.METHOD and event.detail == "communicate":
+                if event.frames[:depth] == bind.frames and not any(
+                    kind in ("if", "match", "loop") or arm != "body" for kind, _, arm in event.frames[depth:]
+                ):
+                    return False
+        handled = _streams_handled(function.node.body, name)
+        missing = sorted(streams - handled, key=PIPE_STREAMS.index)
+        if not missing:
+            return False
+        call = getattr(bind.node, "value", bind.node)
+        if id(call) in self.reported:
+            return True
+        self.reported.add(id(call))
+        self._defer(
+            function, call, message=self.pipes_message, resource=bind.detail.display, name=name,
+            streams=" and ".join(missing), plural="s are" if len(missing) > 1 else " is", graded=True,
+        )
+        return True
+
+    # ------------------------------------------------------------------ __init__ that raises
+    def _judge_init_raise(self, function: _Function, event: Event, node: cst.CSTNode) -> None:
+        """`self.fh = open(p)` in `__init__`, then a `raise` with no release of `self.fh`
+        before it: the caller never gets the object, so nobody can close the resource."""
+        body = function.node.body
+        statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
+        statement = next(
+            (s for s in statements if s is event.statement or (isinstance(s, cst.SimpleStatementLine) and event.statement in s.body)),
+            None,
+        )
+        if statement is None or event.frames:
+            return  # stored at the top of __init__ only (not in a branch, a loop or a try)
+        cls = function.cls
+        if cls is not None and any(
+            isinstance(item, cst.FunctionDef) and item.name.value == "__del__" for item in cls.body.body
+        ):
+            return  # the finaliser runs on the half-made object too
+        found = _unreleased_raise(statements[statements.index(statement) + 1:], function.self_name or "self", event.name)
+        if found is None or id(node) in self.reported:
+            return
+        self.reported.add(id(node))
+        self._defer(
+            function, node, message=self.init_raise_message, resource=event.detail.display, attr=event.name,
+            graded=True,
+        )
 
     @staticmethod
     def _callee_name(event: Event) -> str:
