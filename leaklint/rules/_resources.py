@@ -83,13 +83,13 @@ class ResourceOptions:
         },
     )
     error_paths: bool = field(
-        default=False,
+        default=True,
         metadata={
             "help": "LL401: also report a release that an exception raised before it would skip "
-            "(a `close()` outside `finally`, a release on one branch only). Medium confidence; "
-            "off by default because CPython's reference counting closes such a resource as soon "
-            "as the exception is handled, so it matters on PyPy, with stored exceptions and "
-            "under `-W error::ResourceWarning`."
+            "(a `close()` outside `finally`, a release on one branch only), except a `Popen`'s "
+            "`wait()` (its finaliser reaps the child). High confidence where the lifetime model "
+            "shows the code repeats, medium where it cannot tell; never in code that runs once "
+            "per process. Set it to false to report only resources never released."
         },
     )
     self_attributes: bool = field(
