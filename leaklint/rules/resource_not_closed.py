@@ -1163,7 +1163,8 @@ class ResourceNotClosed(Rule):
                 def __init__(self, address):
                     self.sock = socket.create_server(address)
             """,
-            id="error-paths-and-self-attributes-are-opt-in",
+            id="error-paths-can-be-turned-off-self-attributes-are-opt-in",
+            options={"error-paths": False},
         ),
         Valid(
             """
@@ -1180,6 +1181,93 @@ class ResourceNotClosed(Rule):
                 return data
             """,
             id="rebound-only-in-an-except-handler",
+            options={"error-paths": False},
+        ),
+        Valid(
+            """
+            import subprocess
+            from subprocess import PIPE, Popen
+
+            def run(cmd):
+                proc = Popen(cmd, stdout=PIPE, stderr=PIPE)
+                for line in proc.stdout:
+                    print(line)
+                try:
+                    proc.wait()
+                finally:
+                    proc.stdout.close()
+                    proc.stderr.close()
+
+            def output(cmd):
+                try:
+                    proc = Popen(cmd, stdout=PIPE, stderr=PIPE)
+                except OSError:
+                    return None
+                out, err = proc.communicate()
+                return out
+
+            def text_of(cmd):
+                proc = subprocess.Popen(cmd, stdout=PIPE)
+                reader = open_text(proc.stdout)
+                proc.wait()
+                return reader
+            """,
+            id="popen-pipes-closed-communicated-or-handed-on",
+        ),
+        Valid(
+            """
+            class TarIO:
+                def __init__(self, tarfile, member):
+                    self.fh = open(tarfile, "rb")
+                    while True:
+                        header = self.fh.read(512)
+                        if len(header) != 512:
+                            self.fh.close()
+                            raise OSError("unexpected end of tar file")
+                        if header.startswith(member):
+                            break
+
+                def close(self):
+                    self.fh.close()
+
+            class Checked:
+                def __init__(self, path, mode):
+                    if mode not in ("r", "rb"):
+                        raise ValueError(mode)
+                    self.fh = open(path, mode)
+                    try:
+                        self.check()
+                    except Exception:
+                        self.fh.close()
+                        raise
+
+                def close(self):
+                    self.fh.close()
+            """,
+            id="init-releases-before-it-raises",
+        ),
+        Valid(
+            """
+            class Font:
+                def load(self, filename):
+                    fp = open(filename, "rb")
+                    return self._keep(fp)
+
+                def _keep(self, file):
+                    self.file = file
+                    return file.readline()
+
+            def _closing_range(fp, size):
+                try:
+                    yield fp.read(size)
+                finally:
+                    fp.close()
+
+            def static_file(filename):
+                body = open(filename, "rb")
+                return Response(_closing_range(body, 100))
+            """,
+            id="handed-to-a-function-that-keeps-or-closes-it",
         ),
     ]
 
@@ -1442,6 +1530,89 @@ class ResourceNotClosed(Rule):
         ),
         Invalid(
             """
+            import subprocess
+            from subprocess import PIPE, Popen
+
+            def run(cmd):
+                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # LL401
+                out = proc.stdout.read()
+                proc.wait()
+                return out
+
+            def run_quiet(cmd, debug):
+                if debug:
+                    stdout = None
+                else:
+                    stdout = PIPE
+                proc = Popen(cmd, stdout=stdout, stderr=PIPE)  # LL401
+                for line in proc.stdout or ():
+                    print(line)
+                try:
+                    proc.wait()
+                finally:
+                    if proc.stdout:
+                        proc.stdout.close()
+
+            def trigger(cmd, debug):
+                pipe = None if debug else PIPE
+                kwargs = {"stdout": pipe, "stderr": pipe}
+                process = Popen(cmd, **kwargs)  # LL401
+                print("started", process.pid)
+                if debug:
+                    process.communicate()
+            """,
+            id="popen-pipes-never-closed",
+            message_contains="pipe",
+        ),
+        Invalid(
+            """
+            class TarIO:
+                def __init__(self, tarfile, member):
+                    self.fh = open(tarfile, "rb")  # LL401
+                    while True:
+                        header = self.fh.read(512)
+                        if len(header) != 512:
+                            raise OSError("unexpected end of tar file")
+                        if header.startswith(member):
+                            break
+            """,
+            id="stored-on-self-then-init-raises",
+            message_contains="__init__ raises",
+        ),
+        Invalid(
+            """
+            class Font:
+                def load(self, filename):
+                    fp = open(filename, "rb")  # LL401
+                    return self._load_data(fp)
+
+                def _load_data(self, file):
+                    if file.readline() != b"PILfont\\n":
+                        raise SyntaxError("not a font file")
+                    return file.read(256)
+
+            def _iter_range(fp, offset, size):
+                fp.seek(offset)
+                while size > 0:
+                    part = fp.read(min(size, 1024))
+                    if not part:
+                        break
+                    size -= len(part)
+                    yield part
+
+            def static_file(filename, head, ranged):
+                body = "" if head else open(filename, "rb")  # LL401
+                if ranged:
+                    if body:
+                        body = _iter_range(body, 0, 100)
+                    return Response(body, status=206)
+                return Response(body)
+            """,
+            id="handed-to-a-function-that-only-reads-it",
+            message_contains="only reads it",
+        ),
+        Invalid(
+            """
             import json
             import subprocess
 
@@ -1450,15 +1621,8 @@ class ResourceNotClosed(Rule):
                 data = json.load(fh)
                 fh.close()
                 return data
-
-            def run(cmd):
-                proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)  # LL401
-                out = proc.stdout.read()
-                proc.wait()
-                return out
             """,
             id="closed-on-success-path-only",
-            options={"error-paths": True},
             confidence=Confidence.MEDIUM,
             message_contains="not closed if an exception is raised",
         ),
@@ -1807,12 +1971,11 @@ class ResourceNotClosed(Rule):
         """Report a Popen released (waited on) while some of its pipes are never closed:
         `communicate()` on every path after the binding and `with proc:` close them all,
         `proc.stdout.close()` (anywhere) or handing `proc.stdout` on closes or moves one."""
-        depth = len(bind.frames)
         for event in span:
             if event.kind == EventKind.METHOD and event.detail == "communicate":
-                if event.frames[:depth] == bind.frames and not any(
-                    kind in ("if", "match", "loop") or arm != "body" for kind, _, arm in event.frames[depth:]
-                ):
+                # on every path after the binding: no branch, loop or handler the binding is not in
+                extra = [f for f in event.frames if f not in bind.frames]
+                if all(kind in ("try", "with") and arm in ("body", "finally") for kind, _, arm in extra):
                     return False
         handled = _streams_handled(function.node.body, name)
         missing = sorted(streams - handled, key=PIPE_STREAMS.index)
