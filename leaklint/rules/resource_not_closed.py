@@ -60,6 +60,10 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
 
 
 POPEN = "subprocess.Popen"
+# sockets made unconnected, and the calls on them that fail in practice (refused, unreachable,
+# address in use)
+CONNECTABLE = frozenset({"socket.socket"})
+FAILING_CALLS = frozenset({"connect", "bind", "listen"})
 PIPE_STREAMS = ("stdin", "stdout", "stderr")
 
 
@@ -334,6 +338,7 @@ class ResourceNotClosed(Rule):
     unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
     rebound_message = "{resource} bound to {name} is re-bound before it was closed, so the first one is never closed"
     sqlite_message = "{resource} bound to {name} is never closed; a with block on a sqlite3 connection only commits or rolls back"
+    connect_message = "{resource} bound to {name} is not closed when {name}.{method}() fails; close it in an except handler (or a finally) around the call"
     pipes_message = "{resource} bound to {name}: its {streams} pipe{plural} never closed (wait() does not close pipes; communicate() or a with block does); each stays open until the garbage collector reclaims it"
     init_raise_message = "{resource} stored on self.{attr} is left open when __init__ raises after storing it: the half-made object is never returned, so nothing can close it"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
@@ -1077,7 +1082,7 @@ class ResourceNotClosed(Rule):
 
             async def connect(addr, ctx):
                 sock = socket.socket()
-                sock.connect(addr)
+                sock.setblocking(False)
                 reader, writer = await asyncio.open_connection(sock=sock, ssl=ctx)
                 return reader, writer
             """,
@@ -1245,6 +1250,35 @@ class ResourceNotClosed(Rule):
                     self.fh.close()
             """,
             id="init-releases-before-it-raises",
+        ),
+        Valid(
+            """
+            import socket
+
+            def connect_unix(path):
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    sock.connect(path)
+                except OSError:
+                    sock.close()
+                    raise
+                return sock
+
+            def first_reachable(addresses):
+                for family, address in addresses:
+                    sock = socket.socket(family, socket.SOCK_STREAM)
+                    try:
+                        sock.connect(address)
+                        return sock
+                    except OSError:
+                        sock.close()
+
+            def ping(address):
+                with socket.socket() as sock:
+                    sock.connect(address)
+                    return sock.recv(4)
+            """,
+            id="socket-closed-when-connect-fails",
         ),
         Valid(
             """
@@ -1566,6 +1600,30 @@ class ResourceNotClosed(Rule):
         ),
         Invalid(
             """
+            import socket
+
+            def connect_unix(path, timeout):
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # LL401
+                sock.settimeout(timeout)
+                sock.connect(path)
+                return sock
+
+            def first_reachable(addresses):
+                errors = {}
+                for family, address in addresses:
+                    try:
+                        sock = socket.socket(family, socket.SOCK_STREAM)  # LL401
+                        sock.connect(address)
+                        break
+                    except OSError as exc:
+                        errors[address] = exc
+                return sock
+            """,
+            id="socket-not-closed-when-connect-fails",
+            message_contains="fails",
+        ),
+        Invalid(
+            """
             class TarIO:
                 def __init__(self, tarfile, member):
                     self.fh = open(tarfile, "rb")  # LL401
@@ -1859,6 +1917,8 @@ class ResourceNotClosed(Rule):
             for event in events[:index]:
                 if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
                     span.append(event)
+        if resource.qualified in CONNECTABLE and self._left_open_on_failed_connect(function, name, bind, span):
+            return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
             return
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
@@ -1930,6 +1990,45 @@ class ResourceNotClosed(Rule):
                 self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
             else:
                 self._defer(function, call, resource=resource.display, name=name)
+
+    # ------------------------------------------------------------------ failed connect
+    def _left_open_on_failed_connect(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
+        """`sock = socket.socket(...)` then `sock.connect(addr)` (or bind / listen) before the
+        socket is released or handed on, with no release in a handler or `finally` of a try
+        around that call: a refused or unreachable peer leaves the socket open, once per
+        failed attempt, even when the socket is returned on success."""
+        for event in span:
+            if event.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF, EventKind.RELEASE, EventKind.WITH):
+                return False
+            if event.kind == EventKind.METHOD and event.detail in bind.detail.releases:
+                return False
+            if event.kind == EventKind.METHOD and event.detail in FAILING_CALLS:
+                failing = event
+                break
+        else:
+            return False
+        releases = [
+            e for e in span
+            if e.kind == EventKind.RELEASE or (e.kind == EventKind.METHOD and e.detail in bind.detail.releases)
+        ]
+        if releases and protected(releases, bind, self._swallowing):
+            return False  # a finally, or after a try that swallows every error
+        guards = {ident for kind, ident, arm in failing.frames if kind == "try" and arm == "body"}
+        for event in span:
+            releasing = event.kind in (EventKind.RELEASE, EventKind.RELEASE_REF) or (
+                event.kind == EventKind.METHOD and event.detail in bind.detail.releases
+            )
+            if releasing and any(kind == "try" and ident in guards and arm != "body" for kind, ident, arm in event.frames):
+                return False  # closed (or handed on) in a handler or finally of a try around the call
+        call = getattr(bind.node, "value", bind.node)
+        if id(call) in self.reported:
+            return True
+        self.reported.add(id(call))
+        self._defer(
+            function, call, message=self.connect_message, resource=bind.detail.display, name=name,
+            method=failing.detail, graded=True,
+        )
+        return True
 
     # ------------------------------------------------------------------ Popen pipes
     def _piped_streams(self, call: cst.Call) -> FrozenSet[str]:
