@@ -37,13 +37,14 @@ def _is_release_name(name: str) -> bool:
     return name in RELEASE_ALL or name in ("__enter__", "__aenter__") or any(word in lowered for word in CLOSEISH)
 
 
-def _reads_only(name: str, body: cst.CSTNode) -> bool:
-    """Whether every occurrence of `name` under `body` is a read that keeps nothing."""
+def _reads_only(name: str, body: cst.CSTNode, skip: FrozenSet[int] = frozenset()) -> bool:
+    """Whether every occurrence of `name` under `body` (outside the nodes in `skip`) is a read
+    that keeps nothing."""
     ok = True
 
     def visit(node: cst.CSTNode, stack: List[cst.CSTNode]) -> None:
         nonlocal ok
-        if not ok:
+        if not ok or id(node) in skip:
             return
         if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             if _mentions(name, node):
@@ -120,6 +121,7 @@ class Borrowers:
     def __init__(self) -> None:
         self.functions: Dict[str, cst.FunctionDef] = {}
         self.methods: Dict[int, Dict[str, cst.FunctionDef]] = {}
+        self.classes: Dict[str, cst.ClassDef] = {}
         self._cache: Dict[int, FrozenSet[str]] = {}
 
     def add_module(self, module: cst.Module) -> None:
@@ -127,6 +129,7 @@ class Borrowers:
             if isinstance(statement, cst.FunctionDef):
                 self.functions[statement.name.value] = statement
             elif isinstance(statement, cst.ClassDef):
+                self.classes[statement.name.value] = statement
                 methods = self.methods.setdefault(id(statement), {})
                 for item in statement.body.body:
                     if isinstance(item, cst.FunctionDef):
@@ -153,6 +156,69 @@ class Borrowers:
         ):
             return self.methods.get(id(cls), {}).get(func.attr.value)
         return None
+
+    def lends(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef], cls_name: Optional[str] = None) -> Optional[str]:
+        """"borrowed" when the callee only reads what `arg` passes, ("kept unclosed", class,
+        attributes) when it is a constructor of a class of the module that keeps it on `self`
+        (see `kept_attributes`), None otherwise (the callee may own it)."""
+        if self.borrows(call, arg, self_name, cls):
+            return "borrowed"
+        return None
+
+    def constructed_class(self, call: cst.Call, cls: Optional[cst.ClassDef], cls_name: Optional[str]) -> Optional[cst.ClassDef]:
+        """The class of the module a call constructs: `Name(...)` for a module-level class,
+        `cls(...)` inside a classmethod of it."""
+        func = call.func
+        if not isinstance(func, cst.Name):
+            return None
+        if cls is not None and cls_name is not None and func.value == cls_name:
+            return cls
+        return self.classes.get(func.value)
+
+    def kept_attributes(self, klass: cst.ClassDef, call: cst.Call, arg: cst.Arg) -> FrozenSet[str]:
+        """The attributes of `self` that `klass.__init__` stores the argument in, when it does
+        nothing else with it than reading it (and the class has no bases, so nothing
+        inherited can release it); empty otherwise."""
+        if any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in klass.bases):
+            return frozenset()
+        init = self.methods.get(id(klass), {}).get("__init__")
+        if init is None or init.decorators or arg.star:
+            return frozenset()
+        params = _param_names(init)
+        if arg.keyword is not None:
+            name = arg.keyword.value
+        else:
+            positional = [a for a in call.args if a.keyword is None]
+            if any(a.star for a in positional[: positional.index(arg) + 1]):
+                return frozenset()
+            index = positional.index(arg) + 1
+            if index >= len(params):
+                return frozenset()
+            name = params[index]
+        if name not in params or not params:
+            return frozenset()
+        self_name = params[0]
+        attrs: List[str] = []
+        stores: List[cst.Assign] = []
+        for statement in init.body.body if isinstance(init.body, cst.IndentedBlock) else ():
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and isinstance(small.value, cst.Name)
+                        and small.value.value == name
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Attribute)
+                        and isinstance(small.targets[0].target.value, cst.Name)
+                        and small.targets[0].target.value.value == self_name
+                    ):
+                        attrs.append(small.targets[0].target.attr.value)
+                        stores.append(small)
+        if not attrs:
+            return frozenset()
+        if not _reads_only(name, init.body, frozenset(id(store) for store in stores)):
+            return frozenset()
+        return frozenset(attrs)
 
     def borrows(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> bool:
         """Whether the callee only borrows what `arg` passes."""

@@ -260,7 +260,7 @@ class FlowWalker:
         callnames: Dict[int, str],
         self_name: Optional[str] = None,
         methods: FrozenSet[str] = frozenset(),
-        borrows: Optional[Callable[[cst.Call, cst.Arg], bool]] = None,
+        borrows: Optional[Callable[[cst.Call, cst.Arg], Optional[str]]] = None,
     ) -> None:
         self.names = set(names)
         # a callee that only reads the argument (analysis.borrow): the caller keeps ownership
@@ -740,8 +740,9 @@ class FlowWalker:
             return EventKind.ESCAPE, "handed to an owner"
         if fname and closeish(fname):
             return EventKind.RELEASE, fname
-        if direct and self.borrows is not None and self.borrows(call, arg):
-            return EventKind.USE, "borrowed"
+        lent = self.borrows(call, arg) if direct and self.borrows is not None else None
+        if lent:
+            return EventKind.USE, lent  # "borrowed" or "kept unclosed": the caller still owns it
         if qn in FILEOBJ_WRAPPERS:
             return EventKind.USE, None  # `tarfile.open(fileobj=resp)` never closes what it is given
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):

@@ -191,12 +191,18 @@ class ResourceNotClosed(Rule):
     ## What it does
     Checks for a resource (a file, socket, connection, process, pool, executor, event loop,
     temporary directory ... from the catalogue below) bound to a local name and never closed,
-    or re-bound before it was closed. Two more forms are opt-in, through the options below: a
-    release that an exception raised before it skips (`error-paths`: a `close()` outside
-    `finally`, a release on one branch only) and a resource stored on `self` by a class that
-    never releases it (`self-attributes`). Test code (`include-tests`) and functions that run
-    once per process (`main()`, `_main()`, and whatever the `if __name__ == "__main__":` block
-    calls) are not checked.
+    or re-bound before it was closed. Also on by default: a release that an exception raised
+    before it skips (`error-paths`: a `close()` outside `finally`, a release on one branch
+    only; not a `Popen`'s `wait()`); a `Popen` whose `stdout` / `stderr` / `stdin` pipes are
+    never closed (`wait()` does not close them); a `socket.socket()` left open when
+    `connect()`, `bind()` or `listen()` on it fails (also when it is returned on success); a
+    resource stored on `self` at the top of `__init__` followed by a `raise` that nothing
+    releases it before (the caller never gets the object); and a resource handed to a function
+    of the same module that only reads it (`self._load(fp)`, a generator over the file) and
+    never closed. A resource stored on `self` by a class that never releases it is opt-in
+    (`self-attributes`). Test code (`include-tests`) and functions that run once per process
+    (`main()`, `_main()`, and whatever the `if __name__ == "__main__":` block calls, or what
+    the project's lifetime model places once per process) are not checked.
 
     The catalogue, resolved through imports and aliases: `open`, `io.open`, `io.open_code`,
     `codecs.open`, `os.fdopen`, `gzip` / `bz2` / `lzma` `open` and their file classes,
@@ -290,12 +296,19 @@ class ResourceNotClosed(Rule):
     `error-paths`, fsspec's `get_file` too), every fixed version clean. Without a project
     (stdin, `lint_source` without `project=`) the rule judges the file alone, as before.
 
-    Ownership is judged from the function alone. A resource passed to a function whose result
-    is kept (other than known readers such as `json.load`) is assumed to be owned by that
-    result, and a resource
-    passed to a method of `self` is assumed to be stored; both can hide a real leak. A
-    function that closes its argument is recognised by its name only (`close`, `cleanup`,
-    `release`, `shutdown` ... in it).
+    Ownership is judged from the function and, for callees in the same module, from the
+    callee's body (`leaklint.analysis.borrow`): a module-level function called by name or a
+    method of the same class called on `self` *borrows* a parameter when it only reads it
+    (method calls other than releases, attribute reads, iteration, tests); a resource handed
+    to a borrower stays the caller's to close. Any other callee whose result is kept (other
+    than known readers such as `json.load`) is assumed to own the resource, and any other
+    method of `self` to store it; both can hide a real leak, and a subclass overriding a
+    borrowing method is not seen. A function that closes its argument is recognised by its
+    name only (`close`, `cleanup`, `release`, `shutdown` ... in it).
+
+    The forms that judge a path or a callee (error paths, pipes, failed connect, `__init__`
+    that raises) are high confidence where the lifetime model shows the code repeats and
+    medium where it cannot tell (or without a project).
 
     The medium-confidence finding says "not closed if an exception is raised"; it is also
     given when the only release sits on one branch (an early `return` skips it). A release in
@@ -341,6 +354,7 @@ class ResourceNotClosed(Rule):
     connect_message = "{resource} bound to {name} is not closed when {name}.{method}() fails; close it in an except handler (or a finally) around the call"
     pipes_message = "{resource} bound to {name}: its {streams} pipe{plural} never closed (wait() does not close pipes; communicate() or a with block does); each stays open until the garbage collector reclaims it"
     init_raise_message = "{resource} stored on self.{attr} is left open when __init__ raises after storing it: the half-made object is never returned, so nothing can close it"
+    kept_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and never closes it; it stays open as long as that object lives"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
@@ -1303,6 +1317,30 @@ class ResourceNotClosed(Rule):
             """,
             id="handed-to-a-function-that-keeps-or-closes-it",
         ),
+        Valid(
+            """
+            class Reader:
+                def __init__(self, fh):
+                    self.fh = fh
+
+                def close(self):
+                    self.fh.close()
+
+            class Analyzer:
+                @classmethod
+                def for_file(cls, filename):
+                    with open(filename, "rb") as fileobj:
+                        return cls(fileobj)
+
+                def __init__(self, source):
+                    self.code = source.read()
+
+            def reader(path):
+                fh = open(path)
+                return Reader(fh)
+            """,
+            id="handed-to-a-class-that-closes-it-or-inside-with",
+        ),
     ]
 
     INVALID = [
@@ -1624,6 +1662,26 @@ class ResourceNotClosed(Rule):
         ),
         Invalid(
             """
+            class Analyzer:
+                cache = {}
+
+                @classmethod
+                def for_file(cls, filename):
+                    fileobj = open(filename, "rb")  # LL401
+                    obj = cls(fileobj, filename)
+                    cls.cache[filename] = obj
+                    return obj
+
+                def __init__(self, source, name):
+                    self.name = name
+                    self.source = source
+                    self.code = self.source.read()
+            """,
+            id="handed-to-a-class-that-keeps-it-and-never-closes-it",
+            message_contains="keeps it on the new object",
+        ),
+        Invalid(
+            """
             class TarIO:
                 def __init__(self, tarfile, member):
                     self.fh = open(tarfile, "rb")  # LL401
@@ -1847,7 +1905,7 @@ class ResourceNotClosed(Rule):
         names = self._bound_names(function.node)
         walker = FlowWalker(
             names, self.resources, self.callnames, function.self_name,
-            borrows=lambda call, arg: self.borrowers.borrows(call, arg, function.self_name, function.cls),
+            borrows=lambda call, arg: self._lends(function, call, arg),
         )
         events = walker.run(function.node.body)
         self._swallowing = frozenset(walker.swallowing)
@@ -1984,12 +2042,41 @@ class ResourceNotClosed(Rule):
         elif withs:
             self._defer(function, call, message=self.sqlite_message, resource=resource.display, name=name)
         else:
+            kept = [e for e in span if e.kind == EventKind.USE and e.detail == "kept unclosed"]
             lent = [e for e in span if e.kind == EventKind.USE and e.detail == "borrowed"]
-            if lent:
+            if kept:
+                callee = self._callee_name(kept[0])
+                self._defer(function, call, message=self.kept_message, resource=resource.display, name=name, callee=callee)
+            elif lent:
                 callee = self._callee_name(lent[0])
                 self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
             else:
                 self._defer(function, call, resource=resource.display, name=name)
+
+    def _lends(self, function: _Function, call: cst.Call, arg: cst.Arg) -> Optional[str]:
+        """Whether a call leaves the resource passed as `arg` in the caller's hands: the callee
+        only reads it ("borrowed"), or it is a class of this module whose `__init__` keeps it
+        on `self` and that no method releases ("kept unclosed")."""
+        if self.borrowers.borrows(call, arg, function.self_name, function.cls):
+            return "borrowed"
+        cls_name = None
+        node = function.node
+        if function.cls is not None and any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in node.decorators
+        ):
+            cls_name = first_param(node)
+        klass = self.borrowers.constructed_class(call, function.cls, cls_name)
+        if klass is None:
+            return None
+        attrs = self.borrowers.kept_attributes(klass, call, arg)
+        if not attrs:
+            return None
+        released = released_attrs(klass, self.callnames)
+        if "*" in released or attrs & released:
+            return None
+        if any(isinstance(item, cst.FunctionDef) and item.name.value == "__del__" for item in klass.body.body):
+            return None
+        return "kept unclosed"
 
     # ------------------------------------------------------------------ failed connect
     def _left_open_on_failed_connect(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
