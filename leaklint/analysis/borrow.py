@@ -19,7 +19,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence
 
 import libcst as cst
 
-from ..knowledge.resources import CLOSEISH, RELEASE_ALL
+from ..knowledge.resources import CLOSEISH, DATA_ATTRIBUTES, RELEASE_ALL
 
 # builtins that read an argument and keep nothing of it
 _READING_BUILTINS = frozenset(
@@ -86,7 +86,7 @@ def _read_use(node: cst.Name, stack: Sequence[cst.CSTNode]) -> bool:
             return not _is_release_name(attr)
         if _is_release_name(attr):
             return False  # `fp.close` taken as a value: released or handed to a releaser
-        if isinstance(grand, cst.Arg):
+        if isinstance(grand, cst.Arg) and attr not in DATA_ATTRIBUTES:
             return False  # a bound method handed on keeps the object
         return True  # `fp.name`, `fp.mode = ...`
     if isinstance(parent, cst.Arg) and parent.keyword is node:
