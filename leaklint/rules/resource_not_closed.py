@@ -1975,7 +1975,7 @@ class ResourceNotClosed(Rule):
             for event in events[:index]:
                 if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
                     span.append(event)
-        if resource.qualified in CONNECTABLE and self._left_open_on_failed_connect(function, name, bind, span):
+        if resource.qualified in CONNECTABLE and self._left_open_on_failed_connect(function, name, bind, span, events[index + 1:]):
             return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
             return
@@ -2079,7 +2079,7 @@ class ResourceNotClosed(Rule):
         return "kept unclosed"
 
     # ------------------------------------------------------------------ failed connect
-    def _left_open_on_failed_connect(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
+    def _left_open_on_failed_connect(self, function: _Function, name: str, bind: Event, span: List[Event], after: List[Event]) -> bool:
         """`sock = socket.socket(...)` then `sock.connect(addr)` (or bind / listen) before the
         socket is released or handed on, with no release in a handler or `finally` of a try
         around that call: a refused or unreachable peer leaves the socket open, once per
@@ -2101,7 +2101,7 @@ class ResourceNotClosed(Rule):
         if releases and protected(releases, bind, self._swallowing):
             return False  # a finally, or after a try that swallows every error
         guards = {ident for kind, ident, arm in failing.frames if kind == "try" and arm == "body"}
-        for event in span:
+        for event in after:  # the handlers of a try the binding is in count too
             releasing = event.kind in (EventKind.RELEASE, EventKind.RELEASE_REF) or (
                 event.kind == EventKind.METHOD and event.detail in bind.detail.releases
             )
