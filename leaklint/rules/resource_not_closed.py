@@ -2080,10 +2080,10 @@ class ResourceNotClosed(Rule):
 
     # ------------------------------------------------------------------ failed connect
     def _left_open_on_failed_connect(self, function: _Function, name: str, bind: Event, span: List[Event], after: List[Event]) -> bool:
-        """`sock = socket.socket(...)` then `sock.connect(addr)` (or bind / listen) before the
-        socket is released or handed on, with no release in a handler or `finally` of a try
-        around that call: a refused or unreachable peer leaves the socket open, once per
-        failed attempt, even when the socket is returned on success."""
+        """`sock = socket.socket(...)` then `sock.connect(addr)` (or a bind / listen whose
+        failure is caught) before the socket is released or handed on, with no release in a
+        handler or `finally` of a try around that call: a refused or unreachable peer leaves
+        the socket open, once per failed attempt, even when the socket is returned on success."""
         for event in span:
             if event.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF, EventKind.RELEASE, EventKind.WITH):
                 return False
@@ -2101,6 +2101,10 @@ class ResourceNotClosed(Rule):
         if releases and protected(releases, bind, self._swallowing):
             return False  # a finally, or after a try that swallows every error
         guards = {ident for kind, ident, arm in failing.frames if kind == "try" and arm == "body"}
+        if failing.detail != "connect" and not guards:
+            # a bind / listen that fails uncaught aborts a server's start-up (once per process
+            # in practice); it matters where the failure is caught and the code goes on
+            return False
         for event in after:  # the handlers of a try the binding is in count too
             releasing = event.kind in (EventKind.RELEASE, EventKind.RELEASE_REF) or (
                 event.kind == EventKind.METHOD and event.detail in bind.detail.releases
