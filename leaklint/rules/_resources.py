@@ -83,13 +83,13 @@ class ResourceOptions:
         },
     )
     error_paths: bool = field(
-        default=True,
+        default=False,
         metadata={
-            "help": "LL401: also report a release that an exception raised before it would skip "
-            "(a `close()` outside `finally`, a release on one branch only), except a `Popen`'s "
-            "`wait()` (its finaliser reaps the child). High confidence where the lifetime model "
-            "shows the code repeats, medium where it cannot tell; never in code that runs once "
-            "per process. Set it to false to report only resources never released."
+            "help": "LL401: a release that an exception raised before it would skip (a `close()` "
+            "outside `finally`, a release on one branch only; never a `Popen`'s `wait()`, which its "
+            "finaliser reaps) is reported by default where the project's lifetime model shows the "
+            "code repeats (high confidence); set this to also report it where the model cannot "
+            "tell or without a project (medium confidence)."
         },
     )
     self_attributes: bool = field(
