@@ -2104,6 +2104,12 @@ class ResourceNotClosed(Rule):
                 break
         else:
             return False
+        if not any(
+            e.kind in (EventKind.RELEASE, EventKind.RELEASE_REF, EventKind.ESCAPE, EventKind.WITH, EventKind.SELF_STORE)
+            or (e.kind == EventKind.METHOD and e.detail in bind.detail.releases)
+            for e in after
+        ):
+            return False  # never released nor handed on at all: the plain "never closed" finding
         releases = [
             e for e in span
             if e.kind == EventKind.RELEASE or (e.kind == EventKind.METHOD and e.detail in bind.detail.releases)
