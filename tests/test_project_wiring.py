@@ -187,3 +187,24 @@ def test_relative_import_of_a_known_resource_inside_its_own_package() -> None:
     assert [(f.line, f.code) for f in found] == [(5, "LL401")]
     assert "requests.sessions.Session" in found[0].message
     assert lint_source(API, "requests/api.py", Config()) == []
+
+
+# a close() an exception can skip: reported by default only where the model shows _copy repeats
+COPIER = "def _copy(src, data):\n    out = open(src, 'w')\n    out.write(data)\n    out.close()\n"
+COPY_LOOP = "from .copier import _copy\n\n\ndef copy_all(items):\n    for src, data in items:\n        _copy(src, data)\n"
+
+
+def test_error_path_form_follows_the_model(tmp_path: Path) -> None:
+    from leaklint.types import Confidence
+
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/copier.py": COPIER, "pkg/app.py": COPY_LOOP})
+    path = str(root / "pkg" / "copier.py")
+    project = build_index([path, str(root / "pkg" / "app.py")])
+    found = lint_source(COPIER, path, Config(), project=project, module="pkg.copier")
+    assert [(f.line, f.code, f.confidence) for f in found] == [(2, "LL401", Confidence.HIGH)]
+    assert "exception" in found[0].message
+    # one file alone: the model cannot tell, so only the option reports it (medium)
+    assert lint_source(COPIER, "pkg/copier.py", Config()) == []
+    config = merge_rule_options(Config(), "resources", {"error-paths": True})
+    alone = lint_source(COPIER, "pkg/copier.py", config)
+    assert [(f.line, f.confidence) for f in alone] == [(2, Confidence.MEDIUM)]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -27,6 +27,7 @@ from ..knowledge.resources import (
     BUILTIN_STORES,
     CONSUMER_METHODS,
     CONSUMERS,
+    DATA_ATTRIBUTES,
     DERIVED_OWNERS,
     FILEOBJ_WRAPPERS,
     HANDOFF_FUNCTIONS,
@@ -259,8 +260,11 @@ class FlowWalker:
         callnames: Dict[int, str],
         self_name: Optional[str] = None,
         methods: FrozenSet[str] = frozenset(),
+        borrows: Optional[Callable[[cst.Call, cst.Arg], Optional[str]]] = None,
     ) -> None:
         self.names = set(names)
+        # a callee that only reads the argument (analysis.borrow): the caller keeps ownership
+        self.borrows = borrows
         self.resources = resources
         self.callnames = callnames
         self.self_name = self_name
@@ -511,7 +515,7 @@ class FlowWalker:
     # bindings: the value is evaluated first, then the targets are bound
     def _w_Assign(self, node: cst.Assign) -> None:
         self._child(node, node.value)
-        resource = self.resources.get(id(node.value)) if isinstance(node.value, cst.Call) else None
+        resource = self.resources.get(id(node.value)) if isinstance(node.value, (cst.Call, cst.IfExp)) else None
         single = len(node.targets) == 1
         for target in node.targets:
             self._bind_target(target.target, resource if single else None, node)
@@ -520,7 +524,7 @@ class FlowWalker:
         self._child(node, node.annotation)
         if node.value is not None:
             self._child(node, node.value)
-            resource = self.resources.get(id(node.value)) if isinstance(node.value, cst.Call) else None
+            resource = self.resources.get(id(node.value)) if isinstance(node.value, (cst.Call, cst.IfExp)) else None
             self._bind_target(node.target, resource, node)
         else:
             self._target_expressions(node, node.target)
@@ -535,7 +539,7 @@ class FlowWalker:
 
     def _w_NamedExpr(self, node: cst.NamedExpr) -> None:
         self._child(node, node.value)
-        resource = self.resources.get(id(node.value)) if isinstance(node.value, cst.Call) else None
+        resource = self.resources.get(id(node.value)) if isinstance(node.value, (cst.Call, cst.IfExp)) else None
         self._bind_target(node.target, resource, node)
 
     def _w_Del(self, node: cst.Del) -> None:
@@ -661,7 +665,7 @@ class FlowWalker:
                 return EventKind.METHOD, attr
             if attr in RELEASE_ALL:
                 return EventKind.RELEASE_REF, attr
-            if isinstance(grand, cst.Arg) and grand.value is parent:
+            if isinstance(grand, cst.Arg) and grand.value is parent and attr not in DATA_ATTRIBUTES:
                 return EventKind.ESCAPE, "bound method handed over"
             return EventKind.USE, None
         # climb through containers and conditional expressions
@@ -736,6 +740,9 @@ class FlowWalker:
             return EventKind.ESCAPE, "handed to an owner"
         if fname and closeish(fname):
             return EventKind.RELEASE, fname
+        lent = self.borrows(call, arg) if direct and self.borrows is not None else None
+        if lent:
+            return EventKind.USE, lent  # "borrowed" or "kept unclosed": the caller still owns it
         if qn in FILEOBJ_WRAPPERS:
             return EventKind.USE, None  # `tarfile.open(fileobj=resp)` never closes what it is given
         if qn is not None and (qn in CONSUMERS or (qn.startswith("builtins.") and qn not in BUILTIN_STORES)):

@@ -195,6 +195,9 @@ BUILTIN_STORES = frozenset(
 )
 # methods whose result keeps the resource open and owns it from then on
 DERIVED_OWNERS = frozenset({"open", "makefile"})
+# Plain data attributes of resources: passing one on (`log.info("pid %d", proc.pid)`) hands over
+# a value, not the resource or a bound method of it.
+DATA_ATTRIBUTES = frozenset({"pid", "returncode", "args", "name", "mode", "closed", "encoding", "family", "type"})
 CONSUMER_METHODS = frozenset({"join", "extend", "update", "writelines", "read_file", "readfp"})
 CLOSEISH = ("close", "cleanup", "shutdown", "release", "dispose", "terminate", "teardown", "finalize", "wait")
 

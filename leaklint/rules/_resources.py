@@ -85,11 +85,11 @@ class ResourceOptions:
     error_paths: bool = field(
         default=False,
         metadata={
-            "help": "LL401: also report a release that an exception raised before it would skip "
-            "(a `close()` outside `finally`, a release on one branch only). Medium confidence; "
-            "off by default because CPython's reference counting closes such a resource as soon "
-            "as the exception is handled, so it matters on PyPy, with stored exceptions and "
-            "under `-W error::ResourceWarning`."
+            "help": "LL401: a release that an exception raised before it would skip (a `close()` "
+            "outside `finally`, a release on one branch only; never a `Popen`'s `wait()`, which its "
+            "finaliser reaps) is reported by default where the project's lifetime model shows the "
+            "code repeats (high confidence); set this to also report it where the model cannot "
+            "tell or without a project (medium confidence)."
         },
     )
     self_attributes: bool = field(

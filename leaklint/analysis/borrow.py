@@ -1,0 +1,245 @@
+"""Ownership across a call: which parameters a function only borrows.
+
+A function *borrows* a parameter when its body only reads it: calls its methods (none of them a
+release or `__enter__`), reads or sets its attributes, iterates it, tests or compares it, or
+hands it to a builtin that keeps nothing (`len`, `isinstance`, `getattr` ...). It never returns
+or yields it, stores it, passes it to another call, re-binds it, releases it, or lets a nested
+function or lambda see it. A resource handed to a borrower is still owned by the caller: the
+call is a use, not an ownership move (`self._load_data(fp)` reading a file its caller opened;
+a generator that iterates the file it is given and never closes it).
+
+Everything here is judged from the callee's own body, resolved by the caller within one module
+(a module-level function called by its plain name, a method of the same class called on
+`self`). A subclass overriding the method is not seen.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, FrozenSet, List, Optional, Sequence
+
+import libcst as cst
+
+from ..knowledge.resources import CLOSEISH, DATA_ATTRIBUTES, RELEASE_ALL
+
+# builtins that read an argument and keep nothing of it
+_READING_BUILTINS = frozenset(
+    {"len", "isinstance", "hasattr", "getattr", "id", "type", "callable", "repr", "str", "bool", "issubclass", "print"}
+)
+
+
+def _param_names(func: cst.FunctionDef) -> List[str]:
+    params = func.params
+    return [p.name.value for p in (*params.posonly_params, *params.params)]
+
+
+def _is_release_name(name: str) -> bool:
+    lowered = name.lower()
+    return name in RELEASE_ALL or name in ("__enter__", "__aenter__") or any(word in lowered for word in CLOSEISH)
+
+
+def _reads_only(name: str, body: cst.CSTNode, skip: FrozenSet[int] = frozenset()) -> bool:
+    """Whether every occurrence of `name` under `body` (outside the nodes in `skip`) is a read
+    that keeps nothing."""
+    ok = True
+
+    def visit(node: cst.CSTNode, stack: List[cst.CSTNode]) -> None:
+        nonlocal ok
+        if not ok or id(node) in skip:
+            return
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            if _mentions(name, node):
+                ok = False
+            return
+        if isinstance(node, (cst.Global, cst.Nonlocal)):
+            if any(n.name.value == name for n in node.names):
+                ok = False
+            return
+        if isinstance(node, cst.Name) and node.value == name:
+            if not _read_use(node, stack):
+                ok = False
+            return
+        stack.append(node)
+        for child in node.children:
+            visit(child, stack)
+        stack.pop()
+
+    visit(body, [])
+    return ok
+
+
+def _mentions(name: str, node: cst.CSTNode) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == name
+    return any(_mentions(name, child) for child in node.children)
+
+
+def _read_use(node: cst.Name, stack: Sequence[cst.CSTNode]) -> bool:
+    if not stack:
+        return False
+    parent = stack[-1]
+    grand = stack[-2] if len(stack) >= 2 else None
+    if isinstance(parent, cst.Attribute):
+        if parent.value is not node:
+            return True  # `x.name`: the attribute, not our name
+        attr = parent.attr.value
+        if isinstance(grand, cst.Call) and grand.func is parent:
+            return not _is_release_name(attr)
+        if _is_release_name(attr):
+            return False  # `fp.close` taken as a value: released or handed to a releaser
+        if isinstance(grand, cst.Arg) and attr not in DATA_ATTRIBUTES:
+            return False  # a bound method handed on keeps the object
+        return True  # `fp.name`, `fp.mode = ...`
+    if isinstance(parent, cst.Arg) and parent.keyword is node:
+        return True
+    if isinstance(parent, cst.Arg) and parent.value is node and isinstance(grand, cst.Call):
+        func = grand.func
+        return isinstance(func, cst.Name) and func.value in _READING_BUILTINS
+    if isinstance(parent, (cst.Comparison, cst.ComparisonTarget, cst.UnaryOperation, cst.BooleanOperation)):
+        return True
+    if isinstance(parent, (cst.If, cst.While, cst.Assert)) and getattr(parent, "test", None) is node:
+        return True
+    if isinstance(parent, cst.IfExp) and parent.test is node:
+        return True
+    if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
+        return True
+    if isinstance(parent, cst.Subscript) and parent.value is node:
+        return True
+    return False
+
+
+def borrowed_params(func: cst.FunctionDef) -> FrozenSet[str]:
+    """The parameters (positional or keyword, not `*args` / `**kwargs`) that `func` borrows."""
+    return frozenset(name for name in _param_names(func) if _reads_only(name, func.body))
+
+
+class Borrowers:
+    """Borrow facts for the functions of one module, keyed by how a caller names them.
+
+    `functions`: module-level functions by name; `methods`: id(ClassDef) -> method name -> def.
+    Facts are computed on first use and kept."""
+
+    def __init__(self) -> None:
+        self.functions: Dict[str, cst.FunctionDef] = {}
+        self.methods: Dict[int, Dict[str, cst.FunctionDef]] = {}
+        self.classes: Dict[str, cst.ClassDef] = {}
+        self._cache: Dict[int, FrozenSet[str]] = {}
+
+    def add_module(self, module: cst.Module) -> None:
+        for statement in module.body:
+            if isinstance(statement, cst.FunctionDef):
+                self.functions[statement.name.value] = statement
+            elif isinstance(statement, cst.ClassDef):
+                self.classes[statement.name.value] = statement
+                methods = self.methods.setdefault(id(statement), {})
+                for item in statement.body.body:
+                    if isinstance(item, cst.FunctionDef):
+                        methods[item.name.value] = item
+
+    def _borrowed(self, func: cst.FunctionDef) -> FrozenSet[str]:
+        key = id(func)
+        if key not in self._cache:
+            self._cache[key] = borrowed_params(func)
+        return self._cache[key]
+
+    def callee(self, call: cst.Call, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> Optional[cst.FunctionDef]:
+        """The function a call reaches within the module: `name(...)` for a module-level def,
+        `self.name(...)` for a method of the caller's class."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            return self.functions.get(func.value)
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and self_name is not None
+            and func.value.value == self_name
+            and cls is not None
+        ):
+            return self.methods.get(id(cls), {}).get(func.attr.value)
+        return None
+
+    def lends(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef], cls_name: Optional[str] = None) -> Optional[str]:
+        """"borrowed" when the callee only reads what `arg` passes, ("kept unclosed", class,
+        attributes) when it is a constructor of a class of the module that keeps it on `self`
+        (see `kept_attributes`), None otherwise (the callee may own it)."""
+        if self.borrows(call, arg, self_name, cls):
+            return "borrowed"
+        return None
+
+    def constructed_class(self, call: cst.Call, cls: Optional[cst.ClassDef], cls_name: Optional[str]) -> Optional[cst.ClassDef]:
+        """The class of the module a call constructs: `Name(...)` for a module-level class,
+        `cls(...)` inside a classmethod of it."""
+        func = call.func
+        if not isinstance(func, cst.Name):
+            return None
+        if cls is not None and cls_name is not None and func.value == cls_name:
+            return cls
+        return self.classes.get(func.value)
+
+    def kept_attributes(self, klass: cst.ClassDef, call: cst.Call, arg: cst.Arg) -> FrozenSet[str]:
+        """The attributes of `self` that `klass.__init__` stores the argument in, when it does
+        nothing else with it than reading it (and the class has no bases, so nothing
+        inherited can release it); empty otherwise."""
+        if any(not (isinstance(b.value, cst.Name) and b.value.value == "object") for b in klass.bases):
+            return frozenset()
+        init = self.methods.get(id(klass), {}).get("__init__")
+        if init is None or init.decorators or arg.star:
+            return frozenset()
+        params = _param_names(init)
+        if arg.keyword is not None:
+            name = arg.keyword.value
+        else:
+            positional = [a for a in call.args if a.keyword is None]
+            if any(a.star for a in positional[: positional.index(arg) + 1]):
+                return frozenset()
+            index = positional.index(arg) + 1
+            if index >= len(params):
+                return frozenset()
+            name = params[index]
+        if name not in params or not params:
+            return frozenset()
+        self_name = params[0]
+        attrs: List[str] = []
+        stores: List[cst.Assign] = []
+        for statement in init.body.body if isinstance(init.body, cst.IndentedBlock) else ():
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if (
+                        isinstance(small, cst.Assign)
+                        and isinstance(small.value, cst.Name)
+                        and small.value.value == name
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Attribute)
+                        and isinstance(small.targets[0].target.value, cst.Name)
+                        and small.targets[0].target.value.value == self_name
+                    ):
+                        attrs.append(small.targets[0].target.attr.value)
+                        stores.append(small)
+        if not attrs:
+            return frozenset()
+        if not _reads_only(name, init.body, frozenset(id(store) for store in stores)):
+            return frozenset()
+        return frozenset(attrs)
+
+    def borrows(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> bool:
+        """Whether the callee only borrows what `arg` passes."""
+        func = self.callee(call, self_name, cls)
+        if func is None or arg.star:
+            return False
+        if any(isinstance(d.decorator, (cst.Call, cst.Attribute, cst.Name)) and not _harmless_decorator(d) for d in func.decorators):
+            return False  # a decorator may change what the call does with its arguments
+        borrowed = self._borrowed(func)
+        if arg.keyword is not None:
+            return arg.keyword.value in borrowed
+        positional = [a for a in call.args if a.keyword is None]
+        if any(a.star for a in positional[: positional.index(arg) + 1]):
+            return False
+        params = _param_names(func)
+        static = any(_harmless_decorator(d) for d in func.decorators)
+        offset = 1 if isinstance(call.func, cst.Attribute) and not static else 0  # `self.m(x)`: x is the second
+        index = positional.index(arg) + offset
+        return index < len(params) and params[index] in borrowed
+
+
+def _harmless_decorator(decorator: cst.Decorator) -> bool:
+    node = decorator.decorator
+    return isinstance(node, cst.Name) and node.value in ("staticmethod",)
