@@ -282,6 +282,18 @@ def build_project(paths: Sequence[str], cache_dir: Optional[str]) -> Any:
         return None
 
 
+def solve_project(project: Any) -> Any:
+    """`project` with its verdicts computed, or None when they cannot be (rules then judge each
+    file alone, as when the model cannot be built)."""
+    if project is None:
+        return None
+    try:
+        project.solve()
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return project
+
+
 def _init_worker(config: Config, cache: Optional[Cache], project: Any = None) -> None:
     global _worker_config, _worker_cache, _worker_project
     _worker_config = config
@@ -644,6 +656,9 @@ def check_files(
     if todo:
         if before_linting is not None:
             before_linting()
+        # the model's verdicts are computed on first use; here, before any worker forks, so
+        # that the workers share them (a run the cache answers entirely never computes them)
+        _worker_project = solve_project(_worker_project)
         _init_worker(config, cache)
     if todo and jobs == 1 and not config.file_timeout:
         # no budget to enforce: in this process

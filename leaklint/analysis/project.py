@@ -35,7 +35,7 @@ import ast
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 # --------------------------------------------------------------------------- vocabulary
@@ -132,6 +132,26 @@ class Registration:
     in_with: bool = False  # `with registry.connect(...)`: undone on exit
 
 
+_FIELD_NAMES: Dict[type, Tuple[str, ...]] = {}
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _as_data(value: Any) -> Any:
+    """`dataclasses.asdict` for the summary's plain data: dataclasses become dicts, lists and
+    dicts are copied, strings and numbers are kept."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        return [v if type(v) in _ATOMS else _as_data(v) for v in value]
+    if kind is dict:
+        return {k: v if type(v) in _ATOMS else _as_data(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    return {name: _as_data(getattr(value, name)) for name in names}
+
+
 @dataclass
 class FileSummary:
     path: str
@@ -147,7 +167,9 @@ class FileSummary:
     error: str = ""  # set when the file could not be summarized (syntax error, unreadable)
 
     def to_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        """What `dataclasses.asdict` gives, without its generic deep copy (which was most of
+        what a warm run spent on the project's fingerprint)."""
+        return _as_data(self)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "FileSummary":
@@ -239,6 +261,26 @@ class _Frame:
         self.derived: Set[str] = set()
 
 
+# node classes with no node below them that a summarizer handler could see (a name's context,
+# operators, constants, ...): skipped by the walk unless the summarizer handles them itself
+_LEAVES: Tuple[type, ...] = (
+    ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
+    ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+)
+_HANDLERS: Dict[Tuple[type, type], Any] = {}
+
+
+def _handler(visitor: type, node: type) -> Any:
+    """The function `visitor.visit` runs for a node of class `node`: its `visit_<Class>`
+    method, else `generic_visit`, else None where neither could do anything."""
+    method = getattr(visitor, "visit_" + node.__name__, None)
+    if method is not None and method is not ast.NodeVisitor.__dict__.get("visit_" + node.__name__):
+        return method
+    if issubclass(node, _LEAVES):
+        return None
+    return visitor.generic_visit
+
+
 class Summarizer(ast.NodeVisitor):
     """Walks one module's `ast` once and fills a `FileSummary`."""
 
@@ -254,6 +296,27 @@ class Summarizer(ast.NodeVisitor):
         # functions and classes defined at module level, known before the walk reaches them: a
         # function body may name a class defined further down the module
         self.toplevel: Set[str] = set()
+
+    # -- the walk: `ast.NodeVisitor`'s order and handlers, without its per-node name formatting
+    # and generators, and without descending into nodes no handler could see anything in
+    def visit(self, node: ast.AST) -> Any:
+        try:
+            handler = _HANDLERS[(type(self), type(node))]
+        except KeyError:
+            handler = _HANDLERS[(type(self), type(node))] = _handler(type(self), type(node))
+        if handler is not None:
+            handler(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
 
     # -- helpers
     @property
@@ -408,14 +471,9 @@ class Summarizer(ast.NodeVisitor):
         saved_main = self.in_main_block
         self.in_main_block = False
         # locals first, so that reads before the binding statement resolve as locals too
-        for sub in ast.walk(node):
-            if sub is node:
-                continue
-            if isinstance(sub, (ast.Global, ast.Nonlocal)):
-                frame.globals.update(sub.names)
-        for sub in _own_nodes(node):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id not in frame.globals:
-                frame.locals.add(sub.id)
+        declared, stored = _function_names(node)
+        frame.globals.update(declared)
+        frame.locals.update(stored - frame.globals)
         for stmt in node.body:
             self.visit(stmt)
         self.in_main_block = saved_main
@@ -599,15 +657,47 @@ class Summarizer(ast.NodeVisitor):
             ))
 
 
-def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not descending into nested functions, lambdas or classes."""
-    stack = list(getattr(fn, "body", []))
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str]]:
+    """(names declared `global` / `nonlocal` anywhere inside `fn`, nested definitions included;
+    names `fn`'s own body stores to), in one walk of the function.
+
+    "Own" nodes are the body's statements and, below them, every node that is not reached
+    through a nested function, lambda or class; a definition that is itself a statement of the
+    body counts as own, and so does what sits directly in it."""
+    declared: Set[str] = set()
+    stored: Set[str] = set()
+    Name, Store, Global, Nonlocal, AST = ast.Name, ast.Store, ast.Global, ast.Nonlocal, ast.AST
+    # (node, own): everything under `fn` is searched for declarations, own nodes also for stores
+    stack: List[Tuple[ast.AST, bool]] = []
+    for name in fn._fields:
+        value = getattr(fn, name, None)
+        own = name == "body"
+        if isinstance(value, list):
+            stack.extend((item, own) for item in value if isinstance(item, AST))
+        elif isinstance(value, AST):
+            stack.append((value, False))
     while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                stack.append(child)
+        node, own = stack.pop()
+        kind = type(node)
+        if kind is Name:
+            if own and type(node.ctx) is Store:
+                stored.add(node.id)
+            continue
+        if kind is Global or kind is Nonlocal:
+            declared.update(node.names)  # type: ignore[attr-defined]
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        stack.append((item, own and not isinstance(item, _SCOPES)))
+            elif isinstance(value, AST):
+                stack.append((value, own and not isinstance(value, _SCOPES)))
+    return declared, stored
 
 
 def _is_main_test(test: ast.expr) -> bool:
@@ -774,8 +864,13 @@ def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Opt
     if root is not None:
         roots = [root]
     else:
+        by_directory: Dict[str, str] = {}  # the files of one directory share their project root
         for p in paths or [os.getcwd()]:
-            r = find_project_root(p)
+            if os.path.isfile(p):
+                directory = os.path.dirname(os.path.abspath(p))
+                r = by_directory.get(directory) or by_directory.setdefault(directory, find_project_root(p))
+            else:
+                r = find_project_root(p)
             if r not in roots:
                 roots.append(r)
     summaries: List[FileSummary] = []
