@@ -277,7 +277,10 @@ def build_project(paths: Sequence[str], cache_dir: Optional[str]) -> Any:
     from .analysis.project import build_index
 
     try:
-        return build_index(list(paths), cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
+        if not cache_dir:
+            return build_index(list(paths))
+        # the digest salts the result cache; an unchanged project's digest is kept beside it
+        return build_index(list(paths), cache_dir=os.path.join(cache_dir, CACHE_LAYOUT), digest_salt=code_fingerprint())
     except (OSError, RecursionError, MemoryError, ValueError):
         return None
 

@@ -631,3 +631,23 @@ def test_the_model_is_solved_on_first_use_once() -> None:
     assert idx._function_mult is solved and "app.run" in idx.call_sites
     with pytest.raises(AttributeError):
         idx.no_such_attribute
+
+
+def test_an_unchanged_projects_digest_is_read_from_the_cache(tmp_path, monkeypatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "m.py").write_text("X = []\ndef f(a):\n    X.append(a)\n")
+    cache = str(tmp_path / ".cache")
+    first = build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt="code-1")
+    digest = first.fingerprint()
+    assert digest == build_index([str(tmp_path / "m.py")]).fingerprint()  # what is stored is the digest
+
+    def recomputed(self):
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(ProjectIndex, "_digest", recomputed)
+    assert build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt="code-1").fingerprint() == digest
+    # other code, or another file content: computed again
+    for salt, text in (("code-2", "X = []\ndef f(a):\n    X.append(a)\n"), ("code-1", "X = []\n")):
+        (tmp_path / "m.py").write_text(text)
+        with pytest.raises(AssertionError, match="recomputed"):
+            build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt=salt).fingerprint()

@@ -161,6 +161,8 @@ class ProjectIndex:
         self._resource_types: Optional[Set[str]] = None
         self._by_path: Optional[Dict[str, str]] = None
         self._fingerprint: Optional[str] = None
+        # (SummaryCache, key) where `fingerprint` is kept between runs (set by build_index)
+        self.digest_store: Optional[Tuple[Any, str]] = None
         # the rounds of `_solve` share what does not depend on the verdicts so far
         self._roots: Optional[Dict[str, Optional[Multiplicity]]] = None
         self._callees: Optional[Dict[str, Set[str]]] = None
@@ -209,15 +211,25 @@ class ProjectIndex:
     def fingerprint(self) -> str:
         """A digest of what the model is built from, line numbers and paths left out: a result
         cache salted with it stays valid across edits that move code but change no structure."""
+        if self._fingerprint is None and self.digest_store is not None:
+            # stored by `build_index` under the identity of every file's path, module and content
+            store, key = self.digest_store
+            self._fingerprint = store.get_digest(key)
+            if self._fingerprint is None:
+                self._fingerprint = self._digest()
+                store.put_digest(key, self._fingerprint)
         if self._fingerprint is None:
-            h = hashlib.sha256()
-            for s in sorted(self.summaries, key=lambda s: (s.module, s.path)):
-                data = s.to_dict()
-                data.pop("path", None)
-                h.update(json.dumps(_without_lines(data), sort_keys=True).encode())
-                h.update(b"\0")
-            self._fingerprint = h.hexdigest()
+            self._fingerprint = self._digest()
         return self._fingerprint
+
+    def _digest(self) -> str:
+        h = hashlib.sha256()
+        for s in sorted(self.summaries, key=lambda s: (s.module, s.path)):
+            data = s.to_dict()
+            data.pop("path", None)
+            h.update(json.dumps(_without_lines(data), sort_keys=True).encode())
+            h.update(b"\0")
+        return h.hexdigest()
 
     @classmethod
     def from_sources(cls, sources: Mapping[str, str], root: str = "", **kwargs: Iterable[str]) -> "ProjectIndex":

@@ -785,6 +785,41 @@ class SummaryCache:
 
     def __init__(self, directory: Optional[str]) -> None:
         self.directory = os.path.join(directory, "summaries") if directory else None
+        # (path, module, key) of every summary asked for, whether read or made
+        self.asked: List[Tuple[str, str, str]] = []
+
+    def digest_key(self, salt: str) -> str:
+        """The identity of the summaries asked for so far (their paths, modules and contents)
+        under `salt` (the code that computes the digest)."""
+        h = hashlib.sha256(f"{SUMMARY_VERSION}\0{salt}\0".encode("utf-8", "surrogatepass"))
+        for entry in sorted(self.asked):
+            h.update("\0".join(entry).encode("utf-8", "surrogatepass"))
+            h.update(b"\1")
+        return h.hexdigest()
+
+    def get_digest(self, key: str) -> Optional[str]:
+        """The project digest (`ProjectIndex.fingerprint`) stored for `key`, if any."""
+        if not self.directory:
+            return None
+        try:
+            with open(os.path.join(self.directory, "digests", key[:2], key), encoding="ascii") as fh:
+                text = fh.read(100)
+        except (OSError, ValueError):
+            return None
+        return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+
+    def put_digest(self, key: str, digest: str) -> None:
+        if not self.directory:
+            return
+        path = os.path.join(self.directory, "digests", key[:2], key)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="ascii") as fh:
+                fh.write(digest)
+            os.replace(tmp, path)
+        except OSError:
+            pass
 
     def _path(self, key: str) -> Optional[str]:
         return os.path.join(self.directory, key[:2], key + ".json") if self.directory else None
@@ -838,6 +873,7 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
         return FileSummary(path=path, module=module, error=f"not read: {exc}")
     key = SummaryCache.key(module, data) if cache else ""
     if cache:
+        cache.asked.append((os.path.abspath(path), module, key))
         hit = cache.get(key)
         if hit is not None:
             hit.path = path
@@ -852,11 +888,17 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     return summary
 
 
-def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Optional[str] = None) -> "ProjectIndex":
+def build_index(
+    paths: Sequence[str], root: Optional[str] = None, cache_dir: Optional[str] = None, digest_salt: str = ""
+) -> "ProjectIndex":
     """Summarize every file of the project(s) that hold `paths` (all of each project, not only
     `paths`) and merge the summaries. Without `root`, each path's project is the nearest
     directory with a project marker (`find_project_root`); paths from several projects give one
-    index of all of them, each file named relative to its own root."""
+    index of all of them, each file named relative to its own root.
+
+    With `cache_dir` and `digest_salt` (what identifies the code computing the digest), the
+    index's `fingerprint()` is also kept in the cache, under the identity of every summarized
+    file's path, module and content: an unchanged project's digest is read, not recomputed."""
     from .lifetime import ProjectIndex
 
     cache = SummaryCache(cache_dir) if cache_dir else None
@@ -886,4 +928,7 @@ def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Opt
         if os.path.isfile(p) and p.endswith(".py") and full not in seen:
             seen.add(full)
             summaries.append(summarize_file(p, find_project_root(p) if root is None else root, cache))
-    return ProjectIndex(summaries)
+    index = ProjectIndex(summaries)
+    if cache is not None and digest_salt and len(cache.asked) == len(summaries):
+        index.digest_store = (cache, cache.digest_key(digest_salt))
+    return index
