@@ -651,3 +651,24 @@ def test_an_unchanged_projects_digest_is_read_from_the_cache(tmp_path, monkeypat
         (tmp_path / "m.py").write_text(text)
         with pytest.raises(AssertionError, match="recomputed"):
             build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt=salt).fingerprint()
+
+
+def test_summaries_made_by_workers_are_the_same_in_the_same_order(tmp_path, monkeypatch) -> None:
+    import leaklint.analysis.project as project
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from .a import f\n")
+    for n in range(6):
+        (tmp_path / "pkg" / f"m{n}.py").write_text(f"X{n} = []\ndef f(a):\n    X{n}.append(a)\n")
+    (tmp_path / "pkg" / "bad.py").write_text("def f(:\n")
+    paths = [str(tmp_path / "pkg" / "m0.py")]
+    serial = build_index(paths)
+    monkeypatch.setattr(project, "PARALLEL_MIN_FILES", 1)
+    cache = str(tmp_path / ".cache")
+    for _ in range(2):  # all summaries made by the workers, then all read from the cache here
+        parallel = build_index(paths, cache_dir=cache, digest_salt="s", jobs=2)
+        assert [s.to_dict() for s in parallel.summaries] == [s.to_dict() for s in serial.summaries]
+        assert parallel.fingerprint() == serial.fingerprint()
+        assert parallel.digest_store is not None
+    assert len(serial.summaries) == 8 and any(s.error for s in serial.summaries)

@@ -864,6 +864,14 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     """One file's summary. Only a regular file is read, and at most SUMMARY_MAX_BYTES of it (the
     engine's own reader: a FIFO named `x.py` in the tree must not block the project pass, nor a
     link to /dev/zero fill the memory)."""
+    summary = _summarize_file(path, root, cache, False)
+    assert summary is not None
+    return summary
+
+
+def _summarize_file(path: str, root: str, cache: Optional[SummaryCache], cached_only: bool) -> Optional[FileSummary]:
+    """`summarize_file`; with `cached_only`, None instead of summarizing a file the cache
+    does not hold."""
     from ..fsutil import SourceError, read_bytes
 
     module = module_name(path, root)
@@ -873,8 +881,10 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
         return FileSummary(path=path, module=module, error=f"not read: {exc}")
     key = SummaryCache.key(module, data) if cache else ""
     if cache:
-        cache.asked.append((os.path.abspath(path), module, key))
         hit = cache.get(key)
+        if hit is None and cached_only:
+            return None
+        cache.asked.append((os.path.abspath(path), module, key))
         if hit is not None:
             hit.path = path
             return hit
@@ -888,8 +898,64 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     return summary
 
 
+# fewer files than this are summarized in the calling process even when jobs > 1: starting
+# workers costs more than they would save
+PARALLEL_MIN_FILES = 64
+_pool_cache: Optional[SummaryCache] = None
+
+
+def _pool_init(cache: Optional[SummaryCache]) -> None:
+    global _pool_cache
+    _pool_cache = cache
+
+
+def _pool_summarize(item: Tuple[str, str]) -> Tuple[FileSummary, Optional[Tuple[str, str, str]]]:
+    cache = _pool_cache
+    if cache is not None:
+        cache.asked = []
+    summary = summarize_file(item[0], item[1], cache)
+    return summary, (cache.asked[0] if cache is not None and cache.asked else None)
+
+
+def _summarize_all(todo: Sequence[Tuple[str, str]], cache: Optional[SummaryCache], jobs: int) -> List[FileSummary]:
+    """The summaries of `todo` ((file, root) pairs), in order: in this process, or with
+    `jobs` > 1 in that many forked workers (the same summaries, in the same order)."""
+    import multiprocessing
+
+    if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return [summarize_file(f, r, cache) for f, r in todo]
+    out: List[Optional[FileSummary]] = [None] * len(todo)
+    misses = list(range(len(todo)))
+    if cache is not None:  # what the cache holds is read here: only parsing is worth a worker
+        misses = []
+        for i, (f, r) in enumerate(todo):
+            out[i] = _summarize_file(f, r, cache, True)
+            if out[i] is None:
+                misses.append(i)
+    if len(misses) >= PARALLEL_MIN_FILES:
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(jobs, initializer=_pool_init, initargs=(cache,)) as pool:
+                made = pool.map(_pool_summarize, [todo[i] for i in misses], chunksize=max(1, len(misses) // (jobs * 16)))
+        except OSError:
+            pass  # no processes to be had: in this process below
+        else:
+            for i, (summary, asked) in zip(misses, made):
+                out[i] = summary
+                if cache is not None and asked is not None:
+                    cache.asked.append(asked)
+            misses = []
+    for i in misses:
+        out[i] = summarize_file(todo[i][0], todo[i][1], cache)
+    return [summary for summary in out if summary is not None]
+
+
 def build_index(
-    paths: Sequence[str], root: Optional[str] = None, cache_dir: Optional[str] = None, digest_salt: str = ""
+    paths: Sequence[str],
+    root: Optional[str] = None,
+    cache_dir: Optional[str] = None,
+    digest_salt: str = "",
+    jobs: int = 1,
 ) -> "ProjectIndex":
     """Summarize every file of the project(s) that hold `paths` (all of each project, not only
     `paths`) and merge the summaries. Without `root`, each path's project is the nearest
@@ -898,7 +964,8 @@ def build_index(
 
     With `cache_dir` and `digest_salt` (what identifies the code computing the digest), the
     index's `fingerprint()` is also kept in the cache, under the identity of every summarized
-    file's path, module and content: an unchanged project's digest is read, not recomputed."""
+    file's path, module and content: an unchanged project's digest is read, not recomputed.
+    With `jobs` > 1 the files are summarized in that many worker processes."""
     from .lifetime import ProjectIndex
 
     cache = SummaryCache(cache_dir) if cache_dir else None
@@ -915,19 +982,20 @@ def build_index(
                 r = find_project_root(p)
             if r not in roots:
                 roots.append(r)
-    summaries: List[FileSummary] = []
+    todo: List[Tuple[str, str]] = []  # (file, its project root)
     seen: Set[str] = set()
     for r in roots:
         for f in project_files(r, discovered=root is None):
             full = os.path.abspath(f)
             if full not in seen:
                 seen.add(full)
-                summaries.append(summarize_file(f, r, cache))
+                todo.append((f, r))
     for p in paths:
         full = os.path.abspath(p)
         if os.path.isfile(p) and p.endswith(".py") and full not in seen:
             seen.add(full)
-            summaries.append(summarize_file(p, find_project_root(p) if root is None else root, cache))
+            todo.append((p, find_project_root(p) if root is None else root))
+    summaries = _summarize_all(todo, cache, jobs)
     index = ProjectIndex(summaries)
     if cache is not None and digest_salt and len(cache.asked) == len(summaries):
         index.digest_store = (cache, cache.digest_key(digest_salt))
