@@ -256,7 +256,7 @@ class Plugin:
         import os
 
         from .analysis.project import build_index, find_project_root
-        from .runner import CACHE_LAYOUT
+        from .runner import CACHE_LAYOUT, solve_project
 
         if filename in ("stdin", "-", "<stdin>") or not os.path.isfile(filename):
             return None
@@ -270,7 +270,8 @@ class Plugin:
                 # no explicit root: build_index discovers the same `root` and walks it as the CLI
                 # does (default excludes, .gitignore), so a downloaded corpus or a virtual
                 # environment inside the checkout is not summarized on every flake8 run
-                cls._projects[root] = build_index([filename], cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
+                index = build_index([filename], cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
+                cls._projects[root] = solve_project(index)
             except (OSError, RecursionError, MemoryError, ValueError):
                 cls._projects[root] = None
         return cls._projects[root]

@@ -270,16 +270,31 @@ VERBOSE = False  # tracebacks in internal-error findings (--verbose)
 _worker_project: Any = None
 
 
-def build_project(paths: Sequence[str], cache_dir: Optional[str]) -> Any:
+def build_project(paths: Sequence[str], cache_dir: Optional[str], jobs: int = 1) -> Any:
     """The lifetime model of the project(s) holding `paths` (every file of each project, not only
-    `paths`), its per-file summaries cached under `cache_dir`; None when it cannot be built (rules
-    then judge each file alone)."""
+    `paths`), its per-file summaries cached under `cache_dir` (those the cache does not hold made
+    by `jobs` worker processes); None when it cannot be built (rules then judge each file alone)."""
     from .analysis.project import build_index
 
     try:
-        return build_index(list(paths), cache_dir=os.path.join(cache_dir, CACHE_LAYOUT) if cache_dir else None)
+        if not cache_dir:
+            return build_index(list(paths), jobs=jobs)
+        # the digest salts the result cache; an unchanged project's digest is kept beside it
+        return build_index(list(paths), cache_dir=os.path.join(cache_dir, CACHE_LAYOUT), digest_salt=code_fingerprint(), jobs=jobs)
     except (OSError, RecursionError, MemoryError, ValueError):
         return None
+
+
+def solve_project(project: Any) -> Any:
+    """`project` with its verdicts computed, or None when they cannot be (rules then judge each
+    file alone, as when the model cannot be built)."""
+    if project is None:
+        return None
+    try:
+        project.solve()
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return project
 
 
 def _init_worker(config: Config, cache: Optional[Cache], project: Any = None) -> None:
@@ -595,7 +610,8 @@ def check_files(
                 warn(f"cache directory {cache_dir} is not usable ({problem}); running without a cache")
             cache_dir = None
     # findings may depend on other files of the project: the model's digest salts the cache
-    _worker_project = build_project(paths, cache_dir) if paths else None
+    # (summarized by as many processes as will lint: the project's files, not only `paths`)
+    _worker_project = build_project(paths, cache_dir, jobs=effective_jobs(jobs, 1 << 30)) if paths else None
     if cache_dir:
         cache = Cache(cache_dir, config, _worker_project.fingerprint() if _worker_project is not None else "")
         index = cache.load_index()
@@ -644,6 +660,9 @@ def check_files(
     if todo:
         if before_linting is not None:
             before_linting()
+        # the model's verdicts are computed on first use; here, before any worker forks, so
+        # that the workers share them (a run the cache answers entirely never computes them)
+        _worker_project = solve_project(_worker_project)
         _init_worker(config, cache)
     if todo and jobs == 1 and not config.file_timeout:
         # no budget to enforce: in this process

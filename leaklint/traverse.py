@@ -392,7 +392,7 @@ class Walker:
         plans = self._plans
         plan_for = self.plan
         skip = self.skip
-        CSTNode = cst.CSTNode
+        is_node = _IS_NODE
 
         def walk(node: cst.CSTNode) -> None:
             cls = type(node)
@@ -413,7 +413,7 @@ class Walker:
                         for child in value:
                             if type(child) not in skip:
                                 walk(child)
-                    elif value is not None and type(value) not in skip and isinstance(value, CSTNode):
+                    elif value is not None and type(value) not in skip and (is_node.get(type(value)) or _is_node(value)):
                         walk(value)
             else:
                 for name, conditional, visit_attr, leave_attr in fields:
@@ -426,7 +426,7 @@ class Walker:
                         for child in value:
                             if type(child) not in skip:
                                 walk(child)
-                    elif isinstance(value, CSTNode) and type(value) not in skip:
+                    elif (is_node.get(type(value)) or _is_node(value)) and type(value) not in skip:
                         walk(value)
                     for fn in leave_attr:
                         fn(node)
@@ -471,6 +471,40 @@ def _is_trivia_type(t: Any) -> bool:
     return t is type(None) or t is cst.MaybeSentinel or (isinstance(t, type) and issubclass(t, _TRIVIA_BASES))
 
 
+# class -> whether it is a CSTNode: `isinstance(x, cst.CSTNode)` goes through ABCMeta's
+# __instancecheck__, a Python-level call per field of every node walked
+_IS_NODE: Dict[type, bool] = {}
+
+
+def _is_node(value: Any) -> bool:
+    kind = type(value)
+    try:
+        return _IS_NODE[kind]
+    except KeyError:
+        result = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
+        return result
+
+
+def all_children(node: cst.CSTNode) -> List[cst.CSTNode]:
+    """`node.children` (trivia included), in the same order, read straight from the fields
+    instead of by running a visitor over the node."""
+    cls = type(node)
+    try:
+        spec = _fields_cache[cls]
+    except KeyError:
+        spec = fields_of(cls)
+    if spec is None:
+        return list(node.children)
+    out: List[cst.CSTNode] = []
+    for name, _conditional in spec:
+        value = getattr(node, name)
+        if type(value) is tuple or type(value) is list:
+            out.extend(value)
+        elif _IS_NODE.get(type(value)) or _is_node(value):
+            out.append(value)
+    return out
+
+
 def children(node: cst.CSTNode) -> List[cst.CSTNode]:
     """`node.children` without the trivia (whitespace, comments, parentheses, commas, operator
     tokens), in the same order, read straight from the fields. `CSTNode.children` runs a whole
@@ -488,7 +522,7 @@ def children(node: cst.CSTNode) -> List[cst.CSTNode]:
         value = getattr(node, name)
         if type(value) is tuple or type(value) is list:
             out.extend(c for c in value if type(c) not in TRIVIA)
-        elif isinstance(value, cst.CSTNode) and type(value) not in TRIVIA:
+        elif (_IS_NODE.get(type(value)) or _is_node(value)) and type(value) not in TRIVIA:
             out.append(value)
     return out
 

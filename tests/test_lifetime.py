@@ -539,3 +539,136 @@ def test_a_summary_cache_entry_of_any_shape_is_a_miss_and_is_rewritten(tmp_path,
     again = build_index([str(tmp_path / "m.py")], cache_dir=cache)
     assert [s.to_dict() for s in again.summaries] == [s.to_dict() for s in first.summaries]
     assert all(entry.read_bytes() != bad for entry in entries)  # rewritten
+
+
+# ------------------------------------------------------------------ the pass's own shortcuts
+_SHORTCUTS_SOURCE = textwrap.dedent("""
+    import atexit
+    from .util import helper as h
+
+    REGISTRY = {}
+    COUNT = 0
+
+    @decorate(1)
+    def outer(a, *rest, key=None, **kw):
+        global COUNT
+        def inner(b):
+            nonlocal a
+            x = b
+            class Local:
+                y = 1
+            return lambda z: (w := z)
+        if a:
+            def in_if():
+                q = 1
+        for item in rest:
+            REGISTRY[item] = h(item)
+        COUNT = 1
+        atexit.register(inner)
+
+    class Holder(Base):
+        def __init__(self, n):
+            self.items = []
+            self.session = make_session()
+        def add(self, v):
+            self.items.append(v)
+            del REGISTRY[v]
+""")
+
+
+def test_summary_to_dict_is_asdict() -> None:
+    import dataclasses
+
+    s = summarize_source(_SHORTCUTS_SOURCE, "pkg/mod.py", "pkg.mod")
+    assert s.functions and s.classes and s.calls and s.writes and s.removals and s.registrations
+    assert s.to_dict() == dataclasses.asdict(s)
+
+
+def test_function_locals_and_declarations_match_a_walk_of_each_function() -> None:
+    """The pass finds a function's `global` / `nonlocal` names (anywhere inside it) and the names
+    its own body stores (not through a nested lambda, class or non-statement definition) in one
+    walk; here against the two plain walks it replaces."""
+    import ast
+
+    from leaklint.analysis.project import _function_names
+
+    def own_nodes(fn):
+        stack = list(fn.body)
+        while stack:
+            node = stack.pop()
+            yield node
+            for child in ast.iter_child_nodes(node):
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    stack.append(child)
+
+    checked = 0
+    for fn in ast.walk(ast.parse(_SHORTCUTS_SOURCE)):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        declared = {n for sub in ast.walk(fn) if sub is not fn and isinstance(sub, (ast.Global, ast.Nonlocal)) for n in sub.names}
+        stored = {sub.id for sub in own_nodes(fn) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)}
+        assert _function_names(fn) == (declared, stored), fn.name
+        checked += 1
+    assert checked == 5
+    outer = summarize_source(_SHORTCUTS_SOURCE, "pkg/mod.py", "pkg.mod")
+    assert [op.op for op in outer.removals if op.holder == "pkg.mod.COUNT"] == ["rebind"]
+
+
+def test_the_model_is_solved_on_first_use_once() -> None:
+    idx = index(app="""
+        def run():
+            pass
+
+        if __name__ == "__main__":
+            run()
+    """)
+    assert "_function_mult" not in vars(idx)  # building the index does not solve it
+    idx.fingerprint()
+    assert "_function_mult" not in vars(idx)  # nor does its digest
+    assert idx.multiplicity("app.run") is ONCE
+    solved = idx._function_mult
+    idx.solve()
+    assert idx._function_mult is solved and "app.run" in idx.call_sites
+    with pytest.raises(AttributeError):
+        idx.no_such_attribute
+
+
+def test_an_unchanged_projects_digest_is_read_from_the_cache(tmp_path, monkeypatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "m.py").write_text("X = []\ndef f(a):\n    X.append(a)\n")
+    cache = str(tmp_path / ".cache")
+    first = build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt="code-1")
+    digest = first.fingerprint()
+    assert digest == build_index([str(tmp_path / "m.py")]).fingerprint()  # what is stored is the digest
+
+    def recomputed(self):
+        raise AssertionError("recomputed")
+
+    monkeypatch.setattr(ProjectIndex, "_digest", recomputed)
+    assert build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt="code-1").fingerprint() == digest
+    # other code, or another file content: computed again
+    for salt, text in (("code-2", "X = []\ndef f(a):\n    X.append(a)\n"), ("code-1", "X = []\n")):
+        (tmp_path / "m.py").write_text(text)
+        with pytest.raises(AssertionError, match="recomputed"):
+            build_index([str(tmp_path / "m.py")], cache_dir=cache, digest_salt=salt).fingerprint()
+
+
+def test_summaries_made_by_workers_are_the_same_in_the_same_order(tmp_path, monkeypatch) -> None:
+    import leaklint.analysis.project as project
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from .a import f\n")
+    for n in range(6):
+        (tmp_path / "pkg" / f"m{n}.py").write_text(f"X{n} = []\ndef f(a):\n    X{n}.append(a)\n")
+    (tmp_path / "pkg" / "bad.py").write_text("def f(:\n")
+    paths = [str(tmp_path / "pkg" / "m0.py")]
+    serial = build_index(paths)
+    monkeypatch.setattr(project, "PARALLEL_MIN_FILES", 1)
+    cache = str(tmp_path / ".cache")
+    for _ in range(2):  # all summaries made by the workers, then all read from the cache here
+        parallel = build_index(paths, cache_dir=cache, digest_salt="s", jobs=2)
+        assert [s.to_dict() for s in parallel.summaries] == [s.to_dict() for s in serial.summaries]
+        assert parallel.fingerprint() == serial.fingerprint()
+        assert parallel.digest_store is not None
+    assert len(serial.summaries) == 8 and any(s.error for s in serial.summaries)

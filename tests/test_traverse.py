@@ -150,6 +150,17 @@ def test_children_are_libcst_children_without_trivia() -> None:
             stack.extend(node.children)
 
 
+def test_all_children_are_libcst_children() -> None:
+    for name, source in sources():
+        stack: List[cst.CSTNode] = [cst.parse_module(source)]
+        while stack:
+            node = stack.pop()
+            expected = node.children
+            got = traverse.all_children(node)
+            assert len(got) == len(expected) and all(a is b for a, b in zip(got, expected)), (name, type(node).__name__)
+            stack.extend(expected)
+
+
 def test_unvalidated_parse_builds_the_same_tree() -> None:
     from leaklint import engine
 

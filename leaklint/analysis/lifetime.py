@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from .project import (
     CLOSE_METHODS,
@@ -116,6 +116,10 @@ PROCESS_HOLDERS = ("atexit", "signal", "logging", "sys.modules", "sys.path", "co
 _RANK = {Multiplicity.ONCE: 0, Multiplicity.UNKNOWN: 1, Multiplicity.REPEATED: 2}
 
 
+# what `ProjectIndex.solve` sets
+_SOLVED = frozenset({"call_sites", "instantiations", "callbacks", "_function_mult", "_class_mult"})
+
+
 def _last(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
@@ -154,13 +158,37 @@ class ProjectIndex:
                 target = self._class_name(base)
                 if target:
                     self._subclasses[target].add(full)
-        self._build_call_graph()
-        self._function_mult: Dict[str, Multiplicity] = {}
-        self._class_mult: Dict[str, Multiplicity] = {}
         self._resource_types: Optional[Set[str]] = None
         self._by_path: Optional[Dict[str, str]] = None
         self._fingerprint: Optional[str] = None
-        self._solve()
+        # (SummaryCache, key) where `fingerprint` is kept between runs (set by build_index)
+        self.digest_store: Optional[Tuple[Any, str]] = None
+        # the rounds of `_solve` share what does not depend on the verdicts so far
+        self._roots: Optional[Dict[str, Optional[Multiplicity]]] = None
+        self._callees: Optional[Dict[str, Set[str]]] = None
+        # the call graph and the verdicts (`_SOLVED`) are computed on first use: a run whose
+        # every file is answered by the result cache needs only the fingerprint
+
+    def __getattr__(self, name: str) -> Any:
+        # only called for attributes not set yet: the solved ones, on their first use
+        if name in _SOLVED and not self.__dict__.get("_solving"):
+            self.solve()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def solve(self) -> None:
+        """Build the call graph and solve multiplicity (once; queries do it on first use). Call
+        it before forking workers, so that they share the result instead of each solving."""
+        if "_class_mult" in self.__dict__ or self.__dict__.get("_solving"):
+            return
+        self._solving = True
+        try:
+            self._build_call_graph()
+            self._function_mult: Dict[str, Multiplicity] = {}
+            self._class_mult: Dict[str, Multiplicity] = {}
+            self._solve()
+        finally:
+            self._solving = False
 
     def module_of(self, path: str) -> str:
         """The dotted module name of a file of the project ("" when the index does not hold it):
@@ -183,15 +211,25 @@ class ProjectIndex:
     def fingerprint(self) -> str:
         """A digest of what the model is built from, line numbers and paths left out: a result
         cache salted with it stays valid across edits that move code but change no structure."""
+        if self._fingerprint is None and self.digest_store is not None:
+            # stored by `build_index` under the identity of every file's path, module and content
+            store, key = self.digest_store
+            self._fingerprint = store.get_digest(key)
+            if self._fingerprint is None:
+                self._fingerprint = self._digest()
+                store.put_digest(key, self._fingerprint)
         if self._fingerprint is None:
-            h = hashlib.sha256()
-            for s in sorted(self.summaries, key=lambda s: (s.module, s.path)):
-                data = s.to_dict()
-                data.pop("path", None)
-                h.update(json.dumps(_without_lines(data), sort_keys=True).encode())
-                h.update(b"\0")
-            self._fingerprint = h.hexdigest()
+            self._fingerprint = self._digest()
         return self._fingerprint
+
+    def _digest(self) -> str:
+        h = hashlib.sha256()
+        for s in sorted(self.summaries, key=lambda s: (s.module, s.path)):
+            data = s.to_dict()
+            data.pop("path", None)
+            h.update(json.dumps(_without_lines(data), sort_keys=True).encode())
+            h.update(b"\0")
+        return h.hexdigest()
 
     @classmethod
     def from_sources(cls, sources: Mapping[str, str], root: str = "", **kwargs: Iterable[str]) -> "ProjectIndex":
@@ -326,8 +364,9 @@ class ProjectIndex:
     def _solve_functions(self, seeds: Sequence[str]) -> Dict[str, Multiplicity]:
         mult: Dict[str, Multiplicity] = {}
         repeated: List[str] = list(seeds)
-        for full in self.functions:
-            root = self._root(full)
+        if self._roots is None:  # what each function is on its own does not change between rounds
+            self._roots = {full: self._root(full) for full in self.functions}
+        for full, root in self._roots.items():
             if root is Multiplicity.REPEATED:
                 repeated.append(full)
             elif root is Multiplicity.ONCE:
@@ -339,10 +378,12 @@ class ProjectIndex:
         for full, sites in self.callbacks.items():
             if full in self.functions and any(site.via not in ONCE_CALLBACK_SINKS for _, site in sites):
                 repeated.append(full)
-        callees: Dict[str, Set[str]] = defaultdict(set)
-        for callee, sites in self.call_sites.items():
-            for caller, _ in sites:
-                callees[caller].add(callee)
+        if self._callees is None:
+            self._callees = defaultdict(set)
+            for callee, sites in self.call_sites.items():
+                for caller, _ in sites:
+                    self._callees[caller].add(callee)
+        callees = self._callees
         seen: Set[str] = set()
         while repeated:
             full = repeated.pop()

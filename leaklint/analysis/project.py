@@ -35,7 +35,7 @@ import ast
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 # --------------------------------------------------------------------------- vocabulary
@@ -132,6 +132,26 @@ class Registration:
     in_with: bool = False  # `with registry.connect(...)`: undone on exit
 
 
+_FIELD_NAMES: Dict[type, Tuple[str, ...]] = {}
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _as_data(value: Any) -> Any:
+    """`dataclasses.asdict` for the summary's plain data: dataclasses become dicts, lists and
+    dicts are copied, strings and numbers are kept."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        return [v if type(v) in _ATOMS else _as_data(v) for v in value]
+    if kind is dict:
+        return {k: v if type(v) in _ATOMS else _as_data(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    return {name: _as_data(getattr(value, name)) for name in names}
+
+
 @dataclass
 class FileSummary:
     path: str
@@ -147,7 +167,9 @@ class FileSummary:
     error: str = ""  # set when the file could not be summarized (syntax error, unreadable)
 
     def to_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        """What `dataclasses.asdict` gives, without its generic deep copy (which was most of
+        what a warm run spent on the project's fingerprint)."""
+        return _as_data(self)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> "FileSummary":
@@ -239,6 +261,26 @@ class _Frame:
         self.derived: Set[str] = set()
 
 
+# node classes with no node below them that a summarizer handler could see (a name's context,
+# operators, constants, ...): skipped by the walk unless the summarizer handles them itself
+_LEAVES: Tuple[type, ...] = (
+    ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop,
+    ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
+)
+_HANDLERS: Dict[Tuple[type, type], Any] = {}
+
+
+def _handler(visitor: type, node: type) -> Any:
+    """The function `visitor.visit` runs for a node of class `node`: its `visit_<Class>`
+    method, else `generic_visit`, else None where neither could do anything."""
+    method = getattr(visitor, "visit_" + node.__name__, None)
+    if method is not None and method is not ast.NodeVisitor.__dict__.get("visit_" + node.__name__):
+        return method
+    if issubclass(node, _LEAVES):
+        return None
+    return visitor.generic_visit
+
+
 class Summarizer(ast.NodeVisitor):
     """Walks one module's `ast` once and fills a `FileSummary`."""
 
@@ -254,6 +296,27 @@ class Summarizer(ast.NodeVisitor):
         # functions and classes defined at module level, known before the walk reaches them: a
         # function body may name a class defined further down the module
         self.toplevel: Set[str] = set()
+
+    # -- the walk: `ast.NodeVisitor`'s order and handlers, without its per-node name formatting
+    # and generators, and without descending into nodes no handler could see anything in
+    def visit(self, node: ast.AST) -> Any:
+        try:
+            handler = _HANDLERS[(type(self), type(node))]
+        except KeyError:
+            handler = _HANDLERS[(type(self), type(node))] = _handler(type(self), type(node))
+        if handler is not None:
+            handler(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
 
     # -- helpers
     @property
@@ -408,14 +471,9 @@ class Summarizer(ast.NodeVisitor):
         saved_main = self.in_main_block
         self.in_main_block = False
         # locals first, so that reads before the binding statement resolve as locals too
-        for sub in ast.walk(node):
-            if sub is node:
-                continue
-            if isinstance(sub, (ast.Global, ast.Nonlocal)):
-                frame.globals.update(sub.names)
-        for sub in _own_nodes(node):
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id not in frame.globals:
-                frame.locals.add(sub.id)
+        declared, stored = _function_names(node)
+        frame.globals.update(declared)
+        frame.locals.update(stored - frame.globals)
         for stmt in node.body:
             self.visit(stmt)
         self.in_main_block = saved_main
@@ -599,15 +657,47 @@ class Summarizer(ast.NodeVisitor):
             ))
 
 
-def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not descending into nested functions, lambdas or classes."""
-    stack = list(getattr(fn, "body", []))
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str]]:
+    """(names declared `global` / `nonlocal` anywhere inside `fn`, nested definitions included;
+    names `fn`'s own body stores to), in one walk of the function.
+
+    "Own" nodes are the body's statements and, below them, every node that is not reached
+    through a nested function, lambda or class; a definition that is itself a statement of the
+    body counts as own, and so does what sits directly in it."""
+    declared: Set[str] = set()
+    stored: Set[str] = set()
+    Name, Store, Global, Nonlocal, AST = ast.Name, ast.Store, ast.Global, ast.Nonlocal, ast.AST
+    # (node, own): everything under `fn` is searched for declarations, own nodes also for stores
+    stack: List[Tuple[ast.AST, bool]] = []
+    for name in fn._fields:
+        value = getattr(fn, name, None)
+        own = name == "body"
+        if isinstance(value, list):
+            stack.extend((item, own) for item in value if isinstance(item, AST))
+        elif isinstance(value, AST):
+            stack.append((value, False))
     while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                stack.append(child)
+        node, own = stack.pop()
+        kind = type(node)
+        if kind is Name:
+            if own and type(node.ctx) is Store:
+                stored.add(node.id)
+            continue
+        if kind is Global or kind is Nonlocal:
+            declared.update(node.names)  # type: ignore[attr-defined]
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, AST):
+                        stack.append((item, own and not isinstance(item, _SCOPES)))
+            elif isinstance(value, AST):
+                stack.append((value, own and not isinstance(value, _SCOPES)))
+    return declared, stored
 
 
 def _is_main_test(test: ast.expr) -> bool:
@@ -695,6 +785,41 @@ class SummaryCache:
 
     def __init__(self, directory: Optional[str]) -> None:
         self.directory = os.path.join(directory, "summaries") if directory else None
+        # (path, module, key) of every summary asked for, whether read or made
+        self.asked: List[Tuple[str, str, str]] = []
+
+    def digest_key(self, salt: str) -> str:
+        """The identity of the summaries asked for so far (their paths, modules and contents)
+        under `salt` (the code that computes the digest)."""
+        h = hashlib.sha256(f"{SUMMARY_VERSION}\0{salt}\0".encode("utf-8", "surrogatepass"))
+        for entry in sorted(self.asked):
+            h.update("\0".join(entry).encode("utf-8", "surrogatepass"))
+            h.update(b"\1")
+        return h.hexdigest()
+
+    def get_digest(self, key: str) -> Optional[str]:
+        """The project digest (`ProjectIndex.fingerprint`) stored for `key`, if any."""
+        if not self.directory:
+            return None
+        try:
+            with open(os.path.join(self.directory, "digests", key[:2], key), encoding="ascii") as fh:
+                text = fh.read(100)
+        except (OSError, ValueError):
+            return None
+        return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+
+    def put_digest(self, key: str, digest: str) -> None:
+        if not self.directory:
+            return
+        path = os.path.join(self.directory, "digests", key[:2], key)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="ascii") as fh:
+                fh.write(digest)
+            os.replace(tmp, path)
+        except OSError:
+            pass
 
     def _path(self, key: str) -> Optional[str]:
         return os.path.join(self.directory, key[:2], key + ".json") if self.directory else None
@@ -739,6 +864,14 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     """One file's summary. Only a regular file is read, and at most SUMMARY_MAX_BYTES of it (the
     engine's own reader: a FIFO named `x.py` in the tree must not block the project pass, nor a
     link to /dev/zero fill the memory)."""
+    summary = _summarize_file(path, root, cache, False)
+    assert summary is not None
+    return summary
+
+
+def _summarize_file(path: str, root: str, cache: Optional[SummaryCache], cached_only: bool) -> Optional[FileSummary]:
+    """`summarize_file`; with `cached_only`, None instead of summarizing a file the cache
+    does not hold."""
     from ..fsutil import SourceError, read_bytes
 
     module = module_name(path, root)
@@ -749,6 +882,9 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     key = SummaryCache.key(module, data) if cache else ""
     if cache:
         hit = cache.get(key)
+        if hit is None and cached_only:
+            return None
+        cache.asked.append((os.path.abspath(path), module, key))
         if hit is not None:
             hit.path = path
             return hit
@@ -762,11 +898,74 @@ def summarize_file(path: str, root: str, cache: Optional[SummaryCache] = None) -
     return summary
 
 
-def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Optional[str] = None) -> "ProjectIndex":
+# fewer files than this are summarized in the calling process even when jobs > 1: starting
+# workers costs more than they would save
+PARALLEL_MIN_FILES = 64
+_pool_cache: Optional[SummaryCache] = None
+
+
+def _pool_init(cache: Optional[SummaryCache]) -> None:
+    global _pool_cache
+    _pool_cache = cache
+
+
+def _pool_summarize(item: Tuple[str, str]) -> Tuple[FileSummary, Optional[Tuple[str, str, str]]]:
+    cache = _pool_cache
+    if cache is not None:
+        cache.asked = []
+    summary = summarize_file(item[0], item[1], cache)
+    return summary, (cache.asked[0] if cache is not None and cache.asked else None)
+
+
+def _summarize_all(todo: Sequence[Tuple[str, str]], cache: Optional[SummaryCache], jobs: int) -> List[FileSummary]:
+    """The summaries of `todo` ((file, root) pairs), in order: in this process, or with
+    `jobs` > 1 in that many forked workers (the same summaries, in the same order)."""
+    import multiprocessing
+
+    if jobs <= 1 or len(todo) < PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return [summarize_file(f, r, cache) for f, r in todo]
+    out: List[Optional[FileSummary]] = [None] * len(todo)
+    misses = list(range(len(todo)))
+    if cache is not None:  # what the cache holds is read here: only parsing is worth a worker
+        misses = []
+        for i, (f, r) in enumerate(todo):
+            out[i] = _summarize_file(f, r, cache, True)
+            if out[i] is None:
+                misses.append(i)
+    if len(misses) >= PARALLEL_MIN_FILES:
+        try:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(jobs, initializer=_pool_init, initargs=(cache,)) as pool:
+                made = pool.map(_pool_summarize, [todo[i] for i in misses], chunksize=max(1, len(misses) // (jobs * 16)))
+        except OSError:
+            pass  # no processes to be had: in this process below
+        else:
+            for i, (summary, asked) in zip(misses, made):
+                out[i] = summary
+                if cache is not None and asked is not None:
+                    cache.asked.append(asked)
+            misses = []
+    for i in misses:
+        out[i] = summarize_file(todo[i][0], todo[i][1], cache)
+    return [summary for summary in out if summary is not None]
+
+
+def build_index(
+    paths: Sequence[str],
+    root: Optional[str] = None,
+    cache_dir: Optional[str] = None,
+    digest_salt: str = "",
+    jobs: int = 1,
+) -> "ProjectIndex":
     """Summarize every file of the project(s) that hold `paths` (all of each project, not only
     `paths`) and merge the summaries. Without `root`, each path's project is the nearest
     directory with a project marker (`find_project_root`); paths from several projects give one
-    index of all of them, each file named relative to its own root."""
+    index of all of them, each file named relative to its own root.
+
+    With `cache_dir` and `digest_salt` (what identifies the code computing the digest), the
+    index's `fingerprint()` is also kept in the cache, under the identity of every summarized
+    file's path, module and content: an unchanged project's digest is read, not recomputed.
+    With `jobs` > 1 the files are summarized in that many worker processes."""
     from .lifetime import ProjectIndex
 
     cache = SummaryCache(cache_dir) if cache_dir else None
@@ -774,21 +973,30 @@ def build_index(paths: Sequence[str], root: Optional[str] = None, cache_dir: Opt
     if root is not None:
         roots = [root]
     else:
+        by_directory: Dict[str, str] = {}  # the files of one directory share their project root
         for p in paths or [os.getcwd()]:
-            r = find_project_root(p)
+            if os.path.isfile(p):
+                directory = os.path.dirname(os.path.abspath(p))
+                r = by_directory.get(directory) or by_directory.setdefault(directory, find_project_root(p))
+            else:
+                r = find_project_root(p)
             if r not in roots:
                 roots.append(r)
-    summaries: List[FileSummary] = []
+    todo: List[Tuple[str, str]] = []  # (file, its project root)
     seen: Set[str] = set()
     for r in roots:
         for f in project_files(r, discovered=root is None):
             full = os.path.abspath(f)
             if full not in seen:
                 seen.add(full)
-                summaries.append(summarize_file(f, r, cache))
+                todo.append((f, r))
     for p in paths:
         full = os.path.abspath(p)
         if os.path.isfile(p) and p.endswith(".py") and full not in seen:
             seen.add(full)
-            summaries.append(summarize_file(p, find_project_root(p) if root is None else root, cache))
-    return ProjectIndex(summaries)
+            todo.append((p, find_project_root(p) if root is None else root))
+    summaries = _summarize_all(todo, cache, jobs)
+    index = ProjectIndex(summaries)
+    if cache is not None and digest_salt and len(cache.asked) == len(summaries):
+        index.digest_store = (cache, cache.digest_key(digest_salt))
+    return index

@@ -19,6 +19,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from ..types import Applicability, Edit, Fix
+from ..traverse import all_children
 
 Range = Tuple[int, int, int, int]
 
@@ -82,7 +83,7 @@ class FixContext:
             stack: List[cst.CSTNode] = [self.module]
             while stack:
                 node = stack.pop()
-                for child in node.children:
+                for child in all_children(node):  # node.children, without a visitor per node
                     parents[child] = node
                     stack.append(child)
             self._parents = parents
