@@ -85,6 +85,15 @@ class RetainedExceptionOrFrame(StorageTracker):
     frame.f_back`, `tb = tb.tb_next`) is not reported. Code at module level runs once, at
     import, and is not reported.
 
+    Three forms are reported whether or not they run in a loop, because the exception leaves
+    the frame with the cycle attached: a local that is raised (`err = self._error; raise err`,
+    `e = ctx.curexc; raise e`; the handler's own `as` name is deleted when the handler ends and
+    is not reported), a local given `sys.exc_info()` in a `finally` block (the exception in
+    flight, raised from this frame), and the `exc_val` / `exc_tb` parameters of `__exit__` /
+    `__aexit__` stored on `self` or in a module (the frames of the `with` body, which usually
+    reference the context manager). A module that imports only `unittest.mock` (library code
+    that recognizes mocks) is not test code.
+
     A local (or local container) that keeps the exception after a handler forms a cycle that
     the cyclic garbage collector frees later; this is reported with medium confidence, and by
     default only when the handler runs in a loop (the retry-loop shape that the standard
@@ -117,10 +126,12 @@ class RetainedExceptionOrFrame(StorageTracker):
     message = "{what} is stored on {target}, so the frames it references and all their local variables live as long as the object"
     module_message = "{what} is stored in {target}, which lives for the whole process, so the frames it references and all their local variables are never freed"
     local_message = "{what} is kept in {target} after the handler: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
+    raised_message = "the exception kept in {target} is raised from this frame (`raise {name}`) while {target} still references it: its traceback references this frame, which references the exception again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
+    escaping_message = "the exception leaving this frame (sys.exc_info() in a `finally` block) is kept in {target}: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
     frame_local_message = "{what} is kept in {target}: the frame references itself through it, a reference cycle that keeps all its local variables alive until the cyclic garbage collector runs"
     confidence = Confidence.HIGH
     default_enabled = False
-    triggers = ("except", "exc_info", "exception", "_getframe", "currentframe", "stack", "inspect", "__traceback__", "tb_frame")
+    triggers = ("except", "exc_info", "exception", "_getframe", "currentframe", "stack", "inspect", "__traceback__", "tb_frame", "raise", "__exit__", "__aexit__")
     fix_title = "Keep str(e) or a formatted traceback, strip it with e.with_traceback(None), or del / None it in a finally"
 
     @dataclass(frozen=True)
@@ -289,7 +300,10 @@ class RetainedExceptionOrFrame(StorageTracker):
                 def result(self):
                     error, self.error = self.error, None
                     if error is not None:
-                        raise error
+                        try:
+                            raise error
+                        finally:
+                            del error  # a raised local still referencing it is a cycle of its own
 
                 def reset(self):
                     self.error = None
@@ -446,9 +460,111 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="test-helper-module",
         ),
+        Valid(
+            """
+            class Error:
+                def unwrap(self):
+                    captured_error = self.error
+                    try:
+                        raise captured_error
+                    finally:
+                        del captured_error, self
+            """,
+            id="raised-local-deleted-in-finally",
+        ),
+        Valid(
+            """
+            import sys
+
+            class Manager:
+                async def __aexit__(self, etype, exc, tb):
+                    combined = self.close(exc)
+                    try:
+                        raise combined
+                    finally:
+                        _, value, _ = sys.exc_info()
+                        value.__context__ = None
+                        del _, value, combined
+            """,
+            id="exc-info-in-finally-deleted",
+        ),
+        Valid(
+            """
+            class Group:
+                async def __aexit__(self, exc_type, exc_val, exc_tb):
+                    if exc_val is not None:
+                        self.log(exc_val)
+                        self.failed = True
+            """,
+            id="exit-parameter-not-stored",
+        ),
     ]
 
     INVALID = [
+        Invalid(
+            """
+            class Error:
+                def unwrap(self):
+                    captured_error = self.error  # LL302
+                    raise captured_error
+            """,
+            id="raised-local",
+            message_contains="raise captured_error",
+        ),
+        Invalid(
+            """
+            import sys
+
+            class Manager:
+                async def __aexit__(self, etype, exc, tb):
+                    combined = self.close(exc)  # LL302
+                    try:
+                        raise combined
+                    finally:
+                        _, value, _ = sys.exc_info()  # LL302
+                        value.__context__ = None
+            """,
+            id="exc-info-in-finally-and-raised-local",
+            message_contains="reference cycle",
+        ),
+        Invalid(
+            """
+            class Group:
+                async def __aexit__(self, exc_type, exc_val, exc_tb):
+                    if exc_val is not None:
+                        self._exceptions.append(exc_val)  # LL302
+            """,
+            id="exit-parameter-on-self",
+        ),
+        Invalid(
+            """
+            import sys
+
+            def run_jobs(jobs, events):
+                for job in jobs:
+                    try:
+                        job()
+                    except Exception:
+                        exc, tb = sys.exc_info()[1:]  # LL302
+                        events.append((job, str(tb)))
+            """,
+            id="exc-info-slice-unpacked-in-a-loop",
+        ),
+        Invalid(
+            """
+            from unittest.mock import Mock
+
+            def check_union(value, types, check):
+                errors = {}
+                for type_ in types:
+                    try:
+                        return check(value, type_)
+                    except TypeError as exc:
+                        errors[type_] = exc  # LL302
+                raise TypeError(f"no match: {errors}")
+            """,
+            id="unittest-mock-import-is-not-test-code",
+        ),
         Invalid(
             """
             class Worker:
@@ -582,6 +698,11 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._clears: Dict[Tuple[Scope, str], List[int]] = {}
         self._frames_cleared: Set[Scope] = set()
         self._candidates: List["_Candidate"] = []
+        # scopes of the `finally` blocks we are in: sys.exc_info() there is the exception in
+        # flight, which (raised in the `try` body) has this frame in its traceback
+        self._finally: List[Scope] = []
+        # (scope, name) -> (statement, seq) of the last plain assignment of a local
+        self._assigned: Dict[Tuple[Scope, str], Tuple[cst.CSTNode, int]] = {}
 
     # ------------------------------------------------------------------ handlers
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -595,6 +716,12 @@ class RetainedExceptionOrFrame(StorageTracker):
 
     def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
         self._handlers.pop()
+
+    def visit_Finally(self, node: cst.Finally) -> None:
+        self._finally.append(self.context.scope)
+
+    def leave_Finally(self, original_node: cst.Finally) -> None:
+        self._finally.pop()
 
     def _push_handler(self, node: cst.CSTNode) -> None:
         name = getattr(node, "name", None)
@@ -610,7 +737,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                     return EXCEPTION
             found = binding_scope(expr.value, ctx.scope)
             if found is not None:
-                return self._tainted.get((found, expr.value))
+                return self._tainted.get((found, expr.value)) or self._exit_parameter(expr.value)
             return None
         if isinstance(expr, cst.Call):
             qualified = ctx.call_name(expr)
@@ -666,7 +793,22 @@ class RetainedExceptionOrFrame(StorageTracker):
 
     def _in_handler(self) -> bool:
         scope = self.context.scope
-        return any(s is scope for _, s in self._handlers)
+        return any(s is scope for _, s in self._handlers) or any(s is scope for s in self._finally)
+
+    def _exit_parameter(self, name: str) -> Optional[str]:
+        """`exc_val` / `exc_tb` of `__exit__(self, exc_type, exc_val, exc_tb)` (or
+        `__aexit__`): the exception leaving the `with` body and its traceback, whose frames
+        are the caller's (the one running the `with`), not this one."""
+        binding = self.context.binding(name)
+        if binding is None or binding.kind != "param" or binding.scope.name not in ("__exit__", "__aexit__"):
+            return None
+        node = binding.scope.node
+        if not isinstance(node, cst.FunctionDef):
+            return None
+        params = [p.name.value for p in node.params.params]
+        if len(params) < 4 or binding.scope is not self.context.scope:
+            return None
+        return {params[2]: OUTER_EXCEPTION, params[3]: OUTER_TRACEBACK}.get(name)
 
     @staticmethod
     def _subscript(expr: cst.Subscript, base: str) -> Optional[str]:
@@ -716,11 +858,13 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
         if isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
-            if kind == EXC_INFO and isinstance(value, cst.Call):
-                # `t, v, tb = sys.exc_info()`: the value and the traceback parts
-                parts = (None, EXCEPTION, TRACEBACK)
+            start = _exc_info_start(value) if kind == EXC_INFO else None
+            if start is not None:
+                # `t, v, tb = sys.exc_info()` / `v, tb = sys.exc_info()[1:]`: the value and the
+                # traceback parts
+                parts = (None, EXCEPTION, TRACEBACK)[start:]
                 for index, element in enumerate(elements):
-                    self._assign(node, element, None, parts[index] if index < 3 else None)
+                    self._assign(node, element, None, parts[index] if index < len(parts) else None)
                 return
             if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
                 for t, v in zip(elements, value.elements):
@@ -749,6 +893,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
         key = (scope, name)
+        self._assigned[key] = (node, self._seq)
         if kind is None or (kind not in CYCLIC and name not in scope.global_names):
             # rebound to something else (None, the next frame out, ...): that breaks the cycle
             self._clears.setdefault(key, []).append(self._seq)
@@ -761,7 +906,11 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
         self._tainted[key] = kind
         if kind in CYCLIC and not in_one_time_function(self.context, scope):
-            self._candidates.append(_Candidate(node, kind, "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop))
+            # in a `finally` the exception is on its way out of this frame: the cycle leaves with it
+            escaping = any(s is scope for s in self._finally) and not any(s is scope for _, s in self._handlers)
+            self._candidates.append(
+                _Candidate(node, kind, "escaping" if escaping else "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop or escaping)
+            )
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
         if isinstance(node.target, cst.Name):
@@ -787,6 +936,29 @@ class RetainedExceptionOrFrame(StorageTracker):
                 continue
             self._sink(node, kind, receiver, "")
             return
+
+    def visit_Raise(self, node: cst.Raise) -> None:
+        """`raise err` of a local: the exception's traceback starts at this frame, which still
+        references the exception through `err` while it propagates and wherever it is kept
+        after: a cycle made on every raise, until `err` is deleted (`try: raise err finally:
+        del err`)."""
+        exc = node.exc
+        ctx = self.context
+        if not isinstance(exc, cst.Name) or ctx.function_scope is None:
+            return
+        name = exc.value
+        scope = binding_scope(name, ctx.scope)
+        if scope is None or not scope.is_function or scope is not ctx.scope:
+            return
+        if any(h == name and s is scope for h, s in self._handlers):
+            return  # the `as` name of the handler is deleted when the handler ends
+        assigned = self._assigned.get((scope, name))
+        if assigned is None or in_one_time_function(ctx, scope):
+            return
+        store, _ = assigned
+        self._candidates.append(
+            _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=True)
+        )
 
     def visit_Del(self, node: cst.Del) -> None:
         targets = [node.target]
@@ -830,7 +1002,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                 continue
             kind = cand.kind
             what = _WHAT[kind]
-            if cand.sink == "local":
+            if cand.sink in ("local", "raised", "escaping"):
                 scope = cand.scope
                 assert scope is not None
                 if scope in self._frames_cleared:
@@ -841,6 +1013,10 @@ class RetainedExceptionOrFrame(StorageTracker):
                 if kind == FRAME:
                     target = cand.target if cand.target.startswith("local ") else cand.target
                     self.report(cand.node, message=self.frame_local_message, confidence=Confidence.MEDIUM, what=what, target=target)
+                elif cand.sink == "raised":
+                    self.report(cand.node, message=self.raised_message, confidence=Confidence.MEDIUM, target=cand.target, name=cand.name)
+                elif cand.sink == "escaping":
+                    self.report(cand.node, message=self.escaping_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
                 elif cand.in_loop or all_locals:
                     self.report(cand.node, message=self.local_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
                 else:
@@ -902,3 +1078,17 @@ def _where(sink: str, target: str) -> str:
 
 def _empty(value: cst.BaseExpression) -> bool:
     return isinstance(value, (cst.List, cst.Dict, cst.Tuple, cst.Set)) and not value.elements
+
+
+def _exc_info_start(value: Optional[cst.BaseExpression]) -> Optional[int]:
+    """Which part of `sys.exc_info()` an unpacked value starts at: 0 for the call itself, the
+    lower bound of a slice (`sys.exc_info()[1:]`); None for anything else."""
+    if isinstance(value, cst.Call):
+        return 0
+    if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call) and len(value.slice) == 1:
+        element = value.slice[0].slice
+        if isinstance(element, cst.Slice) and element.upper is None and element.step is None:
+            lower = int_value(element.lower) if element.lower is not None else 0
+            return lower if lower is not None and 0 <= lower <= 2 else None
+    return None
+
