@@ -9,6 +9,7 @@ from ..analysis.expr import call_method, dotted_name, int_value, is_none, root_n
 from ..analysis.scopes import Scope, binding_scope
 from ..policy import in_one_time_function, in_test_code
 from ..types import Confidence, Invalid, Valid
+from ..traverse import children
 from ._closures import (
     StorageRef,
     StorageTracker,
@@ -85,13 +86,16 @@ class RetainedExceptionOrFrame(StorageTracker):
     frame.f_back`, `tb = tb.tb_next`) is not reported. Code at module level runs once, at
     import, and is not reported.
 
-    Three forms are reported whether or not they run in a loop, because the exception leaves
+    These forms are reported whether or not they run in a loop, because the exception leaves
     the frame with the cycle attached: a local that is raised (`err = self._error; raise err`,
     `e = ctx.curexc; raise e`; the handler's own `as` name is deleted when the handler ends and
     is not reported), a local given `sys.exc_info()` in a `finally` block (the exception in
     flight, raised from this frame), and the `exc_val` / `exc_tb` parameters of `__exit__` /
     `__aexit__` stored on `self` or in a module (the frames of the `with` body, which usually
-    reference the context manager). A module that imports only `unittest.mock` (library code
+    reference the context manager). So are an exception kept in a local by a handler that
+    raises (the exception leaves with the cycle), and a `yield` inside an `except` block (the
+    suspended generator keeps the exception being handled, whose traceback references the
+    generator's frame). A module that imports only `unittest.mock` (library code
     that recognizes mocks) is not test code.
 
     A local (or local container) that keeps the exception after a handler forms a cycle that
@@ -128,6 +132,8 @@ class RetainedExceptionOrFrame(StorageTracker):
     local_message = "{what} is kept in {target} after the handler: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
     raised_message = "the exception kept in {target} is raised from this frame (`raise {name}`) while {target} still references it: its traceback references this frame, which references the exception again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
     escaping_message = "the exception leaving this frame (sys.exc_info() in a `finally` block) is kept in {target}: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
+    reraised_message = "{what} is kept in {target} by a handler that raises: the exception leaves this frame with a traceback that references it, and the frame references the exception again through {target}, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
+    yield_message = "this yield suspends the generator inside an `except` block: the suspended frame keeps the exception being handled, whose traceback references the frame, a reference cycle made on every suspension that keeps the frame and its locals alive until the cyclic garbage collector runs"
     frame_local_message = "{what} is kept in {target}: the frame references itself through it, a reference cycle that keeps all its local variables alive until the cyclic garbage collector runs"
     confidence = Confidence.HIGH
     default_enabled = False
@@ -498,9 +504,69 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="exit-parameter-not-stored",
         ),
+        Valid(
+            """
+            import sys
+
+            class Template:
+                def render(self, stream):
+                    try:
+                        self.write(stream)
+                    except Exception:
+                        cls, exc, tb = sys.exc_info()
+                        try:
+                            self.annotate(exc, tb)
+                            raise
+                        finally:
+                            del exc, tb
+            """,
+            id="reraising-handler-deletes-its-locals",
+        ),
+        Valid(
+            """
+            def storage(local, get_loop):
+                try:
+                    get_loop()
+                    in_sync = False
+                except RuntimeError:
+                    in_sync = True
+                if in_sync:
+                    yield local.storage
+            """,
+            id="yield-after-leaving-the-handler",
+        ),
     ]
 
     INVALID = [
+        Invalid(
+            """
+            import sys
+
+            class Template:
+                def render(self, stream):
+                    try:
+                        self.write(stream)
+                    except Exception:
+                        cls, exc, tb = sys.exc_info()  # LL302
+                        self.annotate(exc, tb)
+                        raise
+            """,
+            id="reraising-handler-keeps-exc-info",
+            message_contains="handler that raises",
+        ),
+        Invalid(
+            """
+            def storage(local, get_loop):
+                try:
+                    get_loop()
+                except RuntimeError:
+                    yield local.storage  # LL302
+                else:
+                    yield local.context
+            """,
+            id="yield-inside-except",
+            message_contains="suspends the generator",
+        ),
         Invalid(
             """
             class Error:
@@ -701,6 +767,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         # scopes of the `finally` blocks we are in: sys.exc_info() there is the exception in
         # flight, which (raised in the `try` body) has this frame in its traceback
         self._finally: List[Scope] = []
+        self._handler_starts: List[int] = []  # len(self._candidates) when each open handler began
         # (scope, name) -> (statement, seq) of the last plain assignment of a local
         self._assigned: Dict[Tuple[Scope, str], Tuple[cst.CSTNode, int]] = {}
 
@@ -709,13 +776,23 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._push_handler(node)
 
     def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
-        self._handlers.pop()
+        self._leave_handler(original_node)
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
         self._push_handler(node)
 
     def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
-        self._handlers.pop()
+        self._leave_handler(original_node)
+
+    def _leave_handler(self, node: cst.CSTNode) -> None:
+        _, scope = self._handlers.pop()
+        first = self._handler_starts.pop()
+        if not _raises(node):
+            return
+        # the handler raises: the exception leaves this frame while a local still holds it
+        for cand in self._candidates[first:]:
+            if cand.sink == "local" and cand.scope is scope and cand.kind in (EXCEPTION, EXC_INFO, TRACEBACK):
+                cand.sink = "reraised"
 
     def visit_Finally(self, node: cst.Finally) -> None:
         self._finally.append(self.context.scope)
@@ -727,6 +804,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         name = getattr(node, "name", None)
         target = name.name.value if name is not None and isinstance(name.name, cst.Name) else ""
         self._handlers.append((target, self.context.scope))
+        self._handler_starts.append(len(self._candidates))
 
     # ------------------------------------------------------------------ what references frames
     def kind_of(self, expr: cst.BaseExpression) -> Optional[str]:
@@ -937,6 +1015,15 @@ class RetainedExceptionOrFrame(StorageTracker):
             self._sink(node, kind, receiver, "")
             return
 
+    def visit_Yield(self, node: cst.Yield) -> None:
+        ctx = self.context
+        scope = ctx.scope
+        if ctx.function_scope is None or not any(s is scope for _, s in self._handlers):
+            return
+        if in_one_time_function(ctx, scope):
+            return
+        self._candidates.append(_Candidate(node, EXCEPTION, "yield", "", scope=scope))
+
     def visit_Raise(self, node: cst.Raise) -> None:
         """`raise err` of a local: the exception's traceback starts at this frame, which still
         references the exception through `err` while it propagates and wherever it is kept
@@ -1002,7 +1089,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                 continue
             kind = cand.kind
             what = _WHAT[kind]
-            if cand.sink in ("local", "raised", "escaping"):
+            if cand.sink in ("local", "raised", "escaping", "reraised"):
                 scope = cand.scope
                 assert scope is not None
                 if scope in self._frames_cleared:
@@ -1017,10 +1104,14 @@ class RetainedExceptionOrFrame(StorageTracker):
                     self.report(cand.node, message=self.raised_message, confidence=Confidence.MEDIUM, target=cand.target, name=cand.name)
                 elif cand.sink == "escaping":
                     self.report(cand.node, message=self.escaping_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
+                elif cand.sink == "reraised":
+                    self.report(cand.node, message=self.reraised_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
                 elif cand.in_loop or all_locals:
                     self.report(cand.node, message=self.local_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
                 else:
                     continue
+            elif cand.sink == "yield":
+                self.report(cand.node, message=self.yield_message, confidence=Confidence.MEDIUM)
             elif cand.ref is not None and cand.ref.key in self.shrunk:
                 continue
             elif cand.sink in ("self", "selfattr"):
@@ -1092,3 +1183,16 @@ def _exc_info_start(value: Optional[cst.BaseExpression]) -> Optional[int]:
             return lower if lower is not None and 0 <= lower <= 2 else None
     return None
 
+
+
+def _raises(handler: cst.CSTNode) -> bool:
+    """The handler's own code (not a nested function's) has a `raise` statement."""
+    stack: List[cst.CSTNode] = [handler.body]  # type: ignore[attr-defined]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Raise):
+            return True
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        stack.extend(children(node))
+    return False
