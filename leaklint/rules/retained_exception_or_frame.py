@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..analysis.expr import call_method, dotted_name, int_value, is_none, root_name
-from ..analysis.scopes import Scope, binding_scope
+from ..analysis.scopes import LOCAL, Scope, binding_scope
 from ..policy import in_one_time_function, in_test_code
 from ..types import Confidence, Invalid, Valid
 from ..traverse import children
@@ -95,7 +95,9 @@ class RetainedExceptionOrFrame(StorageTracker):
     reference the context manager). So are an exception kept in a local by a handler that
     raises (the exception leaves with the cycle), and a `yield` inside an `except` block (the
     suspended generator keeps the exception being handled, whose traceback references the
-    generator's frame). A module that imports only `unittest.mock` (library code
+    generator's frame). A local container of an enclosing function filled from a nested
+    function (a callback or a task run per attempt, also when the container is bound further
+    down) counts as filled in a loop. A module that imports only `unittest.mock` (library code
     that recognizes mocks) is not test code.
 
     A local (or local container) that keeps the exception after a handler forms a cycle that
@@ -535,9 +537,44 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="yield-after-leaving-the-handler",
         ),
+        Valid(
+            """
+            async def connect(hosts, connect_one, tg):
+                async def try_connect(host):
+                    try:
+                        await connect_one(host)
+                    except OSError as exc:
+                        oserrors.append(exc)
+
+                oserrors = []
+                try:
+                    for host in hosts:
+                        tg.start_soon(try_connect, host)
+                    raise OSError(oserrors)
+                finally:
+                    oserrors.clear()
+            """,
+            id="enclosing-list-filled-by-nested-function-cleared",
+        ),
     ]
 
     INVALID = [
+        Invalid(
+            """
+            async def connect(hosts, connect_one, tg):
+                async def try_connect(host):
+                    try:
+                        await connect_one(host)
+                    except OSError as exc:
+                        oserrors.append(exc)  # LL302
+
+                oserrors = []
+                for host in hosts:
+                    tg.start_soon(try_connect, host)
+                raise OSError(oserrors)
+            """,
+            id="enclosing-list-filled-by-nested-function",
+        ),
         Invalid(
             """
             import sys
@@ -770,6 +807,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._handler_starts: List[int] = []  # len(self._candidates) when each open handler began
         # (scope, name) -> (statement, seq) of the last plain assignment of a local
         self._assigned: Dict[Tuple[Scope, str], Tuple[cst.CSTNode, int]] = {}
+        self._first_assigned: Dict[Tuple[Scope, str], int] = {}
 
     # ------------------------------------------------------------------ handlers
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
@@ -972,6 +1010,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             return  # module-level code runs once, at import
         key = (scope, name)
         self._assigned[key] = (node, self._seq)
+        self._first_assigned.setdefault(key, self._seq)
         if kind is None or (kind not in CYCLIC and name not in scope.global_names):
             # rebound to something else (None, the next frame out, ...): that breaks the cycle
             self._clears.setdefault(key, []).append(self._seq)
@@ -1065,6 +1104,12 @@ class RetainedExceptionOrFrame(StorageTracker):
             return  # tests keep exceptions on purpose, to assert on them
         ref = self.storage_of(container)
         if ref is None:
+            name = root_name(container)
+            if name and kind in CYCLIC and ctx.scope.parent is not None and ctx.scope.parent.is_function:
+                # a nested function filling a name of its enclosing function bound further down
+                # (`oserrors.append(exc)` before `oserrors = []`): resolved after the traversal
+                if not in_one_time_function(ctx, ctx.scope):
+                    self._candidates.append(_Candidate(node, kind, "pending", name, scope=ctx.scope, name=name, seq=self._seq, in_loop=True))
             return
         target = target or ref.text
         if ref.kind == "local":
@@ -1076,7 +1121,8 @@ class RetainedExceptionOrFrame(StorageTracker):
             found = binding_scope(name, ctx.scope) if name else None
             if name is None or found is None or not found.is_function or in_one_time_function(ctx, ctx.scope):
                 return
-            self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop))
+            # filled from a nested function (a callback, a task per attempt): once per call of it
+            self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop or found is not ctx.scope))
             return
         self._candidates.append(_Candidate(node, kind, ref.kind, target, ref))
 
@@ -1089,6 +1135,14 @@ class RetainedExceptionOrFrame(StorageTracker):
                 continue
             kind = cand.kind
             what = _WHAT[kind]
+            if cand.sink == "pending":
+                assert cand.scope is not None
+                found = binding_scope(cand.name, cand.scope)
+                if found is None or found is cand.scope or not found.is_function or found.bindings.get(cand.name) != LOCAL:
+                    continue
+                cand.sink, cand.scope = "local", found
+                # its first binding comes after the nested function: a clear must come later still
+                cand.seq = max(cand.seq, self._first_assigned.get((found, cand.name), 0) + 1)
             if cand.sink in ("local", "raised", "escaping", "reraised"):
                 scope = cand.scope
                 assert scope is not None
