@@ -284,7 +284,7 @@ def test_one_list_of_run_once_names() -> None:
     assert once_per_process(module) == {"main", "_main", "run"}
 
 
-class TestCodeProbe(Rule):
+class CodeKindProbe(Rule):
     __doc__ = DOC
     code = "LL992"
     name = "test-code-probe"
@@ -312,7 +312,7 @@ class TestCodeProbe(Rule):
 def test_only_unittest_mock_is_not_a_test_module(imports: str, expected: str) -> None:
     # library code imports unittest.mock to recognize mocks (typeguard's checkers); a test
     # module imports unittest itself or pytest
-    findings = lint_source(f"{imports}\n\ndef f():\n    probe()\n", "pkg/m.py", rules=[TestCodeProbe])
+    findings = lint_source(f"{imports}\n\ndef f():\n    probe()\n", "pkg/m.py", rules=[CodeKindProbe])
     assert [f.message for f in findings if f.code == "LL992"] == [expected]
 
 
