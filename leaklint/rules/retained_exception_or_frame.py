@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ..analysis.expr import call_method, dotted_name, int_value, is_none, root_name
+from ..matchers import self_name
 from ..analysis.scopes import LOCAL, Scope, binding_scope
 from ..policy import in_one_time_function, in_test_code
 from ..types import Confidence, Invalid, Valid
@@ -33,6 +34,8 @@ _BASE = {OUTER_EXCEPTION: EXCEPTION, OUTER_EXC_INFO: EXC_INFO, OUTER_TRACEBACK: 
 # kinds that form a cycle with the current frame when kept in one of its locals
 CYCLIC = frozenset({EXCEPTION, EXC_INFO, TRACEBACK, FRAME})
 
+# helpers that raise the exception (or exc_info) they are given
+RERAISERS = frozenset({"reraise", "raise_exc_info", "raise_with_traceback", "raise_"})
 STACK_CALLS = frozenset({"inspect.stack", "inspect.trace"})
 FRAME_LIST_CALLS = frozenset({"inspect.getouterframes", "inspect.getinnerframes"})
 
@@ -95,7 +98,10 @@ class RetainedExceptionOrFrame(StorageTracker):
     reference the context manager). So are an exception kept in a local by a handler that
     raises (the exception leaves with the cycle), and a `yield` inside an `except` block (the
     suspended generator keeps the exception being handled, whose traceback references the
-    generator's frame). A local container of an enclosing function filled from a nested
+    generator's frame). An exception kept on `self` and raised from a method (`raise
+    self._exception`, `reraise(*self._exc_info)`) makes the frame, `self` and the exception a
+    cycle, unless the method drops `self` (`finally: self = None`, as `concurrent.futures`
+    does). A local container of an enclosing function filled from a nested
     function (a callback or a task run per attempt, also when the container is bound further
     down) counts as filled in a loop. A module that imports only `unittest.mock` (library code
     that recognizes mocks) is not test code.
@@ -134,6 +140,7 @@ class RetainedExceptionOrFrame(StorageTracker):
     local_message = "{what} is kept in {target} after the handler: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
     raised_message = "the exception kept in {target} is raised from this frame (`raise {name}`) while {target} still references it: its traceback references this frame, which references the exception again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
     escaping_message = "the exception leaving this frame (sys.exc_info() in a `finally` block) is kept in {target}: its traceback references this frame, which references it again, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
+    raised_self_message = "{target} is raised from a frame that holds {name}: the traceback references this frame, which references {name}, which references the exception again, a reference cycle made on every raise that keeps {name}, the frames and their locals alive until the cyclic garbage collector runs (drop it: `finally: {name} = None`)"
     reraised_message = "{what} is kept in {target} by a handler that raises: the exception leaves this frame with a traceback that references it, and the frame references the exception again through {target}, a reference cycle that keeps every frame of the failed call and their locals alive until the cyclic garbage collector runs"
     yield_message = "this yield suspends the generator inside an `except` block: the suspended frame keeps the exception being handled, whose traceback references the frame, a reference cycle made on every suspension that keeps the frame and its locals alive until the cyclic garbage collector runs"
     frame_local_message = "{what} is kept in {target}: the frame references itself through it, a reference cycle that keeps all its local variables alive until the cyclic garbage collector runs"
@@ -556,9 +563,35 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="enclosing-list-filled-by-nested-function-cleared",
         ),
+        Valid(
+            """
+            class Future:
+                def result(self):
+                    if self._exception is not None:
+                        try:
+                            raise self._exception
+                        finally:
+                            self = None  # break the cycle, as concurrent.futures does
+                    return self._result
+            """,
+            id="raised-attribute-self-dropped-in-finally",
+        ),
     ]
 
     INVALID = [
+        Invalid(
+            """
+            class Future:
+                def result(self):
+                    if self._exc_info is not None:
+                        raise_exc_info(self._exc_info)  # LL302
+                    if self._exception is not None:
+                        raise self._exception  # LL302
+                    return self._result
+            """,
+            id="raised-attribute-of-self",
+            message_contains="self = None",
+        ),
         Invalid(
             """
             async def connect(hosts, connect_one, tg):
@@ -1039,6 +1072,10 @@ class RetainedExceptionOrFrame(StorageTracker):
         if qualified == "traceback.clear_frames":
             self._frames_cleared.add(ctx.scope)
             return
+        last = (qualified or dotted_name(node.func) or "").rsplit(".", 1)[-1]
+        if last in RERAISERS:
+            for arg in node.args:
+                self._raised_from_self(node, arg.value)
         receiver, method = call_method(node)
         if receiver is None:
             return
@@ -1070,6 +1107,9 @@ class RetainedExceptionOrFrame(StorageTracker):
         del err`)."""
         exc = node.exc
         ctx = self.context
+        if isinstance(exc, cst.Attribute):
+            self._raised_from_self(node, exc)
+            return
         if not isinstance(exc, cst.Name) or ctx.function_scope is None:
             return
         name = exc.value
@@ -1085,6 +1125,23 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._candidates.append(
             _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=True)
         )
+
+    def _raised_from_self(self, node: cst.CSTNode, value: cst.BaseExpression) -> None:
+        """`raise self._exception` (or `reraise(*self._exc_info)`) in a method: the traceback
+        starts at this frame, which holds `self`, which holds the exception: a cycle per raise
+        unless `self` is dropped (`finally: self = None`, as concurrent.futures does)."""
+        ctx = self.context
+        scope = ctx.scope
+        if ctx.function_scope is None or not scope.is_function or in_one_time_function(ctx, scope):
+            return
+        me = self_name(ctx)
+        while isinstance(value, cst.Subscript):
+            value = value.value
+        if not me or not isinstance(value, cst.Attribute) or not isinstance(value.value, cst.Name) or value.value.value != me:
+            return
+        if binding_scope(me, scope) is not scope:
+            return  # in a nested function: its frame does not hold self as a local
+        self._candidates.append(_Candidate(node, EXCEPTION, "raised_self", dotted_name(value), scope=scope, name=me, seq=self._seq, in_loop=True))
 
     def visit_Del(self, node: cst.Del) -> None:
         targets = [node.target]
@@ -1143,7 +1200,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                 cand.sink, cand.scope = "local", found
                 # its first binding comes after the nested function: a clear must come later still
                 cand.seq = max(cand.seq, self._first_assigned.get((found, cand.name), 0) + 1)
-            if cand.sink in ("local", "raised", "escaping", "reraised"):
+            if cand.sink in ("local", "raised", "escaping", "reraised", "raised_self"):
                 scope = cand.scope
                 assert scope is not None
                 if scope in self._frames_cleared:
@@ -1154,6 +1211,8 @@ class RetainedExceptionOrFrame(StorageTracker):
                 if kind == FRAME:
                     target = cand.target if cand.target.startswith("local ") else cand.target
                     self.report(cand.node, message=self.frame_local_message, confidence=Confidence.MEDIUM, what=what, target=target)
+                elif cand.sink == "raised_self":
+                    self.report(cand.node, message=self.raised_self_message, confidence=Confidence.MEDIUM, target=cand.target, name=cand.name)
                 elif cand.sink == "raised":
                     self.report(cand.node, message=self.raised_message, confidence=Confidence.MEDIUM, target=cand.target, name=cand.name)
                 elif cand.sink == "escaping":
