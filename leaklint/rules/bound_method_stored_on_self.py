@@ -54,7 +54,8 @@ class BoundMethodStoredOnSelf(StorageTracker):
     nothing accumulates. Per-request objects (a form's `save_m2m`) were the rare exception.
 
     A bound method stored on an object the instance holds (`self._conn.lookup = self._lookup`)
-    is the same cycle one step longer and is reported too.
+    is the same cycle one step longer and is reported too (added after the ecosystem
+    measurement above; its findings there are not counted or labelled yet).
 
     Only methods the class (or a base class in the same module) defines with `def` are
     recognised; properties (also `cached_property`, `memoized_property`, `reify` and other
