@@ -60,9 +60,29 @@ def in_test_code(ctx: Optional[Context], scope: Optional[Scope] = None) -> bool:
     only the scope is looked at."""
     if ctx is None:
         return in_test_scope(scope)
-    if is_test_path(ctx.path) or ctx.imports_module(*TEST_MODULES):
+    if is_test_path(ctx.path) or imports_test_framework(ctx):
         return True
     return in_test_scope(ctx.scope if scope is None else scope)
+
+
+# library code imports these parts of unittest to recognize or build mocks at run time
+# (typeguard's checkers accept `unittest.mock.Mock` for any type): no sign of a test module
+NOT_TEST_MARKERS = ("unittest.mock",)
+
+
+def imports_test_framework(ctx: Context) -> bool:
+    """The file imports pytest, or unittest for anything but `unittest.mock`
+    (`import unittest`, `from unittest import TestCase`)."""
+    if not ctx.imports_module(*TEST_MODULES):
+        return False
+    for target in ctx.import_targets:
+        top = target.split(".", 1)[0]
+        if top not in TEST_MODULES:
+            continue
+        if any(target == m or target.startswith(m + ".") for m in NOT_TEST_MARKERS):
+            continue
+        return True
+    return False
 
 
 def in_test_scope(scope: Optional[Scope]) -> bool:

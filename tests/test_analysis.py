@@ -11,7 +11,7 @@ from leaklint.analysis.expr import base_and_first_attribute, root_name
 from leaklint.analysis.facts import Fact, required_facts
 from leaklint.analysis.scopes import Binding, resolve, resolves_to_module
 from leaklint.engine import lint_source
-from leaklint.policy import ONE_TIME_FUNCTION, is_entry_point, once_per_process
+from leaklint.policy import ONE_TIME_FUNCTION, in_test_code, is_entry_point, once_per_process
 from leaklint.rule import Rule
 from leaklint.types import Invalid, Valid
 
@@ -282,6 +282,38 @@ def test_one_list_of_run_once_names() -> None:
     assert not ONE_TIME_FUNCTION.search("domain")
     module = cst.parse_module('def run(): ...\nif __name__ == "__main__":\n    run()\n')
     assert once_per_process(module) == {"main", "_main", "run"}
+
+
+class CodeKindProbe(Rule):
+    __doc__ = DOC
+    code = "LL992"
+    name = "test-code-probe"
+    message = "{text}"
+    VALID = [Valid("x = 1")]
+    INVALID = [Invalid("probe()  # LL992")]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "probe":
+            self.report(node, text="test" if in_test_code(self.context) else "library")
+
+
+@pytest.mark.parametrize(
+    "imports, expected",
+    [
+        ("from unittest.mock import Mock", "library"),
+        ("from unittest import mock", "library"),
+        ("import unittest.mock", "library"),
+        ("import unittest", "test"),
+        ("from unittest import TestCase", "test"),
+        ("from unittest.mock import Mock\nimport pytest", "test"),
+        ("import os", "library"),
+    ],
+)
+def test_only_unittest_mock_is_not_a_test_module(imports: str, expected: str) -> None:
+    # library code imports unittest.mock to recognize mocks (typeguard's checkers); a test
+    # module imports unittest itself or pytest
+    findings = lint_source(f"{imports}\n\ndef f():\n    probe()\n", "pkg/m.py", rules=[CodeKindProbe])
+    assert [f.message for f in findings if f.code == "LL992"] == [expected]
 
 
 # ------------------------------------------------------------------------------ flow walker

@@ -241,6 +241,9 @@ class Context:
         self.definitions: List[Tuple[cst.CSTNode, str]] = []
         # every module imported anywhere in the file (full dotted names and their parents)
         self.imported_modules: Set[str] = set()
+        # what each import statement names itself (`import a.b` -> a.b, `from a import b` ->
+        # a.b), without the parents: tells `from unittest import mock` from `import unittest`
+        self.import_targets: Set[str] = set()
         self.clock = 0  # bindings made so far (`Binding.seq`)
         self.facts: Dict[type, Any] = {}  # the declared facts of this file (analysis.facts)
         self._shared: Dict[str, Any] = {}
@@ -454,6 +457,7 @@ class _Enter(cst.BatchableCSTVisitor):
         for alias in node.names:
             full = dotted_name(alias.name)
             self._note_module(full)
+            ctx.import_targets.add(full)
             if alias.asname is not None:
                 for name in target_names(alias.asname.name):
                     ctx._bind(name, full, kind="import", node=node)
@@ -474,6 +478,7 @@ class _Enter(cst.BatchableCSTVisitor):
             target = f"{prefix}.{imported}" if prefix and not prefix.endswith(".") else prefix + imported
             if not node.relative:
                 self._note_module(target)
+                ctx.import_targets.add(target)
             local = imported
             if alias.asname is not None:
                 names = list(target_names(alias.asname.name))
