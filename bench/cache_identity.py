@@ -3,13 +3,16 @@ cache, a cache corrupted every way we know of, and concurrent runs sharing one c
 
     PYTHONPATH=. nice python bench/cache_identity.py /work/corpus [--concurrent 10] [--jobs 1] [--limit N]
 
-The whole ecosystem corpus (about 25 minutes on 2 cores, result in bench/results/):
+The whole ecosystem corpus on a shared 2-core machine (result in bench/results/; the command of
+the recorded run is in its "argv"):
 
     PYTHONPATH=. nice -n 10 python bench/cache_identity.py /work/corpus --jobs 2 \\
+        --corrupt-share 0.2 --concurrent-missing 0.1 --degraded-sample 300 \\
         --output bench/results/cache_identity.json
 
 Every corruption is applied at once, each to its own share of the entries, so the cost is two
-full analyses (no cache, cold cache) plus the concurrent runs, not one per corruption.
+full analyses (no cache, cold cache) plus the concurrent runs, not one per corruption; the
+options above shrink the rest (see `check`).
 `--limit N` checks N Python files spread evenly over the tree (sorted) instead of all of it. Prints
 one line per run and exits 1 on the first difference (the report names the run). A small tree
 runs in the test suite (tests/test_reliability.py).
@@ -98,21 +101,25 @@ def _kinds() -> List[Tuple[str, Callable[[Path, bytes], Optional[bytes]]]]:
     return kinds
 
 
-def _corrupt_spread(cache: str) -> List[Tuple[Path, str, bytes]]:
+def _corrupt_spread(cache: str, share: float = 1.0) -> List[Tuple[Path, str, bytes]]:
     """Corrupt EVERY entry of the cache in one go, each with one kind of corruption, round-robin
     over the sorted entries of each group (per-file findings, project summaries), so every kind
     hits entries of both groups and one run checks them all. The stat index carries the findings
     of unchanged files, so it is removed: the next run must read every entry (the index round
-    corrupts the index itself, one kind per run). Returns (entry, kind, original bytes)."""
+    corrupts the index itself, one kind per run). With `share` < 1, only that fraction of each
+    group's entries, spread evenly, is corrupted (every kind still used). Returns (entry, kind,
+    original bytes)."""
     kinds = _kinds()
     done: List[Tuple[Path, str, bytes]] = []
     root = Path(cache)
     for index in root.rglob("index-*.json"):
-        index.unlink()
+        shutil.rmtree(index) if index.is_dir() else index.unlink()
     files = sorted(p for p in root.rglob("*.json") if p.is_file())
     groups = [[p for p in files if "summaries" in p.parts], [p for p in files if "summaries" not in p.parts]]
+    step = max(1, round(1 / share)) if share > 0 else 0
     for group in groups:
-        for i, entry in enumerate(group):
+        chosen = group[::step] if step else []
+        for i, entry in enumerate(chosen):
             name, corrupt = kinds[i % len(kinds)]
             original = entry.read_bytes()
             new = corrupt(entry, original)
@@ -129,6 +136,12 @@ def _restored(entry: Path, original: bytes) -> bool:
         return False
 
 
+def _sample(src: str, n: int) -> List[str]:
+    found = sorted(str(p) for p in Path(src).rglob("*.py") if p.is_file())
+    step = max(1, len(found) // n)
+    return found[::step][:n]  # spread over the whole tree, every project
+
+
 def check(
     src: str,
     workdir: Optional[str] = None,
@@ -137,21 +150,29 @@ def check(
     limit: int = 0,
     log: Callable[[str], Any] = lambda s: None,
     concurrent_jobs: int = 1,
+    corrupt_share: float = 1.0,
+    concurrent_missing: float = 1.0,
+    degraded_sample: int = 0,
 ) -> Dict[str, Any]:
     """Runs, in order: `--no-cache` (the reference), a cold cache, a warm cache; then every entry
     corrupted at once (each entry one way, every way used: see _corrupt_spread), and a warm run
     after it; then the stat index corrupted each way, one run per way (cheap: the entries are
     valid); a cache directory that is a file; `concurrent` runs sharing one fresh cache, and a
     warm run after them. Only two full analyses plus the concurrent runs, whatever the number of
-    corruptions, so it scales to the whole ecosystem corpus."""
+    corruptions, so it scales to the whole ecosystem corpus.
+
+    Cheaper still, for a large tree on a busy machine: `corrupt_share` corrupts only that
+    fraction of the entries (each way on its own share of it); `concurrent_missing` < 1 starts the
+    concurrent runs from a warm cache with the index and that fraction of the entries removed
+    (so all of them read entries while writing the missing ones, instead of each analysing the
+    whole tree); `degraded_sample` N runs the cache-directory-is-a-file check on N files spread
+    over the tree (compared with the reference's findings for those files)."""
     own = workdir is None
     workdir = workdir or tempfile.mkdtemp(prefix="leaklint-cache-identity-")
     src = os.path.abspath(src)
     paths = [src]
     if limit:
-        found = sorted(str(p) for p in Path(src).rglob("*.py") if p.is_file())
-        step = max(1, len(found) // limit)
-        paths = found[::step][:limit]  # spread over the whole tree, every project
+        paths = _sample(src, limit)
     report: Dict[str, Any] = {"identical": True, "runs": [], "corruptions": 0, "files": len(paths) if limit else None, "jobs": jobs}
     cache = os.path.join(workdir, "cache")
 
@@ -181,10 +202,11 @@ def check(
     timed("cold cache", with_cache, expected)
     timed("warm cache", with_cache, expected)
     # every entry corrupted, each one way, all ways in one run
-    corrupted = _corrupt_spread(cache)
+    corrupted = _corrupt_spread(cache, corrupt_share)
+    report["corrupt_share"] = corrupt_share
     ways = sorted({name for _, name, _ in corrupted})
     report["corruptions"] = len(ways)
-    timed(f"every entry corrupted ({len(corrupted)} entries, {len(ways)} ways), no index", with_cache, expected)
+    timed(f"entries corrupted ({len(corrupted)} entries, {len(ways)} ways), no index", with_cache, expected)
     # each way, in each group: how many entries it hit, and how many the run wrote back as they
     # were (it missed on them and analysed the file again). Every findings entry must come back
     # but one turned into a directory; a summary corrupted into another well-formed summary of
@@ -212,11 +234,39 @@ def check(
                     index.write_bytes(new)
                 touched += 1
         timed(f"index corrupted ({name}, {touched} files)", with_cache, expected)
+    warm_entries = sorted(p for p in Path(cache).rglob("*.json") if p.is_file() and not p.name.startswith("index-"))
+    keep = Path(workdir, "cache-kept")
+    if concurrent_missing < 1:
+        shutil.copytree(cache, keep)
     shutil.rmtree(cache)
     Path(cache).write_text("not a directory")
-    timed("cache dir is a file", with_cache, expected)
+    if degraded_sample:
+        sample = [os.path.abspath(p) for p in _sample(src, degraded_sample)] if not limit else paths[:degraded_sample]
+        t0 = time.monotonic()
+        rc, out, err = _run(sample, workdir, with_cache, jobs)
+        wanted = set(sample)
+        record(
+            f"cache dir is a file ({len(sample)} files)", rc, out, err, [f for f in expected if os.path.abspath(os.path.join(workdir, f[0])) in wanted],
+            time.monotonic() - t0,
+        )
+    else:
+        timed("cache dir is a file", with_cache, expected)
     os.unlink(cache)
-    # concurrent runs sharing one fresh cache, then a warm run after them
+    report["concurrent_missing"] = concurrent_missing
+    if concurrent_missing < 1:
+        # a warm cache with the index and a share of the entries gone: every run reads entries
+        # while the others write the missing ones (and the index) at the same time
+        keep.rename(cache)
+        for index in Path(cache).rglob("index-*.json"):
+            shutil.rmtree(index) if index.is_dir() else index.unlink()
+        step = max(1, round(1 / concurrent_missing)) if concurrent_missing > 0 else 0
+        removed = warm_entries[::step] if step else []
+        for entry in removed:
+            if entry.is_file():
+                entry.unlink()
+        report["concurrent_removed_entries"] = len(removed)
+        log(f"concurrent runs start from the warm cache without its index and {len(removed)} of {len(warm_entries)} entries")
+    # concurrent runs sharing one cache (fresh unless concurrent_missing < 1), then a warm run
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     t0 = time.monotonic()
     procs = [
@@ -245,10 +295,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--concurrent-jobs", type=int, default=1, help="--jobs of each concurrent run")
     p.add_argument("--limit", type=int, default=0, help="only N .py files, spread evenly over the sorted list")
     p.add_argument("--output", help="also write the whole report (every run) as JSON here")
+    p.add_argument("--corrupt-share", type=float, default=1.0, help="fraction of the entries to corrupt (default: all)")
+    p.add_argument("--concurrent-missing", type=float, default=1.0,
+                   help="fraction of the entries missing when the concurrent runs start (default 1: a fresh cache)")
+    p.add_argument("--degraded-sample", type=int, default=0, help="files for the cache-dir-is-a-file run (default 0: all)")
     args = p.parse_args(argv)
     began = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     report = check(
         args.src, concurrent=args.concurrent, jobs=args.jobs, limit=args.limit, concurrent_jobs=args.concurrent_jobs,
+        corrupt_share=args.corrupt_share, concurrent_missing=args.concurrent_missing, degraded_sample=args.degraded_sample,
         log=lambda s: print(s, flush=True),
     )
     print(json.dumps({k: v for k, v in report.items() if k != "runs"}, indent=2))
