@@ -162,6 +162,22 @@ def test_point_2_size_limit_is_configurable(project: Path, capsys: pytest.Captur
     assert Config().max_file_size > 0  # a limit by default
 
 
+# ------------------------------------------------------------------ 5. cost without a limit
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_point_5_huge_files_are_ll000_by_default(project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Two 20 MB files (13 s and 1 GB of memory per MB if analysed) under the default
+    configuration: LL000 each, without being read whole, and the rest of the run is checked."""
+    for name in ("big1.py", "big2.py"):
+        with open(project / "pkg" / name, "wb") as fh:
+            fh.truncate(20 * 1024 * 1024)  # sparse: NUL bytes, were it read
+    monkeypatch.setattr(runner, "default_jobs", lambda: 2)
+    results = {r.path: r for r in check_files(["pkg/big1.py", "pkg/big2.py", "pkg/m.py"], Config(), jobs, None)}
+    for name in ("pkg/big1.py", "pkg/big2.py"):
+        assert [f.code for f in results[name].findings] == ["LL000"]
+        assert results[name].findings[0].message == f"file too large to analyze: {20 * 1024 * 1024} bytes (max-file-size is {Config().max_file_size})"
+    assert [f.code for f in results["pkg/m.py"].findings] == ["LL103"]
+
+
 # ------------------------------------------------------------------ 3. dead workers
 def _die_on(name: str):  # type: ignore[no-untyped-def]
     original = runner._check_chunk
@@ -364,6 +380,23 @@ def test_point_4_lint_source_timeout_stops_the_analysis_thread() -> None:
     assert outcome == ["stopped", ["LL103"], "stopped", ["LL103"]]
     # the spinning threads were stopped, not left to run for their minute
     assert not [t for t in threading.enumerate() if t.name == "leaklint-budget"]
+
+
+def test_point_4_flake8_file_timeout_option() -> None:
+    import argparse
+
+    from leaklint.config import ConfigError
+    from leaklint.flake8 import config_from_options
+
+    def options(value: object) -> argparse.Namespace:
+        return argparse.Namespace(filenames=[str(ROOT / "leaklint")], leaklint_file_timeout=value)
+
+    assert config_from_options(options("0.25")).file_timeout == 0.25
+    assert config_from_options(options("0")).file_timeout == 0
+    assert config_from_options(options(None)).file_timeout == Config().file_timeout
+    for bad in ("soon", "-1", "inf"):
+        with pytest.raises(ConfigError, match="file-timeout"):
+            config_from_options(options(bad))
 
 
 def _interrupt_script(marker: Path, jobs: int) -> str:
