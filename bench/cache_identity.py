@@ -136,6 +136,41 @@ def _restored(entry: Path, original: bytes) -> bool:
         return False
 
 
+def _concurrent(
+    cache: str, paths: List[str], workdir: str, with_cache: List[str], expected: List[Any], concurrent: int, concurrent_jobs: int,
+    concurrent_missing: float, report: Dict[str, Any], record: Callable[..., Any], timed: Callable[..., Any], log: Callable[[str], Any],
+) -> None:
+    """`concurrent` runs sharing one cache, then a warm run after them: a fresh cache, or (with
+    `concurrent_missing` < 1) the warm `cache` without its index and that share of its entries,
+    so every run reads entries while the others write the missing ones (and the index)."""
+    report["concurrent_missing"] = concurrent_missing
+    if concurrent_missing < 1:
+        for index in Path(cache).rglob("index-*.json"):
+            shutil.rmtree(index) if index.is_dir() else index.unlink()
+        entries = sorted(p for p in Path(cache).rglob("*.json") if p.is_file())
+        step = max(1, round(1 / concurrent_missing)) if concurrent_missing > 0 else 0
+        removed = entries[::step] if step else []
+        for entry in removed:
+            entry.unlink()
+        report["concurrent_removed_entries"] = len(removed)
+        log(f"concurrent runs start from the warm cache without its index and {len(removed)} of {len(entries)} entries")
+    elif os.path.exists(cache):
+        shutil.rmtree(cache)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t0 = time.monotonic()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "leaklint", "--select", "ALL", "--format", "json", "-j", str(concurrent_jobs), "-q", *with_cache, *paths],
+            cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="surrogateescape",
+        )
+        for _ in range(concurrent)
+    ]
+    for i, proc in enumerate(procs):
+        out, err = proc.communicate()
+        record(f"concurrent run {i + 1}/{concurrent}", proc.returncode, out, err, expected, time.monotonic() - t0)
+    timed("warm after concurrent runs", with_cache, expected)
+
+
 def _sample(src: str, n: int) -> List[str]:
     found = sorted(str(p) for p in Path(src).rglob("*.py") if p.is_file())
     step = max(1, len(found) // n)
@@ -153,6 +188,7 @@ def check(
     corrupt_share: float = 1.0,
     concurrent_missing: float = 1.0,
     degraded_sample: int = 0,
+    concurrent_from: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Runs, in order: `--no-cache` (the reference), a cold cache, a warm cache; then every entry
     corrupted at once (each entry one way, every way used: see _corrupt_spread), and a warm run
@@ -166,7 +202,11 @@ def check(
     concurrent runs from a warm cache with the index and that fraction of the entries removed
     (so all of them read entries while writing the missing ones, instead of each analysing the
     whole tree); `degraded_sample` N runs the cache-directory-is-a-file check on N files spread
-    over the tree (compared with the reference's findings for those files)."""
+    over the tree (compared with the reference's findings for those files).
+
+    `concurrent_from` (a warm cache of an earlier run of this script on the same tree, with the
+    same code): only the concurrent part, against a copy of it; the reference is then a warm run
+    of that copy (the earlier run showed a warm run identical to `--no-cache`)."""
     own = workdir is None
     workdir = workdir or tempfile.mkdtemp(prefix="leaklint-cache-identity-")
     src = os.path.abspath(src)
@@ -197,8 +237,17 @@ def check(
         return record(name, rc, out, err, expected, time.monotonic() - t0)
 
     started = time.monotonic()
-    expected = timed("--no-cache", ["--no-cache"], None)
     with_cache = ["--cache-dir", cache]
+    if concurrent_from:
+        shutil.copytree(concurrent_from, cache)
+        expected = timed(f"reference: warm run of a copy of {concurrent_from}", with_cache, None)
+        _concurrent(cache, paths, workdir, with_cache, expected, concurrent, concurrent_jobs, concurrent_missing, report, record, timed, log)
+        report["seconds"] = round(time.monotonic() - started, 1)
+        report["findings"] = len(expected)
+        if own:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return report
+    expected = timed("--no-cache", ["--no-cache"], None)
     timed("cold cache", with_cache, expected)
     timed("warm cache", with_cache, expected)
     # every entry corrupted, each one way, all ways in one run
@@ -234,7 +283,6 @@ def check(
                     index.write_bytes(new)
                 touched += 1
         timed(f"index corrupted ({name}, {touched} files)", with_cache, expected)
-    warm_entries = sorted(p for p in Path(cache).rglob("*.json") if p.is_file() and not p.name.startswith("index-"))
     keep = Path(workdir, "cache-kept")
     if concurrent_missing < 1:
         shutil.copytree(cache, keep)
@@ -252,34 +300,9 @@ def check(
     else:
         timed("cache dir is a file", with_cache, expected)
     os.unlink(cache)
-    report["concurrent_missing"] = concurrent_missing
     if concurrent_missing < 1:
-        # a warm cache with the index and a share of the entries gone: every run reads entries
-        # while the others write the missing ones (and the index) at the same time
         keep.rename(cache)
-        for index in Path(cache).rglob("index-*.json"):
-            shutil.rmtree(index) if index.is_dir() else index.unlink()
-        step = max(1, round(1 / concurrent_missing)) if concurrent_missing > 0 else 0
-        removed = warm_entries[::step] if step else []
-        for entry in removed:
-            if entry.is_file():
-                entry.unlink()
-        report["concurrent_removed_entries"] = len(removed)
-        log(f"concurrent runs start from the warm cache without its index and {len(removed)} of {len(warm_entries)} entries")
-    # concurrent runs sharing one cache (fresh unless concurrent_missing < 1), then a warm run
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    t0 = time.monotonic()
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "leaklint", "--select", "ALL", "--format", "json", "-j", str(concurrent_jobs), "-q", *with_cache, *paths],
-            cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="surrogateescape",
-        )
-        for _ in range(concurrent)
-    ]
-    for i, proc in enumerate(procs):
-        out, err = proc.communicate()
-        record(f"concurrent run {i + 1}/{concurrent}", proc.returncode, out, err, expected, time.monotonic() - t0)
-    timed("warm after concurrent runs", with_cache, expected)
+    _concurrent(cache, paths, workdir, with_cache, expected, concurrent, concurrent_jobs, concurrent_missing, report, record, timed, log)
     report["seconds"] = round(time.monotonic() - started, 1)
     report["findings"] = len(expected)
     if own:
@@ -299,11 +322,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--concurrent-missing", type=float, default=1.0,
                    help="fraction of the entries missing when the concurrent runs start (default 1: a fresh cache)")
     p.add_argument("--degraded-sample", type=int, default=0, help="files for the cache-dir-is-a-file run (default 0: all)")
+    p.add_argument("--concurrent-from", metavar="CACHE_DIR", help="only the concurrent runs, from a copy of this warm cache (see check)")
     args = p.parse_args(argv)
     began = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     report = check(
         args.src, concurrent=args.concurrent, jobs=args.jobs, limit=args.limit, concurrent_jobs=args.concurrent_jobs,
         corrupt_share=args.corrupt_share, concurrent_missing=args.concurrent_missing, degraded_sample=args.degraded_sample,
+        concurrent_from=args.concurrent_from,
         log=lambda s: print(s, flush=True),
     )
     print(json.dumps({k: v for k, v in report.items() if k != "runs"}, indent=2))
