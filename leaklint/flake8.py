@@ -269,6 +269,7 @@ class Plugin:
     # the lifetime model of each project seen, built once per process on first use (the same
     # model the CLI builds once per run: the parity between the two holds)
     _projects: ClassVar[Dict[str, Any]] = {}
+    _warm: ClassVar[bool] = False
 
     @classmethod
     def project_for(cls, filename: str) -> Any:
@@ -307,7 +308,13 @@ class Plugin:
             return
         try:
             project = self.project_for(self.filename)
-            # the project model is built once per process, not per file: outside the budget
+            # once per process, not per file, so outside the budget: the project model, and what
+            # the first files would do on first use (the walker plans each node type once)
+            if config.file_timeout and not Plugin._warm:
+                from .runner import _warm_up
+
+                _warm_up(config)
+                Plugin._warm = True
             findings = lint_source(source, self.filename, config, noqa=False, project=project, timeout=config.file_timeout)
         except FileTimeout:
             if not config.ignores_file_errors(self.filename):
