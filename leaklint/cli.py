@@ -655,7 +655,8 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
         if args.force_exclude and args.stdin_filename and config.is_excluded(args.stdin_filename):
             pass
         else:
-            from .engine import SourceError, add_fingerprints, analyze, error_finding
+            from .engine import SourceError, add_fingerprints, error_finding
+            from .runner import check_source
 
             shown = display_path(display) if args.stdin_filename else "-"
             try:
@@ -664,9 +665,11 @@ def _collect(paths: Sequence[str], config, args):  # type: ignore[no-untyped-def
                 findings.extend(add_fingerprints([error_finding(shown, err)], ""))
             else:
                 _STDIN_TEXT[shown] = data
-                result = analyze(data, shown, config, verbose=args.verbose)
-                errors.extend(f.message.splitlines()[0] for f in result if f.code == "LL000" and f.message.startswith("internal error"))
-                findings.extend(result)
+                # the supervision files get: a time budget, a worker that may die (runner)
+                stdin_result = check_source(data, shown, config)
+                if stdin_result.error:
+                    errors.append(f"{shown}: {stdin_result.error}")
+                findings.extend(stdin_result.findings)
             checked.append(shown)
     targets = list(iter_python_files(file_paths, config))
     if args.force_exclude:

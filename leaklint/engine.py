@@ -25,6 +25,7 @@ import os
 import re
 import sys
 import threading
+import time
 import tokenize
 import warnings
 from contextlib import ExitStack
@@ -54,6 +55,12 @@ _RECURSION_LIMIT = 20000
 _executor: Optional[ThreadPoolExecutor] = None
 _executor_pid: Optional[int] = None
 _executor_lock = threading.Lock()
+
+
+class FileTimeout(BaseException):
+    """The analysis of one file went past its time budget (`lint_source(timeout=...)`). A
+    BaseException: raised inside the analysis thread, it must pass every `except Exception` of
+    the engine and the rules, which would otherwise turn it into an internal error."""
 
 
 class InternalError(Exception):
@@ -125,6 +132,76 @@ def _run_on_big_stack(fn: Any, *args: Any) -> Any:
                 if sys.getrecursionlimit() < _RECURSION_LIMIT:
                     sys.setrecursionlimit(_RECURSION_LIMIT)
     return _executor.submit(fn, *args).result()
+
+
+def _checkpoint() -> None:
+    """A Python call: an exception set asynchronously on this thread is raised here at the
+    latest."""
+
+
+def _stop_thread(ident: int) -> bool:
+    """Raise FileTimeout in thread `ident` as soon as it runs Python code again (CPython)."""
+    try:
+        import ctypes
+
+        done = ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(FileTimeout))
+    except (ImportError, AttributeError):  # pragma: no cover - not CPython: the thread runs on
+        return False
+    return done == 1
+
+
+# a thread told to stop gets this long to do so before it is left behind
+_STOP_GRACE = 2.0
+
+
+def _run_with_budget(seconds: float, fn: Any, *args: Any) -> Any:
+    """_run_on_big_stack with a time budget, for callers that cannot kill a process (the flake8
+    plugin, inside flake8's own processes): `fn` runs in a thread of its own; past `seconds`
+    FileTimeout is raised in that thread (it stops at its next Python instruction: pure-Python
+    work at once, native code such as libcst's parser when it returns) and here. A thread still
+    in native code after a grace period is left behind (a daemon: it ends when that code returns;
+    the next file gets a new thread)."""
+    box: Dict[str, Any] = {}
+    lock = threading.Lock()
+    state = ["running"]
+
+    def target() -> None:
+        try:
+            try:
+                box["value"] = fn(*args)
+            except BaseException as exc:
+                box["error"] = exc
+            finally:
+                with lock:
+                    state[0] = "done"
+            _checkpoint()
+        except FileTimeout:  # told to stop just as `fn` returned: its result stands
+            pass
+
+    with _executor_lock:
+        old = threading.stack_size()
+        try:
+            threading.stack_size(_STACK_SIZE)
+            thread = threading.Thread(target=target, name="leaklint-budget", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(old)
+        if sys.getrecursionlimit() < _RECURSION_LIMIT:
+            sys.setrecursionlimit(_RECURSION_LIMIT)
+    thread.join(seconds)
+    if thread.is_alive():
+        with lock:
+            # only while `fn` runs: an exception set later would end up in threading's code
+            if state[0] == "running" and thread.ident is not None:
+                _stop_thread(thread.ident)
+        thread.join(_STOP_GRACE)
+        if thread.is_alive():
+            raise FileTimeout(seconds)
+    if "error" in box:
+        if isinstance(box["error"], FileTimeout):
+            raise FileTimeout(seconds)
+        raise box["error"]
+    return box["value"]
 
 
 # ------------------------------------------------------------------------------ linting
@@ -225,9 +302,12 @@ def lint_source(
     notebook: Optional[bool] = None,
     project: Any = None,
     module: Optional[str] = None,
+    timeout: float = 0,
 ) -> List[Finding]:
     """Lint one file's source. Problems with the input become LL000 findings; a bug in a rule
-    raises InternalError. `notebook` (default: the path ends in `.ipynb`): the source is a
+    raises InternalError; with `timeout` (seconds, 0: none), an analysis past it is stopped and
+    raises FileTimeout (see _run_with_budget: for callers that cannot run the file in a process
+    of their own and kill it, as the CLI does). `notebook` (default: the path ends in `.ipynb`): the source is a
     Jupyter notebook's JSON, checked cell by cell (leaklint.notebook). `project` is the lifetime
     model of the project the file belongs to (`leaklint.analysis.project.build_index`); without
     it rules judge from this file alone. `module` is the file's dotted module name (default:
@@ -254,15 +334,22 @@ def lint_source(
     for rule, options, triggers in _rule_plan(config, selected):
         if not triggers or any(t in text for t in triggers):
             active.append((rule, options))
+    run: Any = _run_on_big_stack
+    if timeout:
+        started = time.monotonic()
+
+        def run(fn: Any, *args: Any) -> Any:
+            return _run_with_budget(max(0.001, timeout - (time.monotonic() - started)), fn, *args)
+
     try:
         # Every file gets CPython's syntax check (about a tenth of a libcst parse), so a file
         # that no rule needs to parse is still reported when Python could not run it.
         python_error = _python_check(text)
         if not active:
             if python_error is not None:
-                _run_on_big_stack(_libcst_parse, text, python_error)
+                run(_libcst_parse, text, python_error)
             return []
-        findings = _run_on_big_stack(_lint_parsed, text, path, tuple(active), python_error, project, module or "")
+        findings = run(_lint_parsed, text, path, tuple(active), python_error, project, module or "")
     except SourceError as err:
         return add_fingerprints([error_finding(path, err)], text)
     peers = {rule.code: rule.peer_codes for rule, _ in active if rule.peer_codes}

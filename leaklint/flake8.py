@@ -14,11 +14,19 @@ entry point with the prefix `LL`:
   file is never reported twice. A file that Python parses but leaklint cannot (syntax newer than
   libcst knows, nesting too deep to analyze) is reported once, as LL000, as the CLI does;
 - columns: flake8 wants 0-based offsets and prints them 1-based, the CLI prints 1-based columns,
-  so both print the same `path:line:col`.
+  so both print the same `path:line:col`;
+- the per-file time budget (`file-timeout`): flake8 runs the plugin inside its own processes,
+  where leaklint cannot put the file in a process of its own and kill it, so the analysis runs
+  in a thread that is stopped past the budget (an exception raised in it: `lint_source(timeout=)`):
+  the file is one LL000 "analysis stopped after N s", the same message as the CLI's, and flake8
+  goes on with its other files at once. Python code stops at once; native code (libcst's parser)
+  only when it returns to Python, and holding the interpreter lock meanwhile it delays the
+  verdict until then. Any thread, any OS; on an interpreter other than CPython the thread cannot
+  be stopped and runs on in the background (flake8 still goes on).
 
 Options (all also read from flake8's config files, without the leading `--`):
 `--leaklint-config FILE`, `--leaklint-select`, `--leaklint-extend-select`,
-`--leaklint-min-confidence`, and one `--leaklint-<section>-<option>` per rule option (the
+`--leaklint-min-confidence`, `--leaklint-file-timeout SECONDS`, and one `--leaklint-<section>-<option>` per rule option (the
 `[tool.leaklint.<section>]` tables). Exact rule codes named in flake8's own `--select` /
 `--extend-select` (`LL501`, not the prefix `LL`) switch on rules that are off by default.
 """
@@ -34,7 +42,7 @@ from typing import Any, ClassVar, Dict, Iterator, List, Optional, Sequence, Tupl
 
 from . import __version__
 from .config import Config, ConfigError, _field_type, _option_sections, config_from_table, load_config, merge_rule_options
-from .engine import LL000, InternalError, lint_source
+from .engine import LL000, FileTimeout, InternalError, lint_source
 from .registry import all_rules
 
 PREFIX = "leaklint-"
@@ -86,7 +94,7 @@ def rule_option_flags() -> List[Tuple[str, str, dataclasses.Field]]:
     return out
 
 
-_FIXED_FLAGS = {f"{PREFIX}{n}" for n in ("config", "select", "extend-select", "min-confidence")}
+_FIXED_FLAGS = {f"{PREFIX}{n}" for n in ("config", "select", "extend-select", "min-confidence", "file-timeout")}
 
 
 def _parse_value(kind: str, raw: Any, flag: str) -> Any:
@@ -156,6 +164,12 @@ def config_from_options(options: argparse.Namespace) -> Config:
     confidence = getattr(options, "leaklint_min_confidence", None)
     if confidence:
         table["min-confidence"] = str(confidence).strip().lower()
+    timeout = getattr(options, "leaklint_file_timeout", None)
+    if timeout is not None and str(timeout).strip():
+        try:
+            table["file-timeout"] = float(str(timeout).strip())
+        except ValueError:
+            raise ConfigError(f"flake8 option --{PREFIX}file-timeout: expected a number of seconds (0: no limit), got {timeout!r}") from None
     flags = config_from_table(table, source="flake8 options", prefix="")
     changes: Dict[str, Any] = {}
     if "select" in table:
@@ -164,6 +178,8 @@ def config_from_options(options: argparse.Namespace) -> Config:
         changes["extend_select"] = config.extend_select + flags.extend_select
     if "min-confidence" in table:
         changes["min_confidence"] = flags.min_confidence
+    if "file-timeout" in table:
+        changes["file_timeout"] = flags.file_timeout
     if changes:
         config = config.replace(**changes)
 
@@ -215,6 +231,11 @@ class Plugin:
             choices=("high", "medium", "low"),
             help="leaklint: drop findings below this confidence (high, medium, low)",
         )
+        manager.add_option(
+            f"--{PREFIX}file-timeout", metavar="SECONDS", default=None, parse_from_config=True,
+            help="leaklint: seconds one file may take before it is LL000 (0: no limit; default: "
+            "file-timeout in [tool.leaklint], 120)",
+        )
         for flag, section, f in rule_option_flags():
             kind = _kind(f)
             helptext = " ".join(str(f.metadata.get("help", "")).split())
@@ -248,6 +269,7 @@ class Plugin:
     # the lifetime model of each project seen, built once per process on first use (the same
     # model the CLI builds once per run: the parity between the two holds)
     _projects: ClassVar[Dict[str, Any]] = {}
+    _warm: ClassVar[bool] = False
 
     @classmethod
     def project_for(cls, filename: str) -> Any:
@@ -287,7 +309,20 @@ class Plugin:
             return
         try:
             project = self.project_for(self.filename)
-            findings = lint_source(source, self.filename, config, noqa=False, project=project)
+            # once per process, not per file, so outside the budget: the project model, and what
+            # the first files would do on first use (the walker plans each node type once)
+            if config.file_timeout and not Plugin._warm:
+                from .runner import _warm_up
+
+                _warm_up(config)
+                Plugin._warm = True
+            findings = lint_source(source, self.filename, config, noqa=False, project=project, timeout=config.file_timeout)
+        except FileTimeout:
+            if not config.ignores_file_errors(self.filename):
+                from .runner import timeout_message
+
+                yield 1, 0, f"{LL000} {timeout_message(config.file_timeout)}", type(self)
+            return
         except InternalError as exc:
             # a bug in leaklint: say so on this file and let flake8 go on with the others
             yield 1, 0, f"{LL000} file not analyzed: {exc} (please report this leaklint bug)", type(self)

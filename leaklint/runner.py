@@ -321,11 +321,18 @@ def _check_one(path: str) -> FileResult:
     return _check(path)[0]
 
 
-def _check(path: str) -> Tuple[FileResult, _IndexInfo]:
+def _check(path: str, data: Optional[bytes] = None) -> Tuple[FileResult, _IndexInfo]:
+    """One file; or, with `data`, source that is not a file (stdin) shown as `path`: not cached,
+    and judged alone (no project model), as the CLI always judged stdin."""
     from .engine import SourceError, add_fingerprints, analyze, error_finding, read_bytes
     from .files import display_path
 
     assert _worker_config is not None
+    if data is not None:
+        findings = analyze(data, path, _worker_config, verbose=VERBOSE)
+        if any(f.code == "LL000" and f.message.startswith("internal error") for f in findings):
+            return FileResult(path, findings, error=findings[0].message.split("\n")[0]), (None, None)
+        return FileResult(path, findings), (None, None)
     shown = display_path(path)
     signature: Optional[List[int]] = None
     if _worker_cache is not None:
@@ -368,6 +375,12 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def timeout_message(budget: float) -> str:
+    """The one LL000 message for a file over `file-timeout`, wherever it ran (a CLI worker,
+    stdin, the flake8 plugin)."""
+    return f"analysis stopped after {budget:g} s (file-timeout); the file is too large or too deeply nested to analyze in time"
+
+
 def _stopped(path: str, message: str) -> FileResult:
     from .engine import LL000, LL000_NAME
 
@@ -375,6 +388,53 @@ def _stopped(path: str, message: str) -> FileResult:
     from .engine import add_fingerprints
 
     return FileResult(path, add_fingerprints([finding], ""), error=message)
+
+
+# What a worker would otherwise do on its first files, inside their time budget: the walker
+# plans each node type on first sight, the fixers are imported on first use. Done once in the
+# parent before the workers fork, it is shared by all of them, and by every worker that
+# replaces one stopped over its budget.
+_WARM_UP = """\
+import functools, threading, weakref
+from contextlib import closing
+_seen = {}
+class Owner(Base):
+    @functools.lru_cache(maxsize=None)
+    def get(self, key, *args, flag=False, **kw):
+        with open(key) as fh, closing(fh):
+            data = [x for x in fh if x] + list({k: v for k, v in kw.items()}) + [*args]
+        try:
+            self.cb = lambda e=None: self.get(e)
+            _seen[key] = (data, not flag, -1, 1 + 2, f"{key!r}")
+        except (OSError, ValueError) as exc:
+            raise RuntimeError("x") from exc
+        finally:
+            del data
+        for i in range(3):
+            while i:
+                i -= 1
+                if i > 1 or i is None:
+                    continue
+                break
+        global _w
+        _w = weakref.ref(self) if key else threading.Thread(target=self.get, daemon=True)
+        return self.get(key)[0:1]
+async def main(q):
+    async with q as s:
+        async for x in s:
+            await x
+            yield x
+assert _seen, "warm"
+"""
+
+
+def _warm_up(config: Config) -> None:
+    try:
+        from .engine import lint_source
+
+        lint_source(_WARM_UP, "leaklint_warm_up.py", config)
+    except Exception:  # the warm-up is an optimisation; the file that needs it will say what is wrong
+        pass
 
 
 class Terminated(BaseException):
@@ -402,7 +462,11 @@ def _worker_main(conn: Any, config: Config, cache: Optional[Cache]) -> None:
                 break
             if task is None:
                 break
-            out = _check_chunk([task])
+            if len(task) == 3:  # (index, display path, bytes): source that is not a file
+                index, shown, data = task
+                out = [(index, *_check(shown, data))]
+            else:
+                out = _check_chunk([task])
             try:
                 conn.send(out[0])
             except (OSError, ValueError):
@@ -438,10 +502,10 @@ class _Worker:
         self.task: Optional[Tuple[int, str]] = None
         self.started = 0.0
 
-    def send(self, task: Tuple[int, str]) -> None:
+    def send(self, task: Tuple[int, str], data: Optional[bytes] = None) -> None:
         self.task = task
         self.started = time.monotonic()
-        self.conn.send(task)
+        self.conn.send(task if data is None else (*task, data))
 
     def kill(self) -> None:
         try:
@@ -477,12 +541,14 @@ def _supervised(
     config: Config,
     cache: Optional[Cache],
     jobs: int,
+    sources: Optional[Dict[int, bytes]] = None,
 ) -> Iterator[Tuple[int, FileResult, _IndexInfo]]:
     """Run `todo` in `jobs` worker processes, one file at a time each, largest first. A file
     over the time budget has its worker killed and replaced (LL000 "analysis stopped after N
     s"); a worker that dies (OOM killer, native crash, SIGKILL) is detected, its file reported
     as LL000 and the worker replaced. Every worker is ended on the way out, however the
-    parent leaves (Ctrl-C, SIGTERM, an exception)."""
+    parent leaves (Ctrl-C, SIGTERM, an exception). `sources` maps an index of `todo` to the
+    bytes to check instead of reading its path (stdin; the path is then its display name)."""
     import multiprocessing
     from multiprocessing.connection import wait
 
@@ -493,6 +559,7 @@ def _supervised(
     except ValueError:  # pragma: no cover - no fork on this platform
         context = multiprocessing.get_context()
     budget = config.file_timeout
+    _warm_up(config)
     queue = [(i, path) for i, path, _ in sorted(todo, key=lambda item: -item[2])]
     queue.reverse()  # pop() from the end: largest first
     workers: List[_Worker] = []
@@ -505,10 +572,13 @@ def _supervised(
     finally:
         gc.unfreeze()
 
+    sources = sources or {}
+
     def feed(worker: _Worker) -> None:
         if queue:
             try:
-                worker.send(queue.pop())
+                task = queue.pop()
+                worker.send(task, sources.get(task[0]))
             except (OSError, ValueError):
                 pass  # found dead on the next wait
 
@@ -540,7 +610,7 @@ def _supervised(
                     replace = True
                 elif budget and time.monotonic() - w.started > budget:
                     replace = True
-                    message = f"analysis stopped after {budget:g} s (file-timeout); the file is too large or too deeply nested to analyze in time"
+                    message = timeout_message(budget)
                 if not replace:
                     continue
                 assert w.task is not None
@@ -550,7 +620,7 @@ def _supervised(
                 w.kill()
                 w.reap()
                 workers.remove(w)
-                yield index, _stopped(display_path(path), message), (None, None)
+                yield index, _stopped(path if index in sources else display_path(path), message), (None, None)
                 if queue:
                     gc.freeze()
                     try:
@@ -697,6 +767,24 @@ def check_files(
     _save(cache, index, changed)
 
 
+def check_source(data: bytes, shown: str, config: Config) -> FileResult:
+    """Source read from stdin (`leaklint -`), shown as `shown`, under the supervision files get:
+    with a time budget (`file-timeout`) it is analysed in a supervised worker process, so a
+    source over the budget is LL000 "analysis stopped after N s" (its worker killed, even in
+    the middle of a native parse), a worker that dies is LL000, and Ctrl-C / SIGTERM end it at
+    once; without a budget, in this process, as `--jobs 1` checks files."""
+    _init_worker(config, None)
+    if not config.file_timeout:
+        return _check(shown, data)[0]
+    done = _supervised([(0, shown, len(data))], config, None, 1, sources={0: data})
+    try:
+        for _, result, _ in done:
+            return result
+    finally:
+        done.close()
+    return _stopped(shown, "not analyzed: the worker process gave no result")  # pragma: no cover - one task, one result
+
+
 def _save(cache: Optional[Cache], index: Dict[str, list], changed: bool) -> None:
     if cache is None or not changed:
         return
@@ -706,4 +794,4 @@ def _save(cache: Optional[Cache], index: Dict[str, list], changed: bool) -> None
     cache.save_index(merged)
 
 
-__all__: Tuple[str, ...] = ("FileResult", "Cache", "check_files", "default_jobs", "code_fingerprint", "effective_jobs", "Terminated")
+__all__: Tuple[str, ...] = ("FileResult", "Cache", "check_files", "check_source", "timeout_message", "default_jobs", "code_fingerprint", "effective_jobs", "Terminated")

@@ -47,7 +47,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def cli(*argv: str, cwd: Path, timeout: float = 120, stdin=None, env=None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+def cli(*argv: str, cwd: Path, timeout: float = 120, stdin=None, env=None, input=None) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+    if input is not None:
+        return subprocess.run(
+            [sys.executable, "-m", "leaklint", *argv], cwd=cwd, env=env or ENV, capture_output=True, timeout=timeout, input=input
+        )
     return subprocess.run(
         [sys.executable, "-m", "leaklint", *argv], cwd=cwd, env=env or ENV, capture_output=True, timeout=timeout, stdin=stdin
     )
@@ -158,6 +162,22 @@ def test_point_2_size_limit_is_configurable(project: Path, capsys: pytest.Captur
     assert Config().max_file_size > 0  # a limit by default
 
 
+# ------------------------------------------------------------------ 5. cost without a limit
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_point_5_huge_files_are_ll000_by_default(project: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Two 20 MB files (13 s and 1 GB of memory per MB if analysed) under the default
+    configuration: LL000 each, without being read whole, and the rest of the run is checked."""
+    for name in ("big1.py", "big2.py"):
+        with open(project / "pkg" / name, "wb") as fh:
+            fh.truncate(20 * 1024 * 1024)  # sparse: NUL bytes, were it read
+    monkeypatch.setattr(runner, "default_jobs", lambda: 2)
+    results = {r.path: r for r in check_files(["pkg/big1.py", "pkg/big2.py", "pkg/m.py"], Config(), jobs, None)}
+    for name in ("pkg/big1.py", "pkg/big2.py"):
+        assert [f.code for f in results[name].findings] == ["LL000"]
+        assert results[name].findings[0].message == f"file too large to analyze: {20 * 1024 * 1024} bytes (max-file-size is {Config().max_file_size})"
+    assert [f.code for f in results["pkg/m.py"].findings] == ["LL103"]
+
+
 # ------------------------------------------------------------------ 3. dead workers
 def _die_on(name: str):  # type: ignore[no-untyped-def]
     original = runner._check_chunk
@@ -223,6 +243,160 @@ def test_point_4_time_budget_on_sequential_and_pool(project: Path, monkeypatch: 
     assert [f.code for f in results["pkg/slow.py"].findings] == ["LL000"]
     assert results["pkg/slow.py"].findings[0].message.startswith("analysis stopped after 1 s")
     assert [f.code for f in results["pkg/other.py"].findings] == ["LL103"]
+
+
+# A rule plugin (a distribution found on PYTHONPATH through its entry point, as an installed
+# one is) that spins in pure Python on any module naming SLOW_ON_PURPOSE: the time budget has
+# to stop it, wherever the file is analysed (a CLI worker, stdin, inside flake8's processes).
+_SLOW_RULE = '''
+import time
+
+from leaklint.rule import Rule
+from leaklint.types import Invalid, Valid
+
+
+class SlowOnPurpose(Rule):
+    """
+    ## What it does
+    Spins for a minute on a module naming SLOW_ON_PURPOSE: the reliability tests' slow file.
+
+    ## Why is this bad?
+    It is not.
+
+    ## Known problems
+    None.
+
+    ## Fix safety
+    No fix.
+
+    ## References
+    None.
+    """
+
+    code = "LL998"
+    name = "slow-on-purpose"
+    message = "slow on purpose"
+    triggers = ("SLOW_ON_PURPOSE",)
+    VALID = (Valid("x = 1\\n"),)
+    INVALID = (Invalid("SLOW_ON_PURPOSE = 1  # LL998\\n"),)
+
+    def visit_Name(self, node):
+        if node.value == "SLOW_ON_PURPOSE":
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                pass
+'''
+
+
+@pytest.fixture(scope="module")
+def slow_plugin(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The environment of a leaklint (or flake8) subprocess that has the slow rule installed."""
+    where = tmp_path_factory.mktemp("slow-plugin")
+    (where / "slowrule.py").write_text(_SLOW_RULE)
+    info = where / "slowrule-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: slowrule\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[leaklint.rules]\nslow = slowrule\n")
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(CODE), str(where)]))
+
+
+SLOW = "SLOW_ON_PURPOSE = 1\n" + LEAKY
+TIMEOUT_LL000 = "LL000 analysis stopped after 0.5 s (file-timeout); the file is too large or too deeply nested to analyze in time"
+
+
+def test_point_4_time_budget_on_stdin(project: Path, slow_plugin: dict) -> None:
+    """`leaklint -` gets the budget files get: LL000, exit 2, and the other path's findings."""
+    (project / "pkg" / "other.py").write_text(LEAKY)
+    proc = cli(
+        "--no-cache", "--file-timeout", "0.5", "--stdin-filename", "pkg/slow.py", "-", "pkg/other.py",
+        cwd=project, env=slow_plugin, stdin=None, timeout=50, input=SLOW.encode(),
+    )
+    out = proc.stdout.decode()
+    assert f"pkg/slow.py:1:1: {TIMEOUT_LL000}" in out.splitlines(), out
+    assert "pkg/other.py:5:9: LL103" in out, out
+    assert one_error_line_or_message(proc.stderr) == "leaklint: pkg/slow.py: analysis stopped after 0.5 s (file-timeout); the file is too large or too deeply nested to analyze in time"
+    assert proc.returncode == 2
+
+
+def one_error_line_or_message(stderr: bytes) -> str:
+    """The one line about a file the run could not analyse (no traceback)."""
+    text = stderr.decode("utf-8", "replace")
+    assert "Traceback" not in text, text
+    lines = [l for l in text.splitlines() if "analysis stopped" in l]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def _flake8(args: List[str], cwd: Path, env: dict, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "LL", *args], cwd=cwd, env=env, input=stdin.encode(), capture_output=True, timeout=50
+    )
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_point_4_time_budget_in_the_flake8_plugin(project: Path, slow_plugin: dict, jobs: str) -> None:
+    """Inside flake8's processes: the slow file is one LL000 (the CLI's message) and flake8
+    goes on with its other files; the budget comes from [tool.leaklint]."""
+    (project / "pyproject.toml").write_text("[tool.leaklint]\nfile-timeout = 0.5\n")
+    (project / "a_slow.py").write_text(SLOW)
+    (project / "b_other.py").write_text(LEAKY)
+    proc = _flake8(["-j", jobs, "a_slow.py", "b_other.py"], project, slow_plugin)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert "Traceback" not in err, err
+    assert f"./a_slow.py:1:1: {TIMEOUT_LL000}" in out.splitlines() or f"a_slow.py:1:1: {TIMEOUT_LL000}" in out.splitlines(), out + err
+    assert "b_other.py:5:9: LL103" in out, out + err
+    assert proc.returncode == 1
+
+
+def test_point_4_time_budget_in_the_flake8_plugin_on_stdin(project: Path, slow_plugin: dict) -> None:
+    """`flake8 -`, the budget from --leaklint-file-timeout."""
+    proc = _flake8(["--leaklint-file-timeout", "0.5", "--stdin-display-name", "slow.py", "-"], project, slow_plugin, stdin=SLOW)
+    out, err = proc.stdout.decode(), proc.stderr.decode()
+    assert "Traceback" not in err, err
+    assert out.splitlines() == [f"slow.py:1:1: {TIMEOUT_LL000}"], out + err
+    assert proc.returncode == 1
+
+
+def test_point_4_lint_source_timeout_stops_the_analysis_thread() -> None:
+    """The in-process budget (the flake8 plugin's): pure-Python work is stopped, in its thread,
+    not merely abandoned; from any thread; and the next file is analysed as usual."""
+    namespace: dict = {}
+    exec(_SLOW_RULE, namespace)
+    slow = namespace["SlowOnPurpose"]
+    config = Config(file_timeout=0.3)
+    outcome: list = []
+
+    def lint() -> None:
+        try:
+            lint_source(SLOW, "slow.py", config, rules=[slow], timeout=0.3)
+        except engine.FileTimeout:
+            outcome.append("stopped")
+        outcome.append([f.code for f in lint_source(LEAKY, "m.py", config, timeout=30)])
+
+    lint()  # the main thread
+    worker = threading.Thread(target=lint)  # and another one (a server's, a pool's)
+    worker.start()
+    worker.join(60)
+    assert outcome == ["stopped", ["LL103"], "stopped", ["LL103"]]
+    # the spinning threads were stopped, not left to run for their minute
+    assert not [t for t in threading.enumerate() if t.name == "leaklint-budget"]
+
+
+def test_point_4_flake8_file_timeout_option() -> None:
+    import argparse
+
+    from leaklint.config import ConfigError
+    from leaklint.flake8 import config_from_options
+
+    def options(value: object) -> argparse.Namespace:
+        return argparse.Namespace(filenames=[str(ROOT / "leaklint")], leaklint_file_timeout=value)
+
+    assert config_from_options(options("0.25")).file_timeout == 0.25
+    assert config_from_options(options("0")).file_timeout == 0
+    assert config_from_options(options(None)).file_timeout == Config().file_timeout
+    for bad in ("soon", "-1", "inf"):
+        with pytest.raises(ConfigError, match="file-timeout"):
+            config_from_options(options(bad))
 
 
 def _interrupt_script(marker: Path, jobs: int) -> str:
