@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
 from ..matchers import call_arg
+from ..policy import in_test_code
 from ..rule import Rule
 from ..types import Confidence, Invalid, Valid
 from ..analysis.expr import short_text
-from ..analysis.scopes import binding_scope
+from ..analysis.scopes import Context, binding_scope
 from ._registration import is_bounded_name_part, local_values, param_names
 
 # parts of a name that identify one request / connection / object: a new logger per value
@@ -156,6 +157,34 @@ class DynamicLoggerName(Rule):
             """,
             id="look-alike-get-logger",
         ),
+        Valid(
+            """
+            import logging
+            import uuid
+
+            def adapter_for(call):
+                logger = logging.getLogger(f"app.{uuid.uuid4()}")
+                try:
+                    return call(logger)
+                finally:
+                    logging.root.manager.loggerDict.pop(logger.name, None)
+
+            def instance_logger(instance):
+                return logging.getLogger("%s.%s" % (__name__, instance.logging_name or instance.default_name))
+            """,
+            id="removed-from-the-manager-and-configured-label",
+        ),
+        Valid(
+            """
+            import logging
+            import unittest
+
+            class LoggingTest(unittest.TestCase):
+                def make(self, ident):
+                    return logging.getLogger(f"test.thread.{ident}")
+            """,
+            id="test-code",
+        ),
     ]
 
     INVALID = [
@@ -220,11 +249,26 @@ class DynamicLoggerName(Rule):
         ),
     ]
 
+    def __init__(self, context: Context, options: object = None) -> None:
+        super().__init__(context, options)
+        self._found: List[Tuple[cst.Call, Confidence, str, str, str]] = []
+        self._unregisters = False  # the module takes loggers out of logging's manager again
+
+    def visit_Del(self, node: cst.Del) -> None:
+        targets = node.target.elements if isinstance(node.target, (cst.Tuple, cst.List)) else [node.target]
+        for target in targets:
+            value = target.value if isinstance(target, cst.Element) else target
+            if isinstance(value, cst.Subscript) and _is_logger_dict(value.value):
+                self._unregisters = True
+
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in LOGGER_DICT_REMOVALS and _is_logger_dict(func.value):
+            self._unregisters = True  # `logging.root.manager.loggerDict.pop(name, None)`
+            return
         if ctx.at_module_level:
             return
-        func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == "getChild":
             arg = call_arg(node, 0, "suffix")
             call = "getChild"
@@ -238,9 +282,20 @@ class DynamicLoggerName(Rule):
         part = self._dynamic_part(arg.value, 0)
         if part is None:
             return
+        if in_test_code(ctx):
+            return  # a test process is short-lived: its loggers die with it
         text = short_text(part)
         confidence = Confidence.HIGH if PER_OBJECT.search(text) else Confidence.MEDIUM
-        self.report(node, confidence=confidence, call=call, part=text)
+        self._found.append((node, confidence, call, text, ctx.scope.qualname))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        if self._unregisters:
+            return  # loggers made here are removed from logging's manager again (removed elsewhere)
+        project = self.context.project
+        for node, confidence, call, text, qualname in self._found:
+            if project is not None and project.scope_multiplicity(self.context.module, qualname).value == "once":
+                continue  # once-per-process code makes a bounded number of loggers
+            self.report(node, confidence=confidence, call=call, part=text)
 
     def _bounded(self, expr: cst.BaseExpression) -> bool:
         return is_bounded_name_part(self.context, expr)
@@ -293,3 +348,14 @@ class DynamicLoggerName(Rule):
                 if inner is not None:
                     return inner
         return None
+
+
+# `del manager.loggerDict[name]`, `loggerDict.pop(name)`, `loggerDict.clear()`: a module that takes
+# loggers out of logging's registry again keeps them from accumulating
+LOGGER_DICT_REMOVALS = frozenset({"pop", "clear", "popitem"})
+
+
+def _is_logger_dict(expr: cst.BaseExpression) -> bool:
+    return (isinstance(expr, cst.Attribute) and expr.attr.value == "loggerDict") or (
+        isinstance(expr, cst.Name) and expr.value == "loggerDict"
+    )
