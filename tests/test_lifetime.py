@@ -539,3 +539,39 @@ def test_a_summary_cache_entry_of_any_shape_is_a_miss_and_is_rewritten(tmp_path,
     again = build_index([str(tmp_path / "m.py")], cache_dir=cache)
     assert [s.to_dict() for s in again.summaries] == [s.to_dict() for s in first.summaries]
     assert all(entry.read_bytes() != bad for entry in entries)  # rewritten
+
+
+def test_instances_made_per_call_and_dropped_with_the_frame_are_transient() -> None:
+    idx = index(dbg="""
+        class Debugger:
+            def run(self, frame):
+                return frame
+
+        class Kept:
+            pass
+
+        class Made:
+            pass
+
+        _kept = []
+
+        def set_trace(frame=None):
+            d = Debugger()
+            d.run(frame)
+
+        def keep():
+            k = Kept()
+            _kept.append(k)
+            m = Made()
+            return m
+
+        def once():
+            Kept().go()
+
+        once()
+    """)
+    assert idx.makes_transient_instances("dbg.Debugger")
+    # stored in a list, returned, or made only by once-per-process code: not transient
+    assert not idx.makes_transient_instances("dbg.Kept")
+    assert not idx.makes_transient_instances("dbg.Made")
+    assert not idx.makes_transient_instances("dbg.Nowhere")

@@ -187,3 +187,45 @@ def test_relative_import_of_a_known_resource_inside_its_own_package() -> None:
     assert [(f.line, f.code) for f in found] == [(5, "LL401")]
     assert "requests.sessions.Session" in found[0].message
     assert lint_source(API, "requests/api.py", Config()) == []
+
+
+DEBUGGER = """\
+import functools
+
+
+class Debugger:
+    @functools.lru_cache(1024)
+    def skip(self, frame):
+        return frame is None
+
+
+def set_trace(frame=None):
+    d = Debugger()
+    d.skip(frame)
+"""
+
+SERVICE = """\
+import functools
+
+
+class Service:
+    @functools.lru_cache(1024)
+    def lookup(self, key):
+        return key
+
+
+def make_service():
+    service = Service()
+    return service
+"""
+
+
+def test_bounded_cache_on_a_class_made_per_call_and_dropped_is_reported(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/dbg.py": DEBUGGER, "pkg/svc.py": SERVICE})
+    project = build_index([str(root / "pkg" / "dbg.py")])
+    # without the model a bounded cache is not reported by default
+    assert lint_source(DEBUGGER, "pkg/dbg.py", Config()) == []
+    found = lint_source(DEBUGGER, str(root / "pkg" / "dbg.py"), Config(), project=project, module="pkg.dbg")
+    assert [(f.code, f.line) for f in found] == [("LL103", 6)]
+    # an instance handed back to the caller may be kept for long: the bounded cache stays quiet
+    assert lint_source(SERVICE, str(root / "pkg" / "svc.py"), Config(), project=project, module="pkg.svc") == []

@@ -523,14 +523,18 @@ class CachedInstanceMethod(Rule):
                 continue
             # the project's lifetime model, when the run has one: how many instances the class has
             instances = None
+            transient = False
             if project is not None:
                 module = self.context.module
-                instances = project.class_multiplicity(f"{module}.{class_qualname}" if module else class_qualname).value
+                full = f"{module}.{class_qualname}" if module else class_qualname
+                instances = project.class_multiplicity(full).value
+                # instances made per call and dropped with the frame: the cache pins dead ones
+                transient = instances != "once" and project.makes_transient_instances(full)
             if instances == "once":
                 continue  # made only by once-per-process code: a singleton pins nothing more
             if maxsize is None:
                 self.report(name_node, message=self.unbounded_message, decorator=decorator, method=method)
-            elif self.options.include_bounded or instances == "repeated":
+            elif self.options.include_bounded or instances == "repeated" or transient:
                 # bounded: up to maxsize instances pinned, which matters where many are made
                 self.report(name_node, confidence=Confidence.MEDIUM, decorator=decorator, method=method, maxsize=maxsize)
 
