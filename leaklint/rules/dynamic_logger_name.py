@@ -42,7 +42,12 @@ class DynamicLoggerName(Rule):
     (`type(self).__name__`), module-level constants, calls at module level, and a name the
     caller chose: a parameter passed on unchanged, or a parameter named like a name (`name`,
     `prefix`, `module`, `*_name`) joined to constants or reshaped by string methods
-    (`f"mylib.{name}"`, `name.split(".")[-1]`), as in `get_logger(name)` helpers.
+    (`f"mylib.{name}"`, `name.split(".")[-1]`), as in `get_logger(name)` helpers, or an
+    attribute that names a configured label (`engine.logging_name`; a bare `obj.name` still
+    counts as per object). Nor are calls in test code, in code the project's lifetime model
+    places once per process, or in a module that takes loggers out of logging's manager again
+    (`logging.root.manager.loggerDict.pop(name)`, `del ...loggerDict[name]`: removed elsewhere,
+    as annotated-logger 1.3.0 does).
 
     ## Known problems
     On the ecosystem corpus (20 PyPI projects + the 3.11 stdlib) both findings were false

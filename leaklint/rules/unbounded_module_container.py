@@ -100,7 +100,9 @@ class UnboundedModuleContainer(Rule):
     `min-confidence = "high"`, or on a service's own code, where per-request growth is the
     usual case. The analysis is per module: a container that another module clears is still
     reported; suppress such findings with a comment that says why. Growth through a second
-    name (`cache = _CACHE; cache[k] = v`) is not seen.
+    name (`cache = _CACHE; cache[k] = v`) is not seen. One finding per container, on the
+    statement that adds to it (the first keyed by input if any), which is where the leak is
+    fixed; the message names the container.
 
     ## Fix safety
     There is no automatic fix. Bound the container (`functools.lru_cache(maxsize=...)` around
