@@ -229,3 +229,26 @@ def test_bounded_cache_on_a_class_made_per_call_and_dropped_is_reported(tmp_path
     assert [(f.code, f.line) for f in found] == [("LL103", 6)]
     # an instance handed back to the caller may be kept for long: the bounded cache stays quiet
     assert lint_source(SERVICE, str(root / "pkg" / "svc.py"), Config(), project=project, module="pkg.svc") == []
+
+
+ISSUES = """\
+class Warning:
+    _by_code = {}
+
+    def __init__(self, code):
+        self.code = code
+        Warning._by_code[code] = self
+"""
+
+
+def test_registry_of_instances_made_only_at_import_is_not_reported(tmp_path: Path) -> None:
+    consts = "from .issues import Warning\n\nEMPTY = Warning(1)\nBAD = Warning(2)\n"
+    loop = "from .issues import Warning\n\n\ndef check(codes):\n    for c in codes:\n        Warning(c)\n"
+    config = Config(select=("LL201",))
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/issues.py": ISSUES, "pkg/warnings.py": consts})
+    project = build_index([str(root / "pkg" / "issues.py")])
+    assert lint_source(ISSUES, str(root / "pkg" / "issues.py"), config, project=project, module="pkg.issues") == []
+    (root / "pkg" / "check.py").write_text(loop)  # now instances are made in a loop too
+    project = build_index([str(root / "pkg" / "issues.py")])
+    found = lint_source(ISSUES, str(root / "pkg" / "issues.py"), config, project=project, module="pkg.issues")
+    assert [(f.code, f.line) for f in found] == [("LL201", 6)]
