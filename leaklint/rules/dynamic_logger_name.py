@@ -54,8 +54,8 @@ class DynamicLoggerName(Rule):
     positives: names built from a class name and a user-configured label (SQLAlchemy's
     `instance_logger`, `instance.logging_name`) and per-thread names in a test. Both shapes
     are now known (a configured naming attribute is bounded; test code is not checked) and
-    neither file gives a finding any more; every change since only removes findings, so the
-    rule has none left there (a full ecosystem rerun of it was not completed on this branch).
+    a full rerun of the rule on that corpus, with each project's lifetime model, gives no
+    finding (`bench/ecosystem/run.py --select LL203`).
     The fresh sample's opt-in run (`bench/fresh/optin-lifetime-87e3d29.json`) had none. On
     the leak-fix corpus (bench/leakfixes) it finds annotated-logger's uuid4 logger per
     decorated call (high confidence), and the fixed release, which pops each logger from
