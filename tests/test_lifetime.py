@@ -672,3 +672,39 @@ def test_summaries_made_by_workers_are_the_same_in_the_same_order(tmp_path, monk
         assert parallel.fingerprint() == serial.fingerprint()
         assert parallel.digest_store is not None
     assert len(serial.summaries) == 8 and any(s.error for s in serial.summaries)
+
+
+def test_instances_made_per_call_and_dropped_with_the_frame_are_transient() -> None:
+    idx = index(dbg="""
+        class Debugger:
+            def run(self, frame):
+                return frame
+
+        class Kept:
+            pass
+
+        class Made:
+            pass
+
+        _kept = []
+
+        def set_trace(frame=None):
+            d = Debugger()
+            d.run(frame)
+
+        def keep():
+            k = Kept()
+            _kept.append(k)
+            m = Made()
+            return m
+
+        def once():
+            Kept().go()
+
+        once()
+    """)
+    assert idx.makes_transient_instances("dbg.Debugger")
+    # stored in a list, returned, or made only by once-per-process code: not transient
+    assert not idx.makes_transient_instances("dbg.Kept")
+    assert not idx.makes_transient_instances("dbg.Made")
+    assert not idx.makes_transient_instances("dbg.Nowhere")

@@ -208,3 +208,68 @@ def test_error_path_form_follows_the_model(tmp_path: Path) -> None:
     config = merge_rule_options(Config(), "resources", {"error-paths": True})
     alone = lint_source(COPIER, "pkg/copier.py", config)
     assert [(f.line, f.confidence) for f in alone] == [(2, Confidence.MEDIUM)]
+
+
+DEBUGGER = """\
+import functools
+
+
+class Debugger:
+    @functools.lru_cache(1024)
+    def skip(self, frame):
+        return frame is None
+
+
+def set_trace(frame=None):
+    d = Debugger()
+    d.skip(frame)
+"""
+
+SERVICE = """\
+import functools
+
+
+class Service:
+    @functools.lru_cache(1024)
+    def lookup(self, key):
+        return key
+
+
+def make_service():
+    service = Service()
+    return service
+"""
+
+
+def test_bounded_cache_on_a_class_made_per_call_and_dropped_is_reported(tmp_path: Path) -> None:
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/dbg.py": DEBUGGER, "pkg/svc.py": SERVICE})
+    project = build_index([str(root / "pkg" / "dbg.py")])
+    # without the model a bounded cache is not reported by default
+    assert lint_source(DEBUGGER, "pkg/dbg.py", Config()) == []
+    found = lint_source(DEBUGGER, str(root / "pkg" / "dbg.py"), Config(), project=project, module="pkg.dbg")
+    assert [(f.code, f.line) for f in found] == [("LL103", 6)]
+    # an instance handed back to the caller may be kept for long: the bounded cache stays quiet
+    assert lint_source(SERVICE, str(root / "pkg" / "svc.py"), Config(), project=project, module="pkg.svc") == []
+
+
+ISSUES = """\
+class Warning:
+    _by_code = {}
+
+    def __init__(self, code):
+        self.code = code
+        Warning._by_code[code] = self
+"""
+
+
+def test_registry_of_instances_made_only_at_import_is_not_reported(tmp_path: Path) -> None:
+    consts = "from .issues import Warning\n\nEMPTY = Warning(1)\nBAD = Warning(2)\n"
+    loop = "from .issues import Warning\n\n\ndef check(codes):\n    for c in codes:\n        Warning(c)\n"
+    config = Config(select=("LL201",))
+    root = make(tmp_path, {"pkg/__init__.py": "", "pkg/issues.py": ISSUES, "pkg/warnings.py": consts})
+    project = build_index([str(root / "pkg" / "issues.py")])
+    assert lint_source(ISSUES, str(root / "pkg" / "issues.py"), config, project=project, module="pkg.issues") == []
+    (root / "pkg" / "check.py").write_text(loop)  # now instances are made in a loop too
+    project = build_index([str(root / "pkg" / "issues.py")])
+    found = lint_source(ISSUES, str(root / "pkg" / "issues.py"), config, project=project, module="pkg.issues")
+    assert [(f.code, f.line) for f in found] == [("LL201", 6)]

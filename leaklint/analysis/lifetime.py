@@ -505,6 +505,22 @@ class ProjectIndex:
             return Multiplicity.UNKNOWN
         return self._class_mult.get(full, Multiplicity.UNKNOWN)
 
+    def makes_transient_instances(self, cls: str) -> bool:
+        """Whether code that may run more than once makes instances of the class (or of a
+        subclass) that only live in the calling frame (`p = Pdb(); p.run()`, `C().go()`): one
+        short-lived instance per call, so instances come and go for as long as the process
+        runs. A holder that outlives them (a class-level cache keyed by `self`) pins dead ones."""
+        full = self._class_name(cls)
+        if full is None:
+            return False
+        for member in [full] + sorted(self._subclasses_of(full)):
+            for caller, site in self.instantiations.get(member, ()):
+                if not site.transient or self._is_module_caller(caller):
+                    continue
+                if self._function_mult.get(caller) is not Multiplicity.ONCE:
+                    return True
+        return False
+
     def holder_lifetime(self, holder: str, kind: str) -> Lifetime:
         """How long a container lives: `kind` is the holder kind the summary recorded
         ("module", "class", "instance", "local")."""

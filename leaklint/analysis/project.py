@@ -35,6 +35,7 @@ import ast
 import hashlib
 import json
 import os
+from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
@@ -69,7 +70,7 @@ UNDO_METHODS = frozenset(u for _, u in REGISTRATION_PAIRS if u != "remove") | {"
 CLOSE_METHODS = frozenset({"close", "aclose", "__exit__", "__aexit__", "shutdown", "cleanup", "terminate", "release", "dispose", "disconnect"})
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".leaklint_cache", "site-packages"})
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 
 
 # --------------------------------------------------------------------------- the summary
@@ -107,6 +108,9 @@ class CallSite:
     in_main_block: bool = False
     via: str = ""  # callbacks: the resolved dotted name of the call that receives the function
     binds: str = ""  # `NAME = callee(...)` at module level: NAME (a module-level singleton)
+    # the result only lives in the calling frame: `x = C(); x.run()` or `C().run()` (never
+    # returned, stored, yielded or passed on): an instance made per call that dies with it
+    transient: bool = False
 
 
 @dataclass
@@ -293,6 +297,7 @@ class Summarizer(ast.NodeVisitor):
         self.in_main_block = False
         self.with_calls: Set[int] = set()  # id() of calls that are `with` items
         self.module_bindings: Dict[int, str] = {}  # id() of calls assigned to a module-level name
+        self.transient_calls: Set[int] = set()  # id() of calls whose result only lives in the frame
         # functions and classes defined at module level, known before the walk reaches them: a
         # function body may name a class defined further down the module
         self.toplevel: Set[str] = set()
@@ -474,6 +479,7 @@ class Summarizer(ast.NodeVisitor):
         declared, stored = _function_names(node)
         frame.globals.update(declared)
         frame.locals.update(stored - frame.globals)
+        self.transient_calls.update(_transient_calls(node, frame.globals))
         for stmt in node.body:
             self.visit(stmt)
         self.in_main_block = saved_main
@@ -620,7 +626,7 @@ class Summarizer(ast.NodeVisitor):
             callee = self.resolve(func_text)
             self.summary.calls.append(CallSite(
                 caller, callee, node.lineno, self._in_loop(), "call", self.in_main_block,
-                binds=self.module_bindings.get(id(node), ""),
+                binds=self.module_bindings.get(id(node), ""), transient=id(node) in self.transient_calls,
             ))
             if isinstance(node.func, ast.Attribute):
                 self._method_call(node, node.func)
@@ -698,6 +704,50 @@ def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str]]:
             elif isinstance(value, AST):
                 stack.append((value, own and not isinstance(value, _SCOPES)))
     return declared, stored
+
+
+def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of a function body, not descending into nested functions, lambdas or classes."""
+    stack = list(getattr(fn, "body", []))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, _SCOPES):
+                stack.append(child)
+
+
+def _transient_calls(fn: ast.AST, globals_: Set[str]) -> Set[int]:
+    """id() of the calls in `fn` whose result lives only in its frame: `C().m()` (a receiver used
+    once), or `x = C()` where `x` is bound once and every other use of it is `x.attr` (methods
+    called on it, attributes read): never returned, yielded, stored, passed on or aliased."""
+    out: Set[int] = set()
+    bound: Dict[str, List[ast.Call]] = defaultdict(list)
+    stores: Dict[str, int] = defaultdict(int)
+    receivers: Set[int] = set()  # id() of Name loads used as `x.attr`
+    loads: Dict[str, List[ast.Name]] = defaultdict(list)
+    for node in _own_nodes(fn):
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Call) and isinstance(node.ctx, ast.Load):
+                out.add(id(node.value))  # `C().m()`: nothing keeps the instance
+            elif isinstance(node.value, ast.Name):
+                receivers.add(id(node.value))
+        elif isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Store):
+                stores[node.id] += 1
+            elif isinstance(node.ctx, ast.Load):
+                loads[node.id].append(node)
+            else:
+                stores[node.id] += 2  # `del x`: treat as rebinding
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if isinstance(node.value, ast.Call):
+                bound[node.targets[0].id].append(node.value)
+    for name, calls in bound.items():
+        if name in globals_ or stores[name] != 1 or len(calls) != 1:
+            continue
+        if all(id(load) in receivers for load in loads.get(name, ())):
+            out.add(id(calls[0]))
+    return out
 
 
 def _is_main_test(test: ast.expr) -> bool:

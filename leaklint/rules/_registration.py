@@ -408,11 +408,19 @@ def is_bounded_name_part(ctx: Context, expr: cst.BaseExpression, depth: int = 0)
     if isinstance(expr, cst.Attribute):
         if expr.attr.value in BOUNDED_DUNDERS:
             return True
+        if NAME_LIKE_PARAM.search(expr.attr.value) and expr.attr.value not in ("name", "names"):
+            # `engine.logging_name`, `self.logger_prefix`: a label the object was configured with
+            # for naming (one per configured object, not per call); a bare `job.name` is the
+            # object's own name, one per object
+            return True
         return ctx.qualified_name(expr) is not None  # `settings.LOGGER_NAME`, `mod.CONSTANT`
     if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Add, cst.Modulo)):
         return is_bounded_name_part(ctx, expr.left, depth + 1) and is_bounded_name_part(ctx, expr.right, depth + 1)
     if isinstance(expr, (cst.Tuple, cst.List)):
         return all(is_bounded_name_part(ctx, e.value, depth + 1) for e in expr.elements)
+    if isinstance(expr, cst.BooleanOperation):
+        # `base_name or self.default_name`: one of two bounded values
+        return is_bounded_name_part(ctx, expr.left, depth + 1) and is_bounded_name_part(ctx, expr.right, depth + 1)
     if isinstance(expr, cst.Subscript):
         # `name.split(".")[1]`, `parts[-1]`: a constant index of something bounded
         return all(

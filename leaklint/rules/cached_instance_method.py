@@ -45,7 +45,12 @@ class CachedInstanceMethod(Rule):
     With the project's lifetime model (see the README), a class that only once-per-process
     code makes is a singleton and not reported, and a bounded cache is reported by default (at
     medium confidence) on a class the model sees made repeatedly (in a loop, a handler, code
-    that repeats), where `maxsize` instances of a short-lived class are pinned at any time.
+    that repeats), where `maxsize` instances of a short-lived class are pinned at any time,
+    and on a class whose instances code that may run more than once makes and drops with its
+    frame (`p = Pdb(); p.set_trace(frame)`, `Cls().run()`: never returned, stored or passed
+    on), where every call leaves a dead instance only the cache keeps (IPython's
+    `Pdb._cachable_skip`, `lru_cache(1024)` keyed by debugger and frame, found this way; B019
+    reports it too).
     Without a project, bounded caches need `include-bounded`. Measured on the leak-fix corpus with the model: the bounded `lru_cache(maxsize=128)` on pytest's `PytestPluginManager._getconftestmodules` (a class the model sees made repeatedly) is found by default, its fixed version clean. Precision of the bounded form on the ecosystem corpus: not yet measured on this branch.
     Not reported: methods of `enum.Enum` subclasses (their members live for the life of the
     class anyway) and of recognisable singletons: a class whose metaclass, base or decorator
@@ -523,14 +528,18 @@ class CachedInstanceMethod(Rule):
                 continue
             # the project's lifetime model, when the run has one: how many instances the class has
             instances = None
+            transient = False
             if project is not None:
                 module = self.context.module
-                instances = project.class_multiplicity(f"{module}.{class_qualname}" if module else class_qualname).value
+                full = f"{module}.{class_qualname}" if module else class_qualname
+                instances = project.class_multiplicity(full).value
+                # instances made per call and dropped with the frame: the cache pins dead ones
+                transient = instances != "once" and project.makes_transient_instances(full)
             if instances == "once":
                 continue  # made only by once-per-process code: a singleton pins nothing more
             if maxsize is None:
                 self.report(name_node, message=self.unbounded_message, decorator=decorator, method=method)
-            elif self.options.include_bounded or instances == "repeated":
+            elif self.options.include_bounded or instances == "repeated" or transient:
                 # bounded: up to maxsize instances pinned, which matters where many are made
                 self.report(name_node, confidence=Confidence.MEDIUM, decorator=decorator, method=method, maxsize=maxsize)
 

@@ -34,6 +34,7 @@ class _Use:
     method: str = ""
     data: Optional[cst.BaseExpression] = None
     closed: bool = False
+    node: Optional[cst.CSTNode] = None  # the reference to the container at this use: where a growth is reported
 
 
 @dataclass
@@ -99,7 +100,9 @@ class UnboundedModuleContainer(Rule):
     `min-confidence = "high"`, or on a service's own code, where per-request growth is the
     usual case. The analysis is per module: a container that another module clears is still
     reported; suppress such findings with a comment that says why. Growth through a second
-    name (`cache = _CACHE; cache[k] = v`) is not seen.
+    name (`cache = _CACHE; cache[k] = v`) is not seen. One finding per container, on the
+    statement that adds to it (the first keyed by input if any), which is where the leak is
+    fixed; the message names the container.
 
     ## Fix safety
     There is no automatic fix. Bound the container (`functools.lru_cache(maxsize=...)` around
@@ -419,10 +422,26 @@ class UnboundedModuleContainer(Rule):
     INVALID = [
         Invalid(
             """
-            _cache = {}  # LL101
+            _pattern_cache = {}
+
+            def parse_pattern(pattern):
+                if isinstance(pattern, Pattern):
+                    return pattern
+                if pattern in _pattern_cache:
+                    return _pattern_cache[pattern]
+                _pattern_cache[pattern] = compiled = Pattern(pattern)  # LL101
+                return compiled
+            """,
+            id="memo-returning-its-argument-early-is-no-decorator",
+            confidence=Confidence.MEDIUM,
+            message_contains="used as a cache",
+        ),
+        Invalid(
+            """
+            _cache = {}
 
             def handle(request):
-                _cache[request.id] = request.body
+                _cache[request.id] = request.body  # LL101
                 return len(request.body)
             """,
             id="item-assignment-keyed-by-parameter",
@@ -433,34 +452,34 @@ class UnboundedModuleContainer(Rule):
             """
             import collections
 
-            _events = []  # LL101
-            _users = set()  # LL101
-            _counts = collections.Counter()  # LL101
-            _by_kind = collections.defaultdict(list)  # LL101
-            _order = collections.OrderedDict()  # LL101
-            _queue = collections.deque()  # LL101
-            _meta = dict()  # LL101
+            _events = []
+            _users = set()
+            _counts = collections.Counter()
+            _by_kind = collections.defaultdict(list)
+            _order = collections.OrderedDict()
+            _queue = collections.deque()
+            _meta = dict()
 
             def on_event(event):
-                _events.append(event)
-                _users.add(event.user)
-                _counts[event.kind] += 1
-                _by_kind[event.kind].append(event)
-                _order[event.id] = event
-                _queue.appendleft(event)
-                _meta.update({event.id: event.meta})
+                _events.append(event)  # LL101
+                _users.add(event.user)  # LL101
+                _counts[event.kind] += 1  # LL101
+                _by_kind[event.kind].append(event)  # LL101
+                _order[event.id] = event  # LL101
+                _queue.appendleft(event)  # LL101
+                _meta.update({event.id: event.meta})  # LL101
             """,
             id="every-growth-method",
         ),
         Invalid(
             """
-            _log = []  # LL101
-            _tags = set()  # LL101
+            _log = []
+            _tags = set()
 
             def write(line):
                 global _log, _tags
-                _log += [line]
-                _tags |= {line}
+                _log += [line]  # LL101
+                _tags |= {line}  # LL101
             """,
             id="augmented-assignment",
         ),
@@ -468,10 +487,10 @@ class UnboundedModuleContainer(Rule):
             """
             from collections import defaultdict
 
-            _hits = defaultdict(int)  # LL101
+            _hits = defaultdict(int)
 
             def lookup(key):
-                return _hits[key]
+                return _hits[key]  # LL101
             """,
             id="defaultdict-insert-on-read",
         ),
@@ -479,10 +498,10 @@ class UnboundedModuleContainer(Rule):
             """
             import time
 
-            _samples = []  # LL101
+            _samples = []
 
             def sample():
-                _samples.append(time.time())
+                _samples.append(time.time())  # LL101
             """,
             id="growth-not-keyed-by-parameters-is-medium",
             confidence=Confidence.MEDIUM,
@@ -490,10 +509,10 @@ class UnboundedModuleContainer(Rule):
         Invalid(
             """
             class Handler:
-                _seen = {}  # LL101
+                _seen = {}
 
                 def handle(self, request):
-                    self._seen[request.id] = request
+                    self._seen[request.id] = request  # LL101
             """,
             id="class-attribute-via-self",
             confidence=Confidence.HIGH,
@@ -502,11 +521,11 @@ class UnboundedModuleContainer(Rule):
         Invalid(
             """
             class Registry:
-                entries = []  # LL101
+                entries = []
 
                 @classmethod
                 def add(cls, entry):
-                    cls.entries.append(entry)
+                    cls.entries.append(entry)  # LL101
 
             def remember(entry):
                 Registry.entries.append(entry)
@@ -517,19 +536,19 @@ class UnboundedModuleContainer(Rule):
             """
             def handler(request):
                 key = request.path
-                _responses[key] = render(request)
+                _responses[key] = render(request)  # LL101
 
-            _responses = {}  # LL101
+            _responses = {}
             """,
             id="defined-after-use-and-derived-key",
             confidence=Confidence.HIGH,
         ),
         Invalid(
             """
-            _last = {}  # LL101
+            _last = {}
 
             def on_message(message):
-                _last[message.topic] = message.payload
+                _last[message.topic] = message.payload  # LL101
 
             def other(name):
                 _unrelated = {}
@@ -540,14 +559,14 @@ class UnboundedModuleContainer(Rule):
         ),
         Invalid(
             """
-            _hooks = []  # LL101
-            _files = set()  # LL101
+            _hooks = []
+            _files = set()
 
             def add_reload_hook(fn):
-                _hooks.append(fn)
+                _hooks.append(fn)  # LL101
 
             def watch(filename):
-                _files.add(filename)
+                _files.add(filename)  # LL101
             """,
             id="storing-a-bare-parameter-is-medium",
             confidence=Confidence.MEDIUM,
@@ -555,21 +574,21 @@ class UnboundedModuleContainer(Rule):
         Invalid(
             """
             class Connection:
-                instances = []  # LL101
+                instances = []
 
                 def __init__(self, host):
                     self.host = host
-                    Connection.instances.append(self)
+                    Connection.instances.append(self)  # LL101
             """,
             id="every-instance-pins-itself",
             confidence=Confidence.HIGH,
         ),
         Invalid(
             """
-            _received = {}  # LL101
+            _received = {}
 
             def handler(request):
-                _received[request.id] = request.body
+                _received[request.id] = request.body  # LL101
             """,
             id="test-modules-are-medium",
             path="tests/test_server.py",
@@ -577,11 +596,11 @@ class UnboundedModuleContainer(Rule):
         ),
         Invalid(
             """
-            _calls = []  # LL101
+            _calls = []
 
             def logged(fn):
                 def inner(*args):
-                    _calls.append(args)
+                    _calls.append(args)  # LL101
                     return fn(*args)
                 return inner
             """,
@@ -589,11 +608,11 @@ class UnboundedModuleContainer(Rule):
         ),
         Invalid(
             """
-            _parsed = {}  # LL101
+            _parsed = {}
 
             def parse(text):
                 if text not in _parsed:
-                    _parsed[text] = text.split()
+                    _parsed[text] = text.split()  # LL101
                 return _parsed[text]
             """,
             id="memo-cache-is-medium",
@@ -604,11 +623,11 @@ class UnboundedModuleContainer(Rule):
             """
             from collections import defaultdict
 
-            _srid_cache = defaultdict(dict)  # LL101
+            _srid_cache = defaultdict(dict)
 
             def get_srid_info(srid, connection):
                 alias = connection.alias
-                if srid not in _srid_cache[alias]:
+                if srid not in _srid_cache[alias]:  # LL101
                     _srid_cache[alias][srid] = connection.lookup(srid)
                 return _srid_cache[alias][srid]
             """,
@@ -618,18 +637,18 @@ class UnboundedModuleContainer(Rule):
         ),
         Invalid(
             """
-            frametable = {}  # LL101
+            frametable = {}
 
             def wrap_frame(frame):
                 fid = id(frame)
-                frametable[fid] = frame
+                frametable[fid] = frame  # LL101
                 return fid
 
-            objects = {}  # LL101
+            objects = {}
 
             def remember(obj):
                 if id(obj) not in objects:
-                    objects[id(obj)] = obj
+                    objects[id(obj)] = obj  # LL101
             """,
             id="identity-keyed-table",
         ),
@@ -768,7 +787,7 @@ class UnboundedModuleContainer(Rule):
     ) -> None:
         ref = self._ref(expr)
         if ref is not None:
-            self._uses.append(_Use(ref, what, self.context.scope, method, data, closed))
+            self._uses.append(_Use(ref, what, self.context.scope, method, data, closed, expr))
 
     def _is_task(self, expr: Optional[cst.BaseExpression]) -> bool:
         if isinstance(expr, cst.Name):
@@ -966,11 +985,13 @@ class UnboundedModuleContainer(Rule):
 
     def visit_Return(self, node: cst.Return) -> None:
         scope = self.context.function_scope
-        if scope is None or not isinstance(node.value, cst.Name):
+        if scope is None or node.value is None:
             return
         info = self._funcs.get(id(scope.node))
         if info is not None:
-            info.returns.add(node.value.value)
+            # a returned expression that is not a plain name is recorded as "" (never a
+            # parameter): a function that also returns something it computed is no decorator
+            info.returns.add(node.value.value if isinstance(node.value, cst.Name) else "")
 
     # ------------------------------------------------------------------ decision
     def _registration_shaped(self, node: cst.CSTNode, depth: int = 0) -> bool:
@@ -979,8 +1000,8 @@ class UnboundedModuleContainer(Rule):
         info = self._funcs.get(id(node))
         if info is None or depth > 3:
             return False
-        if info.returns & info.params:
-            return True
+        if info.returns and info.returns <= info.params:
+            return True  # every return hands back a parameter as given: `def register(fn): ...; return fn`
         for name in info.returns:
             nested = self._nested.get((id(node), name))
             if nested is not None and self._registration_shaped(nested, depth + 1):
@@ -1164,12 +1185,15 @@ class UnboundedModuleContainer(Rule):
             site = site_use.scope.qualname or "a lambda"
             confidence = Confidence.HIGH if high and not self._test_file else Confidence.MEDIUM
             name = d.name if d.owner is None else f"{d.class_name}.{d.name}"
+            # one finding per container, on the statement that adds to it: that is the leaking
+            # site a reader has to change (the definition is named in the message)
+            where = site_use.node if site_use.node is not None else d.node
             if not accumulate:
-                self.report(d.node, message=self.cache_message, confidence=confidence, kind=d.kind, name=name, site=site)
+                self.report(where, message=self.cache_message, confidence=confidence, kind=d.kind, name=name, site=site)
             elif d.owner is None:
-                self.report(d.node, confidence=confidence, kind=d.kind, name=name, site=site)
+                self.report(where, confidence=confidence, kind=d.kind, name=name, site=site)
             else:
-                self.report(d.node, message=self.class_message, confidence=confidence, kind=d.kind, name=name, site=site)
+                self.report(where, message=self.class_message, confidence=confidence, kind=d.kind, name=name, site=site)
 
     @staticmethod
     def _grows(d: _Def, use: _Use) -> bool:
