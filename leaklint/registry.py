@@ -47,7 +47,12 @@ def all_rules() -> Tuple[Type[Rule], ...]:
     """Every known rule class, sorted by code. Cached for the life of the process."""
     from . import rules as package
 
-    modules = [f"{package.__name__}.{m.name}" for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_")]
+    # one module per rule, in a folder per family (rules/growth/, rules/resources/, ...);
+    # modules whose name starts with "_" hold what a family's rules share
+    modules = [
+        m.name for m in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
+        if not m.ispkg and not m.name.rsplit(".", 1)[-1].startswith("_")
+    ]
     modules += _entry_point_modules()
     found: Dict[str, Type[Rule]] = {}
     names: Dict[str, str] = {}

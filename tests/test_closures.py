@@ -6,7 +6,7 @@ import textwrap
 import libcst as cst
 import pytest
 
-from leaklint.rules._closures import free_names
+from leaklint.rules.closures._common import free_names
 
 
 def _first_def(source: str) -> cst.FunctionDef:

@@ -10,7 +10,7 @@ import pytest
 from leaklint.config import Config
 from leaklint.engine import InternalError, lint_file, lint_source
 from leaklint.rule import Rule
-from leaklint.rules.cached_instance_method import CachedInstanceMethod
+from leaklint.rules.growth.cached_instance_method import CachedInstanceMethod
 from leaklint.types import Invalid, Valid
 
 

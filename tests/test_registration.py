@@ -8,7 +8,7 @@ import pytest
 
 from leaklint.config import ConfigError, config_from_table, load_config
 from leaklint.engine import lint_source
-from leaklint.rules.listener_never_removed import DEFAULT_PAIRS, ListenerNeverRemoved
+from leaklint.rules.registration.listener_never_removed import DEFAULT_PAIRS, ListenerNeverRemoved
 
 # text that contains none of LL202's built-in triggers: only a configured pair can match it
 ATTACH = textwrap.dedent(

@@ -793,7 +793,7 @@ def test_cache_identity_small_corpus(project: Path) -> None:
 
 
 def test_point_6_ll101_is_not_quadratic_in_uses(monkeypatch: pytest.MonkeyPatch) -> None:
-    from leaklint.rules import unbounded_module_container as ll101
+    from leaklint.rules.growth import unbounded_module_container as ll101
 
     n = 400
     source = "_c = {}\n" + "".join(f"def f{i}(x):\n    return _c.setdefault(x, [])\n" for i in range(n)) + "def g(x):\n    _c[x] = 1\n"

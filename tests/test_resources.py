@@ -6,9 +6,9 @@ import pytest
 
 from leaklint.config import Config, ConfigError, load_config
 from leaklint.engine import lint_source
-from leaklint.rules._resources import CATALOGUE, ResourceOptions, catalogue_triggers
-from leaklint.rules.resource_not_closed import ResourceNotClosed
-from leaklint.rules.resource_used_inline import ResourceUsedInline
+from leaklint.rules.resources._common import CATALOGUE, ResourceOptions, catalogue_triggers
+from leaklint.rules.resources.resource_not_closed import ResourceNotClosed
+from leaklint.rules.resources.resource_used_inline import ResourceUsedInline
 
 SOURCE = """\
 import ldap3

@@ -1,8 +1,11 @@
-"""Every rule's VALID / INVALID cases, run through the real engine (one test per case)."""
+"""Every rule's cases, run through the real engine (one test per case): the few each rule's
+class shows on its page (VALID / INVALID) and its regression cases in tests/cases/<family>/
+(read by tests/case_files.py)."""
 
 from typing import Any, List, Tuple
 
 import pytest
+from case_files import CASES, FAMILIES, CaseFileError, all_cases, read_case
 
 from leaklint.config import Config, merge_rule_options
 from leaklint.engine import lint_source
@@ -14,11 +17,53 @@ from leaklint.types import Invalid, Valid
 def _cases() -> List[Any]:
     params = []
     for rule in all_rules():
-        for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID)):
-            for i, case in enumerate(cases):
-                case_id = f"{rule.code}-{kind}-{case.id or i}"
-                params.append(pytest.param(rule, case, id=case_id))
+        inline = {id(c): i for i, c in enumerate([*rule.VALID, *rule.INVALID])}
+        for case in all_cases(rule):
+            kind = "valid" if isinstance(case, Valid) else "invalid"
+            case_id = f"{rule.code}-{kind}-{case.id or inline.get(id(case))}"
+            params.append(pytest.param(rule, case, id=case_id))
     return params
+
+
+def test_case_files_are_well_formed() -> None:
+    codes = {r.code: r for r in all_rules()}
+    files = sorted(CASES.rglob("*.py"))
+    assert len(files) > 100  # the regression cases live here
+    problems = []
+    for path in files:
+        code = path.name.split("_", 1)[0]
+        if code not in codes:
+            problems.append(f"{path.name}: no rule {code}")
+            continue
+        if path.parent.name != FAMILIES[code[2]]:
+            problems.append(f"{path.name}: in {path.parent.name}/, its family is {FAMILIES[code[2]]}/")
+        try:
+            case = read_case(path)
+        except (CaseFileError, ValueError) as exc:
+            problems.append(str(exc))
+            continue
+        if isinstance(case, Invalid) and not expected_lines(case.code, code):
+            problems.append(f"{path.name}: an invalid case marks no line with '# {code}'")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_malformed_case_file_is_refused(tmp_path: Any) -> None:
+    bad = tmp_path / "LL401_invalid_x.py"
+    bad.write_text("f = open(p)  # LL401\n# case: {not json}\n")
+    with pytest.raises(CaseFileError):
+        read_case(bad)
+    bad.write_text("f = open(p)  # LL401\n# case: {\"colour\": 1}\n")
+    with pytest.raises(CaseFileError):
+        read_case(bad)
+    odd = tmp_path / "LL401_sometimes_x.py"
+    odd.write_text("x = 1\n")
+    with pytest.raises(CaseFileError):
+        read_case(odd)
+    good = tmp_path / "LL401_invalid_tests_only.py"
+    good.write_text('f = open(p)  # LL401\n# case: {"path": "tests/test_x.py", "options": {"include-tests": true}, "confidence": "high"}\n')
+    case = read_case(good)
+    assert isinstance(case, Invalid) and case.code == "f = open(p)  # LL401\n" and case.path == "tests/test_x.py"
+    assert case.options == {"include-tests": True} and str(case.confidence) == "high" and case.id == "tests_only"
 
 
 def _lint(rule: Any, case: Any) -> Tuple[Config, list]:
@@ -61,7 +106,7 @@ def test_rules_find_the_same_together_as_alone() -> None:
     rules = all_rules()
     differences = []
     for rule in rules:
-        for case in [*rule.VALID, *rule.INVALID]:
+        for case in all_cases(rule):
             config = Config()
             if case.options:
                 config = merge_rule_options(config, rule.section(), case.options, source=f"{rule.code} case")

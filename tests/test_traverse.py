@@ -9,6 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from case_files import all_cases
 from leaklint import traverse
 from leaklint.registry import all_rules
 
@@ -39,7 +40,7 @@ def sources() -> List[Tuple[str, str]]:
     for path in sorted((ROOT / "leaklint").glob("[ce]*.py")):  # cli, config, context, engine
         out.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
     for rule in all_rules():
-        for i, case in enumerate([*rule.VALID, *rule.INVALID]):
+        for i, case in enumerate(all_cases(rule)):
             out.append((f"{rule.code}-{i}", case.code))
     return out
 

@@ -97,7 +97,7 @@ CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 def rule_cache_key(rule: Any) -> str:
     """Everything that can change a rule's findings on a given file: the rule's own module, the
     engine and the shared code (every leaklint module except the other rules' own modules:
-    leaklint/*.py, analysis/, knowledge/, rules/_*.py), libcst and the interpreter version.
+    leaklint/*.py, analysis/, knowledge/, rules/*/_common.py), libcst and the interpreter version.
     Changing one rule invalidates only that rule's cached results."""
     import inspect
 

@@ -29,16 +29,16 @@ Facts, who computes them, and how a rule asks
     reads with `self.fact(SomeFact)`. The engine makes one instance of each required fact per
     file, whichever rules are selected, and runs it in the same traversal before the rules.
     The facts today:
-    - `rules._registration.ModuleFacts` (LL201, LL202): classes with their bases, methods,
+    - `rules.registration._common.ModuleFacts` (LL201, LL202): classes with their bases, methods,
       properties, class attributes and `self.x` writes with where their values come from;
       nested defs; identifier counts;
-    - `rules._closures.ClosureNames` (LL301-LL306): which locals hold closures
+    - `rules.closures._common.ClosureNames` (LL301-LL306): which locals hold closures
       (`def cb`, `cb = lambda`, `cb = partial(...)`), how often each is bound, module-level
       calls of module-level functions;
-    - `rules._closures.ContainerStorage` (LL301-LL304): module- and
+    - `rules.closures._common.ContainerStorage` (LL301-LL304): module- and
       class-level containers and their kinds, containers shrunk / reset / unregistered
       anywhere, monkeypatched attributes and saved originals;
-    - `rules._cycles.CycleSites` (LL501-LL503): classes (bases, methods, what
+    - `rules.cycles._common.CycleSites` (LL501-LL503): classes (bases, methods, what
       `__init__` stores) and the sites where an object stores its own bound method or hands
       itself to an object it keeps.
 

@@ -256,7 +256,7 @@ class FlowWalker:
     def __init__(
         self,
         names: Set[str],
-        resources: Dict[int, Any],  # id(Call) -> the resource (rules._resources.Resource) it makes
+        resources: Dict[int, Any],  # id(Call) -> the resource (rules.resources._common.Resource) it makes
         callnames: Dict[int, str],
         self_name: Optional[str] = None,
         methods: FrozenSet[str] = frozenset(),

@@ -10,7 +10,7 @@
 Not moved yet (still beside their rules): the process-wide registry tables of LL202
 (`listener_never_removed.GLOBAL_REGISTRIES`) and LL303 (`closure_escapes_...GLOBAL_REGISTRIES`),
 which describe the same registries in two shapes, and the container tables of LL301-LL305
-(`_closures.CONTAINER_CALLS`) and LL205 (`self_registering_instance.STRONG_CONTAINERS`), which
+(`rules.closures._common.CONTAINER_CALLS`) and LL205 (`self_registering_instance.STRONG_CONTAINERS`), which
 are narrower than `containers.CONSTRUCTORS`; merging them changes what those rules report.
 
 Rules import the tables they need; a table changes here, with a case that shows why.

@@ -1,7 +1,7 @@
 """The resource catalogue, as data: which calls return something that must be released, how
 each kind is released, and the calls that take a resource over or only read it.
 
-Read by the resource rules (LL401-LL404, LL601-LL603) through `leaklint.rules._resources`. A
+Read by the resource rules (LL401-LL404, LL601-LL603) through `leaklint.rules.resources._common`. A
 qualified name is what `Context.qualified_name` gives for the call (`builtins.open`,
 `zipfile.ZipFile`); third-party names only resolve where the module is imported. Users add
 factories with `[tool.leaklint.resources] extra` (they release like GENERIC).

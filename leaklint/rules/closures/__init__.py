@@ -1,0 +1,1 @@
+"""LL3xx: closures, bound methods, exceptions and frames that keep their scope alive."""

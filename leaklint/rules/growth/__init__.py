@@ -1,0 +1,1 @@
+"""LL1xx: containers, caches and defaults that only grow."""

@@ -1,0 +1,734 @@
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+import libcst as cst
+
+from ...analysis.expr import base_and_first_attribute, root_name
+from ...analysis.scopes import LOCAL, binding_scope, is_function_local, is_module_variable
+from ...matchers import call_arg, self_name
+from ...policy import is_test_path
+from ...types import Confidence, Invalid, Valid
+from ._common import (
+    RegistrationRule,
+    FUNCTOOLS_PARTIAL,
+    ClassFacts,
+    enclosing_method,
+    free_function_names,
+    is_capwords,
+    is_weak_call,
+    local_values,
+    outermost_function,
+    param_names,
+)
+
+DEFAULT_PAIRS: Tuple[Tuple[str, str], ...] = (
+    ("connect", "disconnect"),
+    ("subscribe", "unsubscribe"),
+    ("add_listener", "remove_listener"),
+    ("addListener", "removeListener"),
+    ("on", "off"),
+    ("add_callback", "remove_callback"),
+    ("add_done_callback", "remove_done_callback"),
+    ("add_observer", "remove_observer"),
+    ("register", "unregister"),
+    ("bind", "unbind"),
+    ("add_handler", "remove_handler"),
+    ("add_event_handler", "remove_event_handler"),
+    ("add_signal_handler", "remove_signal_handler"),
+    ("add_reader", "remove_reader"),
+    ("add_writer", "remove_writer"),
+)
+
+# An attribute holding a set / list of callbacks: `.add` / `.append` register, `.discard` /
+# `.remove` unregister.
+CALLBACK_SET = re.compile(r"^_*(on_\w+|\w*callbacks|\w*listeners|\w*handlers|\w*observers|\w*subscribers|\w*hooks)$")
+CALLBACK_SET_ADD = {"add": ("discard", "remove"), "append": ("remove",), "insert": ("remove",)}
+
+# Process-wide registries: qualified name -> (kind, callback positions, removal call)
+#   kind "global": entries stay until the process exits (or the removal call)
+#   kind "slot": one process-wide slot, replaced by the next call of the same function
+GLOBAL_REGISTRIES: Dict[str, Tuple[str, Tuple[object, ...], Optional[str]]] = {
+    "atexit.register": ("global", ("*",), "atexit.unregister"),
+    "os.register_at_fork": ("global", ("before", "after_in_child", "after_in_parent"), None),
+    "multiprocessing.util.register_after_fork": ("global", (1,), None),
+    "sys.addaudithook": ("global", (0,), None),
+    "codecs.register": ("global", (0,), "codecs.unregister"),
+    "gc.callbacks.append": ("global", (0,), "gc.callbacks.remove"),
+    "signal.signal": ("slot", (1,), None),
+    "sys.settrace": ("slot", (0,), None),
+    "sys.setprofile": ("slot", (0,), None),
+    "threading.settrace": ("slot", (0,), None),
+    "threading.setprofile": ("slot", (0,), None),
+    "threading.settrace_all_threads": ("slot", (0,), None),
+    "threading.setprofile_all_threads": ("slot", (0,), None),
+}
+WEAK_SIGNAL_MODULES = ("blinker", "django", "flask")
+ONE_SHOT_REGISTRATIONS = frozenset({"add_done_callback"})
+# generic verbs: `blueprint.register(self)`, `task.bind(app)` hand an object over, they do not
+# subscribe it; only a callback (bound method, closure) counts for these
+GENERIC_REGISTRATIONS = frozenset({"register", "bind", "connect"})
+# a method that exists to register the object (`def register(self, emitter)`): the caller of
+# that method decides when, and how often, the object is registered
+REGISTRATION_METHOD = re.compile(
+    r"^_*(register|install|attach|connect|subscribe|bind|hook|enable|activate|set_?up|listen|observe|add_(listener|handler|callback|observer))",
+    re.IGNORECASE,
+)
+# keyword arguments that carry a callback (`factory=`, `timeout=` do not)
+CALLBACK_KEYWORD = re.compile(r"callback|handler|listener|func|^fn$|receiver|slot|hook|^cb$|target|observer|subscriber|action|command")
+# a method name that reads as a handler, for methods inherited from a base the rule cannot see
+CALLBACK_NAME = re.compile(r"^_*(on|handle|do)_|^_*on[A-Z]|callback|handler|listener|_cb$|^_*cb$|_hook$|_event$")
+
+BASE_TRIGGERS: Tuple[str, ...] = (
+    "atexit", "register_at_fork", "register_after_fork", "addaudithook", "codecs", "callbacks",
+    "signal", "settrace", "setprofile", "finalize", "on_", "listeners", "handlers", "observers",
+    "subscribers", "hooks",
+)
+
+
+@dataclass(frozen=True)
+class ListenerOptions:
+    pairs: Tuple[Tuple[str, str], ...] = field(
+        default=DEFAULT_PAIRS,
+        metadata={"help": "Registration / removal method pairs, as `[\"register\", \"remove\"]` lists. Replaces the defaults."},
+    )
+    extend_pairs: Tuple[Tuple[str, str], ...] = field(
+        default=(),
+        metadata={"help": "More registration / removal pairs, added to `pairs` (e.g. `[[\"attach\", \"detach\"]]`)."},
+    )
+    all_forms: bool = field(
+        default=False,
+        metadata={"help": "Report every form (subscriptions on shared objects, one-slot handlers, test code), not only an instance pinned in a process-wide registry."},
+    )
+
+
+class _Pin:
+    """What a callback keeps alive: `pinned` ("the instance", "local conn"), or a deferred
+    `self.attr` that pins the instance only if attr is a method."""
+
+    __slots__ = ("pinned", "callback", "self_attr", "cls")
+
+    def __init__(self, pinned: str, callback: str, self_attr: Optional[str] = None, cls: Optional[ClassFacts] = None) -> None:
+        self.pinned = pinned
+        self.callback = callback
+        self.self_attr = self_attr
+        self.cls = cls
+
+
+class _Registration:
+    __slots__ = ("node", "call", "pins", "kind", "removal", "receiver", "owner", "cls", "qualname")
+
+    def __init__(self, node, call, pins, kind, removal, receiver=None, owner=None, cls=None) -> None:
+        self.node = node
+        self.call = call  # text for the message
+        self.pins: List[_Pin] = pins
+        self.kind = kind  # "pair" | "set" | "global" | "slot" | "finalize"
+        self.removal = removal  # removal method / qualified name
+        self.receiver = receiver  # normalized receiver name (pairs / sets), None if unknown
+        self.owner = owner  # "shared", or "self.<attr>": decided at the end from what self.<attr> holds
+        self.cls: Optional[ClassFacts] = cls
+        self.qualname = ""  # the enclosing function ("C.__init__"), for the lifetime model
+
+
+def _norm(expr: cst.BaseExpression) -> Optional[str]:
+    """The last name of a receiver, without leading underscores: `self._bus` -> "bus"."""
+    while isinstance(expr, cst.Subscript):
+        expr = expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value.lstrip("_").lower() or None
+    if isinstance(expr, cst.Name):
+        return expr.value.lstrip("_").lower() or None
+    return None
+
+
+class ListenerNeverRemoved(RegistrationRule):
+    """
+    ## What it does
+    Checks for callbacks that pin an object (a bound method of `self`, `self` itself, a lambda,
+    nested function or `functools.partial` over `self` or the function's locals) registered
+    from a function or method on a registry that outlives it, when the module never makes the
+    matching removal call: `bus.subscribe(self.on_event)` with no `unsubscribe`,
+    `loop.add_reader(fd, self._read)` with no `remove_reader`, `app.listeners.add(cb)` with no
+    `discard`. Process-wide registries are reported whenever the callback pins something:
+    `atexit.register(self.close)` (unless the module calls `atexit.unregister`),
+    `signal.signal(sig, self.handle)`, `os.register_at_fork(...)`, `sys.addaudithook`,
+    `codecs.register`, `gc.callbacks`, `sys.settrace` / `threading.settrace` / `setprofile`,
+    and `weakref.finalize(self, self.cleanup)`, whose callback holds the very object it watches.
+
+    ## Why is this bad?
+    A registry holds its callbacks strongly, and a bound method holds its instance (a closure
+    holds every variable it uses). So the subscriber, and everything it owns, lives as long as
+    the registry: an application-wide bus, an event loop, a module-level signal, the process
+    itself for `atexit`. One subscriber per request or per widget that never unsubscribes is one
+    more object kept alive per request, and its callback still runs on every event.
+    `weakref.finalize(obj, obj.close)` is worse: the finalizer registry keeps the callback,
+    the callback keeps `obj`, so `obj` never becomes unreachable and the finalizer only runs
+    at interpreter exit.
+
+    Not reported: registrations at module top level (they run once); weak registries
+    (`blinker` and Django / Flask signals connect weakly unless `weak=False`; any call passing
+    `weak=True`; `weakref.WeakMethod` / `weakref.ref` callbacks); registries the object owns
+    (`self.button.clicked.connect(self.on_click)` where `self.button = Button()`, the object's
+    own signals, `self.loop = asyncio.new_event_loop()`, a registry created in the same
+    function or bound by `with`), since those die with it; a callback received as a parameter
+    and passed on unchanged (the caller owns that choice); `add_done_callback` on anything but
+    a module-level future (a future releases its callbacks once done); `io_loop.add_callback`
+    (a one-shot "call soon", not a subscription); Tk event bindings without `add="+"` (a
+    binding replaces the previous one for its sequence and dies with the widget); and `self`
+    handed to the generic verbs `register` / `bind` / `connect` (`blueprint.register(self)` is
+    a hand-over, not a subscription); and registrations inside a method that exists to
+    register the object (`def register(self, emitter)`, `install*`, `attach*`, `setup*`,
+    `enable*`...), whose caller decides when and how often it runs. A registration in a single process-wide slot
+    (`signal.signal`, `sys.settrace`, `setprofile`) is reported with medium confidence: the
+    next call frees the previous callback, so it holds one object, not one per call.
+
+    ## Known problems
+    On by default in one form only: the instance itself pinned in a process-wide registry
+    (`atexit.register(self.close)`, `os.register_at_fork(after_in_child=self._reinit)`, an
+    audit hook, a `weakref.finalize` whose callback holds the watched object), outside test
+    code, and not in code that the project's lifetime model (the whole project, see the
+    README) places once per process or in a class it sees made only by once-code. Confidence
+    is high where the model says the code or the class repeats, medium where it cannot tell
+    (and without a project, one file alone). Every other form (subscriptions on shared
+    objects, callback sets, one-slot handlers such as `signal.signal`, locals pinned at exit,
+    tests) needs `all-forms = true` in `[tool.leaklint.listeners]`. Measured: on the ecosystem corpus the default form made no finding (the 62 files of the 20 projects and the 3.11 stdlib that call `atexit.register`, `register_at_fork`, `addaudithook` or `finalize`, checked without a project, which reports a superset), so its precision there is not yet measured; on the leak-fix corpus (bench/leakfixes, 107 cases) it finds 5 of the 15 registration fixes (ddtrace, gdxpds, kafka-python, two in opentelemetry-sdk), every fixed version clean.
+
+    Before the default form, the rule was off by default, on two measurements. On the ecosystem corpus (20 PyPI projects + the 3.11
+    stdlib) all 8 findings were false positives: process-lifetime singletons (gunicorn's
+    `Arbiter` signal handlers, a daemon's pidlock released at exit), callbacks on a dispatcher
+    owned by the same object (celery's `Heart`), a transport registered on a loop that lives
+    as long as the worker, and tests.
+    On the standard library, 20 PyPI projects and 36 installed packages
+    (about 8,500 files) it made 16 findings, and only about half were real leak risks. Every
+    process-wide finding (`atexit`, `weakref.finalize`, audit hooks) was a real pin, among them
+    `weakref.finalize(self, self._join)` in a shipped library, but a static rule cannot tell
+    how long a registry lives compared with its subscriber: a helper registered on the host it
+    lives and dies with, a long-lived object subscribing to short-lived ones, or a signal
+    handler installed once per process are reported too. Enable them with `all-forms = true`
+    where subscribers are created per request or per object.
+
+    The removal is matched by method name anywhere in the module, whatever the receiver is
+    called there (`widget` in one method, `self.initial_widget` in another) and whether or
+    not it runs on every path: a removal that exists but is never called is not caught.
+    Whether the registry outlives the subscriber is judged from where the receiver comes from
+    (a parameter, a module global, what a plain function returned: yes; something the object
+    built: no; an attribute the class never assigns: not reported). A helper attached to a
+    host object it lives and dies with (`History(text)` binding to its text widget, one
+    heartbeat per worker) is reported although it is bounded in practice; suppress those with
+    a comment that says why. Pairs are configurable in `[tool.leaklint.listeners]`. Closures
+    stored into module or class containers are LL301's, bound methods stored there LL201's:
+    one site, one finding.
+
+    ## Fix safety
+    There is no automatic fix. Make the matching removal call when the object is done (in
+    `close()` / `__exit__`, or with a context manager), register a
+    `weakref.WeakMethod(self.method)` if the registry can hold weak callbacks, or pass a
+    function that does not reference the object (for `weakref.finalize`, a staticmethod or
+    module function taking only the resources to release).
+
+    ## References
+    - [atexit.unregister](https://docs.python.org/3/library/atexit.html#atexit.unregister)
+    - [weakref.finalize](https://docs.python.org/3/library/weakref.html#weakref.finalize) and
+      [WeakMethod](https://docs.python.org/3/library/weakref.html#weakref.WeakMethod)
+    - [signal.signal](https://docs.python.org/3/library/signal.html#signal.signal),
+      [os.register_at_fork](https://docs.python.org/3/library/os.html#os.register_at_fork)
+    - LL201 (instances in class containers), LL301 (closures in long-lived storage), LL303
+      (callbacks that capture their own registry). No rule of ruff, flake8-bugbear or pylint
+      covers this pattern.
+    """
+
+    code = "LL202"
+    name = "listener-never-removed"
+    message = "{call} registers {callback}, which keeps {pinned} alive, and this module never calls {removal}"
+    global_message = "{call} registers {callback} in a process-wide registry, which keeps {pinned} alive until the process exits"
+    slot_message = "{call} installs {callback} process-wide, which keeps {pinned} alive until another call replaces it"
+    finalize_message = "weakref.finalize is given {callback}, which references the object it watches, so {pinned} is never collected and the finalizer only runs at exit"
+    confidence = Confidence.HIGH
+    default_enabled = True
+    Options = ListenerOptions
+    options_section = "listeners"
+    triggers = BASE_TRIGGERS + tuple(reg for reg, _ in DEFAULT_PAIRS)
+    fix_title = "Make the matching removal call when the object is done, or register a weakref.WeakMethod"
+
+    VALID = [
+        Valid(
+            """
+            class Widget:
+                def __init__(self, bus):
+                    self.bus = bus
+                    bus.subscribe("changed", self.on_changed)
+
+                def on_changed(self, event):
+                    pass
+
+                def close(self):
+                    self.bus.unsubscribe("changed", self.on_changed)
+            """,
+            id="removed-in-close",
+        ),
+        Valid(
+            """
+            import atexit
+
+            atexit.register(print, "bye")
+
+            def on_change(event):
+                pass
+
+            BUS.subscribe("changed", on_change)
+            """,
+            id="module-top-level-runs-once",
+        ),
+        Valid(
+            """
+            import weakref
+
+            class Widget:
+                def __init__(self, bus):
+                    bus.subscribe("changed", weakref.WeakMethod(self.on_changed))
+
+                def on_changed(self, event):
+                    pass
+            """,
+            id="weak-method-callback",
+        ),
+        
+    ]
+
+    INVALID = [
+        Invalid(
+            """
+            class Widget:
+                def __init__(self, bus):
+                    bus.subscribe("changed", self.on_changed)  # LL202
+
+                def on_changed(self, event):
+                    pass
+            """,
+            id="bound-method-subscribe",
+            message_contains="never calls unsubscribe",
+            options={"all-forms": True},
+        ),
+        Invalid(
+            """
+            class Panel:
+                def __init__(self, app):
+                    self.app = app
+                    app.on("resize", lambda e: self.layout())  # LL202
+                    app.add_listener(self)  # LL202
+
+                def layout(self):
+                    pass
+            """,
+            id="lambda-and-self-as-listener",
+            options={"all-forms": True},
+        ),
+        
+    ]
+
+    @classmethod
+    def active_triggers(cls, options: ListenerOptions) -> Tuple[str, ...]:
+        names = [reg for reg, _ in (*options.pairs, *options.extend_pairs)]
+        return BASE_TRIGGERS + tuple(dict.fromkeys(names))
+
+    def __init__(self, context, options=None) -> None:
+        super().__init__(context, options)
+        self.pairs: Dict[str, str] = {}
+        for reg, rem in (*self.options.pairs, *self.options.extend_pairs):
+            self.pairs[reg] = rem
+        self.removal_names = set(self.pairs.values()) | {r for rems in CALLBACK_SET_ADD.values() for r in rems}
+        self.registrations: List[_Registration] = []
+        # removal method name -> normalized receivers it is called / referenced on (None: unknown)
+        self.removals: Dict[str, List[Optional[str]]] = {}
+        # process-wide calls seen anywhere: qualified name -> [pins anything?]
+        self.global_calls: Dict[str, List[bool]] = {}
+        self.global_removals = {r for _, _, r in GLOBAL_REGISTRIES.values() if r is not None}
+
+    # ------------------------------------------------------------------ traversal
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        name = node.attr.value
+        if name in self.removal_names:
+            self.removals.setdefault(name, []).append(_norm(node.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        ctx = self.context
+        qualified = ctx.call_name(node)
+        if qualified in self.global_removals:
+            self.global_calls.setdefault(qualified, []).append(False)  # type: ignore[arg-type]
+            return
+        for arg in node.args:
+            if isinstance(arg.value, (cst.Attribute, cst.Name)):
+                passed = ctx.qualified_name(arg.value)
+                if passed in GLOBAL_REGISTRIES and GLOBAL_REGISTRIES[passed][0] == "slot":
+                    # `self.addCleanup(signal.signal, sig, old)`: the slot is restored later
+                    self.global_calls.setdefault(passed, []).append(False)
+        if qualified is not None and qualified in GLOBAL_REGISTRIES or qualified == "weakref.finalize":
+            self._global_call(node, qualified)  # type: ignore[arg-type]
+            return
+        if ctx.at_module_level:
+            return
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        function = outermost_function(ctx)
+        if function is not None and REGISTRATION_METHOD.match(function.name):
+            return
+        method = func.attr.value
+        if method in self.pairs:
+            self._pair_call(node, func, method)
+        elif method in CALLBACK_SET_ADD and isinstance(func.value, cst.Attribute):
+            if CALLBACK_SET.match(func.value.attr.value):
+                self._set_call(node, func, method)
+
+    # ------------------------------------------------------------------ registrations
+    def _global_call(self, node: cst.Call, qualified: str) -> None:
+        ctx = self.context
+        if qualified == "weakref.finalize":
+            if not ctx.at_module_level:
+                self._finalize(node)
+            return
+        kind, positions, removal = GLOBAL_REGISTRIES[qualified]
+        pins: List[_Pin] = []
+        args: List[cst.BaseExpression] = []
+        for position in positions:
+            if position == "*":
+                args.extend(a.value for a in node.args)
+            elif isinstance(position, int):
+                arg = call_arg(node, position)
+                if arg is not None:
+                    args.append(arg.value)
+            else:
+                arg = call_arg(node, None, str(position))
+                if arg is not None:
+                    args.append(arg.value)
+        for value in args:
+            pin = self._pin(value, process_wide=True)
+            # "always reported when the callback pins an instance": `self`, or `conn.close`
+            if pin is not None and (pin.pinned == "the instance" or pin.callback.startswith("bound method")):
+                pins.append(pin)
+        self.global_calls.setdefault(qualified, []).append(bool(pins))
+        if ctx.at_module_level or not pins:
+            return
+        self._add(_Registration(node, qualified, pins, kind, removal))
+
+    def _finalize(self, node: cst.Call) -> None:
+        watched = call_arg(node, 0, "obj")
+        func = call_arg(node, 1, "func")
+        if watched is None or func is None or not isinstance(watched.value, cst.Name):
+            return
+        name = watched.value.value
+        pins: List[_Pin] = []
+        for index, arg in enumerate(node.args[1:]):
+            if arg.keyword is not None and arg.keyword.value == "obj":
+                continue
+            pin = self._pins_watched(arg.value, name, is_func=index == 0 and arg.keyword is None or (arg.keyword is not None and arg.keyword.value == "func"))
+            if pin is not None:
+                pins.append(pin)
+        if pins:
+            self._add(_Registration(node, "weakref.finalize", pins, "finalize", None))
+
+    def _pair_call(self, node: cst.Call, func: cst.Attribute, method: str) -> None:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in ("weak", "weakref", "use_weakref"):
+                if not (isinstance(arg.value, cst.Name) and arg.value.value == "False"):
+                    return
+                break
+        else:
+            if method == "connect" and self.context.imports_module(*WEAK_SIGNAL_MODULES):
+                return
+        if method == "bind" and self._tk_binding(node):
+            return
+        receiver = func.value
+        selfp = self_name(self.context)
+        last = _norm(receiver) or ""
+        if is_capwords(getattr(receiver, "attr", receiver).value if isinstance(receiver, (cst.Attribute, cst.Name)) else ""):
+            # `Base.connect(self, ...)`: an unbound method called on the instance, not a registry
+            if any(isinstance(a.value, cst.Name) and a.value.value == selfp for a in node.args):
+                return
+        if method == "add_callback" and last.endswith("loop"):
+            return  # `io_loop.add_callback(cb)` schedules one call, it does not subscribe
+        owner = self._receiver_owner(receiver, method)
+        if owner is None:
+            return
+        pins = []
+        for arg in node.args:
+            if arg.keyword is not None and not CALLBACK_KEYWORD.search(arg.keyword.value):
+                continue
+            if method in GENERIC_REGISTRATIONS and isinstance(arg.value, cst.Name) and arg.value.value == selfp:
+                continue
+            pin = self._pin(arg.value)
+            if pin is not None:
+                pins.append(pin)
+        if not pins:
+            return
+        found = enclosing_method(self.context)
+        cls = self.facts.class_of(found[0]) if found is not None else None
+        self._add(
+            _Registration(node, method, pins, "pair", self.pairs[method], last or None, owner, cls)
+        )
+
+    def _tk_binding(self, node: cst.Call) -> bool:
+        """A Tk event binding: `widget.bind("<Key>", cb)` replaces the widget's previous
+        binding for that sequence and dies with the widget; only `add="+"` accumulates."""
+        ctx = self.context
+        sequence = call_arg(node, 0, "sequence")
+        literal = sequence is not None and isinstance(sequence.value, cst.SimpleString) and sequence.value.value.lstrip("rbuRBU").strip("'\"").startswith("<")
+        if not (literal or ctx.imports_module("tkinter", "Tkinter", "idlelib", "customtkinter")):
+            return False
+        add = call_arg(node, 2, "add")
+        if add is None:
+            return True
+        value = add.value
+        if isinstance(value, cst.SimpleString):
+            return value.evaluated_value in ("", None)
+        return isinstance(value, cst.Name) and value.value in ("None", "False")
+
+    def _set_call(self, node: cst.Call, func: cst.Attribute, method: str) -> None:
+        container = func.value
+        assert isinstance(container, cst.Attribute)
+        base = root_name(container)
+        selfp = self_name(self.context)
+        # `self.listeners` is the object's own registry; module / class containers are LL201 / LL301
+        if base is None or (base == selfp and isinstance(container.value, cst.Name)):
+            return
+        scope = binding_scope(base, self.context.scope)
+        if base != selfp and (scope is None or scope.kind == "module" or base in self.facts.classes_by_name):
+            return
+        owner = self._receiver_owner(container.value, method)
+        if owner is None:
+            return
+        arg = call_arg(node, 1 if method == "insert" else 0)
+        if arg is None:
+            return
+        pin = self._pin(arg.value)
+        if pin is None:
+            return
+        found = enclosing_method(self.context)
+        cls = self.facts.class_of(found[0]) if found is not None else None
+        attr = container.attr.value
+        self._add(
+            _Registration(node, f"{attr}.{method}", [pin], "set", (attr, CALLBACK_SET_ADD[method]), None, owner, cls)
+        )
+
+    def _receiver_owner(self, receiver: cst.BaseExpression, method: str) -> Optional[str]:
+        """Whether the registry may outlive the subscriber: "shared" (a parameter, a module
+        global or import, what a plain function returned), "self.<attr>" (decided at the end
+        from what the class assigns to that attribute), or None when it cannot (the subscriber
+        itself, something it created, an object made in this function, a `with` target)."""
+        ctx = self.context
+        selfp = self_name(ctx)
+        base, first = base_and_first_attribute(receiver)
+        if isinstance(base, cst.Call):
+            if isinstance(base.func, cst.Name) and base.func.value == "super":
+                return None
+            if method in ONE_SHOT_REGISTRATIONS:
+                return None
+            return "shared"  # `get_bus().subscribe(...)`
+        if not isinstance(base, cst.Name):
+            return None
+        if selfp is not None and base.value == selfp:
+            if first is None or method in ONE_SHOT_REGISTRATIONS:
+                return None  # the object's own signal / its own futures
+            return "self." + first
+        if method in ONE_SHOT_REGISTRATIONS:
+            # a future releases its callbacks once done; only a module-level one lives on
+            return "shared" if is_module_variable(base.value, ctx.scope) else None
+        return "shared" if self.facts.origin(base, selfp) == "shared" else None
+
+    # ------------------------------------------------------------------ callbacks
+    def _pin(self, value: cst.BaseExpression, process_wide: bool = False, depth: int = 0) -> Optional[_Pin]:
+        """What the callback `value` keeps alive, if anything."""
+        ctx = self.context
+        if depth > 2 or is_weak_call(ctx, value):
+            return None
+        selfp = self_name(ctx)
+        if isinstance(value, cst.Name):
+            if selfp is not None and value.value == selfp:
+                return _Pin("the instance", "the instance itself")
+            return self._pin_name(value.value, process_wide, depth)
+        if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+            base = value.value.value
+            if selfp is not None and base == selfp:
+                found = enclosing_method(ctx)
+                cls = self.facts.class_of(found[0]) if found is not None else None
+                return _Pin("the instance", f"bound method {value.attr.value}", value.attr.value, cls)
+            if process_wide and is_function_local(base, ctx.scope) and not self._weak_local(base):
+                return _Pin(f"local {base}", f"bound method {base}.{value.attr.value}")
+            return None
+        if isinstance(value, cst.Lambda):
+            captured = [n for n in free_function_names(ctx, value.body, param_names(value.params)) if not self._weak_local(n)]
+            return self._captures("a lambda", captured, selfp)
+        if isinstance(value, cst.Call):
+            name = ctx.qualified_name(value.func)
+            if name in FUNCTOOLS_PARTIAL and value.args:
+                inner = self._pin(value.args[0].value, process_wide, depth + 1)
+                if inner is not None:
+                    return _Pin(inner.pinned, "a partial", inner.self_attr, inner.cls)
+                captured = []
+                for arg in value.args[1:]:
+                    if isinstance(arg.value, cst.Name) and is_function_local(arg.value.value, ctx.scope) and not self._weak_local(arg.value.value):
+                        captured.append(arg.value.value)
+                return self._captures("a partial", captured, selfp)
+        return None
+
+    def _pin_name(self, name: str, process_wide: bool, depth: int) -> Optional[_Pin]:
+        ctx = self.context
+        scope = binding_scope(name, ctx.scope)
+        if scope is None or not scope.is_function or scope.bindings.get(name) != LOCAL:
+            return None
+        nested = self.facts.nested_defs.get((id(scope.node), name))
+        selfp = self_name(ctx)
+        if nested is not None:
+            own = param_names(nested.params) | {name}
+            captured = [n for n in free_function_names(ctx, nested.body, own) if not self._weak_local(n)]
+            return self._captures(f"nested function {name}", captured, selfp)
+        values = local_values(scope, name)
+        if values:
+            return self._pin(values[-1], process_wide, depth + 1)
+        return None
+
+    def _captures(self, callback: str, captured: List[str], selfp: Optional[str]) -> Optional[_Pin]:
+        if not captured:
+            return None
+        if selfp is not None and selfp in captured:
+            return _Pin("the instance", callback)
+        return _Pin("local " + ", ".join(captured[:3]), callback)
+
+    def _weak_local(self, name: str) -> bool:
+        scope = binding_scope(name, self.context.scope)
+        if scope is None or not scope.is_function:
+            return False
+        values = local_values(scope, name)
+        return bool(values) and all(is_weak_call(self.context, v) for v in values)
+
+    def _pins_watched(self, value: cst.BaseExpression, watched: str, is_func: bool) -> Optional[_Pin]:
+        """For weakref.finalize(obj, func, *args): does the callback or an argument hold obj?"""
+        ctx = self.context
+        selfp = self_name(ctx)
+        pinned = "the instance" if watched == selfp else watched
+        if isinstance(value, cst.Name):
+            if value.value == watched:
+                return _Pin(pinned, "the object itself")
+            pin = self._pin_name(value.value, True, 0)
+        elif isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == watched:
+            # `self.release` is a bound method; `self.fd` (an argument) is just a value
+            if watched == selfp:
+                found = enclosing_method(ctx)
+                cls = self.facts.class_of(found[0]) if found is not None else None
+                return _Pin(pinned, f"bound method {value.attr.value}", value.attr.value, cls)
+            return _Pin(pinned, f"bound method {value.attr.value}") if is_func else None
+        else:
+            pin = self._pin(value, process_wide=True)
+        if pin is None:
+            return None
+        if pin.pinned in ("the instance", f"local {watched}") or watched in pin.pinned[len("local "):].split(", "):
+            if pin.pinned == "the instance" and watched != selfp:
+                return None
+            return _Pin(pinned, pin.callback, pin.self_attr, pin.cls)
+        return None
+
+    # ------------------------------------------------------------------ decision
+    def _add(self, reg: _Registration) -> None:
+        reg.qualname = self.context.scope.qualname if self.context.scope is not None else ""
+        self.registrations.append(reg)
+
+    def _default_form(self, reg: _Registration, pin: _Pin) -> Optional[Confidence]:
+        """The form reported by default, and at what confidence: the instance itself pinned in
+        a process-wide registry (`atexit`, `os.register_at_fork`, an audit hook, a
+        `weakref.finalize` whose callback holds it), outside test code, in code the project's
+        lifetime model does not place once per process. None: not reported by default."""
+        if reg.kind not in ("global", "finalize") or pin.pinned != "the instance":
+            return None
+        if is_test_path(self.context.path):
+            return None
+        project = self.context.project
+        if project is None:
+            return Confidence.MEDIUM  # one file alone: how many instances is unknown
+        module = self.context.module
+        runs = project.scope_multiplicity(module, reg.qualname).value
+        owner = reg.qualname.rsplit(".", 1)[0] if "." in reg.qualname else ""
+        instances = project.class_multiplicity(f"{module}.{owner}" if module else owner).value if owner else "unknown"
+        if runs == "once" or instances == "once":
+            return None
+        return Confidence.HIGH if "repeated" in (runs, instances) else Confidence.MEDIUM
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for reg in self.registrations:
+            pin = self._resolved_pin(reg)
+            if pin is None:
+                continue
+            if not self.options.all_forms:
+                confidence = self._default_form(reg, pin)
+                if confidence is None:
+                    continue
+                message = self.finalize_message if reg.kind == "finalize" else self.global_message
+                if reg.kind == "global" and reg.removal is not None and self.global_calls.get(reg.removal):
+                    continue
+                self.report(reg.node, message=message, confidence=confidence, call=reg.call, callback=pin.callback, pinned=pin.pinned)
+                continue
+            if reg.kind == "finalize":
+                self.report(reg.node, message=self.finalize_message, callback=pin.callback, pinned=pin.pinned)
+                continue
+            if reg.kind in ("global", "slot"):
+                if reg.removal is not None and self.global_calls.get(reg.removal):
+                    continue
+                if reg.kind == "slot" and not all(self.global_calls.get(reg.call, [True])):
+                    continue  # another call of the same function resets the slot
+                if reg.kind == "global":
+                    self.report(reg.node, message=self.global_message, call=reg.call, callback=pin.callback, pinned=pin.pinned)
+                else:
+                    # one slot: the next call frees the previous callback, so at most one object is held
+                    self.report(
+                        reg.node, message=self.slot_message, confidence=Confidence.MEDIUM,
+                        call=reg.call, callback=pin.callback, pinned=pin.pinned,
+                    )
+                continue
+            if reg.owner.startswith("self.") and not self._shared_attr(reg.cls, reg.owner[5:]):
+                continue
+            if reg.kind == "pair":
+                if self._removed(reg.removal, reg.receiver):
+                    continue
+                self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=reg.removal)
+            else:
+                attr, removals = reg.removal
+                if any(_match(attr, r) for name in removals for r in self.removals.get(name, [])):
+                    continue
+                self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=" or ".join(removals))
+
+    def _resolved_pin(self, reg: _Registration) -> Optional[_Pin]:
+        for pin in reg.pins:
+            if pin.self_attr is None:
+                return pin
+            cls = pin.cls
+            if cls is None:
+                continue
+            if self.facts.is_method(cls, pin.self_attr):
+                return pin
+            if (
+                self.facts.is_class_method(cls, pin.self_attr)
+                or self.facts.is_self_attr(cls, pin.self_attr)
+                or self.facts.class_attr_values(cls, pin.self_attr) is not None
+            ):
+                continue
+            if self.facts.has_foreign_base(cls) and CALLBACK_NAME.search(pin.self_attr):
+                return pin  # most likely a handler inherited from the base class
+        return None
+
+    def _shared_attr(self, cls: Optional[ClassFacts], attr: str) -> bool:
+        """`self.<attr>` holds an object the instance received (`self.bus = bus`), not one it
+        created (`self.button = Button()`) or one the rule cannot see assigned."""
+        if cls is None:
+            return False
+        return "shared" in self.facts.self_attr_origin(cls, attr)
+
+    def _removed(self, removal: str, receiver: Optional[str]) -> bool:
+        # Any call (or reference: `stack.callback(bus.unsubscribe, ...)`) of the removal method
+        # counts, whatever the receiver: the same registry is often reached under another name
+        # (`widget` in one method, `self.initial_widget` in another).
+        return bool(self.removals.get(removal))
+
+
+def _match(attr: str, normalized: Optional[str]) -> bool:
+    return normalized is None or normalized == attr.lstrip("_").lower()

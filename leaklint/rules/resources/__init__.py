@@ -1,0 +1,1 @@
+"""LL4xx: files, sockets, connections, processes and locks opened and never released."""

@@ -1,0 +1,5 @@
+def handle(request):
+    def render():
+        return request.body.decode()
+    return render()
+# case: {"id": "closure-called"}

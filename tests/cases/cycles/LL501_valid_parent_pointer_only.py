@@ -1,0 +1,4 @@
+class Node:
+    def __init__(self, parent):
+        self.parent = parent
+# case: {"id": "parent-pointer-only"}

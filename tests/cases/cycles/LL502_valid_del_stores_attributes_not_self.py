@@ -1,0 +1,7 @@
+_pending = []
+
+class Job:
+    def __del__(self):
+        _pending.append(self.result)
+        self.cleanup = None
+# case: {"id": "del-stores-attributes-not-self"}

@@ -1,0 +1,6 @@
+def handler(request):
+    key = request.path
+    _responses[key] = render(request)  # LL101
+
+_responses = {}
+# case: {"confidence": "high", "id": "defined-after-use-and-derived-key"}

@@ -1,0 +1,6 @@
+class Lazarus:
+    resurrected = []
+
+    def __del__(self):
+        Lazarus.resurrected.append(self)
+# case: {"id": "deliberate-resurrection-in-del"}

@@ -1,0 +1,7 @@
+import logging
+import unittest
+
+class LoggingTest(unittest.TestCase):
+    def make(self, ident):
+        return logging.getLogger(f"test.thread.{ident}")
+# case: {"id": "test-code"}

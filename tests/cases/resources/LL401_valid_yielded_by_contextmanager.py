@@ -1,0 +1,7 @@
+from contextlib import contextmanager
+
+@contextmanager
+def opened(path):
+    fh = open(path)
+    yield fh
+# case: {"id": "yielded-by-contextmanager"}

@@ -1,0 +1,6 @@
+from contextlib import contextmanager
+
+@contextmanager
+def opened(path):
+    yield open(path)
+# case: {"id": "yielded"}
