@@ -1,5 +1,10 @@
 """Every fixable rule's cases with the source `--fix` must make of them (tests/fixes/), the
-fixers' refusals, and the proof: the fixed fixture no longer leaks."""
+fixers' refusals, and the proof: the fixed fixture no longer leaks.
+
+tests/fixes/LLxxx/<id>.fixed.py is what `--fix --unsafe-fixes` makes of the rule's case <id> (one
+of its inline cases or a file in tests/cases/<family>/), and <id>.safe.py, when present, what
+safe fixes alone make of it; a case that is not one of the rule's cases has its source beside
+them as <id>.py."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import List, Optional
 import libcst as cst
 import pytest
 
+from case_files import all_cases
 from leaklint import proof
 from leaklint.cli import main
 from leaklint.config import Config
@@ -23,7 +29,18 @@ from leaklint.types import Applicability
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "fixes"
 FIXTURES = ROOT / "fixtures"
-SOURCES = sorted(p for p in CASES.glob("LL*/*.py") if not p.name.endswith((".fixed.py", ".safe.py")))
+FIXED = sorted(CASES.glob("LL*/*.fixed.py"))
+
+
+def before(fixed: Path) -> str:
+    """The source a .fixed.py file is the fix of: <id>.py beside it, else the rule's case <id>."""
+    name = fixed.name[: -len(".fixed.py")]
+    own = fixed.with_name(name + ".py")
+    if own.exists():
+        return own.read_text()
+    cases = [c for c in all_cases(rule_by_code(fixed.parent.name)) if c.id == name]
+    assert len(cases) == 1, f"{fixed}: no source {own.name} and no case {name!r} of {fixed.parent.name}"
+    return cases[0].code
 
 
 def _lint(code: str):  # type: ignore[no-untyped-def]
@@ -31,12 +48,12 @@ def _lint(code: str):  # type: ignore[no-untyped-def]
     return lambda text: lint_source(text, "example.py", rules=[rule])
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=[f"{p.parent.name}-{p.stem}" for p in SOURCES])
-def test_fix_case(source: Path) -> None:
-    code = source.parent.name
-    text = source.read_text()
+@pytest.mark.parametrize("fixed", FIXED, ids=[f"{p.parent.name}-{p.name[: -len('.fixed.py')]}" for p in FIXED])
+def test_fix_case(fixed: Path) -> None:
+    code = fixed.parent.name
+    text = before(fixed)
     assert f"# {code}" in text, "a case marks the lines its rule reports"
-    expected = source.with_suffix(".fixed.py").read_text()
+    expected = fixed.read_text()
     result = fix_source(text, _lint(code), FixOptions(unsafe=True))
     assert result.source == expected
     assert result.dropped == [] and result.converged
@@ -46,7 +63,7 @@ def test_fix_case(source: Path) -> None:
     assert again.source == result.source and again.applied == []
     assert len(result.remaining) == len(lint_source(text, "example.py", rules=[rule_by_code(code)])) - len(result.applied)
     # safe fixes only: the .safe.py file when it differs, else the same result
-    safe_file = source.with_suffix(".safe.py")
+    safe_file = fixed.with_name(fixed.name.replace(".fixed.py", ".safe.py"))
     safe = fix_source(text, _lint(code), FixOptions(unsafe=False))
     assert safe.source == (safe_file.read_text() if safe_file.exists() else expected)
     assert all(a.finding.fix is not None and a.finding.fix.applicability is Applicability.SAFE for a in safe.applied)
@@ -54,7 +71,7 @@ def test_fix_case(source: Path) -> None:
 
 @pytest.mark.parametrize("code", fixable_codes())
 def test_every_fixer_fixes_a_case(code: str) -> None:
-    fixed = [p for p in CASES.glob(f"{code}/*.fixed.py") if p.read_text() != p.with_name(p.name.replace(".fixed.py", ".py")).read_text()]
+    fixed = [p for p in CASES.glob(f"{code}/*.fixed.py") if p.read_text() != before(p)]
     assert fixed, f"no case in tests/fixes/{code} is changed by its fixer"
 
 

@@ -1,4 +1,0 @@
-def make_logger(lines=[]):  # LL104
-    def log(line):
-        lines.append(line)
-    return log

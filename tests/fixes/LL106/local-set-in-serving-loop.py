@@ -1,7 +1,0 @@
-from asyncio import ensure_future
-
-async def serve(queue):
-    running = set()
-    while True:
-        job = await queue.get()
-        running.add(ensure_future(handle(job)))  # LL106

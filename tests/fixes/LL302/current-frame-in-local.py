@@ -1,7 +1,0 @@
-import inspect
-import sys
-
-def where():
-    frame = inspect.currentframe()  # LL302
-    here = sys._getframe()  # LL302
-    return frame.f_lineno, here.f_lineno

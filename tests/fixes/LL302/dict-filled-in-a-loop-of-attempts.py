@@ -1,8 +1,0 @@
-def fetch_all(urls, get):
-    results = {}
-    for url in urls:
-        try:
-            results[url] = get(url)
-        except OSError as e:
-            results[url] = e  # LL302
-    return results

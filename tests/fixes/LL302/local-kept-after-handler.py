@@ -1,8 +1,0 @@
-def fetch(urls, get):
-    last_error = None
-    for url in urls:
-        try:
-            return get(url)
-        except OSError as e:
-            last_error = e  # LL302
-    raise last_error

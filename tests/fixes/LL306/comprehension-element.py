@@ -1,2 +1,0 @@
-def all_getters(names):
-    return [lambda: name for name in names]  # LL306

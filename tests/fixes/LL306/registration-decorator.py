@@ -1,5 +1,0 @@
-def routes(app, pages):
-    for page in pages:
-        @app.route("/" + page.slug)
-        def view():  # LL306
-            return page.render()

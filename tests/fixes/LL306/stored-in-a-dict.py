@@ -1,3 +1,0 @@
-def table(names, handlers):
-    for name in names:
-        handlers[name] = lambda: name.upper()  # LL306

@@ -1,4 +1,0 @@
-def schedule(executor, jobs):
-    for job in jobs:
-        payload = job.load()
-        executor.submit(lambda: job.run(payload))  # LL306

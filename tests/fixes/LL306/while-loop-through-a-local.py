@@ -1,7 +1,0 @@
-def poll(queue, callbacks):
-    while True:
-        item = queue.get()
-        if item is None:
-            break
-        cb = lambda: item.done()  # LL306
-        callbacks.append(cb)

@@ -1,3 +1,0 @@
-def gen(names):
-    for name in names:
-        yield lambda: name  # LL306

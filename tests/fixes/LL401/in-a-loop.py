@@ -1,4 +1,0 @@
-def write_all(paths, text):
-    for path in paths:
-        fh = open(path, "w")  # LL401
-        fh.write(text)

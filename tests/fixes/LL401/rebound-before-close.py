@@ -1,6 +1,0 @@
-def copy(src, dst):
-    fh = open(src)  # LL401
-    data = fh.read()
-    fh = open(dst, "w")
-    with fh:
-        fh.write(data)

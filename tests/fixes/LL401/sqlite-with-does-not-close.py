@@ -1,6 +1,0 @@
-import sqlite3
-
-def save(db, row):
-    conn = sqlite3.connect(db)  # LL401
-    with conn:
-        conn.execute("insert into t values (?)", row)

@@ -1,7 +1,0 @@
-import tarfile
-import urllib.request
-
-def fetch_and_extract(url, target):
-    resp = urllib.request.urlopen(url)  # LL401
-    with tarfile.open(fileobj=resp, mode="r|*") as tf:
-        tf.extractall(target)

@@ -1,7 +1,0 @@
-import pathlib
-import zipfile
-
-def member(archive, name, root):
-    data = zipfile.ZipFile(archive).open(name).read()  # LL402
-    head = pathlib.Path(root, "README").open().readline()  # LL402
-    return data, head

@@ -1,4 +1,0 @@
-import tempfile
-
-def workdir():
-    return tempfile.TemporaryDirectory().name  # LL402

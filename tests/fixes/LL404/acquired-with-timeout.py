@@ -1,8 +1,0 @@
-import threading
-
-_lock = threading.Lock()
-
-def update(cache, key, value):
-    if _lock.acquire(timeout=1):  # LL404
-        cache[key] = compute(value)
-        _lock.release()

@@ -1,5 +1,0 @@
-class Store:
-    def put(self, key, value):
-        self._mutex.acquire()  # LL404
-        self.data[key] = encode(value)
-        self._mutex.release()

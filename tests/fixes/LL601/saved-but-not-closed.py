@@ -1,6 +1,0 @@
-import matplotlib.pyplot as plt
-
-def render(data, path):
-    fig, ax = plt.subplots()  # LL601
-    ax.plot(data)
-    fig.savefig(path)
