@@ -20,9 +20,6 @@ from typing import Any, Dict
 
 import pytest
 
-# its tests share one module-scoped fixture: under pytest-xdist they run on one worker
-pytestmark = pytest.mark.xdist_group("ecosystem")
-
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench" / "ecosystem"
 sys.path.insert(0, str(BENCH))

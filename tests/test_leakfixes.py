@@ -22,9 +22,6 @@ from typing import Any, Dict, List
 
 import pytest
 
-# its tests share one module-scoped fixture: under pytest-xdist they run on one worker
-pytestmark = pytest.mark.xdist_group("leakfixes")
-
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench" / "leakfixes"
 sys.path.insert(0, str(HERE))

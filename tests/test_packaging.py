@@ -14,9 +14,6 @@ from pathlib import Path
 
 import pytest
 
-# its tests share one module-scoped fixture: under pytest-xdist they run on one worker
-pytestmark = pytest.mark.xdist_group("packaging")
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

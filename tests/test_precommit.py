@@ -14,9 +14,6 @@ from typing import List
 
 import pytest
 
-# its tests share one module-scoped fixture: under pytest-xdist they run on one worker
-pytestmark = pytest.mark.xdist_group("precommit")
-
 ROOT = Path(__file__).resolve().parent.parent
 
 LEAKY = textwrap.dedent('''\

