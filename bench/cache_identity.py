@@ -257,9 +257,9 @@ def check(
     report["corruptions"] = len(ways)
     timed(f"entries corrupted ({len(corrupted)} entries, {len(ways)} ways), no index", with_cache, expected)
     # each way, in each group: how many entries it hit, and how many the run wrote back as they
-    # were (it missed on them and analysed the file again). Every findings entry must come back
-    # but one turned into a directory; a summary corrupted into another well-formed summary of
-    # the same content (an extra key) may be served as it is.
+    # were (it missed on them and analysed the file again). Every entry, findings or summary, must
+    # come back but one turned into a directory (summaries carry a version, their key and a
+    # checksum, so an edit that leaves them well-formed is a miss too).
     table: Dict[str, Dict[str, List[int]]] = {}
     for entry, name, original in corrupted:
         group = "summaries" if "summaries" in entry.parts else "findings"
@@ -267,7 +267,10 @@ def check(
         row[0] += 1
         row[1] += _restored(entry, original)
     report["entries_corrupted"] = {g: {n: {"entries": r[0], "restored": r[1]} for n, r in rows.items()} for g, rows in table.items()}
-    unrestored = {n: r for n, r in table.get("findings", {}).items() if r[0] != r[1] and n != "entry replaced by a directory"}
+    unrestored = {
+        f"{g}: {n}": r for g in ("findings", "summaries") for n, r in table.get(g, {}).items()
+        if r[0] != r[1] and n != "entry replaced by a directory"
+    }
     if unrestored:
         report["identical"] = False
         report.setdefault("differences", []).append({"run": "findings entries not rewritten", "ways": unrestored})

@@ -541,6 +541,43 @@ def test_a_summary_cache_entry_of_any_shape_is_a_miss_and_is_rewritten(tmp_path,
     assert all(entry.read_bytes() != bad for entry in entries)  # rewritten
 
 
+
+def test_an_edited_summary_or_digest_is_a_miss_and_is_rewritten(tmp_path) -> None:
+    # well-formed but not what was written: an edited summary, another version's entry, a
+    # truncated digest. Each is refused by its checksum or envelope, recomputed and rewritten.
+    import json as _json
+
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "m.py").write_text("X = []\ndef f(a):\n    X.append(a)\n")
+    cache = str(tmp_path / ".cache")
+    first = build_index([str(tmp_path / "m.py")], cache_dir=cache)
+    entries = [p for p in (tmp_path / ".cache" / "summaries").rglob("*.json")]
+    assert entries
+    for edit in ("payload", "version"):
+        for entry in entries:
+            data = _json.loads(entry.read_text())
+            if edit == "payload":
+                summary = _json.loads(data["summary"])
+                summary["writes"] = []  # the growth of X forgotten, the checksum left as it was
+                data["summary"] = _json.dumps(summary, sort_keys=True)
+            else:
+                data["version"] = -1
+            entry.write_text(_json.dumps(data))
+        again = build_index([str(tmp_path / "m.py")], cache_dir=cache)
+        assert [s.to_dict() for s in again.summaries] == [s.to_dict() for s in first.summaries], edit
+        assert all(_json.loads(e.read_text())["version"] != -1 and _json.loads(_json.loads(e.read_text())["summary"])["writes"] for e in entries)
+    from leaklint.analysis.project import SummaryCache
+
+    sc = SummaryCache(cache)
+    sc.put_digest("ab" * 32, "0" * 64)
+    assert sc.get_digest("ab" * 32) == "0" * 64
+    digest_file = tmp_path / ".cache" / "summaries" / "digests" / "ab" / ("ab" * 32)
+    digest_file.write_text("1" * 64 + digest_file.read_text()[64:])  # another digest, old checksum
+    assert sc.get_digest("ab" * 32) is None
+    digest_file.write_text("0" * 64)  # no checksum
+    assert sc.get_digest("ab" * 32) is None
+
+
 # ------------------------------------------------------------------ the pass's own shortcuts
 _SHORTCUTS_SOURCE = textwrap.dedent("""
     import atexit

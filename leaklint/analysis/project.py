@@ -830,6 +830,9 @@ def project_files(root: str, limit: int = 20000, discovered: bool = False) -> Li
     return out
 
 
+_ENVELOPE = {"version", "key", "checksum", "summary"}
+
+
 class SummaryCache:
     """Summaries on disk by content hash: `<dir>/summaries/<sha256 of version, module, source>.json`."""
 
@@ -853,10 +856,14 @@ class SummaryCache:
             return None
         try:
             with open(os.path.join(self.directory, "digests", key[:2], key), encoding="ascii") as fh:
-                text = fh.read(100)
+                text = fh.read(200)
         except (OSError, ValueError):
             return None
-        return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+        digest, _, check = text.partition(" ")
+        # the digest and its checksum under this key: an edited or truncated entry is a miss
+        if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest) and check == self._checksum(key, digest):
+            return digest
+        return None
 
     def put_digest(self, key: str, digest: str) -> None:
         if not self.directory:
@@ -866,7 +873,7 @@ class SummaryCache:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "w", encoding="ascii") as fh:
-                fh.write(digest)
+                fh.write(f"{digest} {self._checksum(key, digest)}")
             os.replace(tmp, path)
         except OSError:
             pass
@@ -881,13 +888,28 @@ class SummaryCache:
         h.update(data)
         return h.hexdigest()
 
+    @staticmethod
+    def _checksum(key: str, payload: str) -> str:
+        return hashlib.sha256(f"{SUMMARY_VERSION}\0{key}\0{payload}".encode("utf-8", "surrogatepass")).hexdigest()
+
     def get(self, key: str) -> Optional[FileSummary]:
+        """The summary stored under `key`, validated: its envelope names this summary version and
+        this key, and its checksum covers the summary as stored. Anything else (missing, of any
+        shape or depth, edited, from another version) is a miss and is rewritten."""
         path = self._path(key)
         if path is None:
             return None
         try:
             with open(path, encoding="utf-8") as fh:
-                return FileSummary.from_dict(json.load(fh))
+                entry = json.load(fh)
+            # exactly the envelope this version writes: an unknown key is an entry of another
+            # schema, a miss like any other
+            if not isinstance(entry, dict) or set(entry) != _ENVELOPE or entry["version"] != SUMMARY_VERSION or entry["key"] != key:
+                return None
+            payload = entry.get("summary")
+            if not isinstance(payload, str) or entry.get("checksum") != self._checksum(key, payload):
+                return None
+            return FileSummary.from_dict(json.loads(payload))
         except (OSError, ValueError, KeyError, TypeError, RecursionError, MemoryError, AttributeError):
             return None  # missing or unusable (any shape, any depth): a miss, rewritten below
 
@@ -895,11 +917,12 @@ class SummaryCache:
         path = self._path(key)
         if path is None:
             return
+        payload = json.dumps(summary.to_dict(), sort_keys=True)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(summary.to_dict(), fh)
+                json.dump({"version": SUMMARY_VERSION, "key": key, "checksum": self._checksum(key, payload), "summary": payload}, fh)
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
