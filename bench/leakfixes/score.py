@@ -153,7 +153,8 @@ def run_leaklint(
 
     With `project` (the default), each file is linted as the CLI lints a project it checks:
     with the lifetime model (leaklint.analysis.project.build_index) of the unpacked
-    distribution the file belongs to, built once per distribution."""
+    distribution the file belongs to, built once per distribution, its files summarized by
+    $LEAKLINT_JOBS worker processes (default: one per core)."""
     from leaklint.analysis.project import build_index
     from leaklint.config import Config
     from leaklint.engine import LL000, InternalError, SourceError, lint_source, read_source
@@ -162,13 +163,14 @@ def run_leaklint(
     out: ByFile = {}
     errors: List[str] = []
     indexes: Dict[str, Any] = {}
+    jobs = int(os.environ.get("LEAKLINT_JOBS", "0") or 0) or os.cpu_count() or 1
     for path, shown in paths:
         out[path] = []
         model = None
         if project:
             root = path[: -len(shown)].rstrip("/\\") if path.endswith(shown) else os.path.dirname(path)
             if root not in indexes:
-                indexes[root] = build_index([path], root=root)
+                indexes[root] = build_index([path], root=root, jobs=jobs)
             model = indexes[root]
         try:
             text = read_source(path)
