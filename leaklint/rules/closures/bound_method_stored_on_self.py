@@ -153,7 +153,6 @@ class BoundMethodStoredOnSelf(StorageTracker):
             """,
             id="wraps-the-function-not-the-bound-method",
         ),
-        
     ]
 
     INVALID = [
@@ -185,7 +184,6 @@ class BoundMethodStoredOnSelf(StorageTracker):
             id="wrapped-bound-method",
             message_contains="bound method handler",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -120,7 +120,6 @@ class CallbackCapturesItsOwner(StorageTracker):
             """,
             id="callback-captures-neither",
         ),
-        
     ]
 
     INVALID = [
@@ -148,7 +147,6 @@ class CallbackCapturesItsOwner(StorageTracker):
             """,
             id="partial-holds-the-future",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -171,7 +171,6 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             """,
             id="closure-returned",
         ),
-        
     ]
 
     INVALID = [
@@ -199,7 +198,6 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
             id="partial-in-module-dict",
             message_contains="self",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -138,7 +138,6 @@ class LoopVariableClosureEscapes(ClosureTracker):
             """,
             id="default-argument-binds-the-value",
         ),
-        
     ]
 
     INVALID = [
@@ -163,7 +162,6 @@ class LoopVariableClosureEscapes(ClosureTracker):
             id="submitted-to-an-executor",
             message_contains="job, payload",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

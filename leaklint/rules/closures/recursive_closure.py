@@ -104,7 +104,6 @@ class RecursiveClosure(ClosureTracker):
             """,
             id="nested-not-recursive",
         ),
-        
     ]
 
     INVALID = [
@@ -138,7 +137,6 @@ class RecursiveClosure(ClosureTracker):
             id="mutual-recursion",
             message_contains="refer to each other",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

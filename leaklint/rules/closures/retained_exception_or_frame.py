@@ -206,7 +206,6 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="with-traceback-none",
         ),
-        
     ]
 
     INVALID = [
@@ -239,7 +238,6 @@ class RetainedExceptionOrFrame(StorageTracker):
             """,
             id="enclosing-list-filled-by-nested-function",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -109,7 +109,6 @@ class DelOnCyclicObject(CycleCollector):
             """,
             id="stored-callables-of-other-objects",
         ),
-        
     ]
 
     INVALID = [
@@ -147,7 +146,6 @@ class DelOnCyclicObject(CycleCollector):
             """,
             id="bound-method-in-container-and-partial",
         ),
-        
     ]
 
     def leave_Module(self, node: cst.Module) -> None:

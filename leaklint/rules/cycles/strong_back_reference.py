@@ -91,7 +91,6 @@ class StrongBackReference(CycleCollector):
             """,
             id="child-not-kept-by-parent",
         ),
-        
     ]
 
     INVALID = [
@@ -120,7 +119,6 @@ class StrongBackReference(CycleCollector):
             id="self-parent-and-parent-children-append",
             message_contains="adds itself",
         ),
-        
     ]
 
     def leave_Module(self, node: cst.Module) -> None:

@@ -113,7 +113,6 @@ class WeakrefToBoundMethod(CycleCollector):
             """,
             id="plain-functions-and-unknown-listeners",
         ),
-        
     ]
 
     INVALID = [
@@ -152,7 +151,6 @@ class WeakrefToBoundMethod(CycleCollector):
             id="weak-containers",
             message_contains="drops at once",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

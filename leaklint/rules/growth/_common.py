@@ -206,16 +206,6 @@ def use_grows(family: str, kind: str, what: str, method: Optional[str]) -> bool:
     return False
 
 
-def all_params(params: cst.Parameters) -> Iterator[cst.Param]:
-    yield from params.posonly_params
-    yield from params.params
-    if isinstance(params.star_arg, cst.Param):
-        yield params.star_arg
-    yield from params.kwonly_params
-    if params.star_kwarg is not None:
-        yield params.star_kwarg
-
-
 def enclosing_functions(scope: Optional[Scope]) -> Iterator[Scope]:
     """The function (and lambda) scopes around `scope`, innermost first (class scopes skipped:
     a method's body cannot see the class body)."""

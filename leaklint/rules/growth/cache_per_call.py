@@ -147,7 +147,6 @@ class CachePerCall(Rule):
             """,
             id="look-alike-decorator",
         ),
-        
     ]
 
     INVALID = [
@@ -188,7 +187,6 @@ class CachePerCall(Rule):
             confidence=Confidence.HIGH,
             message_contains="escapes",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -122,7 +122,6 @@ class CachedInstanceMethod(Rule):
             """,
             id="static-and-class-methods",
         ),
-        
     ]
 
     INVALID = [
@@ -151,7 +150,6 @@ class CachedInstanceMethod(Rule):
             id="cache",
             confidence=Confidence.HIGH,
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -5,7 +5,7 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ...analysis.expr import target_names
+from ...analysis.expr import all_params, target_names
 from ...analysis.scopes import Scope, function_binding_scope
 from ...matchers import first_param
 from ...rule import Rule
@@ -120,7 +120,6 @@ class MutableDefaultAccumulator(Rule):
             """,
             id="copied-before-growth",
         ),
-        
     ]
 
     INVALID = [
@@ -162,7 +161,6 @@ class MutableDefaultAccumulator(Rule):
             """,
             id="every-growth-form",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -179,7 +177,7 @@ class MutableDefaultAccumulator(Rule):
             return
         owner = ctx.scope.qualname
         function = f"{owner}.{node.name.value}" if owner else node.name.value
-        for param in g.all_params(node.params):
+        for param in all_params(node.params):
             found = g.container_kind(ctx, param.default) if param.default is not None else None
             if found is not None and any(w in param.name.value.lower() for w in MEMO_WORDS):
                 continue  # a deliberate memo

@@ -110,7 +110,6 @@ class TaskSetWithoutDiscard(Rule):
             """,
             id="local-batch-awaited",
         ),
-        
     ]
 
     INVALID = [
@@ -144,7 +143,6 @@ class TaskSetWithoutDiscard(Rule):
             """,
             id="instance-list-via-loop-create-task",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

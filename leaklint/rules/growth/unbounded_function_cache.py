@@ -4,6 +4,7 @@ from typing import List, Set
 
 import libcst as cst
 
+from ...analysis.expr import all_params
 from ...matchers import ENUM_BASES, class_bases, is_instance_method
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
@@ -94,7 +95,6 @@ class UnboundedFunctionCache(Rule):
             """,
             id="closed-parameter-types",
         ),
-        
     ]
 
     INVALID = [
@@ -122,7 +122,6 @@ class UnboundedFunctionCache(Rule):
             """,
             id="cache-and-positional-none",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:
@@ -146,7 +145,7 @@ class UnboundedFunctionCache(Rule):
         found = g.cache_decorator(ctx, node, aliases=self._aliases)
         if found is None or found[2] is not None:
             return
-        params: List[cst.Param] = list(g.all_params(node.params))
+        params: List[cst.Param] = list(all_params(node.params))
         if ctx.scope.kind == "class" and "classmethod" in g.decorator_short_names(node) and params:
             params = params[1:]
         if not params:

@@ -180,7 +180,6 @@ class UnboundedModuleContainer(Rule):
             """,
             id="class-creation-time-registries",
         ),
-        
     ]
 
     INVALID = [
@@ -212,7 +211,6 @@ class UnboundedModuleContainer(Rule):
             confidence=Confidence.HIGH,
             message_contains="grows in handle",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -151,7 +151,6 @@ class PyplotFigureNotClosed(Rule):
             """,
             id="figure-returned-to-the-caller",
         ),
-        
     ]
 
     INVALID = [
@@ -179,7 +178,6 @@ class PyplotFigureNotClosed(Rule):
             """,
             id="clf-is-not-close",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

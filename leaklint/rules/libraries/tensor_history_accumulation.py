@@ -153,7 +153,6 @@ class TensorHistoryAccumulation(Rule):
             """,
             id="sum-of-parts-then-backward",
         ),
-        
     ]
 
     INVALID = [
@@ -189,7 +188,6 @@ class TensorHistoryAccumulation(Rule):
             """,
             id="scaled-loss-assignment-form",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -173,7 +173,6 @@ class ThreadOrLoopNotJoined(Rule):
             """,
             id="loop-owned-and-closed-by-its-object",
         ),
-        
     ]
 
     INVALID = [
@@ -213,7 +212,6 @@ class ThreadOrLoopNotJoined(Rule):
             id="loop-never-closed",
             message_contains="never closed",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -144,7 +144,6 @@ class ThreadingLocalRequestState(Rule):
             """,
             id="per-thread-cache-created-here",
         ),
-        
     ]
 
     INVALID = [
@@ -177,7 +176,6 @@ class ThreadingLocalRequestState(Rule):
             """,
             id="subclass-and-setattr",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

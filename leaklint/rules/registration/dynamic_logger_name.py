@@ -132,7 +132,6 @@ class DynamicLoggerName(Rule):
             """,
             id="parameter-passed-unchanged",
         ),
-        
     ]
 
     INVALID = [
@@ -158,7 +157,6 @@ class DynamicLoggerName(Rule):
             id="parameter-that-is-data-not-a-name",
             confidence=Confidence.HIGH,
         ),
-        
     ]
 
     def __init__(self, context: Context, options: object = None) -> None:

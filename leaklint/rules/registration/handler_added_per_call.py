@@ -142,7 +142,6 @@ class HandlerAddedPerCall(Rule):
             """,
             id="removed-in-finally",
         ),
-        
     ]
 
     INVALID = [
@@ -170,7 +169,6 @@ class HandlerAddedPerCall(Rule):
             """,
             id="module-logger-per-request",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

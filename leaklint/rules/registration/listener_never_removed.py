@@ -294,7 +294,6 @@ class ListenerNeverRemoved(RegistrationRule):
             """,
             id="weak-method-callback",
         ),
-        
     ]
 
     INVALID = [
@@ -325,7 +324,6 @@ class ListenerNeverRemoved(RegistrationRule):
             id="lambda-and-self-as-listener",
             options={"all-forms": True},
         ),
-        
     ]
 
     @classmethod

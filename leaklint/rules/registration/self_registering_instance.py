@@ -166,7 +166,6 @@ class SelfRegisteringInstance(RegistrationRule):
             """,
             id="defaultdict-of-weaksets",
         ),
-        
     ]
 
     INVALID = [
@@ -191,7 +190,6 @@ class SelfRegisteringInstance(RegistrationRule):
             """,
             id="module-dict-subscript",
         ),
-        
     ]
 
     def __init__(self, context, options=None) -> None:

@@ -159,7 +159,6 @@ class LockAcquiredWithoutRelease(Rule):
             """,
             id="released-at-once",
         ),
-        
     ]
 
     INVALID = [
@@ -208,7 +207,6 @@ class LockAcquiredWithoutRelease(Rule):
             id="instance-class-and-multiprocessing-locks",
             confidence=Confidence.HIGH,
         ),
-        
     ]
 
     def __init__(self, context: Any, options: Any = None) -> None:

@@ -411,7 +411,6 @@ class ResourceNotClosed(Rule):
             """,
             id="returned-in-tuple-list-dict",
         ),
-        
     ]
 
     INVALID = [
@@ -464,7 +463,6 @@ class ResourceNotClosed(Rule):
             confidence=Confidence.HIGH,
             message_contains="never closed",
         ),
-        
     ]
 
     @classmethod

@@ -148,7 +148,6 @@ class ResourceUsedInline(Rule):
             """,
             id="with-closing-enter-context",
         ),
-        
     ]
 
     INVALID = [
@@ -176,7 +175,6 @@ class ResourceUsedInline(Rule):
             """,
             id="read-load-len",
         ),
-        
     ]
 
     @classmethod

@@ -95,7 +95,6 @@ class SqliteConnectionNotClosedByWith(Rule):
             """,
             id="transaction-on-a-connection-owned-elsewhere",
         ),
-        
     ]
 
     INVALID = [
@@ -122,7 +121,6 @@ class SqliteConnectionNotClosedByWith(Rule):
             """,
             id="aliases-and-several-items",
         ),
-        
     ]
 
     def __init__(self, context: Any, options: Any = None) -> None:
