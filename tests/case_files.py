@@ -21,7 +21,6 @@ from typing import Any, Dict, List, Type, Union
 from leaklint.types import Confidence, Invalid, Valid
 
 CASES = Path(__file__).resolve().parent / "cases"
-FAMILIES = {"1": "growth", "2": "registration", "3": "closures", "4": "resources", "5": "cycles", "6": "libraries"}
 META_KEYS = {"options", "path", "confidence", "message_contains", "id"}
 Case = Union[Valid, Invalid]
 
@@ -55,10 +54,18 @@ def read_case(path: Path) -> Case:
     raise CaseFileError(f"{path}: the kind in the name must be valid or invalid, not {kind!r}")
 
 
-def case_files(code: str) -> List[Path]:
-    return sorted((CASES / FAMILIES.get(code[2:3], "?")).glob(f"{code}_*.py"))
+def family(rule: Type[Any]) -> str:
+    """The family folder of a rule: its package under leaklint/rules/ ("" for a rule from
+    elsewhere, a plugin's, which has no case files here)."""
+    parts = rule.__module__.split(".")
+    return parts[2] if len(parts) == 4 and parts[:2] == ["leaklint", "rules"] else ""
+
+
+def case_files(rule: Type[Any]) -> List[Path]:
+    folder = family(rule)
+    return sorted((CASES / folder).glob(f"{rule.code}_*.py")) if folder else []
 
 
 def all_cases(rule: Type[Any]) -> List[Case]:
     """The rule's inline cases, then its case files."""
-    return [*rule.VALID, *rule.INVALID, *(read_case(p) for p in case_files(rule.code))]
+    return [*rule.VALID, *rule.INVALID, *(read_case(p) for p in case_files(rule))]

@@ -5,7 +5,7 @@ class shows on its page (VALID / INVALID) and its regression cases in tests/case
 from typing import Any, List, Tuple
 
 import pytest
-from case_files import CASES, FAMILIES, CaseFileError, all_cases, read_case
+from case_files import CASES, CaseFileError, all_cases, family, read_case
 
 from leaklint.config import Config, merge_rule_options
 from leaklint.engine import lint_source
@@ -35,8 +35,8 @@ def test_case_files_are_well_formed() -> None:
         if code not in codes:
             problems.append(f"{path.name}: no rule {code}")
             continue
-        if path.parent.name != FAMILIES[code[2]]:
-            problems.append(f"{path.name}: in {path.parent.name}/, its family is {FAMILIES[code[2]]}/")
+        if path.parent.name != family(codes[code]):
+            problems.append(f"{path.name}: in {path.parent.name}/, its rule is in rules/{family(codes[code])}/")
         try:
             case = read_case(path)
         except (CaseFileError, ValueError) as exc:
