@@ -1,5 +1,6 @@
 """The engine: name resolution through imports, aliases and shadowing; bad input of every kind."""
 
+import gc
 import os
 from pathlib import Path
 from typing import List, Optional
@@ -278,3 +279,55 @@ def test_global_statement_at_module_level_does_not_hang() -> None:
     source = "global log\nlog = 1\n\ndef f(items=[]):\n    items.append(log.debug())\n"
     findings = lint_source(source, "example.py", Config(select=("ALL",)))
     assert [f.code for f in findings] == ["LL104"]
+
+
+class ScopeIdProbe(Rule):
+    """
+    ## What it does
+    Test probe: reports the identity of the scope and of a binding each function runs in.
+
+    ## Why is this bad?
+    It is not; it exists for tests.
+
+    ## Known problems
+    None.
+
+    ## Fix safety
+    None.
+
+    ## References
+    None.
+    """
+
+    code = "LL991"
+    name = "scope-id-probe"
+    message = "{ident}"
+    VALID = [Valid("x = 1")]
+    INVALID = [Invalid("def f(a):\n    x = a  # LL991")]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        scope = self.context.scope
+        value = node.value
+        binding = scope.values.get(value.value) if isinstance(value, cst.Name) else None
+        # only the numbers are kept: holding the objects here would keep them alive
+        self.report(node, ident=f"{id(scope)} {id(binding)}")
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # a scope and its bindings refer to each other: the cycle collector frees a left scope
+        # whenever it happens to run; here it runs before every function
+        gc.collect()
+
+
+def test_scopes_and_bindings_keep_their_identity_for_the_whole_file() -> None:
+    """Rules key facts on `id(scope)` and `id(binding)` (resources' local types, growth's
+    rebound names). A scope freed when the traversal leaves its function hands its id to the
+    next one, and a later function then reads an earlier one's facts: LL401 once called
+    `path.open()` (a `pathlib.Path` parameter) `ZipFile.open()` because the function before
+    it had a `ZipFile` local, in some runs and not others."""
+    source = "".join(f"def f{i}(p{i}):\n    x = p{i}\n" for i in range(50))
+    idents = [f.message for f in lint_source(source, "probe.py", rules=[ScopeIdProbe])]
+    scopes = [ident.split()[0] for ident in idents]
+    bindings = [ident.split()[1] for ident in idents]
+    assert len(idents) == 50
+    assert len(set(scopes)) == 50
+    assert len(set(bindings)) == 50

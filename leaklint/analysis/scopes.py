@@ -239,6 +239,11 @@ class Context:
         self.scope: Scope = None  # type: ignore[assignment]  # set at visit_Module
         # (node, qualname) for every class and function: the engine maps findings to them.
         self.definitions: List[Tuple[cst.CSTNode, str]] = []
+        # every scope of the file, kept for as long as the file is analysed: rules key facts on
+        # `id(scope)` and `id(binding)`, and a scope freed when the traversal leaves it would
+        # hand its id to the next function's scope (a later function would read the facts of
+        # an earlier one; which one depends on the allocator, so the finding would vary by run)
+        self.scopes: List[Scope] = []
         # every module imported anywhere in the file (full dotted names and their parents)
         self.imported_modules: Set[str] = set()
         # what each import statement names itself (`import a.b` -> a.b, `from a import b` ->
@@ -416,6 +421,7 @@ class _Enter(cst.BatchableCSTVisitor):
 
     def visit_Module(self, node: cst.Module) -> None:
         scope = Scope("module", node, None)
+        self.ctx.scopes.append(scope)
         self.ctx.module_scope = scope
         self.ctx.scope = scope
 
@@ -426,6 +432,7 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         ctx = self.ctx
         scope = Scope("function", node, ctx.scope, node.name.value)
+        ctx.scopes.append(scope)
         ctx._bind_params(scope, node.params)
         ctx.scope = scope
         ctx.definitions.append((node, scope.qualname))
@@ -436,11 +443,13 @@ class _Enter(cst.BatchableCSTVisitor):
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         ctx = self.ctx
         ctx.scope = Scope("class", node, ctx.scope, node.name.value)
+        ctx.scopes.append(ctx.scope)
         ctx.definitions.append((node, ctx.scope.qualname))
 
     def visit_Lambda_body(self, node: cst.Lambda) -> None:
         ctx = self.ctx
         scope = Scope("lambda", node, ctx.scope, "<lambda>")
+        ctx.scopes.append(scope)
         ctx._bind_params(scope, node.params)
         ctx.scope = scope
 
