@@ -349,3 +349,17 @@ def test_flow_events_are_typed_and_carry_where_the_value_went() -> None:
         (EventKind.ESCAPE, "captured", Escape.CAPTURE),
         (EventKind.ESCAPE, "returned", Escape.RETURN),
     ]
+
+
+def test_arguments_at_reads_positions_keywords_and_every_argument() -> None:
+    from leaklint.analysis.expr import arguments_at
+
+    call = cst.parse_expression("f(a, b, key=c, other=d)")
+    assert isinstance(call, cst.Call)
+    texts = lambda values: [cst.Module([]).code_for_node(v) for v in values]  # noqa: E731
+    assert texts(arguments_at(call, (1, "key"))) == ["b", "c"]
+    assert texts(arguments_at(call, (0, "missing", 5))) == ["a"]
+    assert texts(arguments_at(call, ("*", 0, "other"))) == ["a", "b", "c", "d"]  # each once
+    starred = cst.parse_expression("f(*args, x)")
+    assert isinstance(starred, cst.Call)
+    assert arguments_at(starred, (1,)) == []  # positions after *args are unknowable

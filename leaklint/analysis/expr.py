@@ -150,6 +150,20 @@ def call_arg(call: cst.Call, position: Optional[int], keyword: Optional[str] = N
     return None
 
 
+def arguments_at(call: cst.Call, places: Sequence[Union[int, str]]) -> List[cst.BaseExpression]:
+    """The values `call` passes at `places`: positional indexes, keyword names, or "*" for every
+    argument (as `knowledge.registries.ProcessRegistry.callbacks` names them), each once."""
+    out: List[cst.BaseExpression] = []
+    for place in places:
+        if place == "*":
+            found = [arg.value for arg in call.args]
+        else:
+            arg = call_arg(call, place, None) if isinstance(place, int) else call_arg(call, None, place)
+            found = [arg.value] if arg is not None else []
+        out.extend(value for value in found if not any(value is seen for seen in out))
+    return out
+
+
 def keyword_map(call: cst.Call) -> Dict[str, cst.BaseExpression]:
     return {arg.keyword.value: arg.value for arg in call.args if arg.keyword is not None}
 

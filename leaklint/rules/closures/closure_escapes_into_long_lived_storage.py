@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import List, Optional, Set, Tuple
+from typing import List, Optional, Set
 
 import libcst as cst
 
-from ...analysis.expr import call_method, dotted_name, root_name
+from ...analysis.expr import arguments_at, call_method, dotted_name, root_name
+from ...knowledge.registries import PROCESS_REGISTRIES, ProcessRegistry
 from ...matchers import decorator_expr, string_value
 from ...policy import in_one_time_function
 from ...types import Confidence, Invalid, Valid
@@ -15,25 +16,6 @@ from ._common import (
     describe_names,
     stored_values,
 )
-
-# process-wide registries: qualified name -> (positions of the callback, keywords hold
-# callbacks, a slot that the next call replaces, the function that undoes it)
-GLOBAL_REGISTRIES = {
-    "atexit.register": ((0,), False, False, "atexit.unregister"),
-    "sys.addaudithook": ((0,), False, False, ""),
-    "os.register_at_fork": ((), True, False, ""),
-    "codecs.register": ((0,), False, False, "codecs.unregister"),
-    "codecs.register_error": ((1,), False, True, ""),
-    "copyreg.pickle": ((1, 2), False, True, ""),
-    "signal.signal": ((1,), False, True, ""),
-    "sys.settrace": ((0,), False, True, ""),
-    "sys.setprofile": ((0,), False, True, ""),
-    "threading.settrace": ((0,), False, True, ""),
-    "threading.setprofile": ((0,), False, True, ""),
-    "threading.settrace_all_threads": ((0,), False, True, ""),
-    "threading.setprofile_all_threads": ((0,), False, True, ""),
-    "sys.set_asyncgen_hooks": ((0, 1), True, True, ""),
-}
 
 # methods that register a callback with the object they are called on
 REGISTER_VERBS = frozenset(
@@ -211,7 +193,7 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
         qualified = ctx.call_name(node)
-        registry = GLOBAL_REGISTRIES.get(qualified or "")
+        registry = PROCESS_REGISTRIES.get(qualified or "")
         if registry is not None:
             self._registry_call(node, qualified or "", registry)
             return
@@ -265,26 +247,23 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
         ref = self.storage_of(positional[0])
         return ref is None or ref.kind in ("local", "self", "selfattr")
 
-    def _registry_call(self, node: cst.Call, qualified: str, registry: Tuple[Tuple[int, ...], bool, bool, str]) -> None:
-        positions, keywords, slot, undo = registry
-        positional = [a.value for a in node.args if a.keyword is None and not a.star]
-        values = [positional[i] for i in positions if i < len(positional)]
-        if keywords:
-            values += [a.value for a in node.args if a.keyword is not None]
-        closures = [c for v in values for c in self.closures_in(v)]
+    def _registry_call(self, node: cst.Call, qualified: str, registry: ProcessRegistry) -> None:
+        closures = [c for v in arguments_at(node, registry.callbacks) for c in self.closures_in(v)]
         if not closures or self.context.function_scope is None:
-            if slot:
+            if registry.slot:
                 self._restored.add(qualified)
             return
         for closure in closures:
-            self._candidates.append(_Candidate(node, closure, "registered with", fixed=qualified, slot=slot, undo=undo))
+            self._candidates.append(
+                _Candidate(node, closure, "registered with", fixed=qualified, slot=registry.slot, undo=registry.removal or "")
+            )
 
     def visit_Assign(self, node: cst.Assign) -> None:
         ctx = self.context
         scope = ctx.scope
         if isinstance(node.value, cst.Call):
             qualified = ctx.call_name(node.value)
-            if qualified in GLOBAL_REGISTRIES and GLOBAL_REGISTRIES[qualified][2]:
+            if qualified in PROCESS_REGISTRIES and PROCESS_REGISTRIES[qualified].slot:
                 self._restored.add(qualified)  # `old = signal.signal(...)`: kept to restore
         if ctx.function_scope is None:
             return
@@ -319,10 +298,10 @@ class ClosureEscapesIntoLongLivedStorage(StorageTracker):
         for decorator in node.decorators:
             expr, call = decorator_expr(decorator)
             qualified = ctx.qualified_name(expr)
-            registry = GLOBAL_REGISTRIES.get(qualified or "")
+            registry = PROCESS_REGISTRIES.get(qualified or "")
             if registry is not None:
                 self._candidates.append(
-                    _Candidate(decorator, closure, "registered with", fixed=qualified or "", slot=registry[2], undo=registry[3])
+                    _Candidate(decorator, closure, "registered with", fixed=qualified or "", slot=registry.slot, undo=registry.removal or "")
                 )
                 continue
             if isinstance(expr, cst.Attribute) and _is_register_verb(expr.attr.value):

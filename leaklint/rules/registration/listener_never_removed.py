@@ -1,85 +1,34 @@
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ...analysis.expr import base_and_first_attribute, root_name
-from ...analysis.scopes import LOCAL, binding_scope, is_function_local, is_module_variable
+from ...analysis.expr import arguments_at, base_and_first_attribute, root_name
+from ...analysis.scopes import binding_scope, is_module_variable
+from ...knowledge.registries import (
+    CALLBACK_KEYWORD,
+    CALLBACK_SET,
+    CALLBACK_SET_ADD,
+    DEFAULT_PAIRS,
+    GENERIC_REGISTRATIONS,
+    ONE_SHOT_REGISTRATIONS,
+    PROCESS_REGISTRIES,
+    REGISTRATION_METHOD,
+    WEAK_SIGNAL_MODULES,
+)
 from ...matchers import call_arg, self_name
 from ...policy import is_test_path
 from ...types import Confidence, Invalid, Valid
+from ._pins import CallbackPins, Pin
 from ._common import (
     RegistrationRule,
-    FUNCTOOLS_PARTIAL,
     ClassFacts,
     enclosing_method,
-    free_function_names,
     is_capwords,
-    is_weak_call,
-    local_values,
     outermost_function,
-    param_names,
 )
-
-DEFAULT_PAIRS: Tuple[Tuple[str, str], ...] = (
-    ("connect", "disconnect"),
-    ("subscribe", "unsubscribe"),
-    ("add_listener", "remove_listener"),
-    ("addListener", "removeListener"),
-    ("on", "off"),
-    ("add_callback", "remove_callback"),
-    ("add_done_callback", "remove_done_callback"),
-    ("add_observer", "remove_observer"),
-    ("register", "unregister"),
-    ("bind", "unbind"),
-    ("add_handler", "remove_handler"),
-    ("add_event_handler", "remove_event_handler"),
-    ("add_signal_handler", "remove_signal_handler"),
-    ("add_reader", "remove_reader"),
-    ("add_writer", "remove_writer"),
-)
-
-# An attribute holding a set / list of callbacks: `.add` / `.append` register, `.discard` /
-# `.remove` unregister.
-CALLBACK_SET = re.compile(r"^_*(on_\w+|\w*callbacks|\w*listeners|\w*handlers|\w*observers|\w*subscribers|\w*hooks)$")
-CALLBACK_SET_ADD = {"add": ("discard", "remove"), "append": ("remove",), "insert": ("remove",)}
-
-# Process-wide registries: qualified name -> (kind, callback positions, removal call)
-#   kind "global": entries stay until the process exits (or the removal call)
-#   kind "slot": one process-wide slot, replaced by the next call of the same function
-GLOBAL_REGISTRIES: Dict[str, Tuple[str, Tuple[object, ...], Optional[str]]] = {
-    "atexit.register": ("global", ("*",), "atexit.unregister"),
-    "os.register_at_fork": ("global", ("before", "after_in_child", "after_in_parent"), None),
-    "multiprocessing.util.register_after_fork": ("global", (1,), None),
-    "sys.addaudithook": ("global", (0,), None),
-    "codecs.register": ("global", (0,), "codecs.unregister"),
-    "gc.callbacks.append": ("global", (0,), "gc.callbacks.remove"),
-    "signal.signal": ("slot", (1,), None),
-    "sys.settrace": ("slot", (0,), None),
-    "sys.setprofile": ("slot", (0,), None),
-    "threading.settrace": ("slot", (0,), None),
-    "threading.setprofile": ("slot", (0,), None),
-    "threading.settrace_all_threads": ("slot", (0,), None),
-    "threading.setprofile_all_threads": ("slot", (0,), None),
-}
-WEAK_SIGNAL_MODULES = ("blinker", "django", "flask")
-ONE_SHOT_REGISTRATIONS = frozenset({"add_done_callback"})
-# generic verbs: `blueprint.register(self)`, `task.bind(app)` hand an object over, they do not
-# subscribe it; only a callback (bound method, closure) counts for these
-GENERIC_REGISTRATIONS = frozenset({"register", "bind", "connect"})
-# a method that exists to register the object (`def register(self, emitter)`): the caller of
-# that method decides when, and how often, the object is registered
-REGISTRATION_METHOD = re.compile(
-    r"^_*(register|install|attach|connect|subscribe|bind|hook|enable|activate|set_?up|listen|observe|add_(listener|handler|callback|observer))",
-    re.IGNORECASE,
-)
-# keyword arguments that carry a callback (`factory=`, `timeout=` do not)
-CALLBACK_KEYWORD = re.compile(r"callback|handler|listener|func|^fn$|receiver|slot|hook|^cb$|target|observer|subscriber|action|command")
-# a method name that reads as a handler, for methods inherited from a base the rule cannot see
-CALLBACK_NAME = re.compile(r"^_*(on|handle|do)_|^_*on[A-Z]|callback|handler|listener|_cb$|^_*cb$|_hook$|_event$")
 
 BASE_TRIGGERS: Tuple[str, ...] = (
     "atexit", "register_at_fork", "register_after_fork", "addaudithook", "codecs", "callbacks",
@@ -104,26 +53,13 @@ class ListenerOptions:
     )
 
 
-class _Pin:
-    """What a callback keeps alive: `pinned` ("the instance", "local conn"), or a deferred
-    `self.attr` that pins the instance only if attr is a method."""
-
-    __slots__ = ("pinned", "callback", "self_attr", "cls")
-
-    def __init__(self, pinned: str, callback: str, self_attr: Optional[str] = None, cls: Optional[ClassFacts] = None) -> None:
-        self.pinned = pinned
-        self.callback = callback
-        self.self_attr = self_attr
-        self.cls = cls
-
-
 class _Registration:
     __slots__ = ("node", "call", "pins", "kind", "removal", "receiver", "owner", "cls", "qualname")
 
     def __init__(self, node, call, pins, kind, removal, receiver=None, owner=None, cls=None) -> None:
         self.node = node
         self.call = call  # text for the message
-        self.pins: List[_Pin] = pins
+        self.pins: List[Pin] = pins
         self.kind = kind  # "pair" | "set" | "global" | "slot" | "finalize"
         self.removal = removal  # removal method / qualified name
         self.receiver = receiver  # normalized receiver name (pairs / sets), None if unknown
@@ -342,7 +278,8 @@ class ListenerNeverRemoved(RegistrationRule):
         self.removals: Dict[str, List[Optional[str]]] = {}
         # process-wide calls seen anywhere: qualified name -> [pins anything?]
         self.global_calls: Dict[str, List[bool]] = {}
-        self.global_removals = {r for _, _, r in GLOBAL_REGISTRIES.values() if r is not None}
+        self.global_removals = {r.removal for r in PROCESS_REGISTRIES.values() if r.removal is not None}
+        self.pins = CallbackPins(context, self.facts)
 
     # ------------------------------------------------------------------ traversal
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -359,10 +296,10 @@ class ListenerNeverRemoved(RegistrationRule):
         for arg in node.args:
             if isinstance(arg.value, (cst.Attribute, cst.Name)):
                 passed = ctx.qualified_name(arg.value)
-                if passed in GLOBAL_REGISTRIES and GLOBAL_REGISTRIES[passed][0] == "slot":
+                if passed in PROCESS_REGISTRIES and PROCESS_REGISTRIES[passed].slot:
                     # `self.addCleanup(signal.signal, sig, old)`: the slot is restored later
                     self.global_calls.setdefault(passed, []).append(False)
-        if qualified is not None and qualified in GLOBAL_REGISTRIES or qualified == "weakref.finalize":
+        if qualified is not None and qualified in PROCESS_REGISTRIES or qualified == "weakref.finalize":
             self._global_call(node, qualified)  # type: ignore[arg-type]
             return
         if ctx.at_module_level:
@@ -387,29 +324,17 @@ class ListenerNeverRemoved(RegistrationRule):
             if not ctx.at_module_level:
                 self._finalize(node)
             return
-        kind, positions, removal = GLOBAL_REGISTRIES[qualified]
-        pins: List[_Pin] = []
-        args: List[cst.BaseExpression] = []
-        for position in positions:
-            if position == "*":
-                args.extend(a.value for a in node.args)
-            elif isinstance(position, int):
-                arg = call_arg(node, position)
-                if arg is not None:
-                    args.append(arg.value)
-            else:
-                arg = call_arg(node, None, str(position))
-                if arg is not None:
-                    args.append(arg.value)
-        for value in args:
-            pin = self._pin(value, process_wide=True)
+        registry = PROCESS_REGISTRIES[qualified]
+        pins: List[Pin] = []
+        for value in arguments_at(node, registry.callbacks):
+            pin = self.pins.pin(value, process_wide=True)
             # "always reported when the callback pins an instance": `self`, or `conn.close`
             if pin is not None and (pin.pinned == "the instance" or pin.callback.startswith("bound method")):
                 pins.append(pin)
         self.global_calls.setdefault(qualified, []).append(bool(pins))
         if ctx.at_module_level or not pins:
             return
-        self._add(_Registration(node, qualified, pins, kind, removal))
+        self._add(_Registration(node, qualified, pins, "slot" if registry.slot else "global", registry.removal))
 
     def _finalize(self, node: cst.Call) -> None:
         watched = call_arg(node, 0, "obj")
@@ -417,11 +342,11 @@ class ListenerNeverRemoved(RegistrationRule):
         if watched is None or func is None or not isinstance(watched.value, cst.Name):
             return
         name = watched.value.value
-        pins: List[_Pin] = []
+        pins: List[Pin] = []
         for index, arg in enumerate(node.args[1:]):
             if arg.keyword is not None and arg.keyword.value == "obj":
                 continue
-            pin = self._pins_watched(arg.value, name, is_func=index == 0 and arg.keyword is None or (arg.keyword is not None and arg.keyword.value == "func"))
+            pin = self.pins.pins_watched(arg.value, name, is_func=index == 0 and arg.keyword is None or (arg.keyword is not None and arg.keyword.value == "func"))
             if pin is not None:
                 pins.append(pin)
         if pins:
@@ -456,7 +381,7 @@ class ListenerNeverRemoved(RegistrationRule):
                 continue
             if method in GENERIC_REGISTRATIONS and isinstance(arg.value, cst.Name) and arg.value.value == selfp:
                 continue
-            pin = self._pin(arg.value)
+            pin = self.pins.pin(arg.value)
             if pin is not None:
                 pins.append(pin)
         if not pins:
@@ -500,7 +425,7 @@ class ListenerNeverRemoved(RegistrationRule):
         arg = call_arg(node, 1 if method == "insert" else 0)
         if arg is None:
             return
-        pin = self._pin(arg.value)
+        pin = self.pins.pin(arg.value)
         if pin is None:
             return
         found = enclosing_method(self.context)
@@ -535,104 +460,12 @@ class ListenerNeverRemoved(RegistrationRule):
             return "shared" if is_module_variable(base.value, ctx.scope) else None
         return "shared" if self.facts.origin(base, selfp) == "shared" else None
 
-    # ------------------------------------------------------------------ callbacks
-    def _pin(self, value: cst.BaseExpression, process_wide: bool = False, depth: int = 0) -> Optional[_Pin]:
-        """What the callback `value` keeps alive, if anything."""
-        ctx = self.context
-        if depth > 2 or is_weak_call(ctx, value):
-            return None
-        selfp = self_name(ctx)
-        if isinstance(value, cst.Name):
-            if selfp is not None and value.value == selfp:
-                return _Pin("the instance", "the instance itself")
-            return self._pin_name(value.value, process_wide, depth)
-        if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
-            base = value.value.value
-            if selfp is not None and base == selfp:
-                found = enclosing_method(ctx)
-                cls = self.facts.class_of(found[0]) if found is not None else None
-                return _Pin("the instance", f"bound method {value.attr.value}", value.attr.value, cls)
-            if process_wide and is_function_local(base, ctx.scope) and not self._weak_local(base):
-                return _Pin(f"local {base}", f"bound method {base}.{value.attr.value}")
-            return None
-        if isinstance(value, cst.Lambda):
-            captured = [n for n in free_function_names(ctx, value.body, param_names(value.params)) if not self._weak_local(n)]
-            return self._captures("a lambda", captured, selfp)
-        if isinstance(value, cst.Call):
-            name = ctx.qualified_name(value.func)
-            if name in FUNCTOOLS_PARTIAL and value.args:
-                inner = self._pin(value.args[0].value, process_wide, depth + 1)
-                if inner is not None:
-                    return _Pin(inner.pinned, "a partial", inner.self_attr, inner.cls)
-                captured = []
-                for arg in value.args[1:]:
-                    if isinstance(arg.value, cst.Name) and is_function_local(arg.value.value, ctx.scope) and not self._weak_local(arg.value.value):
-                        captured.append(arg.value.value)
-                return self._captures("a partial", captured, selfp)
-        return None
-
-    def _pin_name(self, name: str, process_wide: bool, depth: int) -> Optional[_Pin]:
-        ctx = self.context
-        scope = binding_scope(name, ctx.scope)
-        if scope is None or not scope.is_function or scope.bindings.get(name) != LOCAL:
-            return None
-        nested = self.facts.nested_defs.get((id(scope.node), name))
-        selfp = self_name(ctx)
-        if nested is not None:
-            own = param_names(nested.params) | {name}
-            captured = [n for n in free_function_names(ctx, nested.body, own) if not self._weak_local(n)]
-            return self._captures(f"nested function {name}", captured, selfp)
-        values = local_values(scope, name)
-        if values:
-            return self._pin(values[-1], process_wide, depth + 1)
-        return None
-
-    def _captures(self, callback: str, captured: List[str], selfp: Optional[str]) -> Optional[_Pin]:
-        if not captured:
-            return None
-        if selfp is not None and selfp in captured:
-            return _Pin("the instance", callback)
-        return _Pin("local " + ", ".join(captured[:3]), callback)
-
-    def _weak_local(self, name: str) -> bool:
-        scope = binding_scope(name, self.context.scope)
-        if scope is None or not scope.is_function:
-            return False
-        values = local_values(scope, name)
-        return bool(values) and all(is_weak_call(self.context, v) for v in values)
-
-    def _pins_watched(self, value: cst.BaseExpression, watched: str, is_func: bool) -> Optional[_Pin]:
-        """For weakref.finalize(obj, func, *args): does the callback or an argument hold obj?"""
-        ctx = self.context
-        selfp = self_name(ctx)
-        pinned = "the instance" if watched == selfp else watched
-        if isinstance(value, cst.Name):
-            if value.value == watched:
-                return _Pin(pinned, "the object itself")
-            pin = self._pin_name(value.value, True, 0)
-        elif isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value == watched:
-            # `self.release` is a bound method; `self.fd` (an argument) is just a value
-            if watched == selfp:
-                found = enclosing_method(ctx)
-                cls = self.facts.class_of(found[0]) if found is not None else None
-                return _Pin(pinned, f"bound method {value.attr.value}", value.attr.value, cls)
-            return _Pin(pinned, f"bound method {value.attr.value}") if is_func else None
-        else:
-            pin = self._pin(value, process_wide=True)
-        if pin is None:
-            return None
-        if pin.pinned in ("the instance", f"local {watched}") or watched in pin.pinned[len("local "):].split(", "):
-            if pin.pinned == "the instance" and watched != selfp:
-                return None
-            return _Pin(pinned, pin.callback, pin.self_attr, pin.cls)
-        return None
-
     # ------------------------------------------------------------------ decision
     def _add(self, reg: _Registration) -> None:
         reg.qualname = self.context.scope.qualname if self.context.scope is not None else ""
         self.registrations.append(reg)
 
-    def _default_form(self, reg: _Registration, pin: _Pin) -> Optional[Confidence]:
+    def _default_form(self, reg: _Registration, pin: Pin) -> Optional[Confidence]:
         """The form reported by default, and at what confidence: the instance itself pinned in
         a process-wide registry (`atexit`, `os.register_at_fork`, an audit hook, a
         `weakref.finalize` whose callback holds it), outside test code, in code the project's
@@ -654,7 +487,7 @@ class ListenerNeverRemoved(RegistrationRule):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         for reg in self.registrations:
-            pin = self._resolved_pin(reg)
+            pin = self.pins.resolved(reg.pins)
             if pin is None:
                 continue
             if not self.options.all_forms:
@@ -694,25 +527,6 @@ class ListenerNeverRemoved(RegistrationRule):
                 if any(_match(attr, r) for name in removals for r in self.removals.get(name, [])):
                     continue
                 self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=" or ".join(removals))
-
-    def _resolved_pin(self, reg: _Registration) -> Optional[_Pin]:
-        for pin in reg.pins:
-            if pin.self_attr is None:
-                return pin
-            cls = pin.cls
-            if cls is None:
-                continue
-            if self.facts.is_method(cls, pin.self_attr):
-                return pin
-            if (
-                self.facts.is_class_method(cls, pin.self_attr)
-                or self.facts.is_self_attr(cls, pin.self_attr)
-                or self.facts.class_attr_values(cls, pin.self_attr) is not None
-            ):
-                continue
-            if self.facts.has_foreign_base(cls) and CALLBACK_NAME.search(pin.self_attr):
-                return pin  # most likely a handler inherited from the base class
-        return None
 
     def _shared_attr(self, cls: Optional[ClassFacts], attr: str) -> bool:
         """`self.<attr>` holds an object the instance received (`self.bus = bus`), not one it
