@@ -10,8 +10,9 @@ the value went (returned, stored, stored on self, handed to an owner, wrapped, c
 captured by a nested scope, merely used). `detail` keeps the finer reason (the method name,
 "kept by a wrapper") that messages and the resource rules' judgement read.
 
-Used by LL401 (resource-not-closed) and LL404 (lock-acquired-without-release); the other
-trackers (LL403, LL601-LL603, the closure family's storage) do not use it yet.
+Used by LL401 (resource-not-closed), LL403 (sqlite-connection-not-closed-by-with) and LL404
+(lock-acquired-without-release); the other trackers (LL601-LL603, the closure family's
+storage) do not use it yet.
 """
 
 from __future__ import annotations
@@ -800,6 +801,27 @@ class FlowWalker:
                 return False
             return True
         return False
+
+
+def released_or_passed_on(events: Sequence[Event]) -> bool:
+    """Whether a tracked value is closed somewhere in the walked body (a `close()`, a release
+    function, `f.close` taken as a value) or leaves the function's hands: returned or yielded,
+    stored (a variable, a container, `self.<attr>`), handed to an owner that releases it, or
+    put in a container given to a call. A bound method or attribute of it handed over, a
+    method of `self` it is lent to and `__enter__` called by hand do not pass the value on.
+    Where the events sit (an `if` arm, a `try` body) is not asked: "anywhere", the question of
+    a rule that reports only a value nothing ever closes."""
+    for event in events:
+        kind = event.kind
+        if kind is EventKind.RELEASE or kind is EventKind.RELEASE_REF:
+            return True
+        if kind is EventKind.METHOD and event.detail in RELEASE_ALL:
+            return True
+        if event.escape in (Escape.RETURN, Escape.STORE, Escape.STORE_SELF):
+            return True
+        if event.detail in ("handed to an owner", "container handed over"):
+            return True
+    return False
 
 
 def protected(releases: Sequence[Event], first: Optional[Event] = None, swallowing: FrozenSet[int] = frozenset()) -> bool:

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from typing import Any, List, Optional, Set, Tuple
+from collections import defaultdict
+from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from ...analysis.flow import FlowWalker, released_or_passed_on
+from ...matchers import self_name
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
-from ...analysis.expr import dotted_name
-from ._common import HANDOFF_FUNCTIONS, HANDOFF_METHODS, SQLITE, closeish
-from ...traverse import children
+from ._common import SQLITE
 
 ALL_ITEMS = "*"
 
@@ -127,6 +128,12 @@ class SqliteConnectionNotClosedByWith(Rule):
         super().__init__(context, options)
         # per enclosing function (or module): [(call, as-name or None)]
         self.stack: List[List[Tuple[cst.Call, Optional[str]]]] = [[]]
+        self.callnames: Dict[int, str] = {}  # id(Call) -> qualified name, for the flow walker
+
+    def visit_Call(self, node: cst.Call) -> None:
+        qualified = self.context.call_name(node)
+        if qualified is not None:
+            self.callnames[id(node)] = qualified
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append([])
@@ -154,7 +161,14 @@ class SqliteConnectionNotClosedByWith(Rule):
         if not items:
             return
         names = {name for _, name in items if name is not None}
-        released = _released_names(body, names) if names else set()
+        released = set()
+        if names:
+            # the shared flow walker: what happens to each `as` name in this body
+            walker = FlowWalker(names, {}, self.callnames, self_name(self.context))
+            by_name: Dict[str, list] = defaultdict(list)
+            for event in walker.run(body):
+                by_name[event.name].append(event)
+            released = {name for name, events in by_name.items() if released_or_passed_on(events)}
         for call, name in items:
             if name is not None and name in released:
                 continue
@@ -170,29 +184,3 @@ def _in_memory(call: cst.Call) -> bool:
                 return value.evaluated_value == ":memory:"
             return False
     return False
-
-
-def _released_names(body: cst.CSTNode, names: Set[str]) -> Set[str]:
-    """Names that are closed, returned, yielded, stored or handed to an owner in `body`."""
-    out: Set[str] = set()
-    stack: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = [(body, None)]
-    handoff_args: Set[int] = set()
-    while stack:
-        node, parent = stack.pop()
-        if isinstance(node, cst.Name) and node.value in names:
-            if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "close":
-                out.add(node.value)
-            elif isinstance(parent, (cst.Return, cst.Yield, cst.Element, cst.Assign, cst.DictElement)):
-                out.add(node.value)
-            elif isinstance(parent, cst.Arg) and id(parent) in handoff_args:
-                out.add(node.value)  # closing(conn), stack.enter_context(conn), close_db(conn)
-        if isinstance(node, cst.Call):
-            last = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
-            if last in _HANDOFF_LAST or closeish(last):
-                handoff_args.update(id(arg) for arg in node.args)
-        for child in children(node):
-            stack.append((child, node))
-    return out
-
-
-_HANDOFF_LAST = frozenset(name.rsplit(".", 1)[-1] for name in HANDOFF_FUNCTIONS) | HANDOFF_METHODS
