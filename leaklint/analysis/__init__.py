@@ -32,6 +32,9 @@ Facts, who computes them, and how a rule asks
     - `rules.registration._common.ModuleFacts` (LL201, LL202): classes with their bases, methods,
       properties, class attributes and `self.x` writes with where their values come from;
       nested defs; identifier counts;
+    - `rules.registration._stores.InstanceStores` (LL201): stores of an instance (or its
+      bound method) into module- or class-level containers, the removals from them, what each
+      container is defined as, the lookups that mark interning;
     - `rules.closures._common.ClosureNames` (LL301-LL306): which locals hold closures
       (`def cb`, `cb = lambda`, `cb = partial(...)`), how often each is bound, module-level
       calls of module-level functions;
@@ -47,12 +50,13 @@ Facts, who computes them, and how a rule asks
     (`EventKind`) in source order with the if / try / loop / with arms they sit in, each use
     of a tracked value classified once (`Escape`: RETURN, STORE, STORE_SELF, HANDOFF, WRAP,
     CONSUME, CAPTURE, USE), and the shared queries `exclusive` (alternative arms),
-    `protected` (released in a `finally` / handler that covers the path), `follows_at_once`.
-    LL401 and LL404 use it.
+    `protected` (released in a `finally` / handler that covers the path), `follows_at_once`,
+    `released_or_passed_on` (closed or passed on anywhere in the body). LL401, LL403 and
+    LL404 use it.
 
 Beside this package: `leaklint.policy` (test code, runs-once code, test doubles: one
 definition each) and `leaklint.knowledge` (catalogues as data: resources, containers and
-caches, weak references).
+caches, process-wide and listener registries, weak references).
 
 `project` -- the project pass, run once per run before any file is linted (by the runner, the
     flake8 plugin and the editor server): one small `FileSummary` per file of the project
@@ -67,8 +71,7 @@ caches, weak references).
     (INPUT / CODE / UNKNOWN), `is_resource_type`, `removed_anywhere`, `unregistered_anywhere`.
 
 Not yet on this layer (the rules still track these themselves): the resource family's two
-other "what happens to this value" classifiers (`released_attrs` in LL401,
-`_released_names` in LL403), the creation/bind/escape trackers of LL403, LL601 and
-LL603, the closure family's storage classification (`StorageTracker.storage_of`), and the
+other "what happens to this value" classifier (`released_attrs` in LL401, over a class's
+methods), the creation/bind/escape trackers of LL601 and LL603, the closure family's storage classification (`StorageTracker.storage_of`), and the
 escape tracking inside several rules' own `visit_Assign`.
 """
