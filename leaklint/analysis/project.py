@@ -476,10 +476,10 @@ class Summarizer(ast.NodeVisitor):
         saved_main = self.in_main_block
         self.in_main_block = False
         # locals first, so that reads before the binding statement resolve as locals too
-        declared, stored = _function_names(node)
+        declared, stored, transient = _function_names(node)
         frame.globals.update(declared)
         frame.locals.update(stored - frame.globals)
-        self.transient_calls.update(_transient_calls(node, frame.globals))
+        self.transient_calls.update(transient)
         for stmt in node.body:
             self.visit(stmt)
         self.in_main_block = saved_main
@@ -666,16 +666,27 @@ class Summarizer(ast.NodeVisitor):
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
-def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str]]:
+def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str], Set[int]]:
     """(names declared `global` / `nonlocal` anywhere inside `fn`, nested definitions included;
-    names `fn`'s own body stores to), in one walk of the function.
+    names `fn`'s own body stores to; id() of the calls in `fn` whose result lives only in its
+    frame), in one walk of the function.
 
     "Own" nodes are the body's statements and, below them, every node that is not reached
     through a nested function, lambda or class; a definition that is itself a statement of the
-    body counts as own, and so does what sits directly in it."""
+    body counts as own, and so does what sits directly in it.
+
+    A call's result lives only in the frame for `C().m()` (a receiver used once), or for
+    `x = C()` where `x` is bound once and every other use of it is `x.attr` (methods called on
+    it, attributes read): never returned, yielded, stored, passed on or aliased."""
     declared: Set[str] = set()
     stored: Set[str] = set()
-    Name, Store, Global, Nonlocal, AST = ast.Name, ast.Store, ast.Global, ast.Nonlocal, ast.AST
+    transient: Set[int] = set()
+    bound: Dict[str, List[ast.Call]] = defaultdict(list)
+    stores: Dict[str, int] = defaultdict(int)
+    receivers: Set[int] = set()  # id() of Name loads used as `x.attr`
+    loads: Dict[str, List[ast.Name]] = defaultdict(list)
+    Name, Store, Load, Global, Nonlocal, AST = ast.Name, ast.Store, ast.Load, ast.Global, ast.Nonlocal, ast.AST
+    Attribute, Assign, Call = ast.Attribute, ast.Assign, ast.Call
     # (node, own): everything under `fn` is searched for declarations, own nodes also for stores
     stack: List[Tuple[ast.AST, bool]] = []
     for name in fn._fields:
@@ -689,12 +700,30 @@ def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str]]:
         node, own = stack.pop()
         kind = type(node)
         if kind is Name:
-            if own and type(node.ctx) is Store:
-                stored.add(node.id)
+            if own:
+                ctx = type(node.ctx)
+                if ctx is Store:
+                    stored.add(node.id)
+                    stores[node.id] += 1
+                elif ctx is Load:
+                    loads[node.id].append(node)
+                else:
+                    stores[node.id] += 2  # `del x`: treat as rebinding
             continue
         if kind is Global or kind is Nonlocal:
             declared.update(node.names)  # type: ignore[attr-defined]
             continue
+        if own:
+            if kind is Attribute:
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is Call and type(node.ctx) is Load:  # type: ignore[attr-defined]
+                    transient.add(id(value))  # `C().m()`: nothing keeps the instance
+                elif type(value) is Name:
+                    receivers.add(id(value))
+            elif kind is Assign:
+                targets = node.targets  # type: ignore[attr-defined]
+                if len(targets) == 1 and type(targets[0]) is Name and type(node.value) is Call:  # type: ignore[attr-defined]
+                    bound[targets[0].id].append(node.value)  # type: ignore[attr-defined]
         for name in node._fields:
             value = getattr(node, name, None)
             if isinstance(value, list):
@@ -703,51 +732,12 @@ def _function_names(fn: ast.AST) -> Tuple[Set[str], Set[str]]:
                         stack.append((item, own and not isinstance(item, _SCOPES)))
             elif isinstance(value, AST):
                 stack.append((value, own and not isinstance(value, _SCOPES)))
-    return declared, stored
-
-
-def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not descending into nested functions, lambdas or classes."""
-    stack = list(getattr(fn, "body", []))
-    while stack:
-        node = stack.pop()
-        yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, _SCOPES):
-                stack.append(child)
-
-
-def _transient_calls(fn: ast.AST, globals_: Set[str]) -> Set[int]:
-    """id() of the calls in `fn` whose result lives only in its frame: `C().m()` (a receiver used
-    once), or `x = C()` where `x` is bound once and every other use of it is `x.attr` (methods
-    called on it, attributes read): never returned, yielded, stored, passed on or aliased."""
-    out: Set[int] = set()
-    bound: Dict[str, List[ast.Call]] = defaultdict(list)
-    stores: Dict[str, int] = defaultdict(int)
-    receivers: Set[int] = set()  # id() of Name loads used as `x.attr`
-    loads: Dict[str, List[ast.Name]] = defaultdict(list)
-    for node in _own_nodes(fn):
-        if isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Call) and isinstance(node.ctx, ast.Load):
-                out.add(id(node.value))  # `C().m()`: nothing keeps the instance
-            elif isinstance(node.value, ast.Name):
-                receivers.add(id(node.value))
-        elif isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Store):
-                stores[node.id] += 1
-            elif isinstance(node.ctx, ast.Load):
-                loads[node.id].append(node)
-            else:
-                stores[node.id] += 2  # `del x`: treat as rebinding
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            if isinstance(node.value, ast.Call):
-                bound[node.targets[0].id].append(node.value)
     for name, calls in bound.items():
-        if name in globals_ or stores[name] != 1 or len(calls) != 1:
+        if name in declared or stores[name] != 1 or len(calls) != 1:
             continue
         if all(id(load) in receivers for load in loads.get(name, ())):
-            out.add(id(calls[0]))
-    return out
+            transient.add(id(calls[0]))
+    return declared, stored, transient
 
 
 def _is_main_test(test: ast.expr) -> bool:
