@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
-from . import proof
+from . import measured, proof
 from .registry import all_rules
 from .rule import Rule
 
@@ -110,6 +110,9 @@ def render_rule(rule: Type[Rule]) -> str:
     evidence = proof.load_evidence(rule.code)
     if evidence is not None:
         parts.append(f"## Measured\n\n{proof.describe(evidence)}\n")
+    on_real_code = measured.describe(rule.code, rule.default_enabled)
+    if on_real_code:
+        parts.append(f"## On real code\n\n{on_real_code}\n")
     if rule.INVALID:
         parts.append("## Example\n\n" + "\n".join(render_case(rule, case) for case in rule.INVALID[:2]))
     if rule.VALID:
@@ -296,6 +299,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         if not CATALOGUE.is_file() or CATALOGUE.read_text(encoding="utf-8") != catalogue:
             print(f"{CATALOGUE}: out of date; run `python -m leaklint.docs`", file=sys.stderr)
             return 1
+        figures = measured.from_bench()
+        if figures is not None and measured.load() != figures:
+            print(f"{measured.PACKAGE_FILE}: does not match the benchmarks' results; run `python -m leaklint.docs`", file=sys.stderr)
+            return 1
         # every example a page shows must behave as the page says, with the options it shows
         failing = [problem for rule in all_rules() for problem in run_page_examples(rule, pages[f"{rule.code}.md"])]
         for problem in failing:
@@ -307,6 +314,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(f"docs out of date: {', '.join(drift + stale)}; run `python -m leaklint.docs`", file=sys.stderr)
             return 1
         return 0
+    figures = measured.from_bench()
+    if figures is not None and measured.load() != figures:
+        measured.PACKAGE_FILE.write_text(measured.render(figures), encoding="utf-8")
+        pages = render_all()  # the pages show the figures just written
     args.directory.mkdir(parents=True, exist_ok=True)
     for name, text in pages.items():
         (args.directory / name).write_text(text, encoding="utf-8")

@@ -1,6 +1,9 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from leaklint import docs
 from leaklint.registry import all_rules
@@ -32,3 +35,58 @@ def test_every_page_has_mechanism_and_cases() -> None:
         page = docs.render_rule(rule)
         assert "## Why is this bad?" in page and "## Example" in page and "## Not reported" in page
         assert rule.message.split("{")[0].strip() in page
+
+
+def test_figures_on_real_code_come_from_the_benchmarks(tmp_path: Path) -> None:
+    """The "On real code" paragraph is computed from the committed benchmark results: labels
+    matched by fingerprint, leak-fix cases counted per code, fixed versions still flagged."""
+    from leaklint import measured
+
+    eco = tmp_path / "ecosystem"
+    fixes = tmp_path / "leakfixes"
+    (eco / "labels").mkdir(parents=True)
+    fixes.mkdir()
+    finding = lambda code, fp: {"code": code, "fingerprint": fp}  # noqa: E731
+    (eco / "findings.json").write_text(json.dumps({
+        "rules": ["LL401", "LL402"],
+        "projects": [{"name": "a-1"}, {"name": "b-2"}, {"name": "stdlib-3.11"}],
+        "findings": [finding("LL401", "f1"), finding("LL401", "f2"), finding("LL401", "f3")],
+    }))
+    (eco / "labels" / "LL401.json").write_text(json.dumps([
+        {"fingerprint": "f1", "label": "tp"}, {"fingerprint": "f2", "label": "fp"}, {"fingerprint": "old", "label": "tp"},
+    ]))
+    (eco / "labels" / "LL302.json").write_text(json.dumps([{"fingerprint": "x", "label": "tp"}, {"fingerprint": "y", "label": "fp"}]))
+    case = lambda default, all_, fixed: {  # noqa: E731
+        "leaklint-default": {"leaky": [{"code": c} for c in default], "fixed": []},
+        "leaklint-all": {"leaky": [{"code": c} for c in all_], "fixed": [{"code": c} for c in fixed]},
+    }
+    (fixes / "results.json").write_text(json.dumps({"cases": {
+        "one": case(["LL401", "LL401"], ["LL401", "LL302"], ["LL302"]),
+        "two": case([], ["LL302"], []),
+        "three": case([], [], []),
+    }}))
+    payload = measured.from_bench(eco, fixes)
+    assert payload is not None
+    assert payload["ecosystem_projects"] == 2 and payload["leakfixes_cases"] == 3
+    rules = payload["rules"]
+    assert rules["LL401"]["ecosystem_default"] == {"findings": 3, "tp": 1, "fp": 1}
+    assert rules["LL402"]["ecosystem_default"] == {"findings": 0, "tp": 0, "fp": 0}
+    assert rules["LL302"]["ecosystem_labelled"] == {"read": 2, "tp": 1}
+    assert rules["LL401"]["leakfixes_default"] == {"found": 1, "fixed_flagged": 0}
+    assert rules["LL302"]["leakfixes_all"] == {"found": 2, "fixed_flagged": 1}
+    text = measured.describe("LL401", True, payload)
+    assert "3 finding(s) with the default configuration" in text and "1 real (50%); 1 not labelled" in text
+    assert "1 by default (no fixed version flagged)" in text
+    opt_in = measured.describe("LL302", False, payload)
+    assert "1 real of 2 finding(s) read" in opt_in
+    assert "by default" not in opt_in and "2 with `--select ALL` (1 fixed version(s) still flagged)" in opt_in
+    assert measured.from_bench(tmp_path / "missing", fixes) is None
+
+
+def test_shipped_figures_match_the_benchmarks_results() -> None:
+    from leaklint import measured
+
+    figures = measured.from_bench()
+    if figures is None:
+        pytest.skip("no bench/ results in this checkout")
+    assert measured.load() == figures, "run `python -m leaklint.docs`"
