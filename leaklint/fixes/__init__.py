@@ -322,7 +322,7 @@ def names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
         current = stack.pop()
         if isinstance(current, cst.Name):
             yield current
-        stack.extend(current.children)
+        stack.extend(all_children(current))
 
 
 def uses_name(node: cst.CSTNode, name: str) -> bool:
@@ -352,7 +352,7 @@ def name_uses(node: cst.CSTNode, name: str, _skip: Optional[set] = None) -> Iter
             if current.value == name:
                 yield current
             continue
-        stack.extend(current.children)
+        stack.extend(all_children(current))
 
 
 def make_fix(message: str, applicability: Applicability, edits: Sequence[Optional[Edit]]) -> Optional[Fix]:

@@ -8,6 +8,7 @@ from typing import Iterable, List, Optional
 import libcst as cst
 
 from . import FixContext, name_uses
+from ..traverse import all_children
 
 # methods that keep their argument in the receiver
 STORING_METHODS = frozenset({
@@ -94,7 +95,7 @@ def contains(nodes: Iterable[cst.CSTNode], kinds: tuple, stop_at_nested: bool = 
             return True
         if stop_at_nested and isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             continue
-        stack.extend(current.children)
+        stack.extend(all_children(current))
     return False
 
 

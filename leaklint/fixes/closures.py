@@ -7,6 +7,7 @@ from typing import List, Optional, Set
 
 import libcst as cst
 
+from ..traverse import all_children
 from ..types import Applicability, Fix
 from . import FixContext, fixer, make_fix
 
@@ -95,7 +96,7 @@ def _def_named(ctx: FixContext, name: cst.Name) -> Optional[cst.FunctionDef]:
                     if node.name.value == name.value:
                         found = node
                     continue
-                stack.extend(node.children)
+                stack.extend(all_children(node))
             return found
         if isinstance(anc, (cst.FunctionDef, cst.ClassDef)):
             return None
@@ -125,7 +126,7 @@ def _loop_bound(ctx: FixContext, node: cst.CSTNode) -> Set[str]:
                     out.update(_targets(n.target))
                 if isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
                     continue
-                stack.extend(n.children)
+                stack.extend(all_children(n))
         if isinstance(anc, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
             comp = anc.for_in
             while comp is not None:
@@ -163,5 +164,5 @@ def _free_names(body: cst.CSTNode, own: Set[str]) -> Set[str]:
         if isinstance(n, cst.Name):
             out.add(n.value)
             continue
-        stack.extend(n.children)
+        stack.extend(all_children(n))
     return out - own - assigned

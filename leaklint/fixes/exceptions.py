@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from ..traverse import all_children
 from ..types import Applicability, Fix
 from . import FixContext, fixer, make_fix, name_uses
 
@@ -101,7 +102,7 @@ def _raised_later(ctx: FixContext, node: cst.CSTNode, key: tuple) -> bool:
             for part in (current.exc, current.cause.item if current.cause is not None else None):
                 if part is not None and _mentions(part, kind, name):
                     return True
-        stack.extend(current.children)
+        stack.extend(all_children(current))
     return False
 
 
@@ -113,7 +114,7 @@ def _mentions(node: cst.CSTNode, kind: str, name: str) -> bool:
             return True
         if kind == "attr" and isinstance(current, cst.Attribute) and current.attr.value == name:
             return True
-        stack.extend(current.children)
+        stack.extend(all_children(current))
     return False
 
 
@@ -152,5 +153,5 @@ def _reads_traceback(handler: cst.ExceptHandler, exc: str) -> bool:
             return True
         if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value == "exc_info":
             return True
-        stack.extend(node.children)
+        stack.extend(all_children(node))
     return False
