@@ -293,3 +293,31 @@ def test_fix_refuses_baseline_and_stdin_with_paths(project: Path, capsys: pytest
     code, _, err = run(["a.py", "-", "--fix"], capsys)
     assert code == 2 and "take no other paths" in err
     assert (project / "a.py").read_text() == RESOURCE
+
+
+def test_fix_context_finds_every_parent_without_the_whole_map() -> None:
+    """`FixContext.parent` descends through source ranges instead of mapping the whole module;
+    it must give libcst's parent for every node, whitespace and zero-width nodes included."""
+    import libcst as cst
+
+    from leaklint.fixes import FixContext
+    from leaklint.traverse import all_children, positions
+
+    source = (Path(__file__).resolve().parent.parent / "leaklint" / "fixes" / "exceptions.py").read_text(encoding="utf-8")
+    source += "\nx = [a for a in b if a]  # comment\nif x: pass\nclass C(D, metaclass=M): y: int = 1\n"
+    module = cst.parse_module(source)
+    expected = {}
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        for child in all_children(node):
+            expected[child] = node
+            stack.append(child)
+    ctx = FixContext(module, source, positions(module))
+    nodes = list(expected)
+    assert len(nodes) > 1000
+    whitespace = (cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.Newline)
+    assert all(ctx.parent(node) is expected[node] for node in nodes if not isinstance(node, whitespace))
+    assert ctx._parents is None  # answered by descent alone
+    assert all(ctx.parent(node) is expected[node] for node in nodes)  # whitespace too (the map)
+    assert ctx.parent(module) is None

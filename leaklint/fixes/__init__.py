@@ -72,6 +72,7 @@ class FixContext:
         self.text = text
         self.positions = positions
         self._parents: Optional[Dict[cst.CSTNode, cst.CSTNode]] = None
+        self._found: Dict[cst.CSTNode, cst.CSTNode] = {}  # parents found by `_descend`
         self._line_starts: Optional[List[int]] = None
         self._imports: Optional[Dict[str, str]] = None
 
@@ -90,7 +91,50 @@ class FixContext:
         return self._parents
 
     def parent(self, node: cst.CSTNode) -> Optional[cst.CSTNode]:
+        """The node's parent. Found by descending from the module through the children whose
+        source range holds the node's (a path, not a map of the whole module: a fix asks about
+        a few nodes, and the whole map costs a walk of every node of the file); the map only
+        when the ranges cannot tell (a node without a position)."""
+        if self._parents is not None:
+            return self._parents.get(node)
+        known = self._found.get(node)
+        if known is not None or node is self.module:
+            return known
+        if self._descend(node):
+            return self._found.get(node)
         return self.parents.get(node)
+
+    def _descend(self, target: cst.CSTNode) -> bool:
+        positions = self.positions
+        goal = positions.get(target)
+        if goal is None:
+            return False
+        start, end = (goal[0], goal[1]), (goal[2], goal[3])
+        stack: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = [(self.module, None)]
+        path: List[cst.CSTNode] = []
+        while stack:
+            node, parent = stack.pop()
+            if node is None:  # a marker: leaving `parent`'s subtree
+                path.pop()
+                continue
+            if node is target:
+                chain = path + [node]
+                for upper, lower in zip(chain, chain[1:]):
+                    self._found[lower] = upper
+                return True
+            path.append(node)
+            stack.append((None, node))  # type: ignore[arg-type]
+            kids = all_children(node)
+            holding = []
+            for child in kids:
+                r = positions.get(child)
+                if child is target or (r is not None and (r[0], r[1]) <= start and (r[2], r[3]) >= end):
+                    holding.append(child)
+            # a child's range may leave out part of its subtree (a def's range starts at `def`,
+            # after its decorators; whitespace owned by a node sits outside it): when no child
+            # holds the range, every child is searched
+            stack.extend((child, node) for child in reversed(holding or kids))
+        return False
 
     def ancestors(self, node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         parent = self.parent(node)
