@@ -6,7 +6,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ...analysis.borrow import Borrowers
+from ...analysis.borrow import Borrowers, cached_in_shared_holder, lifecycle_method
 from ...analysis.expr import dotted_name
 from ...analysis.flow import Event, EventKind, FlowWalker, closeish, exclusive, follows_at_once, is_handler_arm, protected
 from ...matchers import first_param, is_instance_method
@@ -364,6 +364,7 @@ class ResourceNotClosed(Rule):
     pipes_message = "{resource} bound to {name}: its {streams} pipe{plural} never closed (wait() does not close pipes; communicate() or a with block does); each stays open until the garbage collector reclaims it"
     init_raise_message = "{resource} stored on self.{attr} is left open when __init__ raises after storing it: the half-made object is never returned, so nothing can close it"
     kept_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and never closes it; it stays open as long as that object lives"
+    cached_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and closes it only in an ordinary method, not in close() or __exit__; the object is put in a class- or module-level cache, so the resource stays open until that method happens to run"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
@@ -728,11 +729,12 @@ class ResourceNotClosed(Rule):
         elif withs:
             self._defer(function, call, message=self.sqlite_message, resource=resource.display, name=name)
         else:
-            kept = [e for e in span if e.kind == EventKind.USE and e.detail == "kept unclosed"]
+            kept = [e for e in span if e.kind == EventKind.USE and e.detail in ("kept unclosed", "kept cached")]
             lent = [e for e in span if e.kind == EventKind.USE and e.detail == "borrowed"]
             if kept:
                 callee = self._callee_name(kept[0])
-                self._defer(function, call, message=self.kept_message, resource=resource.display, name=name, callee=callee)
+                message = self.cached_message if kept[0].detail == "kept cached" else self.kept_message
+                self._defer(function, call, message=message, resource=resource.display, name=name, callee=callee)
             elif lent:
                 callee = self._callee_name(lent[0])
                 self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
@@ -758,8 +760,26 @@ class ResourceNotClosed(Rule):
         if not attrs:
             return None
         released = released_attrs(klass, self.callnames)
-        if "*" in released or attrs & released:
+        if "*" in released:
             return None
+        if attrs & released:
+            # released by some method; when only an ordinary one (`tokenize()`, not `close()` /
+            # `__exit__`) releases it and the new object goes into a class- or module-level
+            # cache, nothing ends the object's use: the resource stays open until that method
+            # happens to run
+            lifecycle = klass.with_changes(
+                body=klass.body.with_changes(
+                    body=[
+                        item for item in klass.body.body
+                        if not isinstance(item, cst.FunctionDef) or lifecycle_method(item.name.value)
+                    ]
+                )
+            )
+            if attrs & released_attrs(lifecycle, self.callnames):
+                return None
+            if not cached_in_shared_holder(function.node, call, cls_name):
+                return None
+            return "kept cached"
         if any(isinstance(item, cst.FunctionDef) and item.name.value == "__del__" for item in klass.body.body):
             return None
         return "kept unclosed"
@@ -958,6 +978,21 @@ class ResourceNotClosed(Rule):
         return family
 
 
+def _wrapped_in_place(statement: cst.CSTNode, call: cst.CSTNode, attr: str, self_names: Set[str]) -> bool:
+    """`self.<attr> = Wrapper(self.<attr>, ...)`: the call's result goes back into the attribute
+    it was handed, so the attribute still holds the resource (now through its wrapper) and
+    handing it to the call released nothing."""
+    if not isinstance(statement, cst.Assign) or statement.value is not call:
+        return False
+    return any(
+        isinstance(t.target, cst.Attribute)
+        and isinstance(t.target.value, cst.Name)
+        and t.target.value.value in self_names
+        and t.target.attr.value == attr
+        for t in statement.targets
+    )
+
+
 def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
     """Attributes of `self` that some method of `cls` releases, hands over or gives away;
     "*" when the class reaches its attributes dynamically (getattr, vars, __dict__)."""
@@ -1013,6 +1048,8 @@ def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
                 released.add(attr)
             elif qn is not None and (qn in CONSUMERS or qn.startswith("builtins.")):
                 pass
+            elif j >= 2 and _wrapped_in_place(stack[j - 2], call, attr, self_names):
+                pass  # `self.src = TextIOWrapper(self.src)`: the attribute still holds it, wrapped
             elif not contained and call.args and call.args[0] is parent:
                 released.add(attr)
         elif isinstance(parent, cst.Assign) and parent.value is current:
