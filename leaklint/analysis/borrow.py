@@ -123,6 +123,7 @@ class Borrowers:
         self.methods: Dict[int, Dict[str, cst.FunctionDef]] = {}
         self.classes: Dict[str, cst.ClassDef] = {}
         self._cache: Dict[int, FrozenSet[str]] = {}
+        self._raises: Dict[Tuple[str, int], bool] = {}
 
     def add_module(self, module: cst.Module) -> None:
         for statement in module.body:
@@ -220,6 +221,18 @@ class Borrowers:
             return frozenset()
         return frozenset(attrs)
 
+    def callee_raises(self, call: cst.Call, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> bool:
+        """Whether the function a call reaches within the module (see `callee`) raises on some
+        path of its own: a `raise` statement in its body outside any `try` and nested
+        definition (`self._check()` that raises when the child process already failed)."""
+        func = self.callee(call, self_name, cls)
+        if func is None:
+            return False
+        key = ("raises", id(func))
+        if key not in self._raises:
+            self._raises[key] = _raises_uncaught(func.body)
+        return self._raises[key]
+
     def borrows(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> bool:
         """Whether the callee only borrows what `arg` passes."""
         func = self.callee(call, self_name, cls)
@@ -238,6 +251,17 @@ class Borrowers:
         offset = 1 if isinstance(call.func, cst.Attribute) and not static else 0  # `self.m(x)`: x is the second
         index = positional.index(arg) + offset
         return index < len(params) and params[index] in borrowed
+
+
+def _raises_uncaught(node: cst.CSTNode) -> bool:
+    """A `raise` statement under `node` that no `try` around it may catch (nested functions,
+    classes and lambdas excluded; a bare `raise` re-raises only inside a handler, so it is not
+    counted)."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Try, cst.TryStar)):
+        return False
+    if isinstance(node, cst.Raise):
+        return node.exc is not None
+    return any(_raises_uncaught(child) for child in node.children)
 
 
 def _harmless_decorator(decorator: cst.Decorator) -> bool:

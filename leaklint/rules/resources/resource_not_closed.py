@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -98,10 +98,13 @@ def _streams_handled(body: cst.CSTNode, name: str) -> Set[str]:
     return out
 
 
-def _unreleased_raise(statements: List[cst.CSTNode], self_name: str, attr: str) -> Optional[cst.Raise]:
+def _unreleased_raise(
+    statements: List[cst.CSTNode], self_name: str, attr: str, raises: Callable[[cst.Call], bool] = lambda call: False
+) -> Optional[cst.CSTNode]:
     """The first `raise` reached in `statements` (and the blocks of their if / for / while /
-    with) before a release of `self.<attr>`; statements inside a `try` are skipped (a handler
-    may release it), as are nested definitions."""
+    with) before a release of `self.<attr>`, or the first call that `raises` says raises (a
+    function of the module or a method of the class whose body raises); statements inside a
+    `try` are skipped (a handler may release it), as are nested definitions."""
     for statement in statements:
         if isinstance(statement, cst.SimpleStatementLine):
             if _releases_attr(statement, self_name, attr):
@@ -109,6 +112,9 @@ def _unreleased_raise(statements: List[cst.CSTNode], self_name: str, attr: str) 
             for small in statement.body:
                 if isinstance(small, cst.Raise):
                     return small
+                call = _first_call(small, raises)
+                if call is not None:
+                    return call
             continue
         if isinstance(statement, (cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef)):
             if _releases_attr(statement, self_name, attr):
@@ -117,11 +123,24 @@ def _unreleased_raise(statements: List[cst.CSTNode], self_name: str, attr: str) 
         if _releases_attr(getattr(statement, "test", None) or cst.Pass(), self_name, attr):
             return None
         for block in _blocks(statement):
-            found = _unreleased_raise(list(block.body) if isinstance(block, cst.IndentedBlock) else [], self_name, attr)
+            found = _unreleased_raise(list(block.body) if isinstance(block, cst.IndentedBlock) else [], self_name, attr, raises)
             if found is not None:
                 return found
         if _releases_attr(statement, self_name, attr):
             return None  # released inside one of its blocks: what follows is not judged
+    return None
+
+
+def _first_call(node: cst.CSTNode, pick: Callable[[cst.Call], bool]) -> Optional[cst.Call]:
+    """The first call under `node` (outside lambdas) that `pick` accepts."""
+    if isinstance(node, cst.Lambda):
+        return None
+    if isinstance(node, cst.Call) and pick(node):
+        return node
+    for child in children(node):
+        found = _first_call(child, pick)
+        if found is not None:
+            return found
     return None
 
 
@@ -910,7 +929,10 @@ class ResourceNotClosed(Rule):
             isinstance(item, cst.FunctionDef) and item.name.value == "__del__" for item in cls.body.body
         ):
             return  # the finaliser runs on the half-made object too
-        found = _unreleased_raise(statements[statements.index(statement) + 1:], function.self_name or "self", event.name)
+        found = _unreleased_raise(
+            statements[statements.index(statement) + 1:], function.self_name or "self", event.name,
+            lambda call: self.borrowers.callee_raises(call, function.self_name, cls),
+        )
         if found is None or id(node) in self.reported:
             return
         self.reported.add(id(node))
