@@ -874,3 +874,81 @@ def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: Frozen
             if kind == "try" and arm == "body" and e.frames == first.frames[:-1] + (("try", ident, "else"),):
                 return True
     return False
+
+
+def _held(node: cst.CSTNode) -> Set[str]:
+    """The names a value holds as such: the name itself, or the elements of a tuple / list /
+    set / dict display (not `f.name`, `f.read()`)."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    out: Set[str] = set()
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        for element in node.elements:
+            out |= _held(element.value)
+    elif isinstance(node, cst.Dict):
+        for element in node.elements:
+            out |= _held(element.value)
+    return out
+
+
+def gathered_across_iterations(loop: cst.CSTNode, name: str, local: Callable[[str], bool]) -> Optional[Tuple[str, cst.Raise]]:
+    """A resource bound to `name` in the body of `loop`, kept past its iteration in a container
+    of the function: added to a local list / dict / set bound outside the loop
+    (`items.append((key, name))`, `files[key] = name`), directly or through a local the loop
+    wraps it in (`upload = UploadFile(file=name)` ... `items.append(upload)`); and a `raise`
+    with an exception in the same loop body, outside the body of any `try` in it (a raise in
+    an except handler counts). A later iteration that
+    raises drops every resource gathered so far unclosed. Returns (the container, the raise).
+    `local(n)` says whether `n` is a variable the function binds itself (not a parameter); a
+    resource also added to any other container (a parameter's, an attribute's) has a holder
+    outside the function that may close it, and is not judged."""
+    body = getattr(loop, "body", None)
+    if body is None:
+        return None
+    carriers: Set[str] = {name}
+    bound_in_loop: Set[str] = set()
+    adds: List[Tuple[str, cst.CSTNode]] = []
+    raises: List[cst.Raise] = []
+
+    def visit(node: cst.CSTNode, in_try: bool) -> None:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            visit(node.body, True)  # a raise in the body may be caught; one in a handler is not
+            for part in (*node.handlers, node.orelse, node.finalbody):
+                if part is not None:
+                    visit(part, in_try)
+            return
+        if isinstance(node, cst.Raise) and node.exc is not None and not in_try:
+            raises.append(node)
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Name):
+                    bound_in_loop.add(t.value)
+                    if isinstance(node.value, cst.Call) and any(_held(a.value) & carriers for a in node.value.args):
+                        carriers.add(t.value)  # a wrapper the loop keeps the resource in
+                elif isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name):
+                    adds.append((t.value.value, node.value))
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("append", "add", "insert", "setdefault", "appendleft")
+        ):
+            owner = node.func.value.value if isinstance(node.func.value, cst.Name) else ""
+            for arg in node.args:
+                adds.append((owner, arg.value))
+        for child in children(node):
+            visit(child, in_try)
+
+    visit(body, False)
+    if not raises:
+        return None
+    if any(_held(value) & carriers and not (container and local(container)) for container, value in adds):
+        return None  # also handed to a holder of the caller's or the object's (a close-on-error list)
+    for container, value in adds:
+        if container in carriers or container in bound_in_loop or not local(container):
+            continue
+        if _held(value) & carriers:
+            return container, raises[0]
+    return None

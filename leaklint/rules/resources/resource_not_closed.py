@@ -8,7 +8,18 @@ import libcst as cst
 
 from ...analysis.borrow import Borrowers, cached_in_shared_holder, lifecycle_method
 from ...analysis.expr import dotted_name
-from ...analysis.flow import Event, EventKind, FlowWalker, closeish, exclusive, follows_at_once, is_handler_arm, protected
+from ...analysis.flow import (
+    Escape,
+    Event,
+    EventKind,
+    FlowWalker,
+    closeish,
+    exclusive,
+    follows_at_once,
+    gathered_across_iterations,
+    is_handler_arm,
+    protected,
+)
 from ...matchers import first_param, is_instance_method
 from ...policy import in_test_code, is_injected_double, once_per_process, patched
 from ...rule import Rule
@@ -142,6 +153,34 @@ def _first_call(node: cst.CSTNode, pick: Callable[[cst.Call], bool]) -> Optional
         if found is not None:
             return found
     return None
+
+
+def _find_node(root: cst.CSTNode, ident: int) -> Optional[cst.CSTNode]:
+    if id(root) == ident:
+        return root
+    for child in children(root):
+        found = _find_node(child, ident)
+        if found is not None:
+            return found
+    return None
+
+
+def _assigned_names(func: cst.FunctionDef) -> Set[str]:
+    """Names the function binds by plain assignment (nested scopes excluded)."""
+    out: Set[str] = set()
+    stack: List[cst.CSTNode] = [func.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    out.add(target.target.value)
+        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+            out.add(node.target.value)
+        stack.extend(children(node))
+    return out
 
 
 def _blocks(statement: cst.CSTNode) -> List[cst.CSTNode]:
@@ -384,6 +423,7 @@ class ResourceNotClosed(Rule):
     init_raise_message = "{resource} stored on self.{attr} is left open when __init__ raises after storing it: the half-made object is never returned, so nothing can close it"
     kept_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and never closes it; it stays open as long as that object lives"
     cached_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and closes it only in an ordinary method, not in close() or __exit__; the object is put in a class- or module-level cache, so the resource stays open until that method happens to run"
+    gathered_message = "{resource} bound to {name} is made in a loop and kept in {container} across iterations; a later iteration that raises {raised} there leaves every one gathered so far open until the garbage collector reclaims them (close them in an except handler, or use contextlib.ExitStack)"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
@@ -684,6 +724,7 @@ class ResourceNotClosed(Rule):
         if resource.qualified in CONNECTABLE and self._left_open_on_failed_connect(function, name, bind, span, events[index + 1:]):
             return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
+            self._judge_gathered(function, name, bind, span)
             return
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
@@ -759,6 +800,39 @@ class ResourceNotClosed(Rule):
                 self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
             else:
                 self._defer(function, call, resource=resource.display, name=name)
+
+    def _judge_gathered(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
+        """A resource made in a loop and kept in a container of the function across iterations
+        (directly or through a wrapper), with a `raise` in the loop and no `try` around: the
+        iteration that raises drops every resource gathered before it."""
+        loops = bind.loops()
+        if not loops or any(kind == "try" for kind, _, _ in bind.frames):
+            return
+        escapes = [e for e in span if e.kind == EventKind.ESCAPE]
+        if not escapes or any(
+            e.escape not in (Escape.WRAP, Escape.STORE) or e.detail in ("task", "released in a loop") for e in escapes
+        ):
+            return
+        locals_ = _assigned_names(function.node)
+        found = None
+        for ident in reversed(loops):  # the innermost loop first
+            loop = _find_node(function.node.body, ident)
+            found = gathered_across_iterations(loop, name, lambda n: n in locals_) if loop is not None else None
+            if found is not None:
+                break
+        if found is None:
+            return
+        call = getattr(bind.node, "value", bind.node)
+        if id(call) in self.reported:
+            return
+        self.reported.add(id(call))
+        container, raised = found
+        self._defer(
+            function, call, message=self.gathered_message, resource=bind.detail.display, name=name,
+            container=container,
+            raised=dotted_name(raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc) or "an exception",
+            graded=True,
+        )
 
     def _lends(self, function: _Function, call: cst.Call, arg: cst.Arg) -> Optional[str]:
         """Whether a call leaves the resource passed as `arg` in the caller's hands: the callee
