@@ -952,3 +952,112 @@ def gathered_across_iterations(loop: cst.CSTNode, name: str, local: Callable[[st
         if _held(value) & carriers:
             return container, raises[0]
     return None
+
+
+def _closes_elements_of(node: cst.CSTNode, holder: Callable[[cst.CSTNode], bool]) -> bool:
+    """`for f in <holder>: f.close()` (any release method) somewhere under `node`."""
+    found = False
+
+    def visit(current: cst.CSTNode) -> None:
+        nonlocal found
+        if found or isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(current, cst.For) and holder(current.iter) and isinstance(current.target, cst.Name):
+            element = current.target.value
+            for call in _calls(current.body):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and isinstance(func.value, cst.Name)
+                    and func.value.value == element
+                    and (func.attr.value in RELEASE_ALL or closeish(func.attr.value))
+                ):
+                    found = True
+                    return
+        for child in children(current):
+            visit(child)
+
+    visit(node)
+    return found
+
+
+def _calls(node: cst.CSTNode) -> List[cst.Call]:
+    out: List[cst.Call] = []
+
+    def visit(current: cst.CSTNode) -> None:
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(current, cst.Call):
+            out.append(current)
+        for child in children(current):
+            visit(child)
+
+    visit(node)
+    return out
+
+
+def _receiver_methods(node: cst.CSTNode) -> Dict[str, cst.Call]:
+    """`name.method(...)` calls under `node`, by receiver name (the first of each)."""
+    out: Dict[str, cst.Call] = {}
+    for call in _calls(node):
+        func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            out.setdefault(func.value.value, call)
+    return out
+
+
+def close_on_error_gap(method: cst.FunctionDef, holder: Callable[[cst.CSTNode], bool]) -> Tuple[Optional[Tuple[str, cst.Call]], bool]:
+    """How a method closes the resources gathered in a holder (`for f in self._to_close:
+    f.close()`). Returns (gap, closes_elsewhere). `gap`: it closes them in an except handler
+    of a `try`, and a statement after that try (in the same block) calls a method of an object
+    whose methods the try body also calls (`parser.write(chunk)` inside, `parser.finalize()`
+    after): that call can fail the same way and its error skips the handler, leaving every
+    gathered resource open; (the receiver, the unguarded call). `closes_elsewhere`: it also
+    closes them outside any except handler (a `finally`, an `else`, the normal path)."""
+    gap: Optional[Tuple[str, cst.Call]] = None
+    closes_elsewhere = False
+
+    def scan_block(statements: Sequence[cst.CSTNode]) -> None:
+        nonlocal gap, closes_elsewhere
+        for index, statement in enumerate(statements):
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if isinstance(statement, (cst.Try, cst.TryStar)):
+                for part in (statement.orelse, statement.finalbody):
+                    if part is not None and _closes_elements_of(part, holder):
+                        closes_elsewhere = True
+                if gap is None and any(_closes_elements_of(h, holder) for h in statement.handlers):
+                    guarded = _receiver_methods(statement.body)
+                    for later in statements[index + 1:]:
+                        for receiver, call in _receiver_methods(later).items():
+                            method_name = call.func.attr.value  # type: ignore[union-attr]
+                            if receiver in guarded and method_name not in ACCESSORS:
+                                gap = (receiver, call)
+                                break
+                        if gap is not None:
+                            break
+                scan_block(list(statement.body.body) if isinstance(statement.body, cst.IndentedBlock) else [])
+                continue
+            if isinstance(statement, cst.For) and holder(statement.iter) and _closes_elements_of(statement, holder):
+                closes_elsewhere = True
+                continue
+            for block in _inner_blocks(statement):
+                scan_block(block)
+
+    body = method.body
+    scan_block(list(body.body) if isinstance(body, cst.IndentedBlock) else [])
+    return gap, closes_elsewhere
+
+
+def _inner_blocks(statement: cst.CSTNode) -> List[List[cst.CSTNode]]:
+    """The statement lists of an if / elif / else / for / while / with."""
+    out: List[List[cst.CSTNode]] = []
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        out.append(list(body.body))
+    orelse = getattr(statement, "orelse", None)
+    if isinstance(orelse, cst.If):
+        out.extend(_inner_blocks(orelse))
+    elif orelse is not None and isinstance(getattr(orelse, "body", None), cst.IndentedBlock):
+        out.append(list(orelse.body.body))
+    return out

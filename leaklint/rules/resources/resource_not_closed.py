@@ -16,6 +16,7 @@ from ...analysis.flow import (
     closeish,
     exclusive,
     follows_at_once,
+    close_on_error_gap,
     gathered_across_iterations,
     is_handler_arm,
     protected,
@@ -152,6 +153,29 @@ def _first_call(node: cst.CSTNode, pick: Callable[[cst.Call], bool]) -> Optional
         found = _first_call(child, pick)
         if found is not None:
             return found
+    return None
+
+
+def _self_container_of(func: cst.FunctionDef, self_name: str, name: str) -> Optional[str]:
+    """`self.<attr>.append(name)` (or `add`) in `func`: the attribute."""
+    stack: List[cst.CSTNode] = [func.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("append", "add")
+            and isinstance(node.func.value, cst.Attribute)
+            and isinstance(node.func.value.value, cst.Name)
+            and node.func.value.value.value == self_name
+            and len(node.args) == 1
+            and isinstance(node.args[0].value, cst.Name)
+            and node.args[0].value.value == name
+        ):
+            return node.func.value.attr.value
+        stack.extend(children(node))
     return None
 
 
@@ -424,6 +448,7 @@ class ResourceNotClosed(Rule):
     kept_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and never closes it; it stays open as long as that object lives"
     cached_message = "{resource} bound to {name} is handed to {callee}(), which keeps it on the new object and closes it only in an ordinary method, not in close() or __exit__; the object is put in a class- or module-level cache, so the resource stays open until that method happens to run"
     gathered_message = "{resource} bound to {name} is made in a loop and kept in {container} across iterations; a later iteration that raises {raised} there leaves every one gathered so far open until the garbage collector reclaims them (close them in an except handler, or use contextlib.ExitStack)"
+    close_gap_message = "{resource} bound to {name} is added to self.{attr}, which the class closes only in an except handler in {method}(); {late}() after that try can fail the same way and its error skips the handler, leaving the resource open until the garbage collector reclaims it"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
@@ -724,7 +749,8 @@ class ResourceNotClosed(Rule):
         if resource.qualified in CONNECTABLE and self._left_open_on_failed_connect(function, name, bind, span, events[index + 1:]):
             return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
-            self._judge_gathered(function, name, bind, span)
+            if not self._judge_gathered(function, name, bind, span):
+                self._judge_close_on_error(function, name, bind)
             return
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
@@ -801,7 +827,7 @@ class ResourceNotClosed(Rule):
             else:
                 self._defer(function, call, resource=resource.display, name=name)
 
-    def _judge_gathered(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
+    def _judge_gathered(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
         """A resource made in a loop and kept in a container of the function across iterations
         (directly or through a wrapper), with a `raise` in the loop and no `try` around: the
         iteration that raises drops every resource gathered before it."""
@@ -821,10 +847,10 @@ class ResourceNotClosed(Rule):
             if found is not None:
                 break
         if found is None:
-            return
+            return False
         call = getattr(bind.node, "value", bind.node)
         if id(call) in self.reported:
-            return
+            return True
         self.reported.add(id(call))
         container, raised = found
         self._defer(
@@ -832,6 +858,53 @@ class ResourceNotClosed(Rule):
             container=container,
             raised=dotted_name(raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc) or "an exception",
             graded=True,
+        )
+        return True
+
+    def _judge_close_on_error(self, function: _Function, name: str, bind: Event) -> None:
+        """A resource added to a close-on-error list of the object (`self._to_close.append(f)`)
+        that the class closes only in an except handler, in a method where a call after that
+        try continues the guarded work (`parser.finalize()` after a try around
+        `parser.write()`): an error there skips the handler."""
+        cls, self_name = function.cls, function.self_name
+        if cls is None or self_name is None:
+            return
+        attr = _self_container_of(function.node, self_name, name)
+        if attr is None:
+            return
+        self_names = {self_name}
+        methods = [item for item in cls.body.body if isinstance(item, cst.FunctionDef)]
+        for method in methods:
+            first = first_param(method)
+            if first:
+                self_names.add(first)
+
+        def holder(node: cst.CSTNode) -> bool:
+            return (
+                isinstance(node, cst.Attribute)
+                and isinstance(node.value, cst.Name)
+                and node.value.value in self_names
+                and node.attr.value == attr
+            )
+
+        gap = None
+        for method in methods:
+            found, elsewhere = close_on_error_gap(method, holder)
+            if elsewhere:
+                return
+            if found is not None and gap is None:
+                gap = (method, found)
+        if gap is None:
+            return
+        method, (receiver, late) = gap
+        call = getattr(bind.node, "value", bind.node)
+        if id(call) in self.reported:
+            return
+        self.reported.add(id(call))
+        late_name = dotted_name(late.func) or receiver
+        self._defer(
+            function, call, message=self.close_gap_message, resource=bind.detail.display, name=name, attr=attr,
+            method=method.name.value, late=late_name, graded=True,
         )
 
     def _lends(self, function: _Function, call: cst.Call, arg: cst.Arg) -> Optional[str]:
