@@ -279,10 +279,20 @@ class ResourceNotClosed(Rule):
     reports it everywhere else too); a `Popen` whose `stdout` / `stderr` / `stdin` pipes are
     never closed (`wait()` does not close them); a `socket.socket()` left open when
     `connect()`, `bind()` or `listen()` on it fails (also when it is returned on success); a
-    resource stored on `self` at the top of `__init__` followed by a `raise` that nothing
-    releases it before (the caller never gets the object); and a resource handed to a function
-    of the same module that only reads it (`self._load(fp)`, a generator over the file) and
-    never closed. A resource stored on `self` by a class that never releases it is opt-in
+    resource stored on `self` at the top of `__init__` followed by a `raise`, or by a call to
+    a function of the module or a method of the class whose body raises outside any `try`
+    (`self._raise_if_error()`), that nothing releases it before (the caller never gets the
+    object); a resource handed to a function of the same module that only reads it
+    (`self._load(fp)`, a generator over the file) and never closed; a resource handed to a
+    class of the module that keeps it on `self` and never closes it, or closes it only in an
+    ordinary method (not `close()` / `__exit__` / `__del__`) while the new object goes into a
+    class- or module-level cache (`cls.cache[key] = cls(fileobj)`); a resource made in a loop
+    and kept in a local container across iterations (directly or through a wrapper:
+    `items.append(UploadFile(file=spool))`) in a loop that has a `raise` and no `try` around
+    it (the iteration that raises drops every one gathered before it); and a resource added
+    to a close-on-error list of the object (`self._to_close.append(f)`) that the class closes
+    only in an except handler of a `try` that leaves out a later call on the object the try
+    body works with (`parser.finalize()` after a try around `parser.write()`). A resource stored on `self` by a class that never releases it is opt-in
     (`self-attributes`). Test code (`include-tests`) and functions that run once per process
     (`main()`, `_main()`, and whatever the `if __name__ == "__main__":` block calls, or what
     the project's lifetime model places once per process) are not checked.
@@ -317,7 +327,9 @@ class ResourceNotClosed(Rule):
     setter or registry (`set_event_loop(loop)`, `selector.register(...)`), or captured by a
     nested function. Inside `__enter__` / `__aenter__` nothing is reported. A resource stored
     on `self.<attr>` is fine when some method of the class (or of a class of the same module
-    it is related to by inheritance) closes `self.<attr>`, hands it over, or gives it away.
+    it is related to by inheritance) closes `self.<attr>`, hands it over, or gives it away
+    (re-wrapping it in place, `self.src = TextIOWrapper(self.src)`, gives nothing away: the
+    attribute still holds it).
 
     `urlopen(url)` bound to a name and read with `.read()` (no size) counts as released: an
     HTTP response closes its socket when the body has been read to the end. A name re-bound
