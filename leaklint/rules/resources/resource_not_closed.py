@@ -399,6 +399,24 @@ class ResourceNotClosed(Rule):
     connect). On the ecosystem corpus LL401 now gives 13 findings by default, 12 real (the
     failed-connect form 4 of 5: the miss is webbrowser's once-per-process Grail probe).
 
+    Four forms added later, all on by default (each judged from the module alone): an
+    `__init__` that calls a raising function of the module or method of the class after
+    storing a resource; a resource kept by a class of the module that closes it only in an
+    ordinary method while the new object goes into a class- or module-level cache; a resource
+    gathered in a local container across the iterations of a loop that raises; and a
+    close-on-error list whose `try` leaves out a later call on the object it guards. They find
+    four released leaks the defaults missed and the peers found (xopen's piped reader, both
+    starlette multipart tempfile leaks, sphinx's cached `ModuleAnalyzer`) and add one finding
+    on the ecosystem corpus, real (starlette 0.37's `parser.finalize()` outside the cleanup
+    try, fixed upstream in 1.0); LL401 there is 14 findings, 13 real. Three fixed releases
+    are flagged, and the code is still leaky in each: xopen 1.0.1 still calls
+    `self._raise_if_error()` in `__init__` after starting the Popen (the inherited `__del__`
+    closes the process but not the stderr pipe), and starlette 0.25.0 has the finalize gap its
+    later fix removed. The `__init__` form skips a class with its own `__del__`, not one that
+    inherits it. The cached-object form knows a cache only by its shape
+    (`cls.attr[key] = obj`, `Capitalized.attr[key] = obj`, a subscript or `append` / `add` on a
+    module-level name), not through the lifetime model.
+
     Ownership is judged from the function and, for callees in the same module, from the
     callee's body (`leaklint.analysis.borrow`): a module-level function called by name or a
     method of the same class called on `self` *borrows* a parameter when it only reads it
