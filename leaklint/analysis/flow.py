@@ -484,7 +484,43 @@ class FlowWalker:
         self._nested(node)
 
     def _w_Lambda(self, node: cst.Lambda) -> None:
+        called = self._called_through_lambda(node)
+        if called is not None:
+            receiver, method = called
+            self._emit(EventKind.METHOD, receiver.value, receiver, method)
+            return
         self._nested(node)
+
+    def _called_through_lambda(self, node: cst.Lambda) -> Optional[Tuple[cst.Name, str]]:
+        """`retry(lambda: sock.connect(addr))`: a lambda without parameters that only calls one
+        method (not a release) of a tracked name, handed as a positional argument to a call that
+        does not store or schedule it (not `submit`, `add_done_callback`, `Thread`, a setter or
+        registry): the callee runs it before it returns, so the method is called here (and a
+        failure of it happens here), and the lambda keeps nothing."""
+        if node.params.params or node.params.posonly_params or node.params.kwonly_params:
+            return None
+        if node.params.star_arg is not cst.MaybeSentinel.DEFAULT or node.params.star_kwarg is not None:
+            return None
+        body = node.body
+        if not (isinstance(body, cst.Call) and isinstance(body.func, cst.Attribute) and isinstance(body.func.value, cst.Name)):
+            return None
+        receiver, method = body.func.value, body.func.attr.value
+        if receiver.value not in self.names or method in RELEASE_ALL or closeish(method):
+            return None
+        if any(self.names & _mentioned(arg.value) for arg in body.args):
+            return None
+        if len(self.stack) < 2:
+            return None
+        arg, call = self.stack[-1], self.stack[-2]
+        if not (isinstance(arg, cst.Arg) and arg.value is node and arg.keyword is None and not arg.star and isinstance(call, cst.Call)):
+            return None
+        func = call.func
+        fname = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if not fname or fname in STORE_METHODS or fname in TASK_CALLABLES or fname.lower().startswith(STORE_PREFIXES):
+            return None
+        if fname in HANDOFF_METHODS or "callback" in fname.lower() or "schedule" in fname.lower():
+            return None
+        return receiver, method
 
     # scope declarations
     def _w_Global(self, node: cst.Global) -> None:
@@ -874,6 +910,16 @@ def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: Frozen
             if kind == "try" and arm == "body" and e.frames == first.frames[:-1] + (("try", ident, "else"),):
                 return True
     return False
+
+
+def _mentioned(node: cst.CSTNode) -> Set[str]:
+    """Every plain name under `node`."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    out: Set[str] = set()
+    for child in children(node):
+        out |= _mentioned(child)
+    return out
 
 
 def _held(node: cst.CSTNode) -> Set[str]:

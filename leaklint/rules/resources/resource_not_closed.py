@@ -278,7 +278,8 @@ class ResourceNotClosed(Rule):
     `Popen`'s `wait()`) in code the project's lifetime model shows repeats (`error-paths`
     reports it everywhere else too); a `Popen` whose `stdout` / `stderr` / `stdin` pipes are
     never closed (`wait()` does not close them); a `socket.socket()` left open when
-    `connect()`, `bind()` or `listen()` on it fails (also when it is returned on success); a
+    `connect()`, `bind()` or `listen()` on it fails (also when it is returned on success, and
+    when the call goes through a helper that runs a lambda: `retry(lambda: sock.connect(a))`); a
     resource stored on `self` at the top of `__init__` followed by a `raise`, or by a call to
     a function of the module or a method of the class whose body raises outside any `try`
     (`self._raise_if_error()`), that nothing releases it before (the caller never gets the
