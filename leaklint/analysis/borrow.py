@@ -280,8 +280,8 @@ def lifecycle_method(name: str) -> bool:
 
 
 def cached_in_shared_holder(func: cst.FunctionDef, value: cst.CSTNode, cls_name: Optional[str]) -> bool:
-    """Whether the result of `value` (a call in `func`, bound to a plain name by an assignment)
-    is put by `func` into a container that outlives the call and every caller: a subscript or
+    """Whether the result of `value` (a call in `func`, stored as it is or bound to a plain name
+    by an assignment) is put by `func` into a container that outlives the call and every caller: a subscript or
     an `append` / `add` / `setdefault` on a class attribute (`cls.cache[key] = obj`,
     `Analyzer.cache[key] = obj`) or on a module-level name the function does not bind. Such a
     holder lives as long as the class or module, in practice the process."""
@@ -318,10 +318,8 @@ def cached_in_shared_holder(func: cst.FunctionDef, value: cst.CSTNode, cls_name:
             visit(child)
 
     visit(func.body)
-    if name is None:
-        return False
     for container, stored in holders:
-        if not (isinstance(stored, cst.Name) and stored.value == name):
+        if stored is not value and not (name is not None and isinstance(stored, cst.Name) and stored.value == name):
             continue
         if isinstance(container, cst.Attribute) and isinstance(container.value, cst.Name):
             owner = container.value.value
