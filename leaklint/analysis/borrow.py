@@ -15,7 +15,7 @@ Everything here is judged from the callee's own body, resolved by the caller wit
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional, Sequence
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
@@ -123,6 +123,7 @@ class Borrowers:
         self.methods: Dict[int, Dict[str, cst.FunctionDef]] = {}
         self.classes: Dict[str, cst.ClassDef] = {}
         self._cache: Dict[int, FrozenSet[str]] = {}
+        self._raises: Dict[Tuple[str, int], bool] = {}
 
     def add_module(self, module: cst.Module) -> None:
         for statement in module.body:
@@ -220,6 +221,18 @@ class Borrowers:
             return frozenset()
         return frozenset(attrs)
 
+    def callee_raises(self, call: cst.Call, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> bool:
+        """Whether the function a call reaches within the module (see `callee`) raises on some
+        path of its own: a `raise` statement in its body outside any `try` and nested
+        definition (`self._check()` that raises when the child process already failed)."""
+        func = self.callee(call, self_name, cls)
+        if func is None:
+            return False
+        key = ("raises", id(func))
+        if key not in self._raises:
+            self._raises[key] = _raises_uncaught(func.body)
+        return self._raises[key]
+
     def borrows(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef]) -> bool:
         """Whether the callee only borrows what `arg` passes."""
         func = self.callee(call, self_name, cls)
@@ -240,6 +253,80 @@ class Borrowers:
         return index < len(params) and params[index] in borrowed
 
 
+def _raises_uncaught(node: cst.CSTNode) -> bool:
+    """A `raise` statement under `node` that no `try` around it may catch (nested functions,
+    classes and lambdas excluded; a bare `raise` re-raises only inside a handler, so it is not
+    counted)."""
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.Try, cst.TryStar)):
+        return False
+    if isinstance(node, cst.Raise):
+        return node.exc is not None
+    return any(_raises_uncaught(child) for child in node.children)
+
+
 def _harmless_decorator(decorator: cst.Decorator) -> bool:
     node = decorator.decorator
     return isinstance(node, cst.Name) and node.value in ("staticmethod",)
+
+
+LIFECYCLE_METHODS = frozenset({"__exit__", "__aexit__", "__del__"})
+
+
+def lifecycle_method(name: str) -> bool:
+    """A method that ends an object's use: `close()`, `__exit__`, `shutdown()`, `cleanup()`,
+    `release()` ... (what a holder of the object is expected to call), as opposed to an ordinary
+    method (`parse()`, `tokenize()`) that may or may not run."""
+    return name in LIFECYCLE_METHODS or name in RELEASE_ALL or any(word in name.lower() for word in CLOSEISH)
+
+
+def cached_in_shared_holder(func: cst.FunctionDef, value: cst.CSTNode, cls_name: Optional[str]) -> bool:
+    """Whether the result of `value` (a call in `func`, stored as it is or bound to a plain name
+    by an assignment) is put by `func` into a container that outlives the call and every caller: a subscript or
+    an `append` / `add` / `setdefault` on a class attribute (`cls.cache[key] = obj`,
+    `Analyzer.cache[key] = obj`) or on a module-level name the function does not bind. Such a
+    holder lives as long as the class or module, in practice the process."""
+    name: Optional[str] = None
+    local: set = set(_param_names(func))
+    holders: List[Tuple[cst.CSTNode, cst.CSTNode]] = []  # (container expression, stored value)
+
+    def visit(node: cst.CSTNode) -> None:
+        nonlocal name
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and node is not func:
+            return
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Name):
+                    local.add(t.value)
+                    if node.value is value:
+                        name = t.value
+                elif isinstance(t, cst.Subscript):
+                    holders.append((t.value, node.value))
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, cst.Name):
+            local.add(node.target.value)
+        elif isinstance(node, (cst.For, cst.CompFor)):
+            if isinstance(node.target, cst.Name):
+                local.add(node.target.value)
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("append", "add", "setdefault", "insert")
+            and node.args
+        ):
+            holders.append((node.func.value, node.args[-1].value))
+        for child in node.children:
+            visit(child)
+
+    visit(func.body)
+    for container, stored in holders:
+        if stored is not value and not (name is not None and isinstance(stored, cst.Name) and stored.value == name):
+            continue
+        if isinstance(container, cst.Attribute) and isinstance(container.value, cst.Name):
+            owner = container.value.value
+            if cls_name is not None and owner == cls_name:
+                return True  # `cls.cache[key] = obj` in a classmethod
+            if owner[:1].isupper() and owner not in local:
+                return True  # `Analyzer.cache[key] = obj`
+        elif isinstance(container, cst.Name) and container.value not in local:
+            return True  # a module-level dict or list
+    return False

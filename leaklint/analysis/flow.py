@@ -485,7 +485,43 @@ class FlowWalker:
         self._nested(node)
 
     def _w_Lambda(self, node: cst.Lambda) -> None:
+        called = self._called_through_lambda(node)
+        if called is not None:
+            receiver, method = called
+            self._emit(EventKind.METHOD, receiver.value, receiver, method)
+            return
         self._nested(node)
+
+    def _called_through_lambda(self, node: cst.Lambda) -> Optional[Tuple[cst.Name, str]]:
+        """`retry(lambda: sock.connect(addr))`: a lambda without parameters that only calls one
+        method (not a release) of a tracked name, handed as a positional argument to a call that
+        does not store or schedule it (not `submit`, `add_done_callback`, `Thread`, a setter or
+        registry): the callee runs it before it returns, so the method is called here (and a
+        failure of it happens here), and the lambda keeps nothing."""
+        if node.params.params or node.params.posonly_params or node.params.kwonly_params:
+            return None
+        if node.params.star_arg is not cst.MaybeSentinel.DEFAULT or node.params.star_kwarg is not None:
+            return None
+        body = node.body
+        if not (isinstance(body, cst.Call) and isinstance(body.func, cst.Attribute) and isinstance(body.func.value, cst.Name)):
+            return None
+        receiver, method = body.func.value, body.func.attr.value
+        if receiver.value not in self.names or method in RELEASE_ALL or closeish(method):
+            return None
+        if any(self.names & _mentioned(arg.value) for arg in body.args):
+            return None
+        if len(self.stack) < 2:
+            return None
+        arg, call = self.stack[-1], self.stack[-2]
+        if not (isinstance(arg, cst.Arg) and arg.value is node and arg.keyword is None and not arg.star and isinstance(call, cst.Call)):
+            return None
+        func = call.func
+        fname = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if not fname or fname in STORE_METHODS or fname in TASK_CALLABLES or fname.lower().startswith(STORE_PREFIXES):
+            return None
+        if fname in HANDOFF_METHODS or "callback" in fname.lower() or "schedule" in fname.lower():
+            return None
+        return receiver, method
 
     # scope declarations
     def _w_Global(self, node: cst.Global) -> None:
@@ -896,3 +932,200 @@ def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: Frozen
             if kind == "try" and arm == "body" and e.frames == first.frames[:-1] + (("try", ident, "else"),):
                 return True
     return False
+
+
+def _mentioned(node: cst.CSTNode) -> Set[str]:
+    """Every plain name under `node`."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    out: Set[str] = set()
+    for child in children(node):
+        out |= _mentioned(child)
+    return out
+
+
+def _held(node: cst.CSTNode) -> Set[str]:
+    """The names a value holds as such: the name itself, or the elements of a tuple / list /
+    set / dict display (not `f.name`, `f.read()`)."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    out: Set[str] = set()
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        for element in node.elements:
+            out |= _held(element.value)
+    elif isinstance(node, cst.Dict):
+        for element in node.elements:
+            out |= _held(element.value)
+    return out
+
+
+def gathered_across_iterations(loop: cst.CSTNode, name: str, local: Callable[[str], bool]) -> Optional[Tuple[str, cst.Raise]]:
+    """A resource bound to `name` in the body of `loop`, kept past its iteration in a container
+    of the function: added to a local list / dict / set bound outside the loop
+    (`items.append((key, name))`, `files[key] = name`), directly or through a local the loop
+    wraps it in (`upload = UploadFile(file=name)` ... `items.append(upload)`); and a `raise`
+    with an exception in the same loop body, outside the body of any `try` in it (a raise in
+    an except handler counts). A later iteration that
+    raises drops every resource gathered so far unclosed. Returns (the container, the raise).
+    `local(n)` says whether `n` is a variable the function binds itself (not a parameter); a
+    resource also added to any other container (a parameter's, an attribute's) has a holder
+    outside the function that may close it, and is not judged."""
+    body = getattr(loop, "body", None)
+    if body is None:
+        return None
+    carriers: Set[str] = {name}
+    bound_in_loop: Set[str] = set()
+    adds: List[Tuple[str, cst.CSTNode]] = []
+    raises: List[cst.Raise] = []
+
+    def visit(node: cst.CSTNode, in_try: bool) -> None:
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(node, (cst.Try, cst.TryStar)):
+            visit(node.body, True)  # a raise in the body may be caught; one in a handler is not
+            for part in (*node.handlers, node.orelse, node.finalbody):
+                if part is not None:
+                    visit(part, in_try)
+            return
+        if isinstance(node, cst.Raise) and node.exc is not None and not in_try:
+            raises.append(node)
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                t = target.target
+                if isinstance(t, cst.Name):
+                    bound_in_loop.add(t.value)
+                    if isinstance(node.value, cst.Call) and any(_held(a.value) & carriers for a in node.value.args):
+                        carriers.add(t.value)  # a wrapper the loop keeps the resource in
+                elif isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name):
+                    adds.append((t.value.value, node.value))
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("append", "add", "insert", "setdefault", "appendleft")
+        ):
+            owner = node.func.value.value if isinstance(node.func.value, cst.Name) else ""
+            for arg in node.args:
+                adds.append((owner, arg.value))
+        for child in children(node):
+            visit(child, in_try)
+
+    visit(body, False)
+    if not raises:
+        return None
+    if any(_held(value) & carriers and not (container and local(container)) for container, value in adds):
+        return None  # also handed to a holder of the caller's or the object's (a close-on-error list)
+    for container, value in adds:
+        if container in carriers or container in bound_in_loop or not local(container):
+            continue
+        if _held(value) & carriers:
+            return container, raises[0]
+    return None
+
+
+def _closes_elements_of(node: cst.CSTNode, holder: Callable[[cst.CSTNode], bool]) -> bool:
+    """`for f in <holder>: f.close()` (any release method) somewhere under `node`."""
+    found = False
+
+    def visit(current: cst.CSTNode) -> None:
+        nonlocal found
+        if found or isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(current, cst.For) and holder(current.iter) and isinstance(current.target, cst.Name):
+            element = current.target.value
+            for call in _calls(current.body):
+                func = call.func
+                if (
+                    isinstance(func, cst.Attribute)
+                    and isinstance(func.value, cst.Name)
+                    and func.value.value == element
+                    and (func.attr.value in RELEASE_ALL or closeish(func.attr.value))
+                ):
+                    found = True
+                    return
+        for child in children(current):
+            visit(child)
+
+    visit(node)
+    return found
+
+
+def _calls(node: cst.CSTNode) -> List[cst.Call]:
+    out: List[cst.Call] = []
+
+    def visit(current: cst.CSTNode) -> None:
+        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            return
+        if isinstance(current, cst.Call):
+            out.append(current)
+        for child in children(current):
+            visit(child)
+
+    visit(node)
+    return out
+
+
+def _receiver_methods(node: cst.CSTNode) -> Dict[str, cst.Call]:
+    """`name.method(...)` calls under `node`, by receiver name (the first of each)."""
+    out: Dict[str, cst.Call] = {}
+    for call in _calls(node):
+        func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            out.setdefault(func.value.value, call)
+    return out
+
+
+def close_on_error_gap(method: cst.FunctionDef, holder: Callable[[cst.CSTNode], bool]) -> Tuple[Optional[Tuple[str, cst.Call]], bool]:
+    """How a method closes the resources gathered in a holder (`for f in self._to_close:
+    f.close()`). Returns (gap, closes_elsewhere). `gap`: it closes them in an except handler
+    of a `try`, and a statement after that try (in the same block) calls a method of an object
+    whose methods the try body also calls (`parser.write(chunk)` inside, `parser.finalize()`
+    after): that call can fail the same way and its error skips the handler, leaving every
+    gathered resource open; (the receiver, the unguarded call). `closes_elsewhere`: it also
+    closes them outside any except handler (a `finally`, an `else`, the normal path)."""
+    gap: Optional[Tuple[str, cst.Call]] = None
+    closes_elsewhere = False
+
+    def scan_block(statements: Sequence[cst.CSTNode]) -> None:
+        nonlocal gap, closes_elsewhere
+        for index, statement in enumerate(statements):
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if isinstance(statement, (cst.Try, cst.TryStar)):
+                for part in (statement.orelse, statement.finalbody):
+                    if part is not None and _closes_elements_of(part, holder):
+                        closes_elsewhere = True
+                if gap is None and any(_closes_elements_of(h, holder) for h in statement.handlers):
+                    guarded = _receiver_methods(statement.body)
+                    for later in statements[index + 1:]:
+                        for receiver, call in _receiver_methods(later).items():
+                            method_name = call.func.attr.value  # type: ignore[union-attr]
+                            if receiver in guarded and method_name not in ACCESSORS:
+                                gap = (receiver, call)
+                                break
+                        if gap is not None:
+                            break
+                scan_block(list(statement.body.body) if isinstance(statement.body, cst.IndentedBlock) else [])
+                continue
+            if isinstance(statement, cst.For) and holder(statement.iter) and _closes_elements_of(statement, holder):
+                closes_elsewhere = True
+                continue
+            for block in _inner_blocks(statement):
+                scan_block(block)
+
+    body = method.body
+    scan_block(list(body.body) if isinstance(body, cst.IndentedBlock) else [])
+    return gap, closes_elsewhere
+
+
+def _inner_blocks(statement: cst.CSTNode) -> List[List[cst.CSTNode]]:
+    """The statement lists of an if / elif / else / for / while / with."""
+    out: List[List[cst.CSTNode]] = []
+    body = getattr(statement, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        out.append(list(body.body))
+    orelse = getattr(statement, "orelse", None)
+    if isinstance(orelse, cst.If):
+        out.extend(_inner_blocks(orelse))
+    elif orelse is not None and isinstance(getattr(orelse, "body", None), cst.IndentedBlock):
+        out.append(list(orelse.body.body))
+    return out

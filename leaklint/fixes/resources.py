@@ -10,6 +10,7 @@ import libcst as cst
 from ..types import Applicability, Edit, Fix
 from . import FixContext, dotted, fixer, fresh_name, make_fix, name_uses, uses_name
 from ._uses import contains, escapes, first_param_names, is_store
+from ..knowledge.resources import CONSUMERS
 
 # Factories whose result closes itself in `__exit__` (so `with factory(...) as x:` closes it).
 CLOSES_ON_EXIT = frozenset({
@@ -111,6 +112,25 @@ def _uses_outside(ctx: FixContext, fn: cst.CSTNode, name: str, inside: Sequence[
     return total != within
 
 
+def _kept_by_call_result(ctx: FixContext, use: cst.CSTNode) -> bool:
+    """`obj = Reader(fh)`, `upload = UploadFile(file=fh)`: handed to a call whose result is
+    kept, which may keep the resource past a `with` block (LL401's kept-on-the-new-object and
+    gathered-across-iterations findings); closing it there would break the object."""
+    parent = ctx.parent(use)
+    if not isinstance(parent, cst.Arg) or parent.value is not use:
+        return False
+    call = ctx.parent(parent)
+    if not isinstance(call, cst.Call):
+        return False
+    qn = ctx.qualified(call.func) or ""
+    if qn in CONSUMERS or qn.startswith("builtins."):
+        return False  # `data = json.load(fh)`: read to the end, nothing of it kept
+    holder = ctx.parent(call)
+    return isinstance(holder, (cst.Assign, cst.AnnAssign, cst.Return, cst.Element, cst.Arg)) and not (
+        isinstance(holder, cst.Assign) and holder.value is not call
+    )
+
+
 # ------------------------------------------------------------------------------ LL401
 @fixer("LL401", safety=SAFETY_WITH)
 def resource_not_closed(call: cst.CSTNode, ctx: FixContext) -> Optional[Fix]:
@@ -144,7 +164,7 @@ def resource_not_closed(call: cst.CSTNode, ctx: FixContext) -> Optional[Fix]:
         return None
     for s in region:
         for use in name_uses(s, name):
-            if is_store(ctx, use) or escapes(ctx, use, s):
+            if is_store(ctx, use) or escapes(ctx, use, s) or _kept_by_call_result(ctx, use):
                 return None
     wrapped = [s for s in region if not _is_close_stmt(s, name)]
     while wrapped and not uses_name(wrapped[-1], name) and len(wrapped) < len(region):
