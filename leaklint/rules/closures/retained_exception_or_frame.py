@@ -5,10 +5,10 @@ from typing import Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ...analysis.expr import call_method, dotted_name, int_value, is_none, root_name
+from ...analysis.expr import call_method, dotted_name, int_value, is_none, reads_existing_value, root_name
 from ...matchers import self_name
-from ...analysis.scopes import LOCAL, Scope, binding_scope
-from ...policy import in_one_time_function, in_test_code
+from ...analysis.scopes import LOCAL, Scope, binding_scope, class_body_value, names_a_class
+from ...policy import in_one_time_function, in_test_code, is_test_path
 from ...types import Confidence, Invalid, Valid
 from ...traverse import children
 from ._common import (
@@ -154,12 +154,20 @@ class RetainedExceptionOrFrame(StorageTracker):
     yield_message = "this yield suspends the generator inside an `except` block: the suspended frame keeps the exception being handled, whose traceback references the frame, a reference cycle made on every suspension that keeps the frame and its locals alive until the cyclic garbage collector runs"
     frame_local_message = "{what} is kept in {target}: the frame references itself through it, a reference cycle that keeps all its local variables alive until the cyclic garbage collector runs"
     confidence = Confidence.HIGH
-    default_enabled = False
+    default_enabled = True
     triggers = ("except", "exc_info", "exception", "_getframe", "currentframe", "stack", "inspect", "__traceback__", "tb_frame", "raise", "__exit__", "__aexit__")
     fix_title = "Keep str(e) or a formatted traceback, strip it with e.with_traceback(None), or del / None it in a finally"
 
     @dataclass(frozen=True)
     class Options:
+        all_forms: bool = field(
+            default=False,
+            metadata={
+                "help": "Report every form (exceptions, tracebacks and frames kept on objects, in modules or in "
+                "locals after a handler, `yield` inside `except`), not only a stored exception raised again "
+                "from a frame that still references it."
+            },
+        )
         all_locals: bool = field(
             default=False,
             metadata={
@@ -237,6 +245,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                 raise OSError(oserrors)
             """,
             id="enclosing-list-filled-by-nested-function",
+            options={"all_forms": True},
         ),
     ]
 
@@ -490,8 +499,11 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
         last = (qualified or dotted_name(node.func) or "").rsplit(".", 1)[-1]
         if last in RERAISERS:
+            # `reraise(*self._exc_info)`, `raise_exc_info(self._exc_info)`: the unpacked or the
+            # only argument is what is raised (`reraise(exc, self.backend)` raises `exc`)
             for arg in node.args:
-                self._raised_from_self(node, arg.value)
+                if arg.star == "*" or len(node.args) == 1:
+                    self._raised_from_self(node, arg.value)
         receiver, method = call_method(node)
         if receiver is None:
             return
@@ -538,9 +550,12 @@ class RetainedExceptionOrFrame(StorageTracker):
         if assigned is None or in_one_time_function(ctx, scope):
             return
         store, _ = assigned
-        self._candidates.append(
-            _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=True)
-        )
+        cand = _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=True)
+        # `captured_error = self.error; raise captured_error`: an exception stored elsewhere
+        # (on an object, in a context, in a cache) raised again: the holder keeps it, and
+        # with it every frame it was ever raised through
+        cand.stored = reads_existing_value(_single_value(store, name))
+        self._candidates.append(cand)
 
     def _raised_from_self(self, node: cst.CSTNode, value: cst.BaseExpression) -> None:
         """`raise self._exception` (or `reraise(*self._exc_info)`) in a method: the traceback
@@ -557,6 +572,8 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
         if binding_scope(me, scope) is not scope:
             return  # in a nested function: its frame does not hold self as a local
+        if isinstance(value.attr, cst.Name) and names_a_class(class_body_value(ctx.method_class(scope), value.attr.value), scope):
+            return  # `underflow_exception = EmptyResultSet` in the class body: a new instance per raise
         self._candidates.append(_Candidate(node, EXCEPTION, "raised_self", dotted_name(value), scope=scope, name=me, seq=self._seq, in_loop=True))
 
     def visit_Del(self, node: cst.Del) -> None:
@@ -600,11 +617,33 @@ class RetainedExceptionOrFrame(StorageTracker):
         self._candidates.append(_Candidate(node, kind, ref.kind, target, ref))
 
     # ------------------------------------------------------------------ decide
+    def _default_form(self, cand: "_Candidate") -> bool:
+        """The form reported by default: a stored exception raised again from a frame that
+        still references it, through `self` (`raise self._exception`) or a local read from
+        where it is stored (`err = self.error; raise err`). Every raise makes a cycle (the
+        traceback references the frame, the frame the exception) and adds this frame to the
+        traceback the holder keeps, so the holder keeps every frame it was raised through.
+        Not in test files, nor in code the project's lifetime model places once per process."""
+        if cand.sink != "raised_self" and not (cand.sink == "raised" and cand.stored):
+            return False
+        if is_test_path(self.context.path):
+            return False
+        project = self.context.project
+        scope = cand.scope
+        if project is not None and scope is not None:
+            runs = project.scope_multiplicity(self.context.module, scope.qualname)
+            if runs.value == "once":
+                return False
+        return True
+
     def leave_Module(self, original_node: cst.Module) -> None:
         seen: Set[int] = set()
         all_locals = bool(getattr(self.options, "all_locals", False))
+        all_forms = bool(getattr(self.options, "all_forms", False))
         for cand in self._candidates:
             if id(cand.node) in seen:
+                continue
+            if not all_forms and not self._default_form(cand):
                 continue
             kind = cand.kind
             what = _WHAT[kind]
@@ -651,7 +690,7 @@ class RetainedExceptionOrFrame(StorageTracker):
 
 
 class _Candidate:
-    __slots__ = ("node", "kind", "sink", "target", "ref", "scope", "name", "seq", "in_loop")
+    __slots__ = ("node", "kind", "sink", "target", "ref", "scope", "name", "seq", "in_loop", "stored")
 
     def __init__(
         self,
@@ -674,6 +713,7 @@ class _Candidate:
         self.name = name  # for locals: the variable (or container) name
         self.seq = seq
         self.in_loop = in_loop
+        self.stored = False  # a raised local read from where the exception is stored
 
 
 _WHAT = {
@@ -694,6 +734,19 @@ def _where(sink: str, target: str) -> str:
     if sink == "imported":
         return f"module attribute {target}"
     return f"module-level {target}"
+
+
+def _single_value(store: cst.CSTNode, name: str) -> Optional[cst.BaseExpression]:
+    """The value a statement binds to exactly `name` (`name = value`, `name: T = value`,
+    `(name := value)`); None for unpacking and anything else."""
+    if isinstance(store, cst.Assign):
+        if any(isinstance(t.target, cst.Name) and t.target.value == name for t in store.targets):
+            return store.value
+        return None
+    if isinstance(store, (cst.AnnAssign, cst.NamedExpr)):
+        target = store.target
+        return store.value if isinstance(target, cst.Name) and target.value == name else None
+    return None
 
 
 def _empty(value: cst.BaseExpression) -> bool:
