@@ -605,3 +605,17 @@ def names_a_class(value: Optional[cst.BaseExpression], at: Scope) -> bool:
         return False
     binding = resolve(value.value, at)
     return binding is not None and (binding.kind == "class" or binding.is_import)
+
+
+def held_outside_frame(name: str, at: Scope) -> bool:
+    """The object named `name`, read in function scope `at`, was not made by this call: a
+    parameter (`self`, a context the caller passes), or a name of the module or of an
+    enclosing function. What it holds (`self.error`, `ctx.curexc`) was stored there before
+    the call and stays there after it; a local bound in this call (`meta = next(results)`,
+    `ctx = Ctx()`) holds only what this call put or found in it."""
+    binding = resolve(name, at)
+    if binding is None:
+        return False  # a builtin, or a name bound nowhere in the file
+    if binding.scope is not at:
+        return True
+    return binding.kind == "param"

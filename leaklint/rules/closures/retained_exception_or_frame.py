@@ -7,7 +7,7 @@ import libcst as cst
 
 from ...analysis.expr import call_method, dotted_name, int_value, is_none, reads_existing_value, root_name
 from ...matchers import self_name
-from ...analysis.scopes import LOCAL, Scope, binding_scope, class_body_value, names_a_class
+from ...analysis.scopes import LOCAL, Scope, binding_scope, class_body_value, held_outside_frame, names_a_class
 from ...policy import in_one_time_function, in_test_code, is_test_path
 from ...types import Confidence, Invalid, Valid
 from ...traverse import children
@@ -551,10 +551,12 @@ class RetainedExceptionOrFrame(StorageTracker):
             return
         store, _ = assigned
         cand = _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=True)
-        # `captured_error = self.error; raise captured_error`: an exception stored elsewhere
-        # (on an object, in a context, in a cache) raised again: the holder keeps it, and
-        # with it every frame it was ever raised through
-        cand.stored = reads_existing_value(_single_value(store, name))
+        # `captured_error = self.error; raise captured_error`: an exception stored on an object
+        # the call did not make (self, a parameter, a module name) raised again: the holder
+        # keeps it, and with it every frame it was ever raised through
+        value = _single_value(store, name)
+        holder = root_name(value, through_calls=False) if value is not None else None
+        cand.stored = reads_existing_value(value) and holder is not None and held_outside_frame(holder, scope)
         self._candidates.append(cand)
 
     def _raised_from_self(self, node: cst.CSTNode, value: cst.BaseExpression) -> None:

@@ -21,3 +21,10 @@ class Job:
             self.work()
         except Exception as e:
             self.error = e
+
+
+def join(backend, task_ids):
+    for meta in backend.iter_native(task_ids):
+        value = meta["result"]  # decoded for this call: no holder keeps it
+        if meta["status"] == "FAILURE":
+            raise value
