@@ -7,7 +7,7 @@ from typing import Dict, List, Optional
 import libcst as cst
 import pytest
 
-from leaklint.analysis.expr import base_and_first_attribute, root_name
+from leaklint.analysis.expr import base_and_first_attribute, reads_existing_value, root_name
 from leaklint.analysis.facts import Fact, required_facts
 from leaklint.analysis.scopes import Binding, resolve, resolves_to_module
 from leaklint.engine import lint_source
@@ -206,6 +206,24 @@ def test_resolves_to_module_is_whole_function_locality_after_the_traversal() -> 
 )
 def test_root_name(text: str, calls: object, expected: Optional[str]) -> None:
     assert root_name(cst.parse_expression(text), through_calls=calls) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("self.error", True),
+        ("self.cached_result[2]", True),
+        ('meta["result"]', True),
+        ("ctx.curexc", True),
+        ("exc", False),  # a name alone: whatever bound it, not a read of a holder
+        ("ValueError(msg)", False),
+        ("self.get_exception()", False),
+        ("q.get().exc", False),
+        ("self.errors[key()]", False),
+    ],
+)
+def test_reads_existing_value(text: str, expected: bool) -> None:
+    assert reads_existing_value(cst.parse_expression(text)) is expected
 
 
 def test_base_and_first_attribute() -> None:

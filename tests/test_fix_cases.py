@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, List, Mapping, Optional
 
 import libcst as cst
 import pytest
@@ -18,7 +18,7 @@ import pytest
 from case_files import all_cases
 from leaklint import proof
 from leaklint.cli import main
-from leaklint.config import Config
+from leaklint.config import Config, merge_rule_options
 from leaklint.engine import lint_file, lint_source
 from leaklint.fix import FixOptions, check_source, fix_source
 from leaklint.fixes import FIXERS, FixContext, fixable_codes
@@ -34,37 +34,51 @@ FIXED = sorted(CASES.glob("LL*/*.fixed.py"))
 
 def before(fixed: Path) -> str:
     """The source a .fixed.py file is the fix of: <id>.py beside it, else the rule's case <id>."""
+    return _source(fixed)[0]
+
+
+def _source(fixed: Path) -> "tuple[str, Mapping[str, Any]]":
+    """`before`'s source and the rule options it is linted with (a rule case's `options`: a
+    form a rule reports only with an option is fixed with that option on)."""
     name = fixed.name[: -len(".fixed.py")]
     own = fixed.with_name(name + ".py")
     if own.exists():
-        return own.read_text()
+        return own.read_text(), {}
     cases = [c for c in all_cases(rule_by_code(fixed.parent.name)) if c.id == name]
     assert len(cases) == 1, f"{fixed}: no source {own.name} and no case {name!r} of {fixed.parent.name}"
-    return cases[0].code
+    return cases[0].code, cases[0].options
 
 
-def _lint(code: str):  # type: ignore[no-untyped-def]
+def _config(code: str, options: Mapping[str, Any]) -> Optional[Config]:
+    if not options:
+        return None
     rule = rule_by_code(code)
-    return lambda text: lint_source(text, "example.py", rules=[rule])
+    return merge_rule_options(Config(), rule.section(), options, source=f"{code} case")
+
+
+def _lint(code: str, options: Mapping[str, Any] = {}):  # type: ignore[no-untyped-def]
+    rule = rule_by_code(code)
+    config = _config(code, options)
+    return lambda text: lint_source(text, "example.py", config, rules=[rule])
 
 
 @pytest.mark.parametrize("fixed", FIXED, ids=[f"{p.parent.name}-{p.name[: -len('.fixed.py')]}" for p in FIXED])
 def test_fix_case(fixed: Path) -> None:
     code = fixed.parent.name
-    text = before(fixed)
+    text, options = _source(fixed)
     assert f"# {code}" in text, "a case marks the lines its rule reports"
     expected = fixed.read_text()
-    result = fix_source(text, _lint(code), FixOptions(unsafe=True))
+    result = fix_source(text, _lint(code, options), FixOptions(unsafe=True))
     assert result.source == expected
     assert result.dropped == [] and result.converged
     assert check_source(result.source) is None
     # a second run changes nothing, and no fixed finding comes back
-    again = fix_source(result.source, _lint(code), FixOptions(unsafe=True))
+    again = fix_source(result.source, _lint(code, options), FixOptions(unsafe=True))
     assert again.source == result.source and again.applied == []
-    assert len(result.remaining) == len(lint_source(text, "example.py", rules=[rule_by_code(code)])) - len(result.applied)
+    assert len(result.remaining) == len(lint_source(text, "example.py", _config(code, options), rules=[rule_by_code(code)])) - len(result.applied)
     # safe fixes only: the .safe.py file when it differs, else the same result
     safe_file = fixed.with_name(fixed.name.replace(".fixed.py", ".safe.py"))
-    safe = fix_source(text, _lint(code), FixOptions(unsafe=False))
+    safe = fix_source(text, _lint(code, options), FixOptions(unsafe=False))
     assert safe.source == (safe_file.read_text() if safe_file.exists() else expected)
     assert all(a.finding.fix is not None and a.finding.fix.applicability is Applicability.SAFE for a in safe.applied)
 

@@ -234,3 +234,28 @@ def describe_container(expr: cst.BaseExpression) -> str:
         inner = describe_container(expr.func)
         return f"{inner}(...)" if inner else "a call"
     return "an object"
+
+
+def reads_existing_value(expr: Optional[cst.BaseExpression]) -> bool:
+    """`self.error`, `ctx.curexc`, `self.cached_result[2]`, `meta["result"]`: an attribute or
+    subscript chain down to a plain name, with no call on the way. It reads a value that
+    existed before the expression ran and that whatever holds the chain still references: a
+    stored value, not one made here (`X(...)`, `f()`, `q.get()`)."""
+    if not isinstance(expr, (cst.Attribute, cst.Subscript)):
+        return False
+    while isinstance(expr, (cst.Attribute, cst.Subscript)):
+        if isinstance(expr, cst.Subscript):
+            for element in expr.slice:
+                inner = element.slice
+                if isinstance(inner, cst.Index) and any(isinstance(n, cst.Call) for n in _walk(inner.value)):
+                    return False
+        expr = expr.value
+    return isinstance(expr, cst.Name)
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(children(current))

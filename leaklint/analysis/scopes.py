@@ -577,3 +577,45 @@ __all__: Sequence[str] = (
     "resolves_to_module", "is_function_local", "is_module_variable",
     "target_names", "dotted_name", "param_names", "all_params", "context_visitors",
 )
+
+
+def class_body_value(cls: Optional[Scope], attr: str) -> Optional[cst.BaseExpression]:
+    """The expression the body of class `cls` (its own body; bases are not followed) last binds
+    to `attr` (`underflow_exception = EmptyResultSet`), None when the body does not bind it
+    with a plain assignment. Ask after the module has been traversed: a method may come
+    before the attribute."""
+    if cls is None or cls.kind != "class":
+        return None
+    binding = cls.values.get(attr)
+    return binding.value if binding is not None and binding.kind in ("assign", "annassign") else None
+
+
+def names_a_class(value: Optional[cst.BaseExpression], at: Scope) -> bool:
+    """`EmptyResultSet`, `errors.Overflow`: a name or dotted name bound by a `class` statement
+    or an import (not a call, not a literal). Raising such a value makes a new instance on each
+    `raise`; nothing stored is raised again."""
+    if isinstance(value, cst.Attribute):
+        while isinstance(value, cst.Attribute):
+            value = value.value
+        if not isinstance(value, cst.Name):
+            return False
+        binding = resolve(value.value, at)
+        return binding is not None and binding.is_import
+    if not isinstance(value, cst.Name):
+        return False
+    binding = resolve(value.value, at)
+    return binding is not None and (binding.kind == "class" or binding.is_import)
+
+
+def held_outside_frame(name: str, at: Scope) -> bool:
+    """The object named `name`, read in function scope `at`, was not made by this call: a
+    parameter (`self`, a context the caller passes), or a name of the module or of an
+    enclosing function. What it holds (`self.error`, `ctx.curexc`) was stored there before
+    the call and stays there after it; a local bound in this call (`meta = next(results)`,
+    `ctx = Ctx()`) holds only what this call put or found in it."""
+    binding = resolve(name, at)
+    if binding is None:
+        return False  # a builtin, or a name bound nowhere in the file
+    if binding.scope is not at:
+        return True
+    return binding.kind == "param"

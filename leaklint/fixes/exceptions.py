@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import libcst as cst
 
+from ..analysis.expr import reads_existing_value
 from ..traverse import all_children
 from ..types import Applicability, Fix
 from . import FixContext, fixer, make_fix, name_uses
@@ -22,8 +23,18 @@ another variable), or when what holds it is raised later (`raise last_error`, `r
 `raise X(chain=chain)`, `raise self._error` anywhere in the module): a kept-to-be-raised
 exception wants its traceback. The tracebacks of exceptions chained to it
 (`__context__`, `__cause__`) are kept. No fix for stored tracebacks or frames (`sys.exc_info()`,
-`exc.__traceback__`, `inspect.currentframe()`): what to keep instead needs a decision.""")
+`exc.__traceback__`, `inspect.currentframe()`): what to keep instead needs a decision.
+Where a stored exception is raised again from a frame that references it (`raise
+self._exception`, `err = self.error; raise err`), the `raise` is wrapped in `try: ... finally:
+del err, self`, as concurrent.futures, tornado and outcome fixed theirs: the exception, its
+traceback and what the caller sees are unchanged, but the frame the traceback keeps no longer
+holds the names (a debugger or `capture_locals` inspecting that frame later finds them gone).
+No fix when a nested function or lambda of the method uses one of those names, or when the
+`raise` shares its line with other statements.""")
 def drop_traceback(node: cst.CSTNode, ctx: FixContext) -> Optional[Fix]:
+    raised = _drop_names_after_raise(node, ctx)
+    if raised is not None or isinstance(node, cst.Raise) or _is_reraise_call(node):
+        return raised
     handler = next((a for a in ctx.ancestors(node) if isinstance(a, cst.ExceptHandler)), None)
     if handler is None or handler.name is None or not isinstance(handler.name.name, cst.Name):
         return None
@@ -154,4 +165,83 @@ def _reads_traceback(handler: cst.ExceptHandler, exc: str) -> bool:
         if isinstance(node, cst.Arg) and node.keyword is not None and node.keyword.value == "exc_info":
             return True
         stack.extend(all_children(node))
+    return False
+
+
+_RERAISERS = frozenset({"reraise", "raise_exc_info", "raise_with_traceback", "raise_"})
+
+
+def _is_reraise_call(node: cst.CSTNode) -> bool:
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return last in _RERAISERS
+
+
+def _drop_names_after_raise(node: cst.CSTNode, ctx: FixContext) -> Optional[Fix]:
+    """`raise self._exception` (or `reraise(*self._exc_info)`) -> `try: raise ... finally: del
+    self`; `err = self.error` ... `raise err` -> `try: raise err finally: del err, self`."""
+    fn = ctx.function_of(node)
+    if fn is None or not fn.params.params:
+        return None
+    me = fn.params.params[0].name.value
+    if isinstance(node, cst.Raise) or _is_reraise_call(node):
+        raise_stmt = ctx.statement_of(node)
+        names = [me]
+    elif isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name) and reads_existing_value(node.value):
+        local = node.targets[0].target.value
+        raise_stmt = _raise_of(fn, local)
+        names = [local]
+        root = node.value
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if isinstance(root, cst.Name) and root.value != local and any(p.name.value == root.value for p in fn.params.params):
+            names.append(root.value)
+    else:
+        return None
+    if raise_stmt is None or len(raise_stmt.body) != 1 or ctx.block_of(raise_stmt) is None:
+        return None
+    if any(_used_by_nested_scope(fn, n) for n in names):
+        return None
+    indent = cst.IndentedBlock
+    delete = cst.SimpleStatementLine(
+        body=[cst.Del(target=cst.Tuple([cst.Element(cst.Name(n)) for n in names], lpar=[], rpar=[]) if len(names) > 1 else cst.Name(names[0]))]
+    )
+    wrapped = cst.Try(
+        body=indent(body=[raise_stmt.with_changes(leading_lines=[])]),
+        finalbody=cst.Finally(body=indent(body=[delete])),
+        leading_lines=raise_stmt.leading_lines,
+    )
+    edit = ctx.replace(raise_stmt, wrapped)
+    what = ", ".join(names)
+    return make_fix(f"Delete `{what}` in a `finally` around the raise: the traceback then keeps a frame that no longer references the exception", Applicability.UNSAFE, [edit])
+
+
+def _raise_of(fn: cst.FunctionDef, name: str) -> Optional[cst.SimpleStatementLine]:
+    """The one statement line `raise name` of the function's own code, if there is exactly one."""
+    found: List[cst.SimpleStatementLine] = []
+    stack: List[cst.CSTNode] = [fn.body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        if isinstance(current, cst.SimpleStatementLine):
+            for small in current.body:
+                if isinstance(small, cst.Raise) and isinstance(small.exc, cst.Name) and small.exc.value == name and small.cause is None:
+                    found.append(current)
+            continue
+        stack.extend(all_children(current))
+    return found[0] if len(found) == 1 else None
+
+
+def _used_by_nested_scope(fn: cst.FunctionDef, name: str) -> bool:
+    stack: List[cst.CSTNode] = all_children(fn.body)
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            if any(True for _ in name_uses(current, name)):
+                return True
+            continue
+        stack.extend(all_children(current))
     return False

@@ -6,4 +6,4 @@ class Registry:
             return __import__(name)
         except ImportError as e:
             Registry.failures[name] = e  # LL302
-# case: {"id": "class-container"}
+# case: {"id": "class-container", "options": {"all-forms": true}}

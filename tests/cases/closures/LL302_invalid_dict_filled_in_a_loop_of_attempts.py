@@ -6,4 +6,4 @@ def fetch_all(urls, get):
         except OSError as e:
             results[url] = e  # LL302
     return results
-# case: {"id": "dict-filled-in-a-loop-of-attempts"}
+# case: {"id": "dict-filled-in-a-loop-of-attempts", "options": {"all-forms": true}}

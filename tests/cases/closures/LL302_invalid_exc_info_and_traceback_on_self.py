@@ -7,4 +7,4 @@ class Worker:
         except Exception:
             self.exc_info = sys.exc_info()  # LL302
             self.failures.append((batch.id, sys.exc_info()[2]))  # LL302
-# case: {"id": "exc-info-and-traceback-on-self"}
+# case: {"id": "exc-info-and-traceback-on-self", "options": {"all-forms": true}}

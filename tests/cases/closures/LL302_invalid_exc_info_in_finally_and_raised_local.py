@@ -8,4 +8,4 @@ class Manager:
         finally:
             _, value, _ = sys.exc_info()  # LL302
             value.__context__ = None
-# case: {"id": "exc-info-in-finally-and-raised-local", "message_contains": "reference cycle"}
+# case: {"id": "exc-info-in-finally-and-raised-local", "message_contains": "reference cycle", "options": {"all-forms": true}}

@@ -6,4 +6,4 @@ def log_failure(log):
     except Exception:
         info = sys.exc_info()  # LL302
         log.write(info)
-# case: {"id": "exc-info-in-local-with-all-locals", "options": {"all_locals": true}}
+# case: {"id": "exc-info-in-local-with-all-locals", "options": {"all_locals": true, "all-forms": true}}

@@ -7,4 +7,4 @@ def run_jobs(jobs, events):
         except Exception:
             exc, tb = sys.exc_info()[1:]  # LL302
             events.append((job, str(tb)))
-# case: {"id": "exc-info-slice-unpacked-in-a-loop"}
+# case: {"id": "exc-info-slice-unpacked-in-a-loop", "options": {"all-forms": true}}

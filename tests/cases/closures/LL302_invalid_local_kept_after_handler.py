@@ -6,4 +6,4 @@ def fetch(urls, get):
         except OSError as e:
             last_error = e  # LL302
     raise last_error
-# case: {"id": "local-kept-after-handler", "message_contains": "reference cycle"}
+# case: {"id": "local-kept-after-handler", "message_contains": "reference cycle", "options": {"all-forms": true}}

@@ -8,4 +8,4 @@ def handle(request):
     except Exception as exc:
         ERRORS.append(exc)  # LL302
         _last = exc.__traceback__  # LL302
-# case: {"id": "module-container-and-global", "message_contains": "whole process"}
+# case: {"id": "module-container-and-global", "message_contains": "whole process", "options": {"all-forms": true}}

@@ -8,4 +8,4 @@ class Template:
             cls, exc, tb = sys.exc_info()  # LL302
             self.annotate(exc, tb)
             raise
-# case: {"id": "reraising-handler-keeps-exc-info", "message_contains": "handler that raises"}
+# case: {"id": "reraising-handler-keeps-exc-info", "message_contains": "handler that raises", "options": {"all-forms": true}}

@@ -8,4 +8,4 @@ def check_union(value, types, check):
         except TypeError as exc:
             errors[type_] = exc  # LL302
     raise TypeError(f"no match: {errors}")
-# case: {"id": "unittest-mock-import-is-not-test-code"}
+# case: {"id": "unittest-mock-import-is-not-test-code", "options": {"all-forms": true}}

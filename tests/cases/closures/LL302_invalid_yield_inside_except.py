@@ -5,4 +5,4 @@ def storage(local, get_loop):
         yield local.storage  # LL302
     else:
         yield local.context
-# case: {"id": "yield-inside-except", "message_contains": "suspends the generator"}
+# case: {"id": "yield-inside-except", "message_contains": "suspends the generator", "options": {"all-forms": true}}
