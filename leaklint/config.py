@@ -369,6 +369,18 @@ def merge_rule_options(config: Config, section: str, values: Mapping[str, Any], 
     return config.replace(rule_options=tuple(sorted(merged.items())))
 
 
+def every_form(config: Config) -> Config:
+    """`config` with every option that turns on more of a rule's forms set (the boolean options
+    whose metadata says `"form": True`: `all-forms`, `error-paths`, `include-bounded` ...), for
+    measuring what the rules can find at all: `--select ALL` alone runs every rule with the
+    forms that are on by default."""
+    for section, fields in sorted(_option_sections().items()):
+        forms = {name: True for name, f in fields.items() if f.metadata.get("form")}
+        if forms:
+            config = merge_rule_options(config, section, forms, source="every form")
+    return config
+
+
 def _option_sections() -> Dict[str, Dict[str, dataclasses.Field]]:
     from .registry import all_rules
 

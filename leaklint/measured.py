@@ -59,7 +59,7 @@ def from_bench(ecosystem: Path = ECOSYSTEM, leakfixes: Path = LEAKFIXES) -> Opti
             }
         out[code] = entry
     cases = results.get("cases", {})
-    for config, key in (("leaklint-default", "leakfixes_default"), ("leaklint-all", "leakfixes_all")):
+    for config, key in (("leaklint-default", "leakfixes_default"), ("leaklint-all", "leakfixes_all"), ("leaklint-every-form", "leakfixes_every_form")):
         for case in cases.values():
             result = case.get(config) or {}
             for code in {f["code"] for f in result.get("leaky", [])}:
@@ -69,7 +69,8 @@ def from_bench(ecosystem: Path = ECOSYSTEM, leakfixes: Path = LEAKFIXES) -> Opti
                 row = out.setdefault(code, {}).setdefault(key, {"found": 0, "fixed_flagged": 0})
                 row["fixed_flagged"] += 1
     projects = [p for p in findings.get("projects", []) if not str(p.get("name", "")).startswith("stdlib")]
-    return {"ecosystem_projects": len(projects), "leakfixes_cases": len(cases), "rules": out}
+    every_form_row = any("leaklint-every-form" in case for case in cases.values())
+    return {"ecosystem_projects": len(projects), "leakfixes_cases": len(cases), "every_form_row": every_form_row, "rules": out}
 
 
 def render(payload: Dict[str, Any]) -> str:
@@ -114,7 +115,10 @@ def describe(code: str, default_enabled: bool, payload: Optional[Dict[str, Any]]
     else:
         lines.append(f"- Precision: no finding labelled on {corpus} yet (off by default).")
     recall = []
-    for key, label in (("leakfixes_default", "by default"), ("leakfixes_all", "with `--select ALL`")):
+    rows = [("leakfixes_default", "by default"), ("leakfixes_all", "with `--select ALL`")]
+    if payload.get("every_form_row"):
+        rows.append(("leakfixes_every_form", "with every form option on"))
+    for key, label in rows:
         row = entry.get(key)
         if key == "leakfixes_default" and not default_enabled:
             continue

@@ -331,3 +331,32 @@ def test_scopes_and_bindings_keep_their_identity_for_the_whole_file() -> None:
     assert len(idents) == 50
     assert len(set(scopes)) == 50
     assert len(set(bindings)) == 50
+
+
+def test_every_form_sets_exactly_the_options_marked_as_forms() -> None:
+    """`config.every_form` (the leak-fix scorer's every-form row) turns on each boolean option
+    whose metadata says it reports more of a rule's forms, and nothing else."""
+    import dataclasses
+
+    from leaklint.config import every_form
+    from leaklint.registry import all_rules
+
+    config = every_form(Config(select=("ALL",)))
+    marked = 0
+    for rule in all_rules():
+        if rule.Options is None:
+            continue
+        values = dict(dict(config.rule_options).get(rule.section(), ()))
+        for f in dataclasses.fields(rule.Options):
+            if f.metadata.get("form"):
+                assert f.type in (bool, "bool"), f"{rule.code}.{f.name}: a form option is a boolean"
+                assert values.get(f.name) is True, f"{rule.code}.{f.name} not set"
+                marked += 1
+            else:
+                assert f.name not in values, f"{rule.code}.{f.name} set but not a form"
+    assert marked >= 5
+    # and a rule reports the form only with it: LL302's all-forms form
+    source = "def f(errors):\n    try:\n        g()\n    except OSError as e:\n        errors.append(e)\n"
+    plain = lint_source(source, "m.py", Config(select=("LL302",)))
+    every = lint_source(source, "m.py", every_form(Config(select=("LL302",))))
+    assert not plain and every

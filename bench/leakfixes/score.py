@@ -100,12 +100,13 @@ RUFF_CODES = ("B006", "B008", "B019", "B023", "SIM115", "RUF012", "PLW0603")
 FLAKE8_CODES = ("B006", "B008", "B019", "B023", "SIM115")
 PYLINT_CHECKS = ("consider-using-with", "dangerous-default-value", "method-cache-max-size-none", "cell-var-from-loop", "global-statement")
 
-LEAKLINT_TOOLS = ("leaklint-default", "leaklint-all")
+LEAKLINT_TOOLS = ("leaklint-default", "leaklint-all", "leaklint-every-form")
 PEER_TOOLS = ("ruff", "flake8", "pylint")
 UNION = "peers-union"
 TITLES = {
     "leaklint-default": "leaklint (default rules)",
     "leaklint-all": "leaklint `--select ALL`",
+    "leaklint-every-form": "leaklint `--select ALL`, every form (each rule's form options on)",
     "ruff": "ruff (" + ", ".join(RUFF_CODES) + ")",
     "flake8": "flake8 + bugbear + simplify (" + ", ".join(FLAKE8_CODES) + ")",
     "pylint": "pylint (" + ", ".join(PYLINT_CHECKS) + ")",
@@ -146,7 +147,7 @@ def usable(cases: Sequence[Case], corpus: Path) -> Tuple[List[Case], Dict[str, L
 
 # ---------------------------------------------------------------------------------- leaklint
 def run_leaklint(
-    paths: Sequence[Tuple[str, str]], select: Optional[Tuple[str, ...]], project: bool = True
+    paths: Sequence[Tuple[str, str]], select: Optional[Tuple[str, ...]], project: bool = True, forms: bool = False
 ) -> Tuple[ByFile, List[str]]:
     """Lint each file in-process; ({path: findings}, errors). A file leaklint cannot analyse
     (LL000) has no findings and is listed in errors, as is a crash inside a rule.
@@ -154,12 +155,15 @@ def run_leaklint(
     With `project` (the default), each file is linted as the CLI lints a project it checks:
     with the lifetime model (leaklint.analysis.project.build_index) of the unpacked
     distribution the file belongs to, built once per distribution, its files summarized by
-    $LEAKLINT_JOBS worker processes (default: one per core)."""
+    $LEAKLINT_JOBS worker processes (default: one per core). With `forms`, every option that
+    turns on more of a rule's forms is set (`leaklint.config.every_form`)."""
     from leaklint.analysis.project import build_index
-    from leaklint.config import Config
+    from leaklint.config import Config, every_form
     from leaklint.engine import LL000, InternalError, SourceError, lint_source, read_source
 
     config = Config(select=select)
+    if forms:
+        config = every_form(config)
     out: ByFile = {}
     errors: List[str] = []
     indexes: Dict[str, Any] = {}
@@ -195,14 +199,19 @@ def default_codes() -> Tuple[str, ...]:
     return tuple(r.code for r in Config().enabled_rules())
 
 
-def leaklint_findings(cases: Sequence[Case], corpus: Path) -> Dict[str, Tuple[ByFile, List[str]]]:
-    """Both leaklint rows from one run of every rule: the default row keeps the findings of the
+def leaklint_findings(cases: Sequence[Case], corpus: Path, every_form_row: bool = False) -> Dict[str, Tuple[ByFile, List[str]]]:
+    """The leaklint rows from one run of every rule: the default row keeps the findings of the
     default-enabled rules (each rule's findings on a file do not depend on which other rules
-    run; tests/test_leakfixes.py checks that on a sample)."""
-    everything, errors = run_leaklint(case_paths(cases, corpus), ("ALL",))
+    run; tests/test_leakfixes.py checks that on a sample). `every_form_row`: also the row with
+    every rule's form options on (a second run; the guard does not record it)."""
+    paths = case_paths(cases, corpus)
+    everything, errors = run_leaklint(paths, ("ALL",))
     defaults = set(default_codes())
     default = {p: [f for f in fs if f["code"] in defaults] for p, fs in everything.items()}
-    return {"leaklint-default": (default, errors), "leaklint-all": (everything, errors)}
+    out = {"leaklint-default": (default, errors), "leaklint-all": (everything, errors)}
+    if every_form_row:
+        out["leaklint-every-form"] = run_leaklint(paths, ("ALL",), forms=True)
+    return out
 
 
 # ---------------------------------------------------------------------------------- peers
@@ -342,8 +351,8 @@ def state(scores: Mapping[str, Mapping[str, Any]], tool: str) -> Dict[str, Dict[
 
 def leaklint_scores(cases: Sequence[Case], corpus: Path) -> Tuple[Dict[str, Dict[str, Any]], List[str]]:
     runs = leaklint_findings(cases, corpus)
-    scores = score(cases, corpus, {t: runs[t][0] for t in LEAKLINT_TOOLS})
-    return scores, sorted({e for t in LEAKLINT_TOOLS for e in runs[t][1]})
+    scores = score(cases, corpus, {t: found for t, (found, _) in runs.items()})
+    return scores, sorted({e for _, errors in runs.values() for e in errors})
 
 
 def leaklint_state(cases: Sequence[Case], corpus: Path) -> Tuple[Dict[str, Dict[str, Dict[str, bool]]], List[str]]:
@@ -515,7 +524,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1 if bad else 0
 
     start = time.perf_counter()
-    runs = leaklint_findings(cases, corpus)
+    runs = leaklint_findings(cases, corpus, every_form_row=True)
     tools: Dict[str, ByFile] = {t: runs[t][0] for t in LEAKLINT_TOOLS}
     errors = runs["leaklint-all"][1]
     for e in errors:

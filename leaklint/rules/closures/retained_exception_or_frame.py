@@ -188,6 +188,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         all_forms: bool = field(
             default=False,
             metadata={
+                "form": True,
                 "help": "Report every form (exceptions, tracebacks and frames kept on objects, in modules or in "
                 "locals after a handler, `yield` inside `except`), not only a stored exception raised again "
                 "from a frame that still references it."
@@ -196,6 +197,7 @@ class RetainedExceptionOrFrame(StorageTracker):
         all_locals: bool = field(
             default=False,
             metadata={
+                "form": True,
                 "help": "Also report an exception kept in a local after a handler that is not in a loop "
                 "(by default only locals and local containers filled in a loop of attempts are reported, "
                 "and frames kept in locals)."

@@ -15,7 +15,7 @@ from . import _common as g
 class CachedMethodOptions:
     include_bounded: bool = dataclasses.field(
         default=False,
-        metadata={"help": "also report bounded caches (`lru_cache(maxsize=N)`), at medium confidence"},
+        metadata={"form": True, "help": "also report bounded caches (`lru_cache(maxsize=N)`), at medium confidence"},
     )
 
 

@@ -49,7 +49,7 @@ class ListenerOptions:
     )
     all_forms: bool = field(
         default=False,
-        metadata={"help": "Report every form (subscriptions on shared objects, one-slot handlers, test code), not only an instance pinned in a process-wide registry."},
+        metadata={"form": True, "help": "Report every form (subscriptions on shared objects, one-slot handlers, test code), not only an instance pinned in a process-wide registry."},
     )
 
 

@@ -85,6 +85,7 @@ class ResourceOptions:
     error_paths: bool = field(
         default=False,
         metadata={
+            "form": True,
             "help": "LL401: a release that an exception raised before it would skip (a `close()` "
             "outside `finally`, a release on one branch only; never a `Popen`'s `wait()`, which its "
             "finaliser reaps) is reported by default where the project's lifetime model shows the "
@@ -95,6 +96,7 @@ class ResourceOptions:
     self_attributes: bool = field(
         default=False,
         metadata={
+            "form": True,
             "help": "LL401: also report a resource stored on `self` by a class none of whose "
             "methods closes it (medium confidence; the object's own lifetime usually bounds it)."
         },
@@ -102,6 +104,7 @@ class ResourceOptions:
     project_classes: bool = field(
         default=False,
         metadata={
+            "form": True,
             "help": "LL401 and LL402: also treat classes of the project that hold a resource (they define close() or "
             "__exit__ and set an attribute from a resource, as the lifetime model judges them) as resources "
             "(measured 0 real of 2 on the ecosystem corpus)."
