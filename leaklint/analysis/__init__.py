@@ -70,6 +70,12 @@ caches, process-wide and listener registries, weak references).
     (ONCE / REPEATED / UNKNOWN), `holder_lifetime` (PROCESS / OBJECT / FRAME), `growth_driver`
     (INPUT / CODE / UNKNOWN), `is_resource_type`, `removed_anywhere`, `unregistered_anywhere`.
 
+`values` -- objects versus values: `object_evidence(function)` names the parameters and locals
+    the function's own code shows to be objects with a lifetime of their own (a non-value
+    annotation, a callback parameter, a call of it or of a method no str / bytes / int / tuple
+    has), each with why. LL101's default form reads it: a process-lived container that keeps
+    such objects pins what its callers drop; one keyed by values holds one entry per value.
+
 Not yet on this layer (the rules still track these themselves): the resource family's two
 other "what happens to this value" classifier (`released_attrs` in LL401, over a class's
 methods), the creation/bind/escape trackers of LL601 and LL603, the closure family's storage classification (`StorageTracker.storage_of`), and the

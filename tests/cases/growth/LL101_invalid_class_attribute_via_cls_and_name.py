@@ -7,4 +7,4 @@ class Registry:
 
 def remember(entry):
     Registry.entries.append(entry)
-# case: {"id": "class-attribute-via-cls-and-name"}
+# case: {"id": "class-attribute-via-cls-and-name", "options": {"all-forms": true}}

@@ -3,4 +3,4 @@ class Handler:
 
     def handle(self, request):
         self._seen[request.id] = request  # LL101
-# case: {"confidence": "high", "id": "class-attribute-via-self", "message_contains": "shared by every instance"}
+# case: {"confidence": "high", "id": "class-attribute-via-self", "message_contains": "shared by every instance", "options": {"all-forms": true}}

@@ -3,4 +3,4 @@ def handler(request):
     _responses[key] = render(request)  # LL101
 
 _responses = {}
-# case: {"confidence": "high", "id": "defined-after-use-and-derived-key"}
+# case: {"confidence": "high", "id": "defined-after-use-and-derived-key", "options": {"all-forms": true}}

@@ -16,4 +16,4 @@ def on_event(event):
     _order[event.id] = event  # LL101
     _queue.appendleft(event)  # LL101
     _meta.update({event.id: event.meta})  # LL101
-# case: {"id": "every-growth-method"}
+# case: {"id": "every-growth-method", "options": {"all-forms": true}}

@@ -5,4 +5,4 @@ def logged(fn):
         _calls.append(args)  # LL101
         return fn(*args)
     return inner
-# case: {"id": "growth-inside-a-decorators-wrapper"}
+# case: {"id": "growth-inside-a-decorators-wrapper", "options": {"all-forms": true}}

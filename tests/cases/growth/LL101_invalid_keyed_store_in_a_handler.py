@@ -6,4 +6,4 @@ def on_message(message):
 def other(name):
     _unrelated = {}
     _unrelated.pop(name)
-# case: {"confidence": "high", "id": "keyed-store-in-a-handler"}
+# case: {"confidence": "high", "id": "keyed-store-in-a-handler", "options": {"all-forms": true}}

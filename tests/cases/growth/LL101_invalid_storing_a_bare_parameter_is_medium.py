@@ -6,4 +6,4 @@ def add_reload_hook(fn):
 
 def watch(filename):
     _files.add(filename)  # LL101
-# case: {"confidence": "medium", "id": "storing-a-bare-parameter-is-medium"}
+# case: {"confidence": "medium", "id": "storing-a-bare-parameter-is-medium", "options": {"all-forms": true}}

@@ -2,4 +2,4 @@ _received = {}
 
 def handler(request):
     _received[request.id] = request.body  # LL101
-# case: {"confidence": "medium", "id": "test-modules-are-medium", "path": "tests/test_server.py"}
+# case: {"confidence": "medium", "id": "test-modules-are-medium", "path": "tests/test_server.py", "options": {"all-forms": true}}

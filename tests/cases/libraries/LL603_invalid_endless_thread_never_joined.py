@@ -10,4 +10,4 @@ def on_upload(path, queue):
 
 def on_connect(server):
     Thread(target=server.serve_forever, daemon=False).start()  # LL603
-# case: {"id": "endless-thread-never-joined"}
+# case: {"id": "endless-thread-never-joined", "options": {"all-forms": true}}

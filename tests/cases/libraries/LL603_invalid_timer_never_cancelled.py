@@ -7,4 +7,4 @@ def handle(request, process):
 
 def notify_later(fn):
     threading.Timer(60, fn).start()  # LL603
-# case: {"id": "timer-never-cancelled", "message_contains": "never cancelled"}
+# case: {"id": "timer-never-cancelled", "message_contains": "never cancelled", "options": {"all-forms": true}}
