@@ -51,7 +51,7 @@ class _Func:
 class ContainerOptions:
     all_forms: bool = field(
         default=False,
-        metadata={"help": "Report every form (memo caches and registries keyed by values, growth in test code), not only containers that keep the objects their callers pass in."},
+        metadata={"form": True, "help": "Report every form (memo caches and registries keyed by values, growth in test code), not only containers that keep the objects their callers pass in."},
     )
 
 

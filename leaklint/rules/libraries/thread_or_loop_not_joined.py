@@ -33,7 +33,7 @@ NON_OWNING = frozenset({"print", "len", "id", "isinstance", "type", "repr", "str
 class ThreadOptions:
     all_forms: bool = field(
         default=False,
-        metadata={"help": "Report every form (a loop or timer in a function, an endless thread never joined, test code), not only the objects that keep themselves alive: a thread running a bound method until its object is stopped, an event loop kept on an object and never closed."},
+        metadata={"form": True, "help": "Report every form (a loop or timer in a function, an endless thread never joined, test code), not only the objects that keep themselves alive: a thread running a bound method until its object is stopped, an event loop kept on an object and never closed."},
     )
 
 
