@@ -11,6 +11,7 @@ from ..types import Applicability, Edit, Fix
 from . import FixContext, dotted, fixer, fresh_name, make_fix, name_uses, uses_name
 from ._uses import contains, escapes, first_param_names, is_store
 from ..knowledge.resources import CONSUMERS
+from ..traverse import all_children
 
 # Factories whose result closes itself in `__exit__` (so `with factory(...) as x:` closes it).
 CLOSES_ON_EXIT = frozenset({
@@ -258,7 +259,7 @@ def _calls(node: cst.CSTNode) -> List[cst.Call]:
         current = stack.pop()
         if isinstance(current, (cst.Call, cst.Await, cst.Subscript)):
             out.append(current)  # type: ignore[arg-type]
-        stack.extend(current.children)
+        stack.extend(all_children(current))
     return out
 
 
@@ -445,7 +446,7 @@ def _locals(fn: cst.FunctionDef) -> set:
                 out.add(n)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        stack.extend(node.children)
+        stack.extend(all_children(node))
     return out
 
 
