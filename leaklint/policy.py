@@ -43,14 +43,15 @@ TEST_CLASS_NAME = re.compile(r"^Test|Tests?$|TestCase$")
 @functools.lru_cache(maxsize=256)
 def is_test_path(path: str) -> bool:
     """`test_*.py`, `*_test.py`, `conftest.py`, or a file under a `test` / `tests` / `testing`
-    directory: code that runs in a short-lived test process."""
+    directory or one named like a test module (`idle_test`, `api_tests`): code that runs in a
+    short-lived test process."""
     parts = path.replace("\\", "/").split("/")
     name = parts[-1]
     return (
         name.startswith("test_")
         or name.endswith("_test.py")
         or name == "conftest.py"
-        or any(p in TEST_DIRS for p in parts[:-1])
+        or any(p in TEST_DIRS or p.endswith(("_test", "_tests")) for p in parts[:-1])
     )
 
 

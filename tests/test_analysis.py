@@ -381,3 +381,12 @@ def test_arguments_at_reads_positions_keywords_and_every_argument() -> None:
     starred = cst.parse_expression("f(*args, x)")
     assert isinstance(starred, cst.Call)
     assert arguments_at(starred, (1,)) == []  # positions after *args are unknowable
+
+
+def test_test_paths_include_directories_named_like_test_modules() -> None:
+    from leaklint.policy import is_test_path
+
+    for path in ("pkg/tests/x.py", "pkg/testing/x.py", "idlelib/idle_test/mock_idle.py", "svc/api_tests/helpers.py", "pkg/test_io.py", "io_test.py", "conftest.py"):
+        assert is_test_path(path), path
+    for path in ("pkg/latest/x.py", "pkg/contest/x.py", "pkg/attest.py", "pkg/testament/x.py", "pkg/protest_tools/x.py"):
+        assert not is_test_path(path), path
