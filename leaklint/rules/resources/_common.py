@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -68,6 +68,7 @@ from ...analysis.flow import (  # noqa: F401  (the walker and its queries, for t
     protected,
     swallows,
 )
+from ...rule import Rule
 from ...traverse import children
 
 @dataclass(frozen=True)
@@ -362,7 +363,26 @@ def module_level_names(module: cst.Module) -> Set[str]:
     return out
 
 
+
+class ResourceRule(Rule):
+    """Base of LL401 / LL402: the catalogue's triggers (and the user's extra factories), the
+    shared `[tool.leaklint.resources]` options, the peers' codes for the same check, and one
+    `Resolver` per file that says which call makes which resource."""
+
+    triggers = catalogue_triggers()
+    Options = ResourceOptions
+    options_section = "resources"
+    peer_codes = ("SIM115", "R1732", "consider-using-with")
+
+    @classmethod
+    def active_triggers(cls, options: Any) -> Tuple[str, ...]:
+        return catalogue_triggers(getattr(options, "extra", ()))
+
+    def __init__(self, context: Any, options: Any = None) -> None:
+        super().__init__(context, options)
+        self.resolver = Resolver(context, self.options.extra, self.options.project_classes)
+
 __all__ = [
-    "CATALOGUE", "Resolver", "Resource", "ResourceOptions", "FlowWalker", "Event", "exclusive", "protected",
+    "CATALOGUE", "Resolver", "Resource", "ResourceOptions", "ResourceRule", "FlowWalker", "Event", "exclusive", "protected",
     "follows_at_once", "catalogue_triggers", "LOCK_FACTORIES", "RELEASE_ALL", "closeish",
 ]

@@ -23,7 +23,6 @@ from ...analysis.flow import (
 )
 from ...matchers import first_param, is_instance_method
 from ...policy import in_test_code, is_injected_double, once_per_process, patched
-from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
 from ._common import (
     READ_TO_END,
@@ -33,10 +32,8 @@ from ._common import (
     HANDOFF_METHODS,
     RELEASE_ALL,
     SELF_CLOSING_ITERATION,
-    Resolver,
     Resource,
-    ResourceOptions,
-    catalogue_triggers,
+    ResourceRule,
 )
 from ...traverse import children
 
@@ -268,7 +265,7 @@ class _Stored:
     resource: Resource
 
 
-class ResourceNotClosed(Rule):
+class ResourceNotClosed(ResourceRule):
     """
     ## What it does
     Checks for a resource (a file, socket, connection, process, pool, executor, event loop,
@@ -486,11 +483,7 @@ class ResourceNotClosed(Rule):
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
-    triggers = catalogue_triggers()
-    Options = ResourceOptions
-    options_section = "resources"
     fix_title = "Use a with block (or close it in a finally), or hand it to an owner that closes it"
-    peer_codes = ("SIM115", "R1732", "consider-using-with")
 
     VALID = [
         Valid(
@@ -584,13 +577,8 @@ class ResourceNotClosed(Rule):
         ),
     ]
 
-    @classmethod
-    def active_triggers(cls, options: Any) -> Tuple[str, ...]:
-        return catalogue_triggers(getattr(options, "extra", ()))
-
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)
-        self.resolver = Resolver(context, self.options.extra, self.options.project_classes)
         self.functions: List[_Function] = []
         self.callnames: Dict[int, str] = {}
         self.resources: Dict[int, Resource] = {}

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from typing import Any, List, Set, Tuple
+from typing import Any, List, Set
 
 import libcst as cst
 
 from ...policy import expects_failure, expects_failure_after, in_test_code, patched
-from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
 from ._common import (
     READ_TO_EOF_CLOSES,
@@ -13,10 +12,8 @@ from ._common import (
     CONSUMER_METHODS,
     CONSUMERS,
     SELF_CLOSING_ITERATION,
-    Resolver,
     Resource,
-    ResourceOptions,
-    catalogue_triggers,
+    ResourceRule,
 )
 
 # A bare statement that only creates a resource: reported for the fire-and-forget process and
@@ -29,7 +26,7 @@ _PROCESS_ENDS = frozenset({"os._exit", "os.execv", "os.execve", "os.execl", "os.
 _YIELDS_RESOURCE = {("zipfile.ZipFile", "open"), ("zipfile.PyZipFile", "open"), ("ssl.SSLContext", "wrap_socket")}
 
 
-class ResourceUsedInline(Rule):
+class ResourceUsedInline(ResourceRule):
     """
     ## What it does
     Checks for a resource from the LL401 catalogue (files, sockets, URL responses,
@@ -99,11 +96,7 @@ class ResourceUsedInline(Rule):
     argument_message = "{resource} is passed to {consumer}, which never closes it; only the garbage collector releases it"
     tempdir_message = "{resource} is dropped at once, so the directory is deleted before its name is used"
     confidence = Confidence.HIGH
-    triggers = catalogue_triggers()
-    Options = ResourceOptions
-    options_section = "resources"
     fix_title = "Bind it in a with statement, or use a helper that closes (Path.read_text, subprocess.run)"
-    peer_codes = ("SIM115", "R1732", "consider-using-with")
 
     VALID = [
         Valid(
@@ -177,13 +170,8 @@ class ResourceUsedInline(Rule):
         ),
     ]
 
-    @classmethod
-    def active_triggers(cls, options: Any) -> Tuple[str, ...]:
-        return catalogue_triggers(getattr(options, "extra", ()))
-
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)
-        self.resolver = Resolver(context, self.options.extra, self.options.project_classes)
         self.done: Set[int] = set()
         # nodes whose body is expected to fail or works on test doubles
         self.quiet: List[int] = []
