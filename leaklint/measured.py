@@ -14,6 +14,7 @@ longer matches the benchmarks' results.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -38,15 +39,11 @@ def from_bench(ecosystem: Path = ECOSYSTEM, leakfixes: Path = LEAKFIXES) -> Opti
         labels[path.stem] = json.loads(path.read_text(encoding="utf-8"))
     out: Dict[str, Any] = {}
     default_rules = set(findings.get("rules", []))
-    by_fingerprint = {code: {entry["fingerprint"]: entry["label"] for entry in entries} for code, entries in labels.items()}
-    counts: Dict[str, Dict[str, int]] = {}
-    for finding in findings.get("findings", []):
-        code = finding["code"]
-        row = counts.setdefault(code, {"findings": 0, "tp": 0, "fp": 0})
-        row["findings"] += 1
-        label = by_fingerprint.get(code, {}).get(finding["fingerprint"])
-        if label in ("tp", "fp"):
-            row[label] += 1
+    # the default findings against their labels, read as bench/ecosystem/report.py reads them
+    # (a label belongs to a finding by project and fingerprint)
+    report = _ecosystem_report()
+    rows = report.compute(findings, report.load_labels(ecosystem / "labels"))
+    counts = {row["code"]: {"findings": row["findings"], "tp": row["tp"], "fp": row["fp"]} for row in rows}
     for code in sorted(default_rules | set(counts) | set(labels)):
         entry: Dict[str, Any] = {}
         if code in default_rules:
@@ -71,6 +68,15 @@ def from_bench(ecosystem: Path = ECOSYSTEM, leakfixes: Path = LEAKFIXES) -> Opti
     projects = [p for p in findings.get("projects", []) if not str(p.get("name", "")).startswith("stdlib")]
     every_form_row = any("leaklint-every-form" in case for case in cases.values())
     return {"ecosystem_projects": len(projects), "leakfixes_cases": len(cases), "every_form_row": every_form_row, "rules": out}
+
+
+def _ecosystem_report() -> Any:
+    """bench/ecosystem/report.py of this checkout, loaded from its file (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("_leaklint_ecosystem_report", ECOSYSTEM / "report.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def render(payload: Dict[str, Any]) -> str:

@@ -46,16 +46,18 @@ def test_figures_on_real_code_come_from_the_benchmarks(tmp_path: Path) -> None:
     fixes = tmp_path / "leakfixes"
     (eco / "labels").mkdir(parents=True)
     fixes.mkdir()
-    finding = lambda code, fp: {"code": code, "fingerprint": fp}  # noqa: E731
+    finding = lambda code, fp: {"project": "a-1", "code": code, "fingerprint": fp}  # noqa: E731
     (eco / "findings.json").write_text(json.dumps({
         "rules": ["LL401", "LL402"],
         "projects": [{"name": "a-1"}, {"name": "b-2"}, {"name": "stdlib-3.11"}],
         "findings": [finding("LL401", "f1"), finding("LL401", "f2"), finding("LL401", "f3")],
     }))
+    label = lambda fp, verdict, project="a-1": {"project": project, "fingerprint": fp, "label": verdict}  # noqa: E731
     (eco / "labels" / "LL401.json").write_text(json.dumps([
-        {"fingerprint": "f1", "label": "tp"}, {"fingerprint": "f2", "label": "fp"}, {"fingerprint": "old", "label": "tp"},
+        label("f1", "tp"), label("f2", "fp"), label("old", "tp"),
+        label("f3", "tp", project="b-2"),  # the same fingerprint in another project is another finding
     ]))
-    (eco / "labels" / "LL302.json").write_text(json.dumps([{"fingerprint": "x", "label": "tp"}, {"fingerprint": "y", "label": "fp"}]))
+    (eco / "labels" / "LL302.json").write_text(json.dumps([label("x", "tp"), label("y", "fp")]))
     case = lambda default, all_, fixed: {  # noqa: E731
         "leaklint-default": {"leaky": [{"code": c} for c in default], "fixed": []},
         "leaklint-all": {"leaky": [{"code": c} for c in all_], "fixed": [{"code": c} for c in fixed]},
