@@ -19,7 +19,9 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from ..knowledge.resources import CLOSEISH, DATA_ATTRIBUTES, RELEASE_ALL
+from ..knowledge.resources import DATA_ATTRIBUTES, RELEASE_ALL
+from ..traverse import all_children
+from .flow import closeish
 
 # builtins that read an argument and keep nothing of it
 _READING_BUILTINS = frozenset(
@@ -33,8 +35,7 @@ def _param_names(func: cst.FunctionDef) -> List[str]:
 
 
 def _is_release_name(name: str) -> bool:
-    lowered = name.lower()
-    return name in RELEASE_ALL or name in ("__enter__", "__aenter__") or any(word in lowered for word in CLOSEISH)
+    return name in RELEASE_ALL or name in ("__enter__", "__aenter__") or closeish(name)
 
 
 def _reads_only(name: str, body: cst.CSTNode, skip: FrozenSet[int] = frozenset()) -> bool:
@@ -59,7 +60,7 @@ def _reads_only(name: str, body: cst.CSTNode, skip: FrozenSet[int] = frozenset()
                 ok = False
             return
         stack.append(node)
-        for child in node.children:
+        for child in all_children(node):
             visit(child, stack)
         stack.pop()
 
@@ -70,7 +71,7 @@ def _reads_only(name: str, body: cst.CSTNode, skip: FrozenSet[int] = frozenset()
 def _mentions(name: str, node: cst.CSTNode) -> bool:
     if isinstance(node, cst.Name):
         return node.value == name
-    return any(_mentions(name, child) for child in node.children)
+    return any(_mentions(name, child) for child in all_children(node))
 
 
 def _read_use(node: cst.Name, stack: Sequence[cst.CSTNode]) -> bool:
@@ -261,7 +262,7 @@ def _raises_uncaught(node: cst.CSTNode) -> bool:
         return False
     if isinstance(node, cst.Raise):
         return node.exc is not None
-    return any(_raises_uncaught(child) for child in node.children)
+    return any(_raises_uncaught(child) for child in all_children(node))
 
 
 def _harmless_decorator(decorator: cst.Decorator) -> bool:
@@ -276,7 +277,7 @@ def lifecycle_method(name: str) -> bool:
     """A method that ends an object's use: `close()`, `__exit__`, `shutdown()`, `cleanup()`,
     `release()` ... (what a holder of the object is expected to call), as opposed to an ordinary
     method (`parse()`, `tokenize()`) that may or may not run."""
-    return name in LIFECYCLE_METHODS or name in RELEASE_ALL or any(word in name.lower() for word in CLOSEISH)
+    return name in LIFECYCLE_METHODS or name in RELEASE_ALL or closeish(name)
 
 
 def cached_in_shared_holder(func: cst.FunctionDef, value: cst.CSTNode, cls_name: Optional[str]) -> bool:
@@ -314,7 +315,7 @@ def cached_in_shared_holder(func: cst.FunctionDef, value: cst.CSTNode, cls_name:
             and node.args
         ):
             holders.append((node.func.value, node.args[-1].value))
-        for child in node.children:
+        for child in all_children(node):
             visit(child)
 
     visit(func.body)
