@@ -772,3 +772,25 @@ def test_frame_only_calls_come_from_the_same_walk() -> None:
     # `H()` too: a def that is a statement of the body counts as own (see the docstring), and
     # `w` lives only in that frame
     assert {name for name, ident in calls.items() if ident in transient} == {"C", "D", "H"}
+
+
+def test_a_loose_script_is_a_project_of_its_siblings_not_of_the_tree_below(tmp_path) -> None:
+    # no pyproject.toml / setup.cfg / VCS directory anywhere above: a script in a download or
+    # home directory. Its project is the .py files beside it; a large tree under the same
+    # directory is not summarized (it was, at the cost of every file in it, on every run).
+    root = tmp_path / "downloads"
+    deep = root / "some" / "unpacked" / "tree"
+    deep.mkdir(parents=True)
+    (root / "script.py").write_text("import helper\nhelper.go()\n")
+    (root / "helper.py").write_text("def go():\n    pass\n")
+    (deep / "other.py").write_text("X = 1\n")
+    idx = build_index([str(root / "script.py")])
+    assert {s.module for s in idx.summaries} == {"script", "helper"}
+    assert [c for c, _ in idx.call_sites["helper.go"]] == ["<module script>"]
+    # the same directory checked as a directory is walked whole, as the CLI walks it
+    whole = build_index([str(root)])
+    assert "some.unpacked.tree.other" in {s.module for s in whole.summaries}
+    # with a marker the project is the marked tree, whatever path is checked
+    (root / "pyproject.toml").write_text("[project]\nname='x'\n")
+    marked = build_index([str(root / "script.py")])
+    assert "some.unpacked.tree.other" in {s.module for s in marked.summaries}

@@ -769,6 +769,12 @@ def summarize_source(source: str, path: str, module: str) -> FileSummary:
 # --------------------------------------------------------------------------- the project
 
 
+def has_project_marker(directory: str) -> bool:
+    """Whether `directory` holds a project marker (`pyproject.toml`, `setup.cfg`, `setup.py`, a
+    VCS directory)."""
+    return any(os.path.exists(os.path.join(directory, marker)) for marker in PROJECT_MARKERS)
+
+
 def find_project_root(path: str) -> str:
     """The nearest directory at or above `path` holding a project marker; `path`'s own directory
     when there is none."""
@@ -776,7 +782,7 @@ def find_project_root(path: str) -> str:
     here = start if os.path.isdir(start) else os.path.dirname(start)
     probe = here
     while True:
-        if any(os.path.exists(os.path.join(probe, marker)) for marker in PROJECT_MARKERS):
+        if has_project_marker(probe):
             return probe
         parent = os.path.dirname(probe)
         if parent == probe:
@@ -784,13 +790,20 @@ def find_project_root(path: str) -> str:
         probe = parent
 
 
-def project_files(root: str, limit: int = 20000, discovered: bool = False) -> List[str]:
+def project_files(root: str, limit: int = 20000, discovered: bool = False, recursive: bool = True) -> List[str]:
     """Every `.py` file under `root`, skipping virtual environments, caches and build output, in
     a stable order; at most `limit` files (a project larger than that is summarized in part).
+    Not `recursive`: only the `.py` files directly in `root` (the siblings of a loose script).
 
     A `discovered` root (the nearest project marker above the checked paths) is walked as the
     CLI walks a directory by default: the default excludes and the `.gitignore` files apply, so
     a downloaded corpus or a build tree the project ignores is not read as part of it."""
+    if not recursive:
+        try:
+            names = sorted(os.listdir(root))
+        except OSError:
+            return []
+        return [os.path.join(root, n) for n in names if n.endswith(".py") and os.path.isfile(os.path.join(root, n))][:limit]
     if discovered:
         try:
             from ..config import Config
@@ -1023,7 +1036,11 @@ def build_index(
     """Summarize every file of the project(s) that hold `paths` (all of each project, not only
     `paths`) and merge the summaries. Without `root`, each path's project is the nearest
     directory with a project marker (`find_project_root`); paths from several projects give one
-    index of all of them, each file named relative to its own root.
+    index of all of them, each file named relative to its own root. A file with no project
+    marker above it (a loose script in a home or download directory) is a project of the `.py`
+    files beside it, not of every file under its directory: checking one script in a large
+    unmarked tree must not summarize the whole tree. A directory checked with no marker is its
+    own project, walked as the CLI walks it.
 
     With `cache_dir` and `digest_salt` (what identifies the code computing the digest), the
     index's `fingerprint()` is also kept in the cache, under the identity of every summarized
@@ -1033,6 +1050,8 @@ def build_index(
 
     cache = SummaryCache(cache_dir) if cache_dir else None
     roots: List[str] = []
+    shallow: Set[str] = set()  # unmarked roots reached from files only: their own .py files
+    deep: Set[str] = set()
     if root is not None:
         roots = [root]
     else:
@@ -1041,14 +1060,19 @@ def build_index(
             if os.path.isfile(p):
                 directory = os.path.dirname(os.path.abspath(p))
                 r = by_directory.get(directory) or by_directory.setdefault(directory, find_project_root(p))
+                if r == directory and not has_project_marker(r):
+                    shallow.add(r)
+                else:
+                    deep.add(r)
             else:
                 r = find_project_root(p)
+                deep.add(r)
             if r not in roots:
                 roots.append(r)
     todo: List[Tuple[str, str]] = []  # (file, its project root)
     seen: Set[str] = set()
     for r in roots:
-        for f in project_files(r, discovered=root is None):
+        for f in project_files(r, discovered=root is None, recursive=r in deep or r not in shallow):
             full = os.path.abspath(f)
             if full not in seen:
                 seen.add(full)
