@@ -38,6 +38,7 @@ from libcst.metadata import MetadataWrapper
 
 from . import suppress
 from .fsutil import SourceError, read_bytes  # noqa: F401  (re-exported: engine.SourceError / engine.read_bytes)
+from .collector import paused
 from .config import Config
 from .analysis.facts import collect_facts
 from .analysis.scopes import Context, context_visitors
@@ -465,6 +466,18 @@ def _lint_parsed(
     python_error: Optional[SyntaxError],
     project: Any = None,
     module_name: str = "",
+) -> List[Finding]:
+    with paused():  # leaklint.collector: the cyclic collector waits until the file is done
+        return _lint_parsed_unpaused(text, path, active, python_error, project, module_name)
+
+
+def _lint_parsed_unpaused(
+    text: str,
+    path: str,
+    active: Tuple[Tuple[Type[Rule], Any], ...],
+    python_error: Optional[SyntaxError],
+    project: Any,
+    module_name: str,
 ) -> List[Finding]:
     module = _libcst_parse(text, python_error)
 

@@ -39,6 +39,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
+from ..collector import paused
+
 # --------------------------------------------------------------------------- vocabulary
 
 ADD_METHODS = frozenset({"add", "append", "appendleft", "extend", "extendleft", "insert", "update", "setdefault", "put", "put_nowait"})
@@ -752,6 +754,11 @@ def _is_main_test(test: ast.expr) -> bool:
 def summarize_source(source: str, path: str, module: str) -> FileSummary:
     """The summary of one file's source; a file that does not parse gets an empty summary with
     `error` set (the lint pass reports it as LL000)."""
+    with paused():  # leaklint.collector: no collections while one file's tree is built and read
+        return _summarize_source(source, path, module)
+
+
+def _summarize_source(source: str, path: str, module: str) -> FileSummary:
     is_package = os.path.basename(path) == "__init__.py"
     try:
         tree = ast.parse(source, filename=path)
