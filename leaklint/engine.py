@@ -517,7 +517,10 @@ def _lint_parsed_unpaused(
     if not reports:
         return []
     try:
-        positions = node_positions(module)
+        # up to the module-level statement of the last reported node: the definitions around
+        # each reported node and everything a fixer reads (the statement, the ones before it,
+        # the imports at the top) end before that
+        positions = node_positions(module, [rep.node for _, rep in reports])
     except RecursionError:
         raise SourceError("nested too deeply to analyze") from None
     scopes = _definition_ranges(ctx, positions)

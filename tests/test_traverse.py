@@ -115,6 +115,34 @@ def test_positions_equal_position_provider() -> None:
             assert ours[node] == (r.start.line, r.start.column, r.end.line, r.end.column), (name, node)
 
 
+def test_positions_of_wanted_nodes_stop_after_their_statement_and_equal_the_full_map() -> None:
+    for name, source in sources()[::3]:
+        module = cst.parse_module(source)
+        full = traverse.positions(module)
+        nodes = list(full)
+        if len(module.body) < 3:
+            continue
+        # a node inside the second module-level statement: the map stops after that statement
+        second = module.body[1]
+        inner = [n for n in nodes if full[n][0] >= full[second][0] and full[n][2] <= full[second][2] and n is not second]
+        wanted = inner[len(inner) // 2] if inner else second
+        part = traverse.positions(module, [wanted])
+        assert part[wanted] == full[wanted], name
+        assert second in part and module.body[0] in part, name
+        assert all(n not in part for n in module.body[2:]), name
+        for node, r in part.items():
+            assert full[node] == r, (name, node)
+        # several wanted nodes, the last one in the last statement: every statement's nodes
+        # (not the module's own range and the trivia after its last statement)
+        last = module.body[-1]
+        upto = traverse.positions(module, [wanted, last])
+        missing = [n for n in full if n not in upto]
+        assert all(n is module or full[n][:2] >= full[last][2:] for n in missing), name
+        assert all(full[n] == r for n, r in upto.items()), name
+        # a node that is not part of the module: the whole map, nothing raised
+        assert traverse.positions(module, [cst.Name("elsewhere")]) == full, name
+
+
 def test_classes_libcst_must_walk_still_get_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
     """A node class whose field order cannot be read is walked by libcst itself, and the
     subtrees below it go back to the fast walker; the calls are the same either way."""
