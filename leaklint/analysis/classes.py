@@ -16,13 +16,18 @@ given) through `analysis.borrow` as well.
 - `defines(cls, name)`: whether the class body defines a method `name` (`__del__`);
 - `module_family(cls, classes)`: the classes of the module related to `cls` by inheritance;
 - `outside_base_may_release(ctx, cls)`: a base from another module, not known to leave its
-  subclasses' attributes alone (`knowledge.resources.NON_RELEASING_BASES`).
+  subclasses' attributes alone (`knowledge.resources.NON_RELEASING_BASES`);
+- `family_releases(cls, attr, classes, outside, callnames, cache)`: whether a class of the
+  family of `cls` (or a base from another module) may release `self.<attr>`;
+- `close_on_error_gap_in(cls, self_name, attr)`: a method of `cls` that closes the elements of
+  `self.<attr>` (a close-on-error list) only in an except handler whose `try` leaves out a
+  later call on the object it guards (`flow.close_on_error_gap`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Set
+from typing import Callable, Dict, Iterable, List, Mapping, MutableMapping, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -30,7 +35,7 @@ from ..knowledge.resources import CONSUMERS, HANDOFF_FUNCTIONS, HANDOFF_METHODS,
 from ..policy import is_injected_double
 from ..traverse import children
 from .expr import dotted_name, first_param
-from .flow import closeish
+from .flow import close_on_error_gap, closeish
 from .scopes import Context
 
 DYNAMIC = "*"
@@ -226,3 +231,55 @@ def outside_base_may_release(ctx: Context, cls: cst.ClassDef) -> bool:
         if (qualified or text) not in NON_RELEASING_BASES:
             return True
     return False
+
+
+def family_releases(
+    cls: cst.ClassDef,
+    attr: str,
+    classes: Mapping[str, Iterable[cst.ClassDef]],
+    outside: Mapping[int, bool],
+    callnames: Mapping[int, str],
+    cache: MutableMapping[int, Set[str]],
+) -> bool:
+    """Whether `self.<attr>` of `cls` may be released: some class of its `module_family`
+    releases it (or reaches its attributes dynamically), or one of them has a base from
+    another module that may (`outside`: id(ClassDef) -> `outside_base_may_release`).
+    `cache`: id(ClassDef) -> `released_attrs`, shared across the questions of one module."""
+    family = module_family(cls, classes)
+    if any(outside.get(id(member)) for member in family):
+        return True
+    for member in family:
+        if id(member) not in cache:
+            cache[id(member)] = released_attrs(member, callnames)
+        if attr in cache[id(member)] or DYNAMIC in cache[id(member)]:
+            return True
+    return False
+
+
+def close_on_error_gap_in(
+    cls: cst.ClassDef, self_name: str, attr: str
+) -> Optional[Tuple[cst.FunctionDef, str, cst.Call]]:
+    """A method of `cls` that closes the resources gathered in `self.<attr>` only in an except
+    handler, with a call after that try on an object the try body works with (`parser.finalize()`
+    after a try around `parser.write()`): (the method, the receiver, the late call). None when
+    there is none or some method also closes them outside a handler. `self_name`: the name of
+    `self` in the method asking, beside the first parameter of every method."""
+    methods = [item for item in cls.body.body if isinstance(item, cst.FunctionDef)]
+    owners = {self_name} | {first for first in map(first_param, methods) if first}
+
+    def holder(node: cst.CSTNode) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value in owners
+            and node.attr.value == attr
+        )
+
+    gap = None
+    for method in methods:
+        found, elsewhere = close_on_error_gap(method, holder)
+        if elsewhere:
+            return None
+        if found is not None and gap is None:
+            gap = (method, *found)
+    return gap

@@ -42,7 +42,7 @@ from ..knowledge.resources import (
 )
 from ..policy import expects_failure, expects_failure_after, is_injected_double
 from ..traverse import children
-from .body import calls_under, inner_blocks
+from .body import assigned_names, calls_under, inner_blocks, node_by_id
 from .expr import dotted_name
 
 
@@ -1185,3 +1185,39 @@ def unguarded_failure(
         if releasing(event) and any(kind == "try" and ident in guards and arm != "body" for kind, ident, arm in event.frames):
             return None
     return found
+
+
+def gathered_in_loop(func: cst.FunctionDef, name: str, bind: Event, span: Sequence[Event]) -> Optional[Tuple[str, cst.Raise]]:
+    """`gathered_across_iterations` for a value bound to `name` at `bind` in `func`: asked of
+    the loops around the binding, innermost first, when no `try` is around it and every escape
+    of the value in `span` puts it in a container or a wrapper (not a task, not a release in a
+    loop). Returns (the container, the raise) or None."""
+    loops = bind.loops()
+    if not loops or any(kind == "try" for kind, _, _ in bind.frames):
+        return None
+    escapes = [e for e in span if e.kind == EventKind.ESCAPE]
+    if not escapes or any(
+        e.escape not in (Escape.WRAP, Escape.STORE) or e.detail in ("task", "released in a loop") for e in escapes
+    ):
+        return None
+    locals_ = assigned_names(func)
+    for ident in reversed(loops):  # the innermost loop first
+        loop = node_by_id(func.body, ident)
+        found = gathered_across_iterations(loop, name, lambda n: n in locals_) if loop is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def finally_releases_after(events: Sequence[Event], index: int, cut: Event, is_release: Callable[[Event], bool]) -> List[Event]:
+    """`f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the finally
+    closes whichever value is bound when the body fails, so its releases after the re-binding
+    `cut` count for the value bound at `events[index]` too."""
+    tries = {ident for kind, ident, arm in cut.frames if kind == "try" and arm == "body"}
+    return [
+        e
+        for e in events[index + 1:]
+        if e.order > cut.order
+        and is_release(e)
+        and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
+    ]

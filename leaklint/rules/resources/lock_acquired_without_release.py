@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ...analysis.expr import dotted_name
-from ...matchers import first_param, is_instance_method
+from ...matchers import method_of
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
 from ...analysis.flow import Event, EventKind, FlowWalker, exclusive, follows_at_once, protected
@@ -225,9 +225,7 @@ class LockAcquiredWithoutRelease(Rule):
         self.classes[node.name.value].append(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        ctx = self.context
-        cls = ctx.scope.node if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef) else None
-        self_name = first_param(node) if cls is not None and is_instance_method(ctx, node) else None
+        cls, self_name = method_of(self.context, node)
         outer = tuple(id(f.node) for f in self.functions)
         self.functions.append(_Function(node, cls, self_name, outer=outer))
 

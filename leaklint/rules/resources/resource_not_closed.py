@@ -6,26 +6,16 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 
 import libcst as cst
 
-from ...analysis.body import assigned_names, attr_container_of, call_taking, names_bound_to, node_by_id
+from ...analysis.body import attr_container_of, call_taking, names_bound_to
 from ...analysis.borrow import Borrowers
-from ...analysis.classes import defines, module_family, outside_base_may_release, released_attrs
+from ...analysis.classes import close_on_error_gap_in, defines, family_releases, outside_base_may_release
 from ...analysis.expr import dotted_name
-from ...analysis.flow import (
-    Escape,
-    Event,
-    EventKind,
-    FlowWalker,
-    close_on_error_gap,
-    follows_at_once,
-    gathered_across_iterations,
-    live_span,
-    protected,
-    unguarded_failure,
-)
-from ...matchers import first_param, is_instance_method
+from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
+from ...analysis.flow import live_span, protected, unguarded_failure
+from ...matchers import method_of
 from ...policy import in_test_code, once_per_process, patched
 from ...types import Confidence, Invalid, Valid
-from ._common import READ_TO_END, READ_TO_EOF_CLOSES, SELF_CLOSING_ITERATION, Resource, ResourceRule
+from ._common import SELF_CLOSING_ITERATION, Resource, ResourceRule
 from ._init_raise import raise_after_store
 from ._pipes import piped_streams, streams_left_open
 
@@ -403,13 +393,7 @@ class ResourceNotClosed(ResourceRule):
         self.external_bases[id(node)] = outside_base_may_release(self.context, node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        ctx = self.context
-        self_name = None
-        cls = None
-        if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef):
-            cls = ctx.scope.node
-            if is_instance_method(ctx, node):
-                self_name = first_param(node)
+        cls, self_name = method_of(self.context, node)
         self.functions.append(_Function(node, self_name, cls))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -465,7 +449,7 @@ class ResourceNotClosed(ResourceRule):
             return
         released: Dict[int, Set[str]] = {}
         for stored in self.stored:
-            if self._family_releases(stored.cls, stored.attr, released):
+            if family_releases(stored.cls, stored.attr, self.classes, self.external_bases, self.callnames, released):
                 continue
             self.report(
                 stored.node, message=self.self_message, confidence=Confidence.MEDIUM,
@@ -540,30 +524,9 @@ class ResourceNotClosed(ResourceRule):
         withs = [e for e in span if e.kind == EventKind.WITH]
         if withs and not resource.is_sqlite:
             return
-        reads_to_end_closes = resource.qualified in READ_TO_EOF_CLOSES
-
-        def is_release(e: Event) -> bool:
-            return e.kind == EventKind.RELEASE or (
-                e.kind == EventKind.METHOD
-                and (
-                    e.detail in resource.releases
-                    or e.detail in ("__exit__", "__aexit__")
-                    or (reads_to_end_closes and e.detail == READ_TO_END)  # an HTTP response closes at EOF
-                )
-            )
-
-        releases = [e for e in span if is_release(e)]
+        releases = [e for e in span if resource.released_by(e)]
         if cut is not None:
-            # `f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the
-            # finally closes whichever is bound when the body fails
-            tries = {ident for kind, ident, arm in cut.frames if kind == "try" and arm == "body"}
-            releases += [
-                e
-                for e in events[index + 1:]
-                if e.order > cut.order
-                and is_release(e)
-                and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
-            ]
+            releases += finally_releases_after(events, index, cut, resource.released_by)
         if cut is not None and cut.kind == EventKind.DEL and not releases:
             releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
         streams = self.pipes.get(id(_made(bind)))
@@ -620,21 +583,7 @@ class ResourceNotClosed(ResourceRule):
         """A resource made in a loop and kept in a container of the function across iterations
         (directly or through a wrapper), with a `raise` in the loop and no `try` around: the
         iteration that raises drops every resource gathered before it."""
-        loops = bind.loops()
-        if not loops or any(kind == "try" for kind, _, _ in bind.frames):
-            return False
-        escapes = [e for e in span if e.kind == EventKind.ESCAPE]
-        if not escapes or any(
-            e.escape not in (Escape.WRAP, Escape.STORE) or e.detail in ("task", "released in a loop") for e in escapes
-        ):
-            return False
-        locals_ = assigned_names(function.node)
-        found = None
-        for ident in reversed(loops):  # the innermost loop first
-            loop = node_by_id(function.node.body, ident)
-            found = gathered_across_iterations(loop, name, lambda n: n in locals_) if loop is not None else None
-            if found is not None:
-                break
+        found = gathered_in_loop(function.node, name, bind, span)
         if found is None:
             return False
         container, raised = found
@@ -656,27 +605,10 @@ class ResourceNotClosed(ResourceRule):
         attr = attr_container_of(function.node, self_name, name)
         if attr is None:
             return
-        methods = [item for item in cls.body.body if isinstance(item, cst.FunctionDef)]
-        owners = {self_name} | {first for first in map(first_param, methods) if first}
-
-        def holder(node: cst.CSTNode) -> bool:
-            return (
-                isinstance(node, cst.Attribute)
-                and isinstance(node.value, cst.Name)
-                and node.value.value in owners
-                and node.attr.value == attr
-            )
-
-        gap = None
-        for method in methods:
-            found, elsewhere = close_on_error_gap(method, holder)
-            if elsewhere:
-                return
-            if found is not None and gap is None:
-                gap = (method, found)
+        gap = close_on_error_gap_in(cls, self_name, attr)
         if gap is None:
             return
-        method, (receiver, late) = gap
+        method, receiver, late = gap
         self._defer(
             function, _made(bind), message=self.close_gap_message, resource=bind.detail.display, name=name, attr=attr,
             method=method.name.value, late=dotted_name(late.func) or receiver, graded=True,
@@ -699,16 +631,3 @@ class ResourceNotClosed(ResourceRule):
                 function, node, message=self.init_raise_message, resource=event.detail.display, attr=event.name,
                 graded=True,
             )
-
-    def _family_releases(self, cls: cst.ClassDef, attr: str, cache: Dict[int, Set[str]]) -> bool:
-        """Whether a class of the module related to `cls` by inheritance releases `self.<attr>`,
-        or one of them has a base from another module that may."""
-        family = module_family(cls, self.classes)
-        if any(self.external_bases.get(id(member)) for member in family):
-            return True
-        for member in family:
-            if id(member) not in cache:
-                cache[id(member)] = released_attrs(member, self.callnames)
-            if attr in cache[id(member)] or "*" in cache[id(member)]:
-                return True
-        return False
