@@ -8,12 +8,13 @@ import libcst as cst
 
 from ...analysis.body import attr_container_of, call_taking, names_bound_to
 from ...analysis.borrow import Borrowers
+from ...analysis.calls import CallNames
 from ...analysis.classes import close_on_error_gap_in, defines, family_releases, outside_base_may_release
 from ...analysis.expr import dotted_name
 from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
 from ...analysis.flow import live_span, protected, unguarded_failure
 from ...matchers import method_of
-from ...policy import in_test_code, once_per_process, patched
+from ...policy import HeldFindings, in_test_code, patched
 from ...types import Confidence, Invalid, Valid
 from ._common import SELF_CLOSING_ITERATION, Resource, ResourceRule
 from ._init_raise import raise_after_store
@@ -259,6 +260,7 @@ class ResourceNotClosed(ResourceRule):
     """
 
     code = "LL401"
+    requires = (CallNames,)
     name = "resource-not-closed"
     message = "{resource} bound to {name} is never closed; it stays open until the garbage collector reclaims it"
     unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
@@ -371,7 +373,7 @@ class ResourceNotClosed(ResourceRule):
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)
         self.functions: List[_Function] = []
-        self.callnames: Dict[int, str] = {}
+        self.callnames: Dict[int, str] = self.fact(CallNames).names
         self.resources: Dict[int, Resource] = {}
         self.stored: List[_Stored] = []
         self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
@@ -379,8 +381,7 @@ class ResourceNotClosed(ResourceRule):
         self.reported: Set[int] = set()
         self._swallowing: frozenset = frozenset()
         self._plain_tries: frozenset = frozenset()
-        # findings wait for leave_Module: a function the `__main__` block calls runs once
-        self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any], str, bool]] = []
+        self.held = HeldFindings()  # findings wait for leave_Module: the `__main__` block's callees run once
         self.borrowers = Borrowers()
         self.pipes: Dict[int, FrozenSet[str]] = {}  # id(Popen call) -> streams given subprocess.PIPE
 
@@ -403,9 +404,6 @@ class ResourceNotClosed(ResourceRule):
                 self._analyze(function)
 
     def visit_Call(self, node: cst.Call) -> None:
-        qn = self.context.call_name(node)
-        if qn is not None:
-            self.callnames[id(node)] = qn
         resource = self.resolver.resource(node)
         if resource is not None:
             self.resources[id(node)] = resource
@@ -426,24 +424,7 @@ class ResourceNotClosed(ResourceRule):
                 return
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        once = once_per_process(original_node)
-        project = self.context.project
-        for top, node, fields, qualname, error_path in self.pending:
-            if top in once:
-                continue
-            # the lifetime model of the project, when the run has one: code that runs once per
-            # process is released at exit; the error-path form (a close that an exception
-            # skips), off by default, is reported where the model says the code repeats
-            runs = project.scope_multiplicity(self.context.module, qualname) if project is not None else None
-            if runs is not None and runs.value == "once":
-                continue
-            if error_path and not self.options.error_paths and (runs is None or runs.value != "repeated"):
-                # by default only where the model shows the code repeats: where it cannot tell,
-                # 2 real of 5 on the ecosystem corpus (test-database set-up, a loopback pair)
-                continue
-            if fields.pop("graded", False):
-                # the forms that judge a path or a callee: high where the model shows repeated code
-                fields["confidence"] = Confidence.HIGH if runs is not None and runs.value == "repeated" else Confidence.MEDIUM
+        for node, fields in self.held.settle(self.context, original_node, self.options.error_paths):
             self.report(node, **fields)
         if not self.stored or not self.options.self_attributes:
             return
@@ -456,10 +437,10 @@ class ResourceNotClosed(ResourceRule):
                 resource=stored.resource.display, attr=stored.attr, cls=stored.cls.name.value,
             )
 
-    def _defer(self, function: _Function, node: cst.CSTNode, error_path: bool = False, **fields: Any) -> bool:
-        """Report at the end of the module (once per node), unless the module-level function
-        the finding is in turns out to run once per process (`main()`, or called from the
-        `__main__` block, or what the project's lifetime model says runs once)."""
+    def _defer(self, function: _Function, node: cst.CSTNode, error_path: bool = False, graded: bool = False, **fields: Any) -> bool:
+        """Report `node` (once) at the end of the module, unless the code it is in runs once
+        per process (`policy.HeldFindings`); `error_path`: a release an exception skips,
+        `graded`: a judgement of a path or a callee."""
         if id(node) in self.reported:
             return True
         self.reported.add(id(node))
@@ -467,7 +448,7 @@ class ResourceNotClosed(ResourceRule):
         # called from leave_FunctionDef, where the current scope is the one around the function
         outer = self.context.scope.qualname if self.context.scope is not None else ""
         qualname = f"{outer}.{function.node.name.value}" if outer else function.node.name.value
-        self.pending.append((top.node.name.value if top.cls is None else None, node, fields, qualname, error_path))
+        self.held.hold(top.node.name.value if top.cls is None else None, qualname, node, fields, error_path, graded)
         return True
 
     # ------------------------------------------------------------------ one function

@@ -5,6 +5,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
+from ...analysis.calls import CallNames
 from ...analysis.flow import FlowWalker, released_or_passed_on
 from ...matchers import self_name
 from ...rule import Rule
@@ -52,6 +53,7 @@ class SqliteConnectionNotClosedByWith(Rule):
     """
 
     code = "LL403"
+    requires = (CallNames,)
     name = "sqlite-connection-not-closed-by-with"
     message = "a with block on {resource} commits or rolls back but never closes the connection"
     confidence = Confidence.HIGH
@@ -128,12 +130,7 @@ class SqliteConnectionNotClosedByWith(Rule):
         super().__init__(context, options)
         # per enclosing function (or module): [(call, as-name or None)]
         self.stack: List[List[Tuple[cst.Call, Optional[str]]]] = [[]]
-        self.callnames: Dict[int, str] = {}  # id(Call) -> qualified name, for the flow walker
-
-    def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.context.call_name(node)
-        if qualified is not None:
-            self.callnames[id(node)] = qualified
+        self.callnames: Dict[int, str] = self.fact(CallNames).names  # for the flow walker
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append([])
