@@ -1103,6 +1103,15 @@ def close_on_error_gap(method: cst.FunctionDef, holder: Callable[[cst.CSTNode], 
     return gap, closes_elsewhere
 
 
+def group_by_name(events: Sequence[Event]) -> Dict[str, List[Event]]:
+    """The events of each tracked name (or receiver key), in source order, names in order of
+    their first event."""
+    out: Dict[str, List[Event]] = {}
+    for event in events:
+        out.setdefault(event.name, []).append(event)
+    return out
+
+
 BIND_KINDS = frozenset({EventKind.BIND, EventKind.BIND_RESOURCE, EventKind.DEL})
 
 

@@ -11,7 +11,7 @@ from ...analysis.expr import dotted_name
 from ...matchers import method_of
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
-from ...analysis.flow import Event, EventKind, FlowWalker, exclusive, follows_at_once, protected
+from ...analysis.flow import Event, EventKind, FlowWalker, exclusive, follows_at_once, group_by_name, protected
 from ...knowledge.resources import LOCK_FACTORIES
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
@@ -271,9 +271,7 @@ class LockAcquiredWithoutRelease(Rule):
     def _analyze(self, function: _Function) -> None:
         walker = FlowWalker(set(), {}, {}, function.self_name, methods=frozenset({"acquire", "release"}))
         events = walker.run(function.node.body)
-        by_key: Dict[str, List[Event]] = defaultdict(list)
-        for event in events:
-            by_key[event.name].append(event)
+        by_key = group_by_name(events)
         returns = by_key.pop("", [])
         for key, key_events in by_key.items():
             if _waits_for_another_thread(key_events) or _passes_the_baton(key, key_events, returns, events):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
@@ -10,9 +10,9 @@ from ...analysis.body import attr_container_of, call_taking, names_bound_to
 from ...analysis.borrow import Borrowers
 from ...analysis.calls import CallNames
 from ...analysis.classes import close_on_error_gap_in, defines, family_releases, outside_base_may_release
-from ...analysis.expr import dotted_name
+from ...analysis.expr import dotted_name, is_constant
 from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
-from ...analysis.flow import live_span, protected, unguarded_failure
+from ...analysis.flow import group_by_name, live_span, protected, unguarded_failure
 from ...matchers import method_of
 from ...policy import HeldFindings, in_test_code, patched
 from ...types import Confidence, Invalid, Valid
@@ -36,12 +36,6 @@ class _Function:
     self_name: Optional[str]
     cls: Optional[cst.ClassDef]
     has_resource: bool = False
-
-
-def _owns_nothing(node: cst.CSTNode) -> bool:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
-        return True
-    return isinstance(node, cst.Name) and node.value in ("None", "False", "True")
 
 
 def _made(bind: Event) -> cst.CSTNode:
@@ -419,7 +413,7 @@ class ResourceNotClosed(ResourceRule):
         # constant that owns nothing on the other
         for mine, other in ((original_node.body, original_node.orelse), (original_node.orelse, original_node.body)):
             resource = self.resources.get(id(mine))
-            if resource is not None and isinstance(mine, cst.Call) and _owns_nothing(other):
+            if resource is not None and isinstance(mine, cst.Call) and is_constant(other):
                 self.resources[id(original_node)] = resource
                 return
 
@@ -463,16 +457,12 @@ class ResourceNotClosed(ResourceRule):
         events = walker.run(function.node.body)
         self._swallowing = frozenset(walker.swallowing)
         self._plain_tries = frozenset(walker.plain_tries)
-        by_name: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
-            if event.kind == EventKind.DIRECT_SELF_STORE:
-                if function.cls is not None and not event.in_raises:
-                    node = getattr(event.node, "value", event.node)
-                    self.stored.append(_Stored(function.cls, event.name, node, event.detail))
-                    if function.node.name.value == "__init__" and function.self_name is not None:
-                        self._judge_init_raise(function, event, node)
-                continue
-            by_name[event.name].append(event)
+            if event.kind == EventKind.DIRECT_SELF_STORE and function.cls is not None and not event.in_raises:
+                self.stored.append(_Stored(function.cls, event.name, _made(event), event.detail))
+                if function.node.name.value == "__init__" and function.self_name is not None:
+                    self._judge_init_raise(function, event, _made(event))
+        by_name = group_by_name([e for e in events if e.kind != EventKind.DIRECT_SELF_STORE])
         for name, name_events in by_name.items():
             if name in walker.nonlocal_names:
                 continue
@@ -497,9 +487,7 @@ class ResourceNotClosed(ResourceRule):
                 )
                 return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
-            if not self._judge_gathered(function, name, bind, span):
-                self._judge_close_on_error(function, name, bind)
-            return
+            return self._judge_passed_on(function, name, bind, span)
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
         withs = [e for e in span if e.kind == EventKind.WITH]
@@ -560,26 +548,25 @@ class ResourceNotClosed(ResourceRule):
             else:
                 self._defer(function, call, **fields)
 
-    def _judge_gathered(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
-        """A resource made in a loop and kept in a container of the function across iterations
-        (directly or through a wrapper), with a `raise` in the loop and no `try` around: the
-        iteration that raises drops every resource gathered before it."""
+    def _judge_passed_on(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
+        """A resource passed on (stored, wrapped, handed over) can still leak on an error path:
+        made in a loop and kept in a container of the function across iterations, with a
+        `raise` in the loop and no `try` around (`flow.gathered_in_loop`: the iteration that
+        raises drops every resource gathered before it); or added to a close-on-error list of
+        the object (`self._to_close.append(f)`) that the class closes only in an except
+        handler whose `try` leaves out a later call on the guarded object
+        (`classes.close_on_error_gap_in`: `parser.finalize()` after a try around
+        `parser.write()`, whose error skips the handler)."""
         found = gathered_in_loop(function.node, name, bind, span)
-        if found is None:
-            return False
-        container, raised = found
-        return self._defer(
-            function, _made(bind), message=self.gathered_message, resource=bind.detail.display, name=name,
-            container=container,
-            raised=dotted_name(raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc) or "an exception",
-            graded=True,
-        )
-
-    def _judge_close_on_error(self, function: _Function, name: str, bind: Event) -> None:
-        """A resource added to a close-on-error list of the object (`self._to_close.append(f)`)
-        that the class closes only in an except handler, in a method where a call after that
-        try continues the guarded work (`parser.finalize()` after a try around
-        `parser.write()`): an error there skips the handler."""
+        if found is not None:
+            container, raised = found
+            self._defer(
+                function, _made(bind), message=self.gathered_message, resource=bind.detail.display, name=name,
+                container=container,
+                raised=dotted_name(raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc) or "an exception",
+                graded=True,
+            )
+            return
         cls, self_name = function.cls, function.self_name
         if cls is None or self_name is None:
             return

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
 from ...analysis.calls import CallNames
-from ...analysis.flow import FlowWalker, released_or_passed_on
+from ...analysis.flow import FlowWalker, group_by_name, released_or_passed_on
 from ...matchers import self_name
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
@@ -162,9 +161,7 @@ class SqliteConnectionNotClosedByWith(Rule):
         if names:
             # the shared flow walker: what happens to each `as` name in this body
             walker = FlowWalker(names, {}, self.callnames, self_name(self.context))
-            by_name: Dict[str, list] = defaultdict(list)
-            for event in walker.run(body):
-                by_name[event.name].append(event)
+            by_name = group_by_name(walker.run(body))
             released = {name for name, events in by_name.items() if released_or_passed_on(events)}
         for call, name in items:
             if name is not None and name in released:
