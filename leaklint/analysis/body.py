@@ -19,7 +19,7 @@ Used by the flow queries (`flow.close_on_error_gap`), LL401 and its family-priva
 
 from __future__ import annotations
 
-from typing import Container, List, Optional, Set
+from typing import Container, Iterator, List, Optional, Set
 
 import libcst as cst
 
@@ -70,22 +70,29 @@ def node_by_id(root: cst.CSTNode, ident: int) -> Optional[cst.CSTNode]:
     return None
 
 
-def assigned_names(func: cst.FunctionDef) -> Set[str]:
-    """Names the function binds by plain or annotated assignment to a name (nested scopes
-    excluded; unpacking, loops, `with ... as`, `:=` not counted)."""
-    out: Set[str] = set()
+def _own_nodes(func: cst.FunctionDef) -> Iterator[cst.CSTNode]:
+    """Every node of the body of `func` outside nested functions, classes and lambdas (a
+    depth-first walk, later siblings first)."""
     stack: List[cst.CSTNode] = [func.body]
     while stack:
         node = stack.pop()
         if isinstance(node, _SCOPES):
             continue
+        yield node
+        stack.extend(children(node))
+
+
+def assigned_names(func: cst.FunctionDef) -> Set[str]:
+    """Names the function binds by plain or annotated assignment to a name (nested scopes
+    excluded; unpacking, loops, `with ... as`, `:=` not counted)."""
+    out: Set[str] = set()
+    for node in _own_nodes(func):
         if isinstance(node, cst.Assign):
             for target in node.targets:
                 if isinstance(target.target, cst.Name):
                     out.add(target.target.value)
         elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
             out.add(node.target.value)
-        stack.extend(children(node))
     return out
 
 
@@ -93,11 +100,7 @@ def names_bound_to(func: cst.FunctionDef, values: Container[int]) -> Set[str]:
     """Names the function binds (`=`, annotated `=`, `:=`, a tuple or list target unpacked one
     level) to a value whose `id()` is in `values` (nested scopes excluded)."""
     out: Set[str] = set()
-    stack: List[cst.CSTNode] = [func.body]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, _SCOPES):
-            continue
+    for current in _own_nodes(func):
         if isinstance(current, (cst.Assign, cst.AnnAssign, cst.NamedExpr)):
             value = current.value
             if value is not None and id(value) in values:
@@ -107,7 +110,6 @@ def names_bound_to(func: cst.FunctionDef, values: Container[int]) -> Set[str]:
                         out.add(target.value)
                     elif isinstance(target, (cst.Tuple, cst.List)):
                         out.update(e.value.value for e in target.elements if isinstance(e.value, cst.Name))
-        stack.extend(children(current))
     return out
 
 
@@ -124,11 +126,7 @@ def call_taking(node: cst.CSTNode, value: cst.CSTNode) -> Optional[cst.Call]:
 
 def attr_container_of(func: cst.FunctionDef, owner: str, name: str) -> Optional[str]:
     """`<owner>.<attr>.append(<name>)` (or `add`) in `func` (nested scopes excluded): the attr."""
-    stack: List[cst.CSTNode] = [func.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _SCOPES):
-            continue
+    for node in _own_nodes(func):
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
@@ -141,5 +139,4 @@ def attr_container_of(func: cst.FunctionDef, owner: str, name: str) -> Optional[
             and node.args[0].value.value == name
         ):
             return node.func.value.attr.value
-        stack.extend(children(node))
     return None
