@@ -1,0 +1,266 @@
+"""analysis.classes (what a class's methods do with `self`'s attributes, the class family),
+analysis.calls (the CallNames fact) and borrow.Borrowers.lends, on small modules."""
+
+import textwrap
+from typing import Dict, List, Tuple
+
+import libcst as cst
+
+from leaklint.analysis.borrow import Borrowers
+from leaklint.analysis.calls import CallNames
+from leaklint.analysis.classes import (
+    DYNAMIC,
+    close_on_error_gap_in,
+    defines,
+    family_releases,
+    module_family,
+    outside_base_may_release,
+    released_attrs,
+    self_names,
+)
+from leaklint.engine import lint_source
+from leaklint.rule import Rule
+from leaklint.types import Invalid, Valid
+from tests.test_analysis import DOC
+
+
+class _Collect(Rule):
+    """Keeps the module, the CallNames fact and what `outside_base_may_release` says of each
+    class while it is visited."""
+
+    __doc__ = DOC
+    code = "LL989"
+    name = "classes-probe"
+    message = "{text}"
+    requires = (CallNames,)
+    VALID = [Valid("x = 1")]
+    INVALID = [Invalid("class A: pass  # LL989")]
+    seen: Dict[str, object] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        _Collect.seen.setdefault("outside", {})[node.name.value] = outside_base_may_release(self.context, node)  # type: ignore[index]
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        _Collect.seen["module"] = original_node
+        _Collect.seen["names"] = self.fact(CallNames).names
+
+
+def _module(source: str) -> Tuple[cst.Module, Dict[int, str], Dict[str, bool]]:
+    _Collect.seen = {}
+    lint_source(textwrap.dedent(source), "m.py", rules=[_Collect])
+    return _Collect.seen["module"], _Collect.seen["names"], _Collect.seen.get("outside", {})  # type: ignore[return-value]
+
+
+def _classes(module: cst.Module) -> Dict[str, List[cst.ClassDef]]:
+    out: Dict[str, List[cst.ClassDef]] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef):
+            out.setdefault(statement.name.value, []).append(statement)
+    return out
+
+
+def test_call_names_are_resolved_where_the_call_stands() -> None:
+    module, names, _ = _module(
+        """
+        import contextlib as cl
+        from io import open as io_open
+
+        def f(p):
+            return cl.closing(io_open(p)), unknown(p)
+        """
+    )
+    assert sorted(names.values()) == ["contextlib.closing", "io.open"]
+
+
+def test_released_attrs_reads_every_way_a_method_gives_an_attribute_up() -> None:
+    module, names, _ = _module(
+        """
+        import contextlib
+
+        class Holder:
+            def __init__(this, p):
+                this.a = open(p); this.b = open(p); this.c = open(p); this.d = open(p)
+                this.e = open(p); this.f = open(p); this.g = open(p); this.kept = open(p)
+                this.wrapped = open(p)
+
+            def close(self):
+                self.a.close()
+                with self.b:
+                    pass
+                contextlib.closing(self.c)
+                self.pool = [self.d]
+                local = self.e
+                local.close()
+                self.wrapped = Wrapper(self.wrapped)
+                print(self.kept)
+
+            def take(self):
+                return self.f
+
+            def more(self):
+                yield self.g
+        """
+    )
+    holder = _classes(module)["Holder"][0]
+    assert self_names(holder) == {"self", "this"}
+    assert released_attrs(holder, names) == {"a", "b", "c", "d", "e", "f", "g"}
+    # only the lifecycle methods: what `take()` / `more()` give away does not count
+    assert released_attrs(holder, names, keep=lambda name: name == "close") == {"a", "b", "c", "d", "e"}
+
+
+def test_released_attrs_gives_up_on_dynamic_access() -> None:
+    module, names, _ = _module(
+        """
+        class Dynamic:
+            def close(self):
+                for name in ("a", "b"):
+                    getattr(self, name).close()
+
+        class Named:
+            def close(self):
+                getattr(self, "a").close()
+        """
+    )
+    classes = _classes(module)
+    assert released_attrs(classes["Dynamic"][0], names) == {DYNAMIC}
+    assert released_attrs(classes["Named"][0], names) == set()
+
+
+def test_family_and_outside_bases() -> None:
+    module, names, outside = _module(
+        """
+        import threading
+        import socketserver
+
+        class Base:
+            def close(self):
+                self.sock.close()
+
+        class Child(Base):
+            def __init__(self):
+                self.sock = open("x")
+
+        class Mixin:
+            pass
+
+        class Both(Child, Mixin):
+            pass
+
+        class Alone(threading.Thread):
+            def __init__(self):
+                self.sock = open("x")
+
+        class Served(socketserver.BaseServer):
+            pass
+        """
+    )
+    classes = _classes(module)
+    family = {c.name.value for c in module_family(classes["Child"][0], classes)}
+    assert family == {"Base", "Child", "Both", "Mixin"}
+    # classes of the module and `threading.Thread` (known to release nothing) are not
+    # outside bases that may release; `socketserver.BaseServer` may
+    assert outside == {"Base": False, "Child": False, "Mixin": False, "Both": False, "Alone": False, "Served": True}
+    outside_ids = {id(classes[name][0]): flag for name, flag in outside.items()}
+    cache: Dict[int, set] = {}
+    assert family_releases(classes["Child"][0], "sock", classes, outside_ids, names, cache)
+    assert not family_releases(classes["Child"][0], "other", classes, outside_ids, names, cache)
+    assert family_releases(classes["Served"][0], "anything", classes, outside_ids, names, cache)
+    assert defines(classes["Child"][0], "__init__") and not defines(classes["Both"][0], "__init__")
+
+
+def test_close_on_error_gap_in_a_class() -> None:
+    module, _, _ = _module(
+        """
+        class Parser:
+            def add(self, f):
+                self._to_close.append(f)
+
+            def parse(this, chunks):
+                try:
+                    for chunk in chunks:
+                        parser.write(chunk)
+                except Exception:
+                    for f in this._to_close:
+                        f.close()
+                    raise
+                parser.finalize()
+
+        class Guarded(Parser):
+            def parse(self, chunks):
+                try:
+                    parser.write(chunks)
+                    parser.finalize()
+                finally:
+                    for f in self._to_close:
+                        f.close()
+        """
+    )
+    classes = _classes(module)
+    gap = close_on_error_gap_in(classes["Parser"][0], "self", "_to_close")
+    assert gap is not None
+    method, receiver, late = gap
+    assert (method.name.value, receiver, cst.Module(body=[]).code_for_node(late)) == ("parse", "parser", "parser.finalize()")
+    assert close_on_error_gap_in(classes["Parser"][0], "self", "other") is None
+    assert close_on_error_gap_in(classes["Guarded"][0], "self", "_to_close") is None
+
+
+def test_lends_tells_borrowed_kept_and_cached_apart() -> None:
+    module, names, _ = _module(
+        """
+        def read_all(fp):
+            return fp.read()
+
+        class Keeps:
+            def __init__(self, fp):
+                self.fp = fp
+
+        class ClosesInClose:
+            def __init__(self, fp):
+                self.fp = fp
+
+            def close(self):
+                self.fp.close()
+
+        class ClosesInTokenize:
+            cache = {}
+
+            def __init__(self, fp):
+                self.fp = fp
+
+            def tokenize(self):
+                self.fp.close()
+
+            @classmethod
+            def for_file(cls, key, fp):
+                cls.cache[key] = cls(fp)
+
+        class Finalised:
+            def __init__(self, fp):
+                self.fp = fp
+
+            def __del__(self):
+                pass
+
+        def caller(fp):
+            read_all(fp)
+            Keeps(fp)
+            ClosesInClose(fp)
+            ClosesInTokenize(fp)
+            Finalised(fp)
+            other(fp)
+        """
+    )
+    borrowers = Borrowers()
+    borrowers.add_module(module)
+    functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+    caller = functions["caller"]
+    answers = []
+    for line in caller.body.body:
+        call = line.body[0].value  # type: ignore[attr-defined]
+        answers.append(borrowers.lends(call, call.args[0], caller, None, None, names))
+    assert answers == ["borrowed", "kept unclosed", None, None, None, None]
+    cached = _classes(module)["ClosesInTokenize"][0]
+    for_file = [m for m in cached.body.body if isinstance(m, cst.FunctionDef) and m.name.value == "for_file"][0]
+    store = for_file.body.body[0].body[0]  # type: ignore[attr-defined]
+    call = store.value
+    assert borrowers.lends(call, call.args[0], for_file, None, cached, names) == "kept cached"

@@ -1,0 +1,227 @@
+"""The resource family's private facts (`_pipes`: Popen pipes left open, `_init_raise`: a raise
+in `__init__` after a resource was stored), the policy's `HeldFindings`, `matchers.method_of`
+and `expr.is_constant`."""
+
+import textwrap
+from typing import Any, Dict, List, Optional
+
+import libcst as cst
+
+from leaklint.analysis.expr import is_constant
+from leaklint.analysis.flow import FlowWalker, group_by_name, live_span
+from leaklint.engine import lint_source
+from leaklint.matchers import method_of
+from leaklint.policy import HeldFindings
+from leaklint.rule import Rule
+from leaklint.rules.resources._init_raise import raise_after_store
+from leaklint.rules.resources._pipes import piped_streams, streams_left_open
+from leaklint.types import Confidence, Invalid, Valid
+from tests.test_analysis import DOC
+
+CODE = cst.Module(body=[]).code_for_node
+
+
+class _Probe(Rule):
+    """Records, while the traversal runs, the piped streams of each `Popen(...)` and the
+    class / self of each function."""
+
+    __doc__ = DOC
+    code = "LL988"
+    name = "resource-facts-probe"
+    message = "{text}"
+    VALID = [Valid("x = 1")]
+    INVALID = [Invalid("f()  # LL988")]
+    seen: Dict[str, Any] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if CODE(node.func).endswith("Popen"):
+            _Probe.seen.setdefault("pipes", []).append(sorted(piped_streams(self.context, node)))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        cls, self_name = method_of(self.context, node)
+        _Probe.seen.setdefault("methods", []).append((node.name.value, cls.name.value if cls else None, self_name))
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        _Probe.seen["module"] = original_node
+
+
+def _probe(source: str) -> Dict[str, Any]:
+    _Probe.seen = {}
+    lint_source(textwrap.dedent(source), "m.py", rules=[_Probe])
+    return _Probe.seen
+
+
+def test_piped_streams_through_keywords_locals_and_kwargs() -> None:
+    seen = _probe(
+        """
+        import subprocess
+        from subprocess import PIPE, Popen
+
+        def run(cmd, debug):
+            out = None if debug else PIPE
+            options = {"stderr": subprocess.PIPE, "stdin": None}
+            a = Popen(cmd, stdout=PIPE)
+            b = subprocess.Popen(cmd, stdout=out, **options)
+            c = Popen(cmd, stdout=subprocess.DEVNULL)
+        """
+    )
+    assert seen["pipes"] == [["stdout"], ["stderr", "stdout"], []]
+
+
+def _popen_events(source: str) -> Any:
+    function = cst.parse_module(textwrap.dedent(source)).body[0]
+    assert isinstance(function, cst.FunctionDef)
+    events = group_by_name(FlowWalker({"p"}, {}, {}).run(function.body))["p"]
+    span, _ = live_span(events, 0)
+    return function, events[0], span
+
+
+def test_streams_left_open() -> None:
+    streams = frozenset({"stdout", "stderr"})
+    function, bind, span = _popen_events(
+        """
+        def run(cmd):
+            p = make(cmd)
+            for line in p.stdout:
+                print(line)
+            p.stderr.close()
+            p.wait()
+        """
+    )
+    assert streams_left_open(function.body, "p", bind, span, streams) == ["stdout"]
+    function, bind, span = _popen_events(
+        """
+        def run(cmd):
+            p = make(cmd)
+            out, err = p.communicate()
+        """
+    )
+    assert streams_left_open(function.body, "p", bind, span, streams) == []
+    function, bind, span = _popen_events(
+        """
+        def run(cmd, quick):
+            p = make(cmd)
+            if quick:
+                p.communicate()
+            keep(p.stderr)
+            p.wait()
+        """
+    )
+    assert streams_left_open(function.body, "p", bind, span, streams) == ["stdout"]
+
+
+def _init(source: str) -> cst.FunctionDef:
+    cls = cst.parse_module(textwrap.dedent(source)).body[0]
+    assert isinstance(cls, cst.ClassDef)
+    init = cls.body.body[0]
+    assert isinstance(init, cst.FunctionDef)
+    return init
+
+
+def _stored(init: cst.FunctionDef) -> cst.CSTNode:
+    return init.body.body[0].body[0]  # type: ignore[attr-defined]
+
+
+def test_raise_after_store() -> None:
+    never = lambda call: False  # noqa: E731
+    init = _init(
+        """
+        class A:
+            def __init__(self, p):
+                self.fh = open(p)
+                if not p:
+                    raise ValueError(p)
+        """
+    )
+    found = raise_after_store(init, _stored(init), "self", "fh", never)
+    assert found is not None and CODE(found).startswith("raise ValueError")
+    init = _init(
+        """
+        class A:
+            def __init__(self, p):
+                self.fh = open(p)
+                if not p:
+                    self.fh.close()
+                    raise ValueError(p)
+        """
+    )
+    assert raise_after_store(init, _stored(init), "self", "fh", never) is None
+    init = _init(
+        """
+        class A:
+            def __init__(self, p):
+                self.fh = open(p)
+                try:
+                    check(p)
+                except OSError:
+                    raise
+                self._check()
+        """
+    )
+    assert raise_after_store(init, _stored(init), "self", "fh", never) is None
+    found = raise_after_store(init, _stored(init), "self", "fh", lambda call: CODE(call.func) == "self._check")
+    assert found is not None and CODE(found) == "self._check()"
+    assert raise_after_store(init, cst.Pass(), "self", "fh", never) is None  # not a top-level statement
+
+
+def test_method_of() -> None:
+    seen = _probe(
+        """
+        def free():
+            pass
+
+        class A:
+            def method(this):
+                def inner(x):
+                    pass
+
+            @staticmethod
+            def static(x):
+                pass
+        """
+    )
+    assert seen["methods"] == [("free", None, None), ("method", "A", "this"), ("inner", None, None), ("static", "A", None)]
+
+
+def test_held_findings_follow_runs_once_and_the_lifetime_model() -> None:
+    class Runs:
+        def __init__(self, value: str) -> None:
+            self.value = value
+
+    class Project:
+        def __init__(self, runs: Dict[str, str]) -> None:
+            self.runs = runs
+
+        def scope_multiplicity(self, module: Optional[str], qualname: str) -> Runs:
+            return Runs(self.runs.get(qualname, "unknown"))
+
+    class Ctx:
+        module = "m"
+
+        def __init__(self, project: Any) -> None:
+            self.project = project
+
+    module = cst.parse_module("def main():\n    pass\n\nif __name__ == '__main__':\n    helper()\n")
+    nodes = [cst.Name(f"n{i}") for i in range(6)]
+    held = HeldFindings()
+    held.hold("main", "main", nodes[0], {"k": 0})
+    held.hold("helper", "helper", nodes[1], {"k": 1})
+    held.hold("work", "work", nodes[2], {"k": 2}, graded=True)
+    held.hold("loop", "loop", nodes[3], {"k": 3}, needs_repeat=True, graded=True)
+    held.hold(None, "C.m", nodes[4], {"k": 4}, needs_repeat=True)
+    held.hold("setup", "setup", nodes[5], {"k": 5})
+    project = Project({"loop": "repeated", "setup": "once"})
+
+    def settle(ctx: Any, unknown_repeats: bool) -> List[Any]:
+        return [(fields["k"], fields.get("confidence")) for _, fields in held.settle(ctx, module, unknown_repeats)]
+
+    assert settle(Ctx(project), False) == [(2, Confidence.MEDIUM), (3, Confidence.HIGH)]
+    assert settle(Ctx(project), True) == [(2, Confidence.MEDIUM), (3, Confidence.HIGH), (4, None)]
+    assert settle(Ctx(None), False) == [(2, Confidence.MEDIUM), (5, None)]
+
+
+def test_is_constant() -> None:
+    constants = ["'x'", "'a' 'b'", "1", "1.5", "None", "True", "False"]
+    others = ["f'{x}'", "x", "open(p)", "[]", "-1"]
+    assert [is_constant(cst.parse_expression(text)) for text in constants] == [True] * len(constants)
+    assert [is_constant(cst.parse_expression(text)) for text in others] == [False] * len(others)
