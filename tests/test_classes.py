@@ -2,7 +2,8 @@
 analysis.calls (the CallNames fact) and borrow.Borrowers.lends, on small modules."""
 
 import textwrap
-from typing import Dict, List, Tuple
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
 
 import libcst as cst
 
@@ -19,36 +20,32 @@ from leaklint.analysis.classes import (
     self_names,
 )
 from leaklint.engine import lint_source
-from leaklint.rule import Rule
-from leaklint.types import Invalid, Valid
-from tests.test_analysis import DOC
+from tests.probes import probe_rule
+
+CODE = cst.Module(body=[]).code_for_node
 
 
-class _Collect(Rule):
-    """Keeps the module, the CallNames fact and what `outside_base_may_release` says of each
-    class while it is visited."""
+SEEN: Dict[str, Any] = {}
 
-    __doc__ = DOC
-    code = "LL989"
-    name = "classes-probe"
-    message = "{text}"
-    requires = (CallNames,)
-    VALID = [Valid("x = 1")]
-    INVALID = [Invalid("class A: pass  # LL989")]
-    seen: Dict[str, object] = {}
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        _Collect.seen.setdefault("outside", {})[node.name.value] = outside_base_may_release(self.context, node)  # type: ignore[index]
+def _visit_class(rule: Any, node: cst.ClassDef) -> None:
+    SEEN.setdefault("outside", {})[node.name.value] = outside_base_may_release(rule.context, node)
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        _Collect.seen["module"] = original_node
-        _Collect.seen["names"] = self.fact(CallNames).names
+
+def _leave_module(rule: Any, node: cst.Module) -> None:
+    SEEN["module"] = node
+    SEEN["names"] = rule.fact(CallNames).names
+
+
+# keeps the module, the CallNames fact and what `outside_base_may_release` says of each class
+# while it is visited
+COLLECT = probe_rule("LL989", (CallNames,), visit_ClassDef=_visit_class, leave_Module=_leave_module)
 
 
 def _module(source: str) -> Tuple[cst.Module, Dict[int, str], Dict[str, bool]]:
-    _Collect.seen = {}
-    lint_source(textwrap.dedent(source), "m.py", rules=[_Collect])
-    return _Collect.seen["module"], _Collect.seen["names"], _Collect.seen.get("outside", {})  # type: ignore[return-value]
+    SEEN.clear()
+    lint_source(textwrap.dedent(source), "m.py", rules=[COLLECT])
+    return SEEN["module"], SEEN["names"], SEEN.get("outside", {})
 
 
 def _classes(module: cst.Module) -> Dict[str, List[cst.ClassDef]]:
@@ -168,40 +165,23 @@ def test_family_and_outside_bases() -> None:
     assert defines(classes["Child"][0], "__init__") and not defines(classes["Both"][0], "__init__")
 
 
-def test_close_on_error_gap_in_a_class() -> None:
-    module, _, _ = _module(
-        """
-        class Parser:
-            def add(self, f):
-                self._to_close.append(f)
-
-            def parse(this, chunks):
-                try:
-                    for chunk in chunks:
-                        parser.write(chunk)
-                except Exception:
-                    for f in this._to_close:
-                        f.close()
-                    raise
-                parser.finalize()
-
-        class Guarded(Parser):
-            def parse(self, chunks):
-                try:
-                    parser.write(chunks)
-                    parser.finalize()
-                finally:
-                    for f in self._to_close:
-                        f.close()
-        """
-    )
-    classes = _classes(module)
-    gap = close_on_error_gap_in(classes["Parser"][0], "self", "_to_close")
-    assert gap is not None
-    method, receiver, late = gap
-    assert (method.name.value, receiver, cst.Module(body=[]).code_for_node(late)) == ("parse", "parser", "parser.finalize()")
-    assert close_on_error_gap_in(classes["Parser"][0], "self", "other") is None
-    assert close_on_error_gap_in(classes["Guarded"][0], "self", "_to_close") is None
+def test_close_on_error_gap_in_the_cases_classes() -> None:
+    # the close-on-error cases of LL401: a gap (finalize() after the try), no gap (finalize()
+    # inside it), and a class that also closes its list in close()
+    cases = Path(__file__).parent / "cases" / "resources"
+    gaps = {}
+    for name in ("invalid_close_on_error_list_with_an_unguarded_later_call", "valid_close_on_error_list_guarding_every_call"):
+        module = cst.parse_module((cases / f"LL401_{name}.py").read_text())
+        for cls in (s for s in module.body if isinstance(s, cst.ClassDef)):
+            attr = "_open" if cls.name.value == "Batch" else "_files_to_close_on_error"
+            gap = close_on_error_gap_in(cls, "self", attr)
+            gaps[(name.split("_")[0], cls.name.value)] = (gap[0].name.value, gap[1], CODE(gap[2])) if gap else None
+            assert close_on_error_gap_in(cls, "self", "items") is None
+    assert gaps == {
+        ("invalid", "MultiPartParser"): ("parse", "parser", "parser.finalize()"),
+        ("valid", "MultiPartParser"): None,
+        ("valid", "Batch"): None,
+    }
 
 
 def test_lends_tells_borrowed_kept_and_cached_apart() -> None:

@@ -12,43 +12,36 @@ from leaklint.analysis.flow import FlowWalker, group_by_name, live_span
 from leaklint.engine import lint_source
 from leaklint.matchers import method_of
 from leaklint.policy import HeldFindings
-from leaklint.rule import Rule
 from leaklint.rules.resources._init_raise import raise_after_store
 from leaklint.rules.resources._pipes import piped_streams, streams_left_open
-from leaklint.types import Confidence, Invalid, Valid
-from tests.test_analysis import DOC
+from leaklint.types import Confidence
+from tests.probes import probe_rule
 
 CODE = cst.Module(body=[]).code_for_node
 
 
-class _Probe(Rule):
-    """Records, while the traversal runs, the piped streams of each `Popen(...)` and the
-    class / self of each function."""
+SEEN: Dict[str, Any] = {}
 
-    __doc__ = DOC
-    code = "LL988"
-    name = "resource-facts-probe"
-    message = "{text}"
-    VALID = [Valid("x = 1")]
-    INVALID = [Invalid("f()  # LL988")]
-    seen: Dict[str, Any] = {}
 
-    def visit_Call(self, node: cst.Call) -> None:
-        if CODE(node.func).endswith("Popen"):
-            _Probe.seen.setdefault("pipes", []).append(sorted(piped_streams(self.context, node)))
+def _visit_call(rule: Any, node: cst.Call) -> None:
+    if CODE(node.func).endswith("Popen"):
+        SEEN.setdefault("pipes", []).append(sorted(piped_streams(rule.context, node)))
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        cls, self_name = method_of(self.context, node)
-        _Probe.seen.setdefault("methods", []).append((node.name.value, cls.name.value if cls else None, self_name))
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        _Probe.seen["module"] = original_node
+def _visit_function(rule: Any, node: cst.FunctionDef) -> None:
+    cls, self_name = method_of(rule.context, node)
+    SEEN.setdefault("methods", []).append((node.name.value, cls.name.value if cls else None, self_name))
+
+
+# records, while the traversal runs, the piped streams of each `Popen(...)` and the class and
+# self of each function
+PROBE = probe_rule("LL988", visit_Call=_visit_call, visit_FunctionDef=_visit_function)
 
 
 def _probe(source: str) -> Dict[str, Any]:
-    _Probe.seen = {}
-    lint_source(textwrap.dedent(source), "m.py", rules=[_Probe])
-    return _Probe.seen
+    SEEN.clear()
+    lint_source(textwrap.dedent(source), "m.py", rules=[PROBE])
+    return SEEN
 
 
 def test_piped_streams_through_keywords_locals_and_kwargs() -> None:
