@@ -11,11 +11,11 @@ from leaklint.analysis.borrow import Borrowers
 from leaklint.analysis.calls import CallNames
 from leaklint.analysis.classes import (
     DYNAMIC,
+    ModuleClasses,
     close_on_error_gap_in,
     defines,
     family_releases,
     module_family,
-    outside_base_may_release,
     released_attrs,
     self_names,
 )
@@ -28,18 +28,17 @@ CODE = cst.Module(body=[]).code_for_node
 SEEN: Dict[str, Any] = {}
 
 
-def _visit_class(rule: Any, node: cst.ClassDef) -> None:
-    SEEN.setdefault("outside", {})[node.name.value] = outside_base_may_release(rule.context, node)
-
-
 def _leave_module(rule: Any, node: cst.Module) -> None:
     SEEN["module"] = node
     SEEN["names"] = rule.fact(CallNames).names
+    classes = rule.fact(ModuleClasses)
+    SEEN["classes"] = classes.by_name
+    # what `outside_base_may_release` said of each class where it stands
+    SEEN["outside"] = {name: classes.outside[id(group[0])] for name, group in classes.by_name.items()}
 
 
-# keeps the module, the CallNames fact and what `outside_base_may_release` says of each class
-# while it is visited
-COLLECT = probe_rule("LL989", (CallNames,), visit_ClassDef=_visit_class, leave_Module=_leave_module)
+# keeps the module and the CallNames and ModuleClasses facts
+COLLECT = probe_rule("LL989", (CallNames, ModuleClasses), leave_Module=_leave_module)
 
 
 def _module(source: str) -> Tuple[cst.Module, Dict[int, str], Dict[str, bool]]:
@@ -152,6 +151,7 @@ def test_family_and_outside_bases() -> None:
         """
     )
     classes = _classes(module)
+    assert SEEN["classes"] == classes
     family = {c.name.value for c in module_family(classes["Child"][0], classes)}
     assert family == {"Base", "Child", "Both", "Mixin"}
     # classes of the module and `threading.Thread` (known to release nothing) are not

@@ -37,7 +37,9 @@ Facts, who computes them, and how a rule asks
     dynamically), `module_family` (the classes of the module related by inheritance),
     `family_releases`, `outside_base_may_release` (a base from another module not known to
     leave attributes alone), `close_on_error_gap_in` (a close-on-error list closed only in a
-    handler with a gap after its try), `self_names`, `defines`. LL401 and `borrow` read it.
+    handler with a gap after its try), `self_names`, `defines`; and the declared fact
+    `ModuleClasses` (the file's classes by name, and whether each has a base from another
+    module that may release). LL401, LL404 and `borrow` read it.
 
 `borrow` -- ownership across a call within the module: `Borrowers.borrows` (the callee only
     reads the argument), `Borrowers.lends` ("borrowed", "kept unclosed": a class of the module

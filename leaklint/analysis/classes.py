@@ -9,6 +9,8 @@ one body; `released_attrs` answers it across the methods of a class, and is the 
 does. Used by LL401 (a resource stored on `self`, a class that keeps what its constructor is
 given) through `analysis.borrow` as well.
 
+- `ModuleClasses`: the declared fact (LL401, LL404) of the file's classes by name, and for
+  each whether `outside_base_may_release`;
 - `self_names(cls)`: "self" and the first parameter of every method;
 - `released_attrs(cls, callnames, keep=None)`: the attributes released by the methods of `cls`
   (only the methods `keep(name)` accepts, when given), "*" when the class reaches its
@@ -35,6 +37,7 @@ from ..knowledge.resources import CONSUMERS, HANDOFF_FUNCTIONS, HANDOFF_METHODS,
 from ..policy import is_injected_double
 from ..traverse import children
 from .expr import dotted_name, first_param
+from .facts import Fact
 from .flow import close_on_error_gap, closeish
 from .scopes import Context
 
@@ -283,3 +286,18 @@ def close_on_error_gap_in(
         if found is not None and gap is None:
             gap = (method, *found)
     return gap
+
+
+class ModuleClasses(Fact):
+    """The classes of the file (at any depth) by name, in source order (`by_name`), and for
+    each whether a base from another module may release its attributes (`outside`:
+    id(ClassDef) -> `outside_base_may_release`, asked where the class stands)."""
+
+    def __init__(self, context: Context) -> None:
+        super().__init__(context)
+        self.by_name: Dict[str, List[cst.ClassDef]] = {}
+        self.outside: Dict[int, bool] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.by_name.setdefault(node.name.value, []).append(node)
+        self.outside[id(node)] = outside_base_may_release(self.context, node)

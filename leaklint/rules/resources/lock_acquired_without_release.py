@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ...analysis.classes import ModuleClasses
 from ...analysis.expr import dotted_name
 from ...matchers import method_of
 from ...rule import Rule
@@ -89,6 +89,7 @@ class LockAcquiredWithoutRelease(Rule):
     """
 
     code = "LL404"
+    requires = (ModuleClasses,)
     name = "lock-acquired-without-release"
     message = "{lock} is acquired without a release in a finally; an exception before the release leaves it held and every later acquire blocks for ever"
     confidence = Confidence.HIGH
@@ -217,13 +218,10 @@ class LockAcquiredWithoutRelease(Rule):
         self.local_locks: Set[Tuple[int, str]] = set()
         # names assigned the result of a call in a function (a lock made there, by any factory)
         self.created: Set[Tuple[int, str]] = set()
-        self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
+        self.classes = self.fact(ModuleClasses).by_name
         self.pending: List[_Pending] = []
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.classes[node.name.value].append(node)
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         cls, self_name = method_of(self.context, node)
         outer = tuple(id(f.node) for f in self.functions)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, List, Optional, Set
 
@@ -9,7 +8,7 @@ import libcst as cst
 from ...analysis.body import attr_container_of, call_taking, names_bound_to
 from ...analysis.borrow import Borrowers
 from ...analysis.calls import CallNames
-from ...analysis.classes import close_on_error_gap_in, defines, family_releases, outside_base_may_release
+from ...analysis.classes import ModuleClasses, close_on_error_gap_in, defines, family_releases
 from ...analysis.expr import dotted_name, is_constant
 from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
 from ...analysis.flow import group_by_name, live_span, protected, unguarded_failure
@@ -254,7 +253,7 @@ class ResourceNotClosed(ResourceRule):
     """
 
     code = "LL401"
-    requires = (CallNames,)
+    requires = (CallNames, ModuleClasses)
     name = "resource-not-closed"
     message = "{resource} bound to {name} is never closed; it stays open until the garbage collector reclaims it"
     unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
@@ -370,8 +369,7 @@ class ResourceNotClosed(ResourceRule):
         self.callnames: Dict[int, str] = self.fact(CallNames).names
         self.resources: Dict[int, Resource] = {}
         self.stored: List[_Stored] = []
-        self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
-        self.external_bases: Dict[int, bool] = {}
+        self.classes = self.fact(ModuleClasses)
         self.reported: Set[int] = set()
         self._swallowing: frozenset = frozenset()
         self._plain_tries: frozenset = frozenset()
@@ -383,10 +381,6 @@ class ResourceNotClosed(ResourceRule):
         self.borrowers.add_module(node)
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.classes[node.name.value].append(node)
-        self.external_bases[id(node)] = outside_base_may_release(self.context, node)
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         cls, self_name = method_of(self.context, node)
         self.functions.append(_Function(node, self_name, cls))
@@ -424,7 +418,7 @@ class ResourceNotClosed(ResourceRule):
             return
         released: Dict[int, Set[str]] = {}
         for stored in self.stored:
-            if family_releases(stored.cls, stored.attr, self.classes, self.external_bases, self.callnames, released):
+            if family_releases(stored.cls, stored.attr, self.classes.by_name, self.classes.outside, self.callnames, released):
                 continue
             self.report(
                 stored.node, message=self.self_message, confidence=Confidence.MEDIUM,
