@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Optional
 import libcst as cst
 
 from leaklint.analysis.expr import is_constant
-from leaklint.analysis.flow import FlowWalker, group_by_name, live_span
+from leaklint.analysis.body import calls_under
+from leaklint.analysis.flow import EventKind, FlowWalker, group_by_name, live_span
 from leaklint.engine import lint_source
 from leaklint.matchers import method_of
 from leaklint.policy import HeldFindings
@@ -103,32 +104,46 @@ def test_streams_left_open() -> None:
     assert streams_left_open(function.body, "p", bind, span, streams) == ["stdout"]
 
 
-def _init(source: str) -> cst.FunctionDef:
+def _init_store(source: str) -> Any:
+    """The class, its `__init__` and the flow event of its `self.fh = open(p)`."""
     cls = cst.parse_module(textwrap.dedent(source)).body[0]
     assert isinstance(cls, cst.ClassDef)
     init = cls.body.body[0]
     assert isinstance(init, cst.FunctionDef)
-    return init
-
-
-def _stored(init: cst.FunctionDef) -> cst.CSTNode:
-    return init.body.body[0].body[0]  # type: ignore[attr-defined]
+    resources = {id(c): "a resource" for c in calls_under(init.body) if CODE(c.func) == "open"}
+    stores = [e for e in FlowWalker(set(), resources, {}, "self").run(init.body) if e.kind == EventKind.DIRECT_SELF_STORE]
+    return cls, init, stores[0]
 
 
 def test_raise_after_store() -> None:
     never = lambda call: False  # noqa: E731
-    init = _init(
-        """
+    raises = """
         class A:
             def __init__(self, p):
                 self.fh = open(p)
                 if not p:
                     raise ValueError(p)
         """
-    )
-    found = raise_after_store(init, _stored(init), "self", "fh", never)
+    cls, init, store = _init_store(raises)
+    found = raise_after_store(init, cls, store, "self", never)
     assert found is not None and CODE(found).startswith("raise ValueError")
-    init = _init(
+    finalised = raises + """
+            def __del__(self):
+                self.fh.close()
+        """
+    cls, init, store = _init_store(finalised)
+    assert raise_after_store(init, cls, store, "self", never) is None  # its own finaliser closes it
+    cls, init, store = _init_store(
+        """
+        class A:
+            def __init__(self, p):
+                if p:
+                    self.fh = open(p)
+                raise ValueError(p)
+        """
+    )
+    assert raise_after_store(init, cls, store, "self", never) is None  # not stored at the top
+    cls, init, store = _init_store(
         """
         class A:
             def __init__(self, p):
@@ -138,8 +153,8 @@ def test_raise_after_store() -> None:
                     raise ValueError(p)
         """
     )
-    assert raise_after_store(init, _stored(init), "self", "fh", never) is None
-    init = _init(
+    assert raise_after_store(init, cls, store, "self", never) is None
+    cls, init, store = _init_store(
         """
         class A:
             def __init__(self, p):
@@ -151,10 +166,9 @@ def test_raise_after_store() -> None:
                 self._check()
         """
     )
-    assert raise_after_store(init, _stored(init), "self", "fh", never) is None
-    found = raise_after_store(init, _stored(init), "self", "fh", lambda call: CODE(call.func) == "self._check")
+    assert raise_after_store(init, cls, store, "self", never) is None
+    found = raise_after_store(init, cls, store, "self", lambda call: CODE(call.func) == "self._check")
     assert found is not None and CODE(found) == "self._check()"
-    assert raise_after_store(init, cst.Pass(), "self", "fh", never) is None  # not a top-level statement
 
 
 def test_method_of() -> None:

@@ -5,10 +5,12 @@ The caller of a constructor that raises never gets the object, so nobody can clo
 half-made object holds; only a `__del__` of the class itself would. Used by LL401's
 `__init__`-raise form (`resource_not_closed`).
 
-- `raise_after_store(init, statement, self_name, attr, raises)`: the first `raise` (or call that
-  `raises` says raises) after `statement`, a top-level statement of `init` that stored the
-  resource on `self.<attr>`, reached before a release of it; None when there is none or the
-  store is not a top-level statement of the body.
+- `raise_after_store(init, cls, store, self_name, raises)`: for `store`, the flow event of
+  `self.<attr> = <resource>` in `init` (the `__init__` of `cls`), the first `raise` (or call
+  that `raises` says raises) after it, reached before a release of `self.<attr>`; None when
+  there is none, when the store is not a top-level statement of the body (a branch, a loop or
+  a try may have another story), or when `cls` defines its own `__del__` (the finaliser runs
+  on the half-made object too).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Callable, List, Optional
 import libcst as cst
 
 from ...analysis.body import calls_under, inner_blocks
-from ...analysis.flow import closeish
+from ...analysis.classes import defines
+from ...analysis.flow import Event, closeish
 from ...knowledge.resources import RELEASE_ALL
 from ...traverse import children
 
@@ -86,10 +89,13 @@ def _unreleased_raise(
 
 
 def raise_after_store(
-    init: cst.FunctionDef, stored: Optional[cst.CSTNode], self_name: str, attr: str, raises: Callable[[cst.Call], bool]
+    init: cst.FunctionDef, cls: Optional[cst.ClassDef], store: Event, self_name: str, raises: Callable[[cst.Call], bool]
 ) -> Optional[cst.CSTNode]:
-    """The `raise` (or raising call) that leaves `self.<attr>` open when `stored`, the statement
-    that stored it, is a top-level statement of `init` (or a small statement of one)."""
+    """The `raise` (or raising call) that leaves `self.<attr>` (`store.name`) open: see the
+    module's docstring."""
+    if store.frames or (cls is not None and defines(cls, "__del__")):
+        return None
+    stored = store.statement
     statements = list(init.body.body) if isinstance(init.body, cst.IndentedBlock) else []
     statement = next(
         (s for s in statements if s is stored or (isinstance(s, cst.SimpleStatementLine) and stored in s.body)),
@@ -97,4 +103,4 @@ def raise_after_store(
     )
     if statement is None:
         return None
-    return _unreleased_raise(statements[statements.index(statement) + 1:], self_name, attr, raises)
+    return _unreleased_raise(statements[statements.index(statement) + 1:], self_name, store.name, raises)

@@ -8,7 +8,7 @@ import libcst as cst
 from ...analysis.body import attr_container_of, call_taking, names_bound_to
 from ...analysis.borrow import Borrowers
 from ...analysis.calls import CallNames
-from ...analysis.classes import ModuleClasses, close_on_error_gap_in, defines, family_releases
+from ...analysis.classes import ModuleClasses, close_on_error_gap_in, family_releases
 from ...analysis.expr import dotted_name, is_constant
 from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
 from ...analysis.flow import group_by_name, live_span, protected, unguarded_failure
@@ -537,7 +537,7 @@ class ResourceNotClosed(ResourceRule):
             if lent:
                 messages = {"kept cached": self.cached_message, "kept unclosed": self.kept_message}
                 found = call_taking(lent[0].statement, lent[0].node) if lent[0].statement is not None else None
-                callee = (dotted_name(found.func) or "a function") if found is not None else "a function"
+                callee = (dotted_name(found.func) if found is not None else "") or "a function"
                 self._defer(function, call, message=messages.get(lent[0].detail, self.borrowed_message), callee=callee, **fields)
             else:
                 self._defer(function, call, **fields)
@@ -577,16 +577,12 @@ class ResourceNotClosed(ResourceRule):
         )
 
     def _judge_init_raise(self, function: _Function, event: Event, node: cst.CSTNode) -> None:
-        """`self.fh = open(p)` at the top of `__init__` (not in a branch, a loop or a try), then
-        a `raise` with no release of `self.fh` before it: the caller never gets the object, so
-        nobody can close the resource. A class with its own `__del__` is skipped (the
-        finaliser runs on the half-made object too)."""
-        cls = function.cls
-        if event.frames or (cls is not None and defines(cls, "__del__")):
-            return
+        """`self.fh = open(p)` at the top of `__init__`, then a `raise` with no release of
+        `self.fh` before it (`_init_raise`): the caller never gets the object, so nobody can
+        close the resource."""
         found = raise_after_store(
-            function.node, event.statement, function.self_name or "self", event.name,
-            lambda call: self.borrowers.callee_raises(call, function.self_name, cls),
+            function.node, function.cls, event, function.self_name or "self",
+            lambda call: self.borrowers.callee_raises(call, function.self_name, function.cls),
         )
         if found is not None:
             self._defer(
