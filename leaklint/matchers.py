@@ -91,6 +91,15 @@ def class_bases(ctx: Context, node: cst.ClassDef, scope: Optional[Scope] = None)
     return out
 
 
+def method_of(ctx: Context, node: cst.FunctionDef) -> Tuple[Optional[cst.ClassDef], Optional[str]]:
+    """For a function being visited: the class whose body defines it (None when it is not
+    directly in a class body) and the name of `self` when it is an instance method."""
+    scope = ctx.scope
+    if scope.kind != "class" or not isinstance(scope.node, cst.ClassDef):
+        return None, None
+    return scope.node, first_param(node) if is_instance_method(ctx, node) else None
+
+
 def self_name(ctx: Context) -> Optional[str]:
     """Name of `self` in the current method (its first parameter), if we are in one. Works
     inside nested functions and lambdas of the method too."""

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, List, Optional, Sequence, Set
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from .analysis.expr import dotted_name
 from .analysis.scopes import Context, Scope
 from .traverse import children
+from .types import Confidence
 
 # ------------------------------------------------------------------------------ test code
 TEST_DIRS = frozenset({"test", "tests", "testing", "_tests"})
@@ -134,6 +135,48 @@ def once_per_process(module: cst.Module) -> Set[str]:
     """Module-level functions that run once per process: the entry points and whatever the
     `__main__` block calls."""
     return set(ENTRY_POINT_NAMES) | called_from_main_block(module)
+
+
+class HeldFindings:
+    """Findings held until the end of the module, where it is known whether the code each is in
+    runs once per process: a module-level function that is an entry point or that the
+    `__main__` block calls (`once_per_process`), or a scope the project's lifetime model
+    (`ctx.project.scope_multiplicity`) places once per process. What runs once is released at
+    exit, so its findings are dropped.
+
+    Two kinds of finding ask the model more. One that needs the code to repeat to do harm
+    (`needs_repeat`: a release that an exception skips) is kept only where the model shows the
+    code repeats, unless the caller keeps it where the model cannot tell (an opt-in). A
+    `graded` one (a judgement of a path or a callee) gets confidence HIGH where the model shows
+    the code repeats and MEDIUM elsewhere. Used by LL401."""
+
+    def __init__(self) -> None:
+        self.held: List[Tuple[Optional[str], str, cst.CSTNode, Dict[str, Any], bool, bool]] = []
+
+    def hold(
+        self, top: Optional[str], qualname: str, node: cst.CSTNode, fields: Dict[str, Any],
+        needs_repeat: bool = False, graded: bool = False,
+    ) -> None:
+        """`top`: the module-level function the finding is in (None inside a class);
+        `qualname`: the scope's qualified name in the module; `fields`: the report's fields."""
+        self.held.append((top, qualname, node, fields, needs_repeat, graded))
+
+    def settle(self, ctx: Context, module: cst.Module, unknown_repeats: bool) -> Iterator[Tuple[cst.CSTNode, Dict[str, Any]]]:
+        """The findings to report, with their fields (and a confidence for the graded ones).
+        `unknown_repeats`: keep `needs_repeat` findings where the model cannot tell."""
+        once = once_per_process(module)
+        project = ctx.project
+        for top, qualname, node, fields, needs_repeat, graded in self.held:
+            if top in once:
+                continue
+            runs = project.scope_multiplicity(ctx.module, qualname).value if project is not None else None
+            if runs == "once":
+                continue
+            if needs_repeat and not unknown_repeats and runs != "repeated":
+                continue
+            if graded:
+                fields = dict(fields, confidence=Confidence.HIGH if runs == "repeated" else Confidence.MEDIUM)
+            yield node, fields
 
 
 def _is_main_test(test: cst.BaseExpression) -> bool:

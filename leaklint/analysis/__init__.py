@@ -22,8 +22,33 @@ Facts, who computes them, and how a rule asks
 
 `expr` -- plain functions on expressions, no state: `root_name`, `dotted_name`,
     `base_and_first_attribute`, `receiver_key`, `call_arg` / `keyword_map` / `positional` /
-    `call_method`, parameter helpers, literal values, `short_text` / `describe_container` for
-    messages.
+    `call_method`, parameter helpers, literal values (`is_constant`, `string_value` ...),
+    `short_text` / `describe_container` for messages.
+
+`body` -- searches of one statement or function body, nested definitions left out:
+    `calls_under`, `inner_blocks`, `node_by_id` (flow frames name nodes by id),
+    `assigned_names`, `names_bound_to` (names bound to given value nodes), `call_taking`
+    (the call a value is an argument of), `attr_container_of` (`self.<attr>.append(name)`).
+
+`classes` -- what a class's methods do with `self`'s attributes, asked of the whole class
+    (the one class-level release classifier; the flow walker is the per-body one):
+    `released_attrs(cls, callnames, keep=)` (closed, entered, returned, handed to an owner,
+    moved into a container or another attribute; "*" when the class reaches its attributes
+    dynamically), `module_family` (the classes of the module related by inheritance),
+    `family_releases`, `outside_base_may_release` (a base from another module not known to
+    leave attributes alone), `close_on_error_gap_in` (a close-on-error list closed only in a
+    handler with a gap after its try), `self_names`, `defines`; and the declared fact
+    `ModuleClasses` (the file's classes by name, and whether each has a base from another
+    module that may release). LL401, LL404 and `borrow` read it.
+
+`borrow` -- ownership across a call within the module: `Borrowers.borrows` (the callee only
+    reads the argument), `Borrowers.lends` ("borrowed", "kept unclosed": a class of the module
+    keeps it on `self` and never releases it, "kept cached": only an ordinary method releases
+    it and the object goes into a process-lived cache), `callee_raises`. The flow walker asks
+    it through its `borrows` hook (LL401).
+
+`calls` -- the declared fact `CallNames` (id(Call) -> qualified name, resolved where the call
+    stands), the input of the flow walker and of `classes`, for LL401 and LL403.
 
 `facts` -- per-file facts a rule **declares** (`requires = (SomeFact,)` on the rule class) and
     reads with `self.fact(SomeFact)`. The engine makes one instance of each required fact per
@@ -49,13 +74,18 @@ Facts, who computes them, and how a rule asks
     (`FlowWalker(names, resources, callnames, self_name, methods).run(body)`): typed events
     (`EventKind`) in source order with the if / try / loop / with arms they sit in, each use
     of a tracked value classified once (`Escape`: RETURN, STORE, STORE_SELF, HANDOFF, WRAP,
-    CONSUME, CAPTURE, USE), and the shared queries `exclusive` (alternative arms),
-    `protected` (released in a `finally` / handler that covers the path), `follows_at_once`,
-    `released_or_passed_on` (closed or passed on anywhere in the body). LL401, LL403 and
-    LL404 use it.
+    CONSUME, CAPTURE, USE), and the shared queries `group_by_name`, `exclusive` (alternative
+    arms), `live_span` (the events a binding's value reaches, and what ends it), `protected`
+    (released in a `finally` / handler that covers the path), `follows_at_once`,
+    `finally_releases_after` (a finally that closes whichever value a re-bound name holds),
+    `unguarded_failure` (a failing call, `sock.connect()`, whose error leaves the value open),
+    `gathered_in_loop` (kept in a container across the iterations of a loop that raises),
+    `close_on_error_gap`, `released_or_passed_on` (closed or passed on anywhere in the body).
+    LL401, LL403 and LL404 use it.
 
 Beside this package: `leaklint.policy` (test code, runs-once code, test doubles: one
-definition each) and `leaklint.knowledge` (catalogues as data: resources, containers and
+definition each; `HeldFindings` holds a rule's findings to the end of the module and drops
+those in code that runs once per process, by the `__main__` block or the lifetime model) and `leaklint.knowledge` (catalogues as data: resources, containers and
 caches, process-wide and listener registries, weak references).
 
 `project` -- the project pass, run once per run before any file is linted (by the runner, the
@@ -76,8 +106,12 @@ caches, process-wide and listener registries, weak references).
     has), each with why. LL101's default form reads it: a process-lived container that keeps
     such objects pins what its callers drop; one keyed by values holds one entry per value.
 
-Not yet on this layer (the rules still track these themselves): the resource family's two
-other "what happens to this value" classifier (`released_attrs` in LL401, over a class's
-methods), the creation/bind/escape trackers of LL601 and LL603, the closure family's storage classification (`StorageTracker.storage_of`), and the
-escape tracking inside several rules' own `visit_Assign`.
+Not yet on this layer (the rules still track these themselves): the creation/bind/escape
+trackers of LL601 and LL603, the closure family's storage classification
+(`StorageTracker.storage_of`), and the escape tracking inside several rules' own
+`visit_Assign`. The resource family's class-level classifier (`released_attrs`, once in
+LL401) is `classes`; LL403's own reading of the walker's events is `flow.released_or_passed_on`.
+Two judgements of LL401 alone stay in its family as named facts: `rules/resources/_pipes.py`
+(which Popen pipes a function leaves open) and `rules/resources/_init_raise.py` (a raise in
+`__init__` after a resource was stored on `self`).
 """

@@ -15,12 +15,14 @@ Everything here is judged from the callee's own body, resolved by the caller wit
 
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Sequence, Tuple
 
 import libcst as cst
 
 from ..knowledge.resources import DATA_ATTRIBUTES, RELEASE_ALL
 from ..traverse import all_children
+from .classes import DYNAMIC, defines, released_attrs
+from .expr import first_param
 from .flow import closeish
 
 # builtins that read an argument and keep nothing of it
@@ -159,13 +161,45 @@ class Borrowers:
             return self.methods.get(id(cls), {}).get(func.attr.value)
         return None
 
-    def lends(self, call: cst.Call, arg: cst.Arg, self_name: Optional[str], cls: Optional[cst.ClassDef], cls_name: Optional[str] = None) -> Optional[str]:
-        """"borrowed" when the callee only reads what `arg` passes, ("kept unclosed", class,
-        attributes) when it is a constructor of a class of the module that keeps it on `self`
-        (see `kept_attributes`), None otherwise (the callee may own it)."""
+    def lends(
+        self,
+        call: cst.Call,
+        arg: cst.Arg,
+        func: cst.FunctionDef,
+        self_name: Optional[str],
+        cls: Optional[cst.ClassDef],
+        callnames: Mapping[int, str],
+    ) -> Optional[str]:
+        """Whether a call in `func` (a function of the module, a method of `cls` when given)
+        leaves what `arg` passes in the caller's hands: "borrowed" when the callee only reads
+        it; "kept unclosed" when it constructs a class of the module whose `__init__` keeps it
+        on `self` (see `kept_attributes`), that no method releases (`classes.released_attrs`)
+        and that has no `__del__`; "kept cached" when only an ordinary method (not `close()` /
+        `__exit__` ..., see `lifecycle_method`) releases it and the new object goes into a
+        class- or module-level cache (`cached_in_shared_holder`): nothing ends the object's
+        use, so the resource stays open until that method happens to run. None otherwise
+        (the callee may own it)."""
         if self.borrows(call, arg, self_name, cls):
             return "borrowed"
-        return None
+        cls_name = None
+        if cls is not None and any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in func.decorators
+        ):
+            cls_name = first_param(func)
+        klass = self.constructed_class(call, cls, cls_name)
+        if klass is None:
+            return None
+        attrs = self.kept_attributes(klass, call, arg)
+        if not attrs:
+            return None
+        released = released_attrs(klass, callnames)
+        if DYNAMIC in released:
+            return None
+        if attrs & released:
+            if attrs & released_attrs(klass, callnames, keep=lifecycle_method):
+                return None
+            return "kept cached" if cached_in_shared_holder(func, call, cls_name) else None
+        return None if defines(klass, "__del__") else "kept unclosed"
 
     def constructed_class(self, call: cst.Call, cls: Optional[cst.ClassDef], cls_name: Optional[str]) -> Optional[cst.ClassDef]:
         """The class of the module a call constructs: `Name(...)` for a module-level class,

@@ -205,6 +205,14 @@ def int_value(node: Optional[cst.CSTNode]) -> Optional[int]:
     return None
 
 
+def is_constant(node: Optional[cst.CSTNode]) -> bool:
+    """A literal that owns nothing: a string (not an f-string), an int or float, None, True,
+    False."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+        return True
+    return isinstance(node, cst.Name) and node.value in ("None", "False", "True")
+
+
 # ------------------------------------------------------------------------------ text for messages
 def short_text(node: cst.CSTNode, limit: int = 40) -> str:
     """Source text of a small expression for a message, whitespace collapsed, cut at `limit`."""

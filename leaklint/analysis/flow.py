@@ -42,6 +42,7 @@ from ..knowledge.resources import (
 )
 from ..policy import expects_failure, expects_failure_after, is_injected_double
 from ..traverse import children
+from .body import assigned_names, calls_under, inner_blocks, node_by_id
 from .expr import dotted_name
 
 
@@ -1032,7 +1033,7 @@ def _closes_elements_of(node: cst.CSTNode, holder: Callable[[cst.CSTNode], bool]
             return
         if isinstance(current, cst.For) and holder(current.iter) and isinstance(current.target, cst.Name):
             element = current.target.value
-            for call in _calls(current.body):
+            for call in calls_under(current.body):
                 func = call.func
                 if (
                     isinstance(func, cst.Attribute)
@@ -1049,25 +1050,10 @@ def _closes_elements_of(node: cst.CSTNode, holder: Callable[[cst.CSTNode], bool]
     return found
 
 
-def _calls(node: cst.CSTNode) -> List[cst.Call]:
-    out: List[cst.Call] = []
-
-    def visit(current: cst.CSTNode) -> None:
-        if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            return
-        if isinstance(current, cst.Call):
-            out.append(current)
-        for child in children(current):
-            visit(child)
-
-    visit(node)
-    return out
-
-
 def _receiver_methods(node: cst.CSTNode) -> Dict[str, cst.Call]:
     """`name.method(...)` calls under `node`, by receiver name (the first of each)."""
     out: Dict[str, cst.Call] = {}
-    for call in _calls(node):
+    for call in calls_under(node):
         func = call.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             out.setdefault(func.value.value, call)
@@ -1109,7 +1095,7 @@ def close_on_error_gap(method: cst.FunctionDef, holder: Callable[[cst.CSTNode], 
             if isinstance(statement, cst.For) and holder(statement.iter) and _closes_elements_of(statement, holder):
                 closes_elsewhere = True
                 continue
-            for block in _inner_blocks(statement):
+            for block in inner_blocks(statement):
                 scan_block(block)
 
     body = method.body
@@ -1117,15 +1103,130 @@ def close_on_error_gap(method: cst.FunctionDef, holder: Callable[[cst.CSTNode], 
     return gap, closes_elsewhere
 
 
-def _inner_blocks(statement: cst.CSTNode) -> List[List[cst.CSTNode]]:
-    """The statement lists of an if / elif / else / for / while / with."""
-    out: List[List[cst.CSTNode]] = []
-    body = getattr(statement, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        out.append(list(body.body))
-    orelse = getattr(statement, "orelse", None)
-    if isinstance(orelse, cst.If):
-        out.extend(_inner_blocks(orelse))
-    elif orelse is not None and isinstance(getattr(orelse, "body", None), cst.IndentedBlock):
-        out.append(list(orelse.body.body))
+def group_by_name(events: Sequence[Event]) -> Dict[str, List[Event]]:
+    """The events of each tracked name (or receiver key), in source order, names in order of
+    their first event."""
+    out: Dict[str, List[Event]] = {}
+    for event in events:
+        out.setdefault(event.name, []).append(event)
     return out
+
+
+BIND_KINDS = frozenset({EventKind.BIND, EventKind.BIND_RESOURCE, EventKind.DEL})
+
+
+def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
+    common = 0
+    for a, b in zip(event.frames, bind.frames):
+        if a != b:
+            break
+        common += 1
+    return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
+
+
+def live_span(events: Sequence[Event], index: int) -> Tuple[List[Event], Optional[Event]]:
+    """The events of one name that can see the value bound at `events[index]`, and the event
+    that ends its life (a re-binding or `del`, None when nothing does). Events on an
+    alternative arm are left out; a re-binding inside an except handler the binding is not in
+    does not end it (`except UnsupportedOperation: fp = io.BytesIO(fp.read())`: the path that
+    does not fail goes on with the first value); for a binding in a loop, the events of the
+    outermost loop before the binding count too (the next iteration reaches them)."""
+    bind = events[index]
+    span: List[Event] = []
+    cut: Optional[Event] = None
+    for event in events[index + 1:]:
+        if exclusive(bind, event):
+            continue
+        if event.kind in BIND_KINDS:
+            if _in_a_handler_the_binding_is_not_in(event, bind):
+                continue
+            cut = event
+            break
+        span.append(event)
+    loops = bind.loops()
+    if loops:
+        outer = loops[0]
+        for event in events[:index]:
+            if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
+                span.append(event)
+    return span, cut
+
+
+def unguarded_failure(
+    bind: Event,
+    span: Sequence[Event],
+    after: Sequence[Event],
+    failing: FrozenSet[str],
+    releases: Sequence[str],
+    swallowing: FrozenSet[int] = frozenset(),
+    when_caught: FrozenSet[str] = frozenset(),
+) -> Optional[Event]:
+    """The first call of a `failing` method on the value (`sock.connect(addr)`) before it is
+    released (`releases`: its release methods) or handed on, when a failure of that call leaves
+    it open: the value is released or handed on later (`after`: every event after the
+    binding), but not in a `finally` nor after a try that swallows every error, nor in a
+    handler or `finally` of a try around the call. A method in `when_caught` counts only
+    inside the body of a try (uncaught, its failure ends the program's start-up)."""
+    found = None
+    for event in span:
+        if event.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF, EventKind.RELEASE, EventKind.WITH):
+            return None
+        if event.kind == EventKind.METHOD and event.detail in releases:
+            return None
+        if event.kind == EventKind.METHOD and event.detail in failing:
+            found = event
+            break
+    if found is None:
+        return None
+
+    def releasing(e: Event) -> bool:
+        return e.kind in (EventKind.RELEASE, EventKind.RELEASE_REF) or (e.kind == EventKind.METHOD and e.detail in releases)
+
+    if not any(releasing(e) or e.kind in (EventKind.ESCAPE, EventKind.WITH, EventKind.SELF_STORE) for e in after):
+        return None  # never released nor handed on at all
+    closes = [e for e in span if e.kind == EventKind.RELEASE or (e.kind == EventKind.METHOD and e.detail in releases)]
+    if closes and protected(closes, bind, swallowing):
+        return None
+    guards = {ident for kind, ident, arm in found.frames if kind == "try" and arm == "body"}
+    if found.detail in when_caught and not guards:
+        return None
+    for event in after:  # the handlers of a try the binding is in count too
+        if releasing(event) and any(kind == "try" and ident in guards and arm != "body" for kind, ident, arm in event.frames):
+            return None
+    return found
+
+
+def gathered_in_loop(func: cst.FunctionDef, name: str, bind: Event, span: Sequence[Event]) -> Optional[Tuple[str, cst.Raise]]:
+    """`gathered_across_iterations` for a value bound to `name` at `bind` in `func`: asked of
+    the loops around the binding, innermost first, when no `try` is around it and every escape
+    of the value in `span` puts it in a container or a wrapper (not a task, not a release in a
+    loop). Returns (the container, the raise) or None."""
+    loops = bind.loops()
+    if not loops or any(kind == "try" for kind, _, _ in bind.frames):
+        return None
+    escapes = [e for e in span if e.kind == EventKind.ESCAPE]
+    if not escapes or any(
+        e.escape not in (Escape.WRAP, Escape.STORE) or e.detail in ("task", "released in a loop") for e in escapes
+    ):
+        return None
+    locals_ = assigned_names(func)
+    for ident in reversed(loops):  # the innermost loop first
+        loop = node_by_id(func.body, ident)
+        found = gathered_across_iterations(loop, name, lambda n: n in locals_) if loop is not None else None
+        if found is not None:
+            return found
+    return None
+
+
+def finally_releases_after(events: Sequence[Event], index: int, cut: Event, is_release: Callable[[Event], bool]) -> List[Event]:
+    """`f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the finally
+    closes whichever value is bound when the body fails, so its releases after the re-binding
+    `cut` count for the value bound at `events[index]` too."""
+    tries = {ident for kind, ident, arm in cut.frames if kind == "try" and arm == "body"}
+    return [
+        e
+        for e in events[index + 1:]
+        if e.order > cut.order
+        and is_release(e)
+        and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
+    ]

@@ -219,3 +219,13 @@ LOCK_FACTORIES = frozenset(
 READ_TO_EOF_CLOSES = frozenset({"urllib.request.urlopen"})
 # detail of a "method" event for `x.read()` without a size: it reads to the end
 READ_TO_END = "read()"
+
+# Bases from other modules known not to release their subclasses' attributes: a class built on
+# them must release what it stores itself (`analysis.classes.outside_base_may_release`).
+NON_RELEASING_BASES = frozenset(
+    {
+        "builtins.object", "object", "unittest.TestCase", "unittest.case.TestCase",
+        "unittest.IsolatedAsyncioTestCase", "abc.ABC", "typing.Generic", "typing.Protocol",
+        "threading.Thread", "builtins.Exception", "builtins.dict", "builtins.list",
+    }
+)

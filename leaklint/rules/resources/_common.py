@@ -152,6 +152,19 @@ class Resource:
     def is_sqlite(self) -> bool:
         return self.qualified in SQLITE
 
+    def released_by(self, event: Event) -> bool:
+        """Whether a flow event releases a resource of this kind: a release function, one of
+        its release methods, `__exit__` by hand, or for an HTTP response (`urlopen`) reading
+        the body to the end (it closes its socket at EOF)."""
+        return event.kind == EventKind.RELEASE or (
+            event.kind == EventKind.METHOD
+            and (
+                event.detail in self.releases
+                or event.detail in ("__exit__", "__aexit__")
+                or (self.qualified in READ_TO_EOF_CLOSES and event.detail == READ_TO_END)
+            )
+        )
+
 
 class Resolver:
     """Resolves calls to catalogue entries while the traversal runs (so `ctx` is at the call's

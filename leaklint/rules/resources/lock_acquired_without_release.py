@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, List, Optional, Set, Tuple
 
 import libcst as cst
 
+from ...analysis.classes import ModuleClasses
 from ...analysis.expr import dotted_name
-from ...matchers import first_param, is_instance_method
+from ...matchers import method_of
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
-from ...analysis.flow import Event, EventKind, FlowWalker, exclusive, follows_at_once, protected
+from ...analysis.flow import Event, EventKind, FlowWalker, exclusive, follows_at_once, group_by_name, protected
 from ...knowledge.resources import LOCK_FACTORIES
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
@@ -89,6 +89,7 @@ class LockAcquiredWithoutRelease(Rule):
     """
 
     code = "LL404"
+    requires = (ModuleClasses,)
     name = "lock-acquired-without-release"
     message = "{lock} is acquired without a release in a finally; an exception before the release leaves it held and every later acquire blocks for ever"
     confidence = Confidence.HIGH
@@ -217,17 +218,12 @@ class LockAcquiredWithoutRelease(Rule):
         self.local_locks: Set[Tuple[int, str]] = set()
         # names assigned the result of a call in a function (a lock made there, by any factory)
         self.created: Set[Tuple[int, str]] = set()
-        self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
+        self.classes = self.fact(ModuleClasses).by_name
         self.pending: List[_Pending] = []
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.classes[node.name.value].append(node)
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        ctx = self.context
-        cls = ctx.scope.node if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef) else None
-        self_name = first_param(node) if cls is not None and is_instance_method(ctx, node) else None
+        cls, self_name = method_of(self.context, node)
         outer = tuple(id(f.node) for f in self.functions)
         self.functions.append(_Function(node, cls, self_name, outer=outer))
 
@@ -273,9 +269,7 @@ class LockAcquiredWithoutRelease(Rule):
     def _analyze(self, function: _Function) -> None:
         walker = FlowWalker(set(), {}, {}, function.self_name, methods=frozenset({"acquire", "release"}))
         events = walker.run(function.node.body)
-        by_key: Dict[str, List[Event]] = defaultdict(list)
-        for event in events:
-            by_key[event.name].append(event)
+        by_key = group_by_name(events)
         returns = by_key.pop("", [])
         for key, key_events in by_key.items():
             if _waits_for_another_thread(key_events) or _passes_the_baton(key, key_events, returns, events):

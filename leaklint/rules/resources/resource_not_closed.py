@@ -1,53 +1,32 @@
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Set, Tuple
+from dataclasses import dataclass
+from typing import Any, Dict, FrozenSet, List, Optional, Set
 
 import libcst as cst
 
-from ...analysis.borrow import Borrowers, cached_in_shared_holder, lifecycle_method
-from ...analysis.expr import dotted_name
-from ...analysis.flow import (
-    Escape,
-    Event,
-    EventKind,
-    FlowWalker,
-    closeish,
-    exclusive,
-    follows_at_once,
-    close_on_error_gap,
-    gathered_across_iterations,
-    is_handler_arm,
-    protected,
-)
-from ...matchers import first_param, is_instance_method
-from ...policy import in_test_code, is_injected_double, once_per_process, patched
+from ...analysis.body import attr_container_of, call_taking, names_bound_to
+from ...analysis.borrow import Borrowers
+from ...analysis.calls import CallNames
+from ...analysis.classes import ModuleClasses, close_on_error_gap_in, family_releases
+from ...analysis.expr import dotted_name, is_constant
+from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
+from ...analysis.flow import group_by_name, live_span, protected, unguarded_failure
+from ...matchers import method_of
+from ...policy import HeldFindings, in_test_code, patched
 from ...types import Confidence, Invalid, Valid
-from ._common import (
-    READ_TO_END,
-    READ_TO_EOF_CLOSES,
-    CONSUMERS,
-    HANDOFF_FUNCTIONS,
-    HANDOFF_METHODS,
-    RELEASE_ALL,
-    SELF_CLOSING_ITERATION,
-    Resource,
-    ResourceRule,
-)
-from ...traverse import children
+from ._common import SELF_CLOSING_ITERATION, Resource, ResourceRule
+from ._init_raise import raise_after_store
+from ._pipes import piped_streams, streams_left_open
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
-# Bases from other modules known not to release their subclasses' attributes: a class built on
-# them must release what it stores itself.
-NON_RELEASING_BASES = frozenset(
-    {
-        "builtins.object", "object", "unittest.TestCase", "unittest.case.TestCase",
-        "unittest.IsolatedAsyncioTestCase", "abc.ABC", "typing.Generic", "typing.Protocol",
-        "threading.Thread", "builtins.Exception", "builtins.dict", "builtins.list",
-    }
-)
-BIND_KINDS = frozenset({EventKind.BIND, EventKind.BIND_RESOURCE, EventKind.DEL})
+POPEN = "subprocess.Popen"
+# sockets made unconnected, and the calls on them that fail in practice (refused, unreachable,
+# address in use); a bind / listen that fails uncaught aborts a server's start-up (once per
+# process in practice): it matters only where the failure is caught and the code goes on
+CONNECTABLE = frozenset({"socket.socket"})
+FAILING_CALLS = frozenset({"connect", "bind", "listen"})
+FAIL_WHEN_CAUGHT = frozenset({"bind", "listen"})
 
 
 @dataclass
@@ -55,206 +34,12 @@ class _Function:
     node: cst.FunctionDef
     self_name: Optional[str]
     cls: Optional[cst.ClassDef]
-    names: Set[str] = field(default_factory=set)
     has_resource: bool = False
 
 
-def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
-    common = 0
-    for a, b in zip(event.frames, bind.frames):
-        if a != b:
-            break
-        common += 1
-    return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
-
-
-POPEN = "subprocess.Popen"
-# sockets made unconnected, and the calls on them that fail in practice (refused, unreachable,
-# address in use)
-CONNECTABLE = frozenset({"socket.socket"})
-FAILING_CALLS = frozenset({"connect", "bind", "listen"})
-PIPE_STREAMS = ("stdin", "stdout", "stderr")
-
-
-def _streams_handled(body: cst.CSTNode, name: str) -> Set[str]:
-    """Streams of `name` (`name.stdout` ...) that the function closes or hands on: any use
-    other than calling a reading or writing method on it, iterating it or testing it."""
-    out: Set[str] = set()
-
-    def visit(node: cst.CSTNode, parent: Optional[cst.CSTNode], grand: Optional[cst.CSTNode]) -> None:
-        if (
-            isinstance(node, cst.Attribute)
-            and isinstance(node.value, cst.Name)
-            and node.value.value == name
-            and node.attr.value in PIPE_STREAMS
-        ):
-            stream = node.attr.value
-            if isinstance(parent, cst.Attribute) and parent.value is node:
-                method = parent.attr.value
-                if method in ("close", "__exit__", "detach") or not isinstance(grand, cst.Call):
-                    out.add(stream) if method in ("close", "__exit__", "detach") else None
-                return  # `proc.stdout.readline()`, `proc.stdout.fileno()`: a read
-            if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
-                return
-            if isinstance(parent, (cst.If, cst.While, cst.Comparison, cst.UnaryOperation, cst.BooleanOperation)):
-                return
-            out.add(stream)  # handed on, stored, returned, entered: someone else's to close
-            return
-        for child in children(node):
-            visit(child, node, parent)
-
-    visit(body, None, None)
-    return out
-
-
-def _unreleased_raise(
-    statements: List[cst.CSTNode], self_name: str, attr: str, raises: Callable[[cst.Call], bool] = lambda call: False
-) -> Optional[cst.CSTNode]:
-    """The first `raise` reached in `statements` (and the blocks of their if / for / while /
-    with) before a release of `self.<attr>`, or the first call that `raises` says raises (a
-    function of the module or a method of the class whose body raises); statements inside a
-    `try` are skipped (a handler may release it), as are nested definitions."""
-    for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
-            if _releases_attr(statement, self_name, attr):
-                return None
-            for small in statement.body:
-                if isinstance(small, cst.Raise):
-                    return small
-                call = _first_call(small, raises)
-                if call is not None:
-                    return call
-            continue
-        if isinstance(statement, (cst.Try, cst.TryStar, cst.FunctionDef, cst.ClassDef)):
-            if _releases_attr(statement, self_name, attr):
-                return None
-            continue
-        if _releases_attr(getattr(statement, "test", None) or cst.Pass(), self_name, attr):
-            return None
-        for block in _blocks(statement):
-            found = _unreleased_raise(list(block.body) if isinstance(block, cst.IndentedBlock) else [], self_name, attr, raises)
-            if found is not None:
-                return found
-        if _releases_attr(statement, self_name, attr):
-            return None  # released inside one of its blocks: what follows is not judged
-    return None
-
-
-def _first_call(node: cst.CSTNode, pick: Callable[[cst.Call], bool]) -> Optional[cst.Call]:
-    """The first call under `node` (outside lambdas) that `pick` accepts."""
-    if isinstance(node, cst.Lambda):
-        return None
-    if isinstance(node, cst.Call) and pick(node):
-        return node
-    for child in children(node):
-        found = _first_call(child, pick)
-        if found is not None:
-            return found
-    return None
-
-
-def _self_container_of(func: cst.FunctionDef, self_name: str, name: str) -> Optional[str]:
-    """`self.<attr>.append(name)` (or `add`) in `func`: the attribute."""
-    stack: List[cst.CSTNode] = [func.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in ("append", "add")
-            and isinstance(node.func.value, cst.Attribute)
-            and isinstance(node.func.value.value, cst.Name)
-            and node.func.value.value.value == self_name
-            and len(node.args) == 1
-            and isinstance(node.args[0].value, cst.Name)
-            and node.args[0].value.value == name
-        ):
-            return node.func.value.attr.value
-        stack.extend(children(node))
-    return None
-
-
-def _find_node(root: cst.CSTNode, ident: int) -> Optional[cst.CSTNode]:
-    if id(root) == ident:
-        return root
-    for child in children(root):
-        found = _find_node(child, ident)
-        if found is not None:
-            return found
-    return None
-
-
-def _assigned_names(func: cst.FunctionDef) -> Set[str]:
-    """Names the function binds by plain assignment (nested scopes excluded)."""
-    out: Set[str] = set()
-    stack: List[cst.CSTNode] = [func.body]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        if isinstance(node, cst.Assign):
-            for target in node.targets:
-                if isinstance(target.target, cst.Name):
-                    out.add(target.target.value)
-        elif isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
-            out.add(node.target.value)
-        stack.extend(children(node))
-    return out
-
-
-def _blocks(statement: cst.CSTNode) -> List[cst.CSTNode]:
-    out: List[cst.CSTNode] = []
-    body = getattr(statement, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        out.append(body)
-    orelse = getattr(statement, "orelse", None)
-    while orelse is not None:
-        if isinstance(orelse, cst.If):
-            out.append(orelse.body)
-            orelse = orelse.orelse
-        else:
-            out.append(orelse.body)
-            orelse = None
-    return out
-
-
-def _releases_attr(node: cst.CSTNode, self_name: str, attr: str) -> bool:
-    """Whether `node` mentions `self.<attr>` other than by reading through a method call
-    (a release, a hand-over: anything that may close or move it)."""
-    found = False
-
-    def visit(current: cst.CSTNode, parent: Optional[cst.CSTNode], grand: Optional[cst.CSTNode]) -> None:
-        nonlocal found
-        if found:
-            return
-        if (
-            isinstance(current, cst.Attribute)
-            and isinstance(current.value, cst.Name)
-            and current.value.value == self_name
-            and current.attr.value == attr
-        ):
-            if isinstance(parent, cst.Attribute) and parent.value is current and isinstance(grand, cst.Call):
-                if parent.attr.value in RELEASE_ALL or closeish(parent.attr.value):
-                    found = True
-                return
-            if isinstance(parent, cst.Attribute) and parent.value is current:
-                return
-            if isinstance(parent, cst.Arg):
-                found = True  # handed to a call: perhaps closed there
-            return
-        for child in children(current):
-            visit(child, current, parent)
-
-    visit(node, None, None)
-    return found
-
-
-def _owns_nothing(node: cst.CSTNode) -> bool:
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
-        return True
-    return isinstance(node, cst.Name) and node.value in ("None", "False", "True")
+def _made(bind: Event) -> cst.CSTNode:
+    """The call that made the resource a binding event binds."""
+    return getattr(bind.node, "value", bind.node)
 
 
 @dataclass
@@ -468,6 +253,7 @@ class ResourceNotClosed(ResourceRule):
     """
 
     code = "LL401"
+    requires = (CallNames, ModuleClasses)
     name = "resource-not-closed"
     message = "{resource} bound to {name} is never closed; it stays open until the garbage collector reclaims it"
     unprotected_message = "{resource} bound to {name} is not closed if an exception is raised before its release; release it in a with block or a finally"
@@ -580,16 +366,14 @@ class ResourceNotClosed(ResourceRule):
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)
         self.functions: List[_Function] = []
-        self.callnames: Dict[int, str] = {}
+        self.callnames: Dict[int, str] = self.fact(CallNames).names
         self.resources: Dict[int, Resource] = {}
         self.stored: List[_Stored] = []
-        self.classes: Dict[str, List[cst.ClassDef]] = defaultdict(list)
-        self.external_bases: Dict[int, bool] = {}
+        self.classes = self.fact(ModuleClasses)
         self.reported: Set[int] = set()
         self._swallowing: frozenset = frozenset()
         self._plain_tries: frozenset = frozenset()
-        # findings wait for leave_Module: a function the `__main__` block calls runs once
-        self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any], str, bool]] = []
+        self.held = HeldFindings()  # findings wait for leave_Module: the `__main__` block's callees run once
         self.borrowers = Borrowers()
         self.pipes: Dict[int, FrozenSet[str]] = {}  # id(Popen call) -> streams given subprocess.PIPE
 
@@ -597,26 +381,8 @@ class ResourceNotClosed(ResourceRule):
         self.borrowers.add_module(node)
 
     # ------------------------------------------------------------------ traversal
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.classes[node.name.value].append(node)
-        external = False
-        for arg in node.bases:
-            text = dotted_name(arg.value)
-            qualified = self.context.qualified_name(arg.value)
-            if qualified is None and "." not in text and self.context.lookup(text) == "":
-                continue  # a class of this module
-            if (qualified or text) not in NON_RELEASING_BASES:
-                external = True
-        self.external_bases[id(node)] = external
-
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        ctx = self.context
-        self_name = None
-        cls = None
-        if ctx.scope.kind == "class" and isinstance(ctx.scope.node, cst.ClassDef):
-            cls = ctx.scope.node
-            if is_instance_method(ctx, node):
-                self_name = first_param(node)
+        cls, self_name = method_of(self.context, node)
         self.functions.append(_Function(node, self_name, cls))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -626,14 +392,11 @@ class ResourceNotClosed(ResourceRule):
                 self._analyze(function)
 
     def visit_Call(self, node: cst.Call) -> None:
-        qn = self.context.call_name(node)
-        if qn is not None:
-            self.callnames[id(node)] = qn
         resource = self.resolver.resource(node)
         if resource is not None:
             self.resources[id(node)] = resource
             if resource.qualified == POPEN:
-                streams = self._piped_streams(node)
+                streams = piped_streams(self.context, node)
                 if streams:
                     self.pipes[id(node)] = streams
             if self.functions:
@@ -644,75 +407,56 @@ class ResourceNotClosed(ResourceRule):
         # constant that owns nothing on the other
         for mine, other in ((original_node.body, original_node.orelse), (original_node.orelse, original_node.body)):
             resource = self.resources.get(id(mine))
-            if resource is not None and isinstance(mine, cst.Call) and _owns_nothing(other):
+            if resource is not None and isinstance(mine, cst.Call) and is_constant(other):
                 self.resources[id(original_node)] = resource
                 return
 
     def leave_Module(self, original_node: cst.Module) -> None:
-        once = once_per_process(original_node)
-        project = self.context.project
-        for top, node, fields, qualname, error_path in self.pending:
-            if top in once:
-                continue
-            # the lifetime model of the project, when the run has one: code that runs once per
-            # process is released at exit; the error-path form (a close that an exception
-            # skips), off by default, is reported where the model says the code repeats
-            runs = project.scope_multiplicity(self.context.module, qualname) if project is not None else None
-            if runs is not None and runs.value == "once":
-                continue
-            if error_path and not self.options.error_paths and (runs is None or runs.value != "repeated"):
-                # by default only where the model shows the code repeats: where it cannot tell,
-                # 2 real of 5 on the ecosystem corpus (test-database set-up, a loopback pair)
-                continue
-            if fields.pop("graded", False):
-                # the forms that judge a path or a callee: high where the model shows repeated code
-                fields["confidence"] = Confidence.HIGH if runs is not None and runs.value == "repeated" else Confidence.MEDIUM
+        for node, fields in self.held.settle(self.context, original_node, self.options.error_paths):
             self.report(node, **fields)
         if not self.stored or not self.options.self_attributes:
             return
         released: Dict[int, Set[str]] = {}
         for stored in self.stored:
-            if self._family_releases(stored.cls, stored.attr, released):
+            if family_releases(stored.cls, stored.attr, self.classes.by_name, self.classes.outside, self.callnames, released):
                 continue
             self.report(
-                stored.node,
-                message=self.self_message,
-                confidence=Confidence.MEDIUM,
-                resource=stored.resource.display,
-                attr=stored.attr,
-                cls=stored.cls.name.value,
+                stored.node, message=self.self_message, confidence=Confidence.MEDIUM,
+                resource=stored.resource.display, attr=stored.attr, cls=stored.cls.name.value,
             )
 
-    def _defer(self, function: _Function, node: cst.CSTNode, error_path: bool = False, **fields: Any) -> None:
-        """Report at the end of the module, unless the module-level function the finding is
-        in turns out to run once per process (`main()`, or called from the `__main__` block,
-        or what the project's lifetime model says runs once)."""
+    def _defer(self, function: _Function, node: cst.CSTNode, error_path: bool = False, graded: bool = False, **fields: Any) -> bool:
+        """Report `node` (once) at the end of the module, unless the code it is in runs once
+        per process (`policy.HeldFindings`); `error_path`: a release an exception skips,
+        `graded`: a judgement of a path or a callee."""
+        if id(node) in self.reported:
+            return True
+        self.reported.add(id(node))
         top = self.functions[0] if self.functions else function
         # called from leave_FunctionDef, where the current scope is the one around the function
         outer = self.context.scope.qualname if self.context.scope is not None else ""
         qualname = f"{outer}.{function.node.name.value}" if outer else function.node.name.value
-        self.pending.append((top.node.name.value if top.cls is None else None, node, fields, qualname, error_path))
+        self.held.hold(top.node.name.value if top.cls is None else None, qualname, node, fields, error_path, graded)
+        return True
 
     # ------------------------------------------------------------------ one function
     def _analyze(self, function: _Function) -> None:
-        names = self._bound_names(function.node)
+        names = names_bound_to(function.node, self.resources)
         walker = FlowWalker(
             names, self.resources, self.callnames, function.self_name,
-            borrows=lambda call, arg: self._lends(function, call, arg),
+            borrows=lambda call, arg: self.borrowers.lends(
+                call, arg, function.node, function.self_name, function.cls, self.callnames
+            ),
         )
         events = walker.run(function.node.body)
         self._swallowing = frozenset(walker.swallowing)
         self._plain_tries = frozenset(walker.plain_tries)
-        by_name: Dict[str, List[Event]] = defaultdict(list)
         for event in events:
-            if event.kind == EventKind.DIRECT_SELF_STORE:
-                if function.cls is not None and not event.in_raises:
-                    node = getattr(event.node, "value", event.node)
-                    self.stored.append(_Stored(function.cls, event.name, node, event.detail))
-                    if function.node.name.value == "__init__" and function.self_name is not None:
-                        self._judge_init_raise(function, event, node)
-                continue
-            by_name[event.name].append(event)
+            if event.kind == EventKind.DIRECT_SELF_STORE and function.cls is not None and not event.in_raises:
+                self.stored.append(_Stored(function.cls, event.name, _made(event), event.detail))
+                if function.node.name.value == "__init__" and function.self_name is not None:
+                    self._judge_init_raise(function, event, _made(event))
+        by_name = group_by_name([e for e in events if e.kind != EventKind.DIRECT_SELF_STORE])
         for name, name_events in by_name.items():
             if name in walker.nonlocal_names:
                 continue
@@ -720,94 +464,43 @@ class ResourceNotClosed(ResourceRule):
                 if event.kind == EventKind.BIND_RESOURCE:
                     self._judge(function, name, name_events, index)
 
-    def _bound_names(self, node: cst.FunctionDef) -> Set[str]:
-        """Names assigned a catalogue call somewhere in the function (nested defs excluded)."""
-        out: Set[str] = set()
-        stack: List[cst.CSTNode] = [node.body]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                continue
-            if isinstance(current, (cst.Assign, cst.AnnAssign, cst.NamedExpr)):
-                value = current.value
-                if value is not None and id(value) in self.resources:
-                    targets = (
-                        [t.target for t in current.targets] if isinstance(current, cst.Assign) else [current.target]
-                    )
-                    for target in targets:
-                        if isinstance(target, cst.Name):
-                            out.add(target.value)
-                        elif isinstance(target, (cst.Tuple, cst.List)):
-                            for element in target.elements:
-                                if isinstance(element.value, cst.Name):
-                                    out.add(element.value.value)
-            stack.extend(children(current))
-        return out
-
     def _judge(self, function: _Function, name: str, events: List[Event], index: int) -> None:
         bind = events[index]
         resource: Resource = bind.detail
         if bind.in_raises:
             return  # inside `with self.assertRaises(...)`: the resource is expected not to exist
-        span: List[Event] = []
-        cut: Optional[Event] = None
-        for event in events[index + 1:]:
-            if exclusive(bind, event):
-                continue
-            if event.kind in BIND_KINDS:
-                if _in_a_handler_the_binding_is_not_in(event, bind):
-                    # `except UnsupportedOperation: fp = io.BytesIO(fp.read())`: the path that
-                    # does not fail goes on with the first resource
-                    continue
-                cut = event
-                break
-            span.append(event)
-        loops = bind.loops()
-        if loops:
-            outer = loops[0]
-            for event in events[:index]:
-                if outer in event.loops() and event.kind not in BIND_KINDS and not exclusive(bind, event):
-                    span.append(event)
-        if resource.qualified in CONNECTABLE and self._left_open_on_failed_connect(function, name, bind, span, events[index + 1:]):
-            return
+        span, cut = live_span(events, index)
+        if resource.qualified in CONNECTABLE:
+            failing = unguarded_failure(
+                bind, span, events[index + 1:], FAILING_CALLS, resource.releases, self._swallowing, FAIL_WHEN_CAUGHT
+            )
+            if failing is not None:
+                self._defer(
+                    function, _made(bind), message=self.connect_message, resource=resource.display, name=name,
+                    method=failing.detail, graded=True,
+                )
+                return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
-            if not self._judge_gathered(function, name, bind, span):
-                self._judge_close_on_error(function, name, bind)
-            return
+            return self._judge_passed_on(function, name, bind, span)
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
         withs = [e for e in span if e.kind == EventKind.WITH]
         if withs and not resource.is_sqlite:
             return
-        reads_to_end_closes = resource.qualified in READ_TO_EOF_CLOSES
-
-        def is_release(e: Event) -> bool:
-            return e.kind == EventKind.RELEASE or (
-                e.kind == EventKind.METHOD
-                and (
-                    e.detail in resource.releases
-                    or e.detail in ("__exit__", "__aexit__")
-                    or (reads_to_end_closes and e.detail == READ_TO_END)  # an HTTP response closes at EOF
-                )
-            )
-
-        releases = [e for e in span if is_release(e)]
+        releases = [e for e in span if resource.released_by(e)]
         if cut is not None:
-            # `f = open(a)` ... `f = open(b)` in one try body whose `finally` closes `f`: the
-            # finally closes whichever is bound when the body fails
-            tries = {ident for kind, ident, arm in cut.frames if kind == "try" and arm == "body"}
-            releases += [
-                e
-                for e in events[index + 1:]
-                if e.order > cut.order
-                and is_release(e)
-                and any(kind == "try" and arm == "finally" and ident in tries for kind, ident, arm in e.frames)
-            ]
+            releases += finally_releases_after(events, index, cut, resource.released_by)
         if cut is not None and cut.kind == EventKind.DEL and not releases:
             releases = [cut]  # `del f`: dropped on purpose (released at once on CPython)
-        streams = self.pipes.get(id(getattr(bind.node, "value", bind.node)))
-        if streams and releases and self._pipes_left_open(function, name, bind, span, streams):
-            return
+        streams = self.pipes.get(id(_made(bind)))
+        if streams and releases:
+            missing = streams_left_open(function.node.body, name, bind, span, streams)
+            if missing:
+                self._defer(
+                    function, _made(bind), message=self.pipes_message, resource=resource.display, name=name,
+                    streams=" and ".join(missing), plural="s are" if len(missing) > 1 else " is", graded=True,
+                )
+                return
         if releases and protected(releases, bind, self._swallowing):
             return
         if resource.qualified in SELF_CLOSING_ITERATION and any(
@@ -820,484 +513,79 @@ class ResourceNotClosed(ResourceRule):
                 for store in stores:
                     self.stored.append(_Stored(function.cls, store.detail, store.node, resource))
             return
-        call = getattr(bind.node, "value", bind.node)
+        call = _made(bind)
         if id(call) in self.reported:
             return
-        self.reported.add(id(call))
+        fields = dict(resource=resource.display, name=name)
         if releases:
             if follows_at_once(bind, releases, self._plain_tries):
+                self.reported.add(id(call))
                 return
             if resource.qualified == POPEN:
                 # a child whose wait() an exception skips is reaped by Popen's finaliser (and
                 # its pipes are the pipes form's business): 0 real of 3 on the ecosystem corpus
+                self.reported.add(id(call))
                 return
-            self._defer(function, call, error_path=True, message=self.unprotected_message, graded=True, resource=resource.display, name=name)
+            self._defer(function, call, error_path=True, message=self.unprotected_message, graded=True, **fields)
         elif cut is not None and cut.kind == EventKind.BIND_RESOURCE:
-            self._defer(function, call, message=self.rebound_message, resource=resource.display, name=name)
+            self._defer(function, call, message=self.rebound_message, **fields)
         elif withs:
-            self._defer(function, call, message=self.sqlite_message, resource=resource.display, name=name)
+            self._defer(function, call, message=self.sqlite_message, **fields)
         else:
-            kept = [e for e in span if e.kind == EventKind.USE and e.detail in ("kept unclosed", "kept cached")]
-            lent = [e for e in span if e.kind == EventKind.USE and e.detail == "borrowed"]
-            if kept:
-                callee = self._callee_name(kept[0])
-                message = self.cached_message if kept[0].detail == "kept cached" else self.kept_message
-                self._defer(function, call, message=message, resource=resource.display, name=name, callee=callee)
-            elif lent:
-                callee = self._callee_name(lent[0])
-                self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
+            lent = [e for e in span if e.kind == EventKind.USE and e.detail in ("kept unclosed", "kept cached")]
+            lent = lent or [e for e in span if e.kind == EventKind.USE and e.detail == "borrowed"]
+            if lent:
+                messages = {"kept cached": self.cached_message, "kept unclosed": self.kept_message}
+                found = call_taking(lent[0].statement, lent[0].node) if lent[0].statement is not None else None
+                callee = (dotted_name(found.func) if found is not None else "") or "a function"
+                self._defer(function, call, message=messages.get(lent[0].detail, self.borrowed_message), callee=callee, **fields)
             else:
-                self._defer(function, call, resource=resource.display, name=name)
+                self._defer(function, call, **fields)
 
-    def _judge_gathered(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
-        """A resource made in a loop and kept in a container of the function across iterations
-        (directly or through a wrapper), with a `raise` in the loop and no `try` around: the
-        iteration that raises drops every resource gathered before it."""
-        loops = bind.loops()
-        if not loops or any(kind == "try" for kind, _, _ in bind.frames):
+    def _judge_passed_on(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
+        """A resource passed on (stored, wrapped, handed over) can still leak on an error path:
+        made in a loop and kept in a container of the function across iterations, with a
+        `raise` in the loop and no `try` around (`flow.gathered_in_loop`: the iteration that
+        raises drops every resource gathered before it); or added to a close-on-error list of
+        the object (`self._to_close.append(f)`) that the class closes only in an except
+        handler whose `try` leaves out a later call on the guarded object
+        (`classes.close_on_error_gap_in`: `parser.finalize()` after a try around
+        `parser.write()`, whose error skips the handler)."""
+        found = gathered_in_loop(function.node, name, bind, span)
+        if found is not None:
+            container, raised = found
+            self._defer(
+                function, _made(bind), message=self.gathered_message, resource=bind.detail.display, name=name,
+                container=container,
+                raised=dotted_name(raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc) or "an exception",
+                graded=True,
+            )
             return
-        escapes = [e for e in span if e.kind == EventKind.ESCAPE]
-        if not escapes or any(
-            e.escape not in (Escape.WRAP, Escape.STORE) or e.detail in ("task", "released in a loop") for e in escapes
-        ):
-            return
-        locals_ = _assigned_names(function.node)
-        found = None
-        for ident in reversed(loops):  # the innermost loop first
-            loop = _find_node(function.node.body, ident)
-            found = gathered_across_iterations(loop, name, lambda n: n in locals_) if loop is not None else None
-            if found is not None:
-                break
-        if found is None:
-            return False
-        call = getattr(bind.node, "value", bind.node)
-        if id(call) in self.reported:
-            return True
-        self.reported.add(id(call))
-        container, raised = found
-        self._defer(
-            function, call, message=self.gathered_message, resource=bind.detail.display, name=name,
-            container=container,
-            raised=dotted_name(raised.exc.func if isinstance(raised.exc, cst.Call) else raised.exc) or "an exception",
-            graded=True,
-        )
-        return True
-
-    def _judge_close_on_error(self, function: _Function, name: str, bind: Event) -> None:
-        """A resource added to a close-on-error list of the object (`self._to_close.append(f)`)
-        that the class closes only in an except handler, in a method where a call after that
-        try continues the guarded work (`parser.finalize()` after a try around
-        `parser.write()`): an error there skips the handler."""
         cls, self_name = function.cls, function.self_name
         if cls is None or self_name is None:
             return
-        attr = _self_container_of(function.node, self_name, name)
+        attr = attr_container_of(function.node, self_name, name)
         if attr is None:
             return
-        self_names = {self_name}
-        methods = [item for item in cls.body.body if isinstance(item, cst.FunctionDef)]
-        for method in methods:
-            first = first_param(method)
-            if first:
-                self_names.add(first)
-
-        def holder(node: cst.CSTNode) -> bool:
-            return (
-                isinstance(node, cst.Attribute)
-                and isinstance(node.value, cst.Name)
-                and node.value.value in self_names
-                and node.attr.value == attr
-            )
-
-        gap = None
-        for method in methods:
-            found, elsewhere = close_on_error_gap(method, holder)
-            if elsewhere:
-                return
-            if found is not None and gap is None:
-                gap = (method, found)
+        gap = close_on_error_gap_in(cls, self_name, attr)
         if gap is None:
             return
-        method, (receiver, late) = gap
-        call = getattr(bind.node, "value", bind.node)
-        if id(call) in self.reported:
-            return
-        self.reported.add(id(call))
-        late_name = dotted_name(late.func) or receiver
+        method, receiver, late = gap
         self._defer(
-            function, call, message=self.close_gap_message, resource=bind.detail.display, name=name, attr=attr,
-            method=method.name.value, late=late_name, graded=True,
+            function, _made(bind), message=self.close_gap_message, resource=bind.detail.display, name=name, attr=attr,
+            method=method.name.value, late=dotted_name(late.func) or receiver, graded=True,
         )
 
-    def _lends(self, function: _Function, call: cst.Call, arg: cst.Arg) -> Optional[str]:
-        """Whether a call leaves the resource passed as `arg` in the caller's hands: the callee
-        only reads it ("borrowed"), or it is a class of this module whose `__init__` keeps it
-        on `self` and that no method releases ("kept unclosed")."""
-        if self.borrowers.borrows(call, arg, function.self_name, function.cls):
-            return "borrowed"
-        cls_name = None
-        node = function.node
-        if function.cls is not None and any(
-            isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod" for d in node.decorators
-        ):
-            cls_name = first_param(node)
-        klass = self.borrowers.constructed_class(call, function.cls, cls_name)
-        if klass is None:
-            return None
-        attrs = self.borrowers.kept_attributes(klass, call, arg)
-        if not attrs:
-            return None
-        released = released_attrs(klass, self.callnames)
-        if "*" in released:
-            return None
-        if attrs & released:
-            # released by some method; when only an ordinary one (`tokenize()`, not `close()` /
-            # `__exit__`) releases it and the new object goes into a class- or module-level
-            # cache, nothing ends the object's use: the resource stays open until that method
-            # happens to run
-            lifecycle = klass.with_changes(
-                body=klass.body.with_changes(
-                    body=[
-                        item for item in klass.body.body
-                        if not isinstance(item, cst.FunctionDef) or lifecycle_method(item.name.value)
-                    ]
-                )
-            )
-            if attrs & released_attrs(lifecycle, self.callnames):
-                return None
-            if not cached_in_shared_holder(function.node, call, cls_name):
-                return None
-            return "kept cached"
-        if any(isinstance(item, cst.FunctionDef) and item.name.value == "__del__" for item in klass.body.body):
-            return None
-        return "kept unclosed"
-
-    # ------------------------------------------------------------------ failed connect
-    def _left_open_on_failed_connect(self, function: _Function, name: str, bind: Event, span: List[Event], after: List[Event]) -> bool:
-        """`sock = socket.socket(...)` then `sock.connect(addr)` (or a bind / listen whose
-        failure is caught) before the socket is released or handed on, with no release in a
-        handler or `finally` of a try around that call: a refused or unreachable peer leaves
-        the socket open, once per failed attempt, even when the socket is returned on success."""
-        for event in span:
-            if event.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF, EventKind.RELEASE, EventKind.WITH):
-                return False
-            if event.kind == EventKind.METHOD and event.detail in bind.detail.releases:
-                return False
-            if event.kind == EventKind.METHOD and event.detail in FAILING_CALLS:
-                failing = event
-                break
-        else:
-            return False
-        if not any(
-            e.kind in (EventKind.RELEASE, EventKind.RELEASE_REF, EventKind.ESCAPE, EventKind.WITH, EventKind.SELF_STORE)
-            or (e.kind == EventKind.METHOD and e.detail in bind.detail.releases)
-            for e in after
-        ):
-            return False  # never released nor handed on at all: the plain "never closed" finding
-        releases = [
-            e for e in span
-            if e.kind == EventKind.RELEASE or (e.kind == EventKind.METHOD and e.detail in bind.detail.releases)
-        ]
-        if releases and protected(releases, bind, self._swallowing):
-            return False  # a finally, or after a try that swallows every error
-        guards = {ident for kind, ident, arm in failing.frames if kind == "try" and arm == "body"}
-        if failing.detail != "connect" and not guards:
-            # a bind / listen that fails uncaught aborts a server's start-up (once per process
-            # in practice); it matters where the failure is caught and the code goes on
-            return False
-        for event in after:  # the handlers of a try the binding is in count too
-            releasing = event.kind in (EventKind.RELEASE, EventKind.RELEASE_REF) or (
-                event.kind == EventKind.METHOD and event.detail in bind.detail.releases
-            )
-            if releasing and any(kind == "try" and ident in guards and arm != "body" for kind, ident, arm in event.frames):
-                return False  # closed (or handed on) in a handler or finally of a try around the call
-        call = getattr(bind.node, "value", bind.node)
-        if id(call) in self.reported:
-            return True
-        self.reported.add(id(call))
-        self._defer(
-            function, call, message=self.connect_message, resource=bind.detail.display, name=name,
-            method=failing.detail, graded=True,
-        )
-        return True
-
-    # ------------------------------------------------------------------ Popen pipes
-    def _piped_streams(self, call: cst.Call) -> FrozenSet[str]:
-        """The standard streams a Popen call connects to a pipe: `stdout=PIPE`, a local bound
-        to PIPE on some path (`pipe = None if debug else PIPE`), or a local dict of keywords
-        passed as `**kwargs`."""
-        out: Set[str] = set()
-        for arg in call.args:
-            if arg.keyword is not None and arg.keyword.value in PIPE_STREAMS:
-                if self._is_pipe(arg.value, 3):
-                    out.add(arg.keyword.value)
-            elif arg.star == "**" and isinstance(arg.value, cst.Name):
-                binding = self.context.binding(arg.value.value)
-                while binding is not None:
-                    value = binding.value
-                    if isinstance(value, cst.Dict):
-                        for element in value.elements:
-                            key = getattr(element, "key", None)
-                            if isinstance(key, cst.SimpleString) and key.evaluated_value in PIPE_STREAMS:
-                                if self._is_pipe(element.value, 3):
-                                    out.add(str(key.evaluated_value))
-                    binding = binding.previous
-        return frozenset(out)
-
-    def _is_pipe(self, expr: cst.CSTNode, depth: int) -> bool:
-        if self.context.qualified_name(expr) == "subprocess.PIPE":
-            return True
-        if isinstance(expr, cst.IfExp):
-            return self._is_pipe(expr.body, depth) or self._is_pipe(expr.orelse, depth)
-        if isinstance(expr, cst.Name) and depth > 0 and self.context.is_local(expr.value):
-            binding = self.context.binding(expr.value)
-            while binding is not None:
-                if binding.value is not None and binding.value is not expr and self._is_pipe(binding.value, depth - 1):
-                    return True
-                binding = binding.previous
-        return False
-
-    def _pipes_left_open(self, function: _Function, name: str, bind: Event, span: List[Event], streams: FrozenSet[str]) -> bool:
-        """Report a Popen released (waited on) while some of its pipes are never closed:
-        `communicate()` on every path after the binding and `with proc:` close them all,
-        `proc.stdout.close()` (anywhere) or handing `proc.stdout` on closes or moves one."""
-        for event in span:
-            if event.kind == EventKind.METHOD and event.detail == "communicate":
-                # on every path after the binding: no branch, loop or handler the binding is not in
-                extra = [f for f in event.frames if f not in bind.frames]
-                if all(kind in ("try", "with") and arm in ("body", "finally") for kind, _, arm in extra):
-                    return False
-        handled = _streams_handled(function.node.body, name)
-        missing = sorted(streams - handled, key=PIPE_STREAMS.index)
-        if not missing:
-            return False
-        call = getattr(bind.node, "value", bind.node)
-        if id(call) in self.reported:
-            return True
-        self.reported.add(id(call))
-        self._defer(
-            function, call, message=self.pipes_message, resource=bind.detail.display, name=name,
-            streams=" and ".join(missing), plural="s are" if len(missing) > 1 else " is", graded=True,
-        )
-        return True
-
-    # ------------------------------------------------------------------ __init__ that raises
     def _judge_init_raise(self, function: _Function, event: Event, node: cst.CSTNode) -> None:
-        """`self.fh = open(p)` in `__init__`, then a `raise` with no release of `self.fh`
-        before it: the caller never gets the object, so nobody can close the resource."""
-        body = function.node.body
-        statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
-        statement = next(
-            (s for s in statements if s is event.statement or (isinstance(s, cst.SimpleStatementLine) and event.statement in s.body)),
-            None,
+        """`self.fh = open(p)` at the top of `__init__`, then a `raise` with no release of
+        `self.fh` before it (`_init_raise`): the caller never gets the object, so nobody can
+        close the resource."""
+        found = raise_after_store(
+            function.node, function.cls, event, function.self_name or "self",
+            lambda call: self.borrowers.callee_raises(call, function.self_name, function.cls),
         )
-        if statement is None or event.frames:
-            return  # stored at the top of __init__ only (not in a branch, a loop or a try)
-        cls = function.cls
-        if cls is not None and any(
-            isinstance(item, cst.FunctionDef) and item.name.value == "__del__" for item in cls.body.body
-        ):
-            return  # the finaliser runs on the half-made object too
-        found = _unreleased_raise(
-            statements[statements.index(statement) + 1:], function.self_name or "self", event.name,
-            lambda call: self.borrowers.callee_raises(call, function.self_name, cls),
-        )
-        if found is None or id(node) in self.reported:
-            return
-        self.reported.add(id(node))
-        self._defer(
-            function, node, message=self.init_raise_message, resource=event.detail.display, attr=event.name,
-            graded=True,
-        )
-
-    @staticmethod
-    def _callee_name(event: Event) -> str:
-        node = event.statement
-        found = ""
-
-        def visit(current: cst.CSTNode) -> None:
-            nonlocal found
-            if found:
-                return
-            if isinstance(current, cst.Call) and any(a.value is event.node for a in current.args):
-                found = dotted_name(current.func) or "a function"
-                return
-            for child in children(current):
-                visit(child)
-
-        if node is not None:
-            visit(node)
-        return found or "a function"
-
-    # ------------------------------------------------------------------ classes
-    def _family_releases(self, cls: cst.ClassDef, attr: str, cache: Dict[int, Set[str]]) -> bool:
-        family = self._family(cls)
-        if any(self.external_bases.get(id(member)) for member in family):
-            return True  # a base class from another module may release it
-        for member in family:
-            key = id(member)
-            if key not in cache:
-                cache[key] = released_attrs(member, self.callnames)
-            if attr in cache[key] or "*" in cache[key]:
-                return True
-        return False
-
-    def _family(self, cls: cst.ClassDef) -> List[cst.ClassDef]:
-        def bases(node: cst.ClassDef) -> List[cst.ClassDef]:
-            out = []
-            for arg in node.bases:
-                name = dotted_name(arg.value).rsplit(".", 1)[-1]
-                out.extend(c for c in self.classes.get(name, ()) if c is not node)
-            return out
-
-        # the connected component of the module's inheritance graph: ancestors, descendants,
-        # and the other bases of descendants (mixins that close what a sibling opened)
-        family: List[cst.ClassDef] = [cls]
-        changed = True
-        while changed:
-            changed = False
-            for group in self.classes.values():
-                for other in group:
-                    if other in family:
-                        for base in bases(other):
-                            if base not in family:
-                                family.append(base)
-                                changed = True
-                    elif any(b in family for b in bases(other)):
-                        family.append(other)
-                        changed = True
-        return family
-
-
-def _wrapped_in_place(statement: cst.CSTNode, call: cst.CSTNode, attr: str, self_names: Set[str]) -> bool:
-    """`self.<attr> = Wrapper(self.<attr>, ...)`: the call's result goes back into the attribute
-    it was handed, so the attribute still holds the resource (now through its wrapper) and
-    handing it to the call released nothing."""
-    if not isinstance(statement, cst.Assign) or statement.value is not call:
-        return False
-    return any(
-        isinstance(t.target, cst.Attribute)
-        and isinstance(t.target.value, cst.Name)
-        and t.target.value.value in self_names
-        and t.target.attr.value == attr
-        for t in statement.targets
-    )
-
-
-def released_attrs(cls: cst.ClassDef, callnames: Dict[int, str]) -> Set[str]:
-    """Attributes of `self` that some method of `cls` releases, hands over or gives away;
-    "*" when the class reaches its attributes dynamically (getattr, vars, __dict__)."""
-    self_names = {"self"}
-    for statement in cls.body.body:
-        if isinstance(statement, cst.FunctionDef):
-            name = first_param(statement)
-            if name:
-                self_names.add(name)
-    released: Set[str] = set()
-    aliases: Dict[str, Set[str]] = defaultdict(set)
-    released_locals: Set[str] = set()
-    stack: List[cst.CSTNode] = []
-
-    def is_self_attr(node: cst.CSTNode) -> bool:
-        return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in self_names
-
-    def on_attribute(node: cst.Attribute) -> None:
-        parent = stack[-1] if stack else None
-        attr = node.attr.value
-        if isinstance(parent, cst.Attribute) and parent.value is node:
-            if parent.attr.value in RELEASE_ALL:
-                released.add(attr)
-            grand = stack[-2] if len(stack) >= 2 else None
-            if (
-                isinstance(grand, cst.AssignTarget)
-                and grand.target is parent
-                and is_injected_double(parent.attr.value)
-            ):
-                released.add(attr)  # `self.conn.sock = FakeSocket()`: a test double
-            return
-        current: cst.CSTNode = node
-        j = len(stack) - 1
-        contained = False
-        while j >= 0 and isinstance(stack[j], (cst.Element, cst.Tuple, cst.List, cst.Set, cst.StarredElement)):
-            contained = True
-            current = stack[j]
-            j -= 1
-        parent = stack[j] if j >= 0 else None
-        if isinstance(parent, cst.WithItem):
-            released.add(attr)
-        elif isinstance(parent, (cst.Return, cst.Yield)):
-            released.add(attr)
-        elif isinstance(parent, cst.For) and parent.iter is current and contained:
-            released.add(attr)
-        elif isinstance(parent, cst.Arg) and j >= 1 and isinstance(stack[j - 1], cst.Call):
-            call = stack[j - 1]
-            qn = callnames.get(id(call))
-            func = call.func
-            method = func.attr.value if isinstance(func, cst.Attribute) else None
-            fname = (qn or dotted_name(func) or "").rsplit(".", 1)[-1]
-            if qn in HANDOFF_FUNCTIONS or method in HANDOFF_METHODS or closeish(fname):
-                released.add(attr)
-            elif qn is not None and (qn in CONSUMERS or qn.startswith("builtins.")):
-                pass
-            elif j >= 2 and _wrapped_in_place(stack[j - 2], call, attr, self_names):
-                pass  # `self.src = TextIOWrapper(self.src)`: the attribute still holds it, wrapped
-            elif not contained and call.args and call.args[0] is parent:
-                released.add(attr)
-        elif isinstance(parent, cst.Assign) and parent.value is current:
-            for target in parent.targets:
-                t = target.target
-                if contained and not isinstance(t, (cst.Tuple, cst.List)):
-                    released.add(attr)  # put in a container (`self.conns = [self.sock]`)
-                elif isinstance(t, cst.Name) and not contained:
-                    aliases[t.value].add(attr)
-                elif isinstance(t, (cst.Tuple, cst.List)) and isinstance(parent.value, (cst.Tuple, cst.List)):
-                    for te, ve in zip(t.elements, parent.value.elements):
-                        if ve.value is node and isinstance(te.value, cst.Name):
-                            aliases[te.value.value].add(attr)
-                elif not isinstance(t, cst.Name):
-                    released.add(attr)  # moved to another attribute or a container
-
-    def on_local(node: cst.Name) -> None:
-        parent = stack[-1] if stack else None
-        if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in RELEASE_ALL:
-            released_locals.add(node.value)
-        elif isinstance(parent, cst.WithItem) and parent.item is node:
-            released_locals.add(node.value)
-        elif isinstance(parent, cst.Arg) and len(stack) >= 2 and isinstance(stack[-2], cst.Call):
-            call = stack[-2]
-            qn = callnames.get(id(call))
-            func = call.func
-            method = func.attr.value if isinstance(func, cst.Attribute) else None
-            fname = (qn or dotted_name(func) or "").rsplit(".", 1)[-1]
-            if qn in HANDOFF_FUNCTIONS or method in HANDOFF_METHODS or closeish(fname):
-                released_locals.add(node.value)
-
-    def walk(node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.Attribute) and is_self_attr(node):
-            on_attribute(node)
-            if node.attr.value == "__dict__":
-                return True
-        elif isinstance(node, cst.Name):
-            on_local(node)
-        elif isinstance(node, cst.Call):
-            qn = callnames.get(id(node))
-            if qn in ("builtins.getattr", "builtins.vars") and node.args:
-                first = node.args[0].value
-                if isinstance(first, cst.Name) and first.value in self_names:
-                    if qn == "builtins.vars" or len(node.args) < 2 or not isinstance(node.args[1].value, cst.SimpleString):
-                        return True
-        stack.append(node)
-        try:
-            for child in children(node):
-                if walk(child):
-                    return True
-        finally:
-            stack.pop()
-        return False
-
-    if walk(cls.body):
-        return {"*"}
-    for local, attrs in aliases.items():
-        if local in released_locals:
-            released |= attrs
-    return released
+        if found is not None:
+            self._defer(
+                function, node, message=self.init_raise_message, resource=event.detail.display, attr=event.name,
+                graded=True,
+            )

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any, Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ...analysis.flow import FlowWalker, released_or_passed_on
+from ...analysis.calls import CallNames
+from ...analysis.flow import FlowWalker, group_by_name, released_or_passed_on
 from ...matchers import self_name
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
@@ -52,6 +52,7 @@ class SqliteConnectionNotClosedByWith(Rule):
     """
 
     code = "LL403"
+    requires = (CallNames,)
     name = "sqlite-connection-not-closed-by-with"
     message = "a with block on {resource} commits or rolls back but never closes the connection"
     confidence = Confidence.HIGH
@@ -128,12 +129,7 @@ class SqliteConnectionNotClosedByWith(Rule):
         super().__init__(context, options)
         # per enclosing function (or module): [(call, as-name or None)]
         self.stack: List[List[Tuple[cst.Call, Optional[str]]]] = [[]]
-        self.callnames: Dict[int, str] = {}  # id(Call) -> qualified name, for the flow walker
-
-    def visit_Call(self, node: cst.Call) -> None:
-        qualified = self.context.call_name(node)
-        if qualified is not None:
-            self.callnames[id(node)] = qualified
+        self.callnames: Dict[int, str] = self.fact(CallNames).names  # for the flow walker
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.stack.append([])
@@ -165,9 +161,7 @@ class SqliteConnectionNotClosedByWith(Rule):
         if names:
             # the shared flow walker: what happens to each `as` name in this body
             walker = FlowWalker(names, {}, self.callnames, self_name(self.context))
-            by_name: Dict[str, list] = defaultdict(list)
-            for event in walker.run(body):
-                by_name[event.name].append(event)
+            by_name = group_by_name(walker.run(body))
             released = {name for name, events in by_name.items() if released_or_passed_on(events)}
         for call, name in items:
             if name is not None and name in released:
