@@ -178,6 +178,7 @@ class ContainerUses(Fact):
         self._class_info: Dict[int, Tuple[bool, bool]] = {}  # id -> (enum, model-like)
         self._enum_names: Set[str] = set()
         self._stores: Set[int] = set()  # subscripts that are assignment targets
+        self._aliases: Dict[Tuple[int, str], Optional[str]] = {}  # memo of `local_alias`, asked once the file is read
 
     # ------------------------------------------------------------------ definitions
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -252,6 +253,12 @@ class ContainerUses(Fact):
         self.uses.append(use)
         return use
 
+    def _alias(self, name: str, owner: Scope) -> Optional[str]:
+        memo = (id(owner), name)
+        if memo not in self._aliases:
+            self._aliases[memo] = local_alias(name, owner)
+        return self._aliases[memo]
+
     def key_of(self, use: ContainerUse) -> Optional[Tuple]:
         """The definition (a key of `defs`) `use` touches, None when it touches no container
         of the module (a local, an instance attribute, another module's)."""
@@ -262,7 +269,7 @@ class ContainerUses(Fact):
             if use.what == "reset":
                 return None  # rebinding the local alias itself
             owner = function_binding_scope(ref[1], use.scope)
-            source = local_alias(ref[1], owner) if owner is not None else None
+            source = self._alias(ref[1], owner) if owner is not None else None
             if source is not None and owner is not None and resolves_to_module(source, owner):
                 return ("mod", source)
             return None
