@@ -793,18 +793,18 @@ def test_cache_identity_small_corpus(project: Path) -> None:
 
 
 def test_point_6_ll101_is_not_quadratic_in_uses(monkeypatch: pytest.MonkeyPatch) -> None:
-    from leaklint.rules.growth import unbounded_module_container as ll101
+    from leaklint.analysis.containers import ContainerUse
 
     n = 400
     source = "_c = {}\n" + "".join(f"def f{i}(x):\n    return _c.setdefault(x, [])\n" for i in range(n)) + "def g(x):\n    _c[x] = 1\n"
     calls = [0]
-    original = ll101._Use.__eq__
+    original = ContainerUse.__eq__
 
     def counted(self, other):  # type: ignore[no-untyped-def]
         calls[0] += 1
         return original(self, other)
 
-    monkeypatch.setattr(ll101._Use, "__eq__", counted)
+    monkeypatch.setattr(ContainerUse, "__eq__", counted)
     # a value-keyed memo cache: reported with all-forms (the default form needs objects)
     table = {"select": ["LL101"], "unbounded-module-container": {"all-forms": True}}
     findings = lint_source(source, "x.py", config_from_table(table, prefix=""))

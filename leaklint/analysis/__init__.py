@@ -68,7 +68,17 @@ Facts, who computes them, and how a rule asks
       anywhere, monkeypatched attributes and saved originals;
     - `rules.cycles._common.CycleSites` (LL501-LL503): classes (bases, methods, what
       `__init__` stores) and the sites where an object stores its own bound method or hands
-      itself to an object it keeps.
+      itself to an object it keeps;
+    - `containers.ContainerUses` (LL101): the module's process-lived containers (module
+      globals, attributes of module-level classes, with their kind: `container_kind`) and every
+      use of them in functions, classified once (grow by method / item / inner / augmented
+      assignment / heapq-style function, shrink, reset, `len()` guard, lookup, `self.x = ...`),
+      each resolved by `key_of(use)` to the container it touches (through `global`, a class
+      name, `self` / `cls` / `type(self)`, a local alias found in the bindings);
+    - `import_time.ImportTime` (LL101): code that runs only while modules and classes are being
+      defined, from the file alone: `runs_at_import(scope)` (`__init_subclass__`, a metaclass's
+      `__new__`, a private module-level function only import-time code calls),
+      `called_only_at_import(name)`, `decorator_shaped(def)`, `wrapper_decorator(def)`.
 
 `flow` -- the flow walker, run by a rule on one function body when it needs it
     (`FlowWalker(names, resources, callnames, self_name, methods).run(body)`): typed events
@@ -105,6 +115,10 @@ caches, process-wide and listener registries, weak references).
     annotation, a callback parameter, a call of it or of a method no str / bytes / int / tuple
     has), each with why. LL101's default form reads it: a process-lived container that keeps
     such objects pins what its callers drop; one keyed by values holds one entry per value.
+    Where a stored name comes from, read from the bindings (no rule re-records assignments for
+    it): `derived_names(scope)` (local -> the names its assignments and loops read),
+    `from_input(expr, scope)` (reads a parameter, or a local computed from one),
+    `loop_targets(scope)`, `identity_locals(scope)` (`oid = id(obj)`).
 
 Not yet on this layer (the rules still track these themselves): the creation/bind/escape
 trackers of LL601 and LL603, the closure family's storage classification
@@ -113,5 +127,9 @@ trackers of LL601 and LL603, the closure family's storage classification
 LL401) is `classes`; LL403's own reading of the walker's events is `flow.released_or_passed_on`.
 Two judgements of LL401 alone stay in its family as named facts: `rules/resources/_pipes.py`
 (which Popen pipes a function leaves open) and `rules/resources/_init_raise.py` (a raise in
-`__init__` after a resource was stored on `self`).
+`__init__` after a resource was stored on `self`). Two container trackers remain beside
+`containers.ContainerUses`: the closure family's `ContainerStorage` (containers shrunk / reset
+anywhere, matched by receiver name, coarser than `key_of`) and LL104's uses of a mutable
+default (references are parameters, not module containers); both could be answered from
+`ContainerUses` extended to function-local references.
 """

@@ -267,3 +267,72 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         current = stack.pop()
         yield current
         stack.extend(children(current))
+
+
+# ------------------------------------------------------------------------------ keys and targets
+LITERAL_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
+
+
+def is_closed_key(node: Optional[cst.BaseExpression]) -> bool:
+    """A key from a closed set: a literal, a tuple of literals, an enum-style member
+    (`Color.RED`), or an UPPER_CASE constant."""
+    if node is None:
+        return False
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return is_closed_key(node.expression)
+    if isinstance(node, cst.Name):
+        return node.value in LITERAL_NAMES or _is_constant_name(node.value)
+    if isinstance(node, cst.Attribute):
+        return _is_constant_name(node.attr.value)
+    if isinstance(node, cst.Tuple):
+        return all(is_closed_key(e.value) for e in node.elements)
+    return False
+
+
+def _is_constant_name(name: str) -> bool:
+    stripped = name.strip("_")
+    return bool(stripped) and stripped.isupper()
+
+
+def subscript_key(node: cst.Subscript) -> Optional[cst.BaseExpression]:
+    """The key of `c[key]` (one index, no slice), else None."""
+    if len(node.slice) != 1:
+        return None
+    element = node.slice[0].slice
+    if isinstance(element, cst.Index):
+        return element.value
+    return None
+
+
+def is_slice(node: cst.Subscript) -> bool:
+    return any(isinstance(s.slice, cst.Slice) for s in node.slice)
+
+
+def paired_value(target: cst.BaseExpression, value: cst.BaseExpression, name: str) -> Optional[cst.BaseExpression]:
+    """The expression `target = value` assigns to `name`, pairing tuple elements one to one
+    (`a, b = x, y` gives `b` the `y`); None when `name` is not so paired (the scope layer's
+    `Binding.value` is None for every unpacked name)."""
+    if isinstance(target, cst.Name):
+        return value if target.value == name else None
+    found = None
+    if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+        if len(target.elements) == len(value.elements):
+            for t, v in zip(target.elements, value.elements):
+                found = paired_value(t.value, v.value, name) or found  # the last pair wins
+    return found
+
+
+def decorator_short_names(node: cst.FunctionDef) -> List[str]:
+    """Last dotted component of every decorator (`staticmethod`, `classmethod`, `setter`)."""
+    out = []
+    for decorator in node.decorators:
+        expr = decorator.decorator
+        if isinstance(expr, cst.Call):
+            expr = expr.func
+        if isinstance(expr, cst.Name):
+            out.append(expr.value)
+        elif isinstance(expr, cst.Attribute):
+            out.append(expr.attr.value)
+    return out

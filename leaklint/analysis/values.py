@@ -15,17 +15,25 @@ given. Whether that is a leak depends on *what* it is given:
 code shows each to be such an object, and why (a short reason for messages and tests); a name
 it does not show is absent. It never guesses from the container: only from how the name is declared
 and used in that function.
+
+Where a stored name comes from, read from the scope layer's bindings (no second record of
+assignments): `derived_names(scope)` maps each local of a function to the names its
+assignments and loops read; `from_input(expr, scope)` says whether `expr` reads a parameter
+of the functions around `scope` (`self` included) or a local computed from one;
+`loop_targets(scope)` and `identity_locals(scope)` name the locals bound by a `for` (an
+element of what was iterated) and by `id(...)` (an identity key).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Union
+from typing import Dict, FrozenSet, Iterator, List, Optional, Set, Union
 
 import libcst as cst
 
 from ..traverse import children
-from .expr import all_params, dotted_name
+from .expr import all_params, dotted_name, names_in, param_names
+from .scopes import Binding, Scope
 
 Function = Union[cst.FunctionDef, cst.Lambda]
 
@@ -128,3 +136,84 @@ def object_evidence(function: Function) -> Dict[str, str]:
     decides what they mean. One walk of the function per call: a rule that asks often keeps
     the answer per function."""
     return _uses(function)
+
+
+# ------------------------------------------------------------------------------ where a local comes from
+def _source(binding: Binding) -> Optional[cst.BaseExpression]:
+    """What a binding reads its value from: the whole right-hand side of an assignment (every
+    name of `a, b = f(x)` comes from `f(x)`), what a `for` or comprehension iterates."""
+    node = binding.node
+    if binding.kind in ("assign", "annassign") and isinstance(node, (cst.Assign, cst.AnnAssign)):
+        return node.value
+    if binding.kind in ("for", "comprehension") and isinstance(node, (cst.For, cst.CompFor)):
+        return node.iter
+    return None
+
+
+def _bindings(scope: Scope) -> Iterator[Binding]:
+    for name in scope.values:
+        yield from scope.history(name)
+
+
+def derived_names(scope: Scope) -> Dict[str, Set[str]]:
+    """local -> the names its assignments (`x = f(a)`, `x: T = a`) and loops (`for x in a`)
+    in `scope` read, over the whole function (every binding, in any order)."""
+    out: Dict[str, Set[str]] = {}
+    for binding in _bindings(scope):
+        source = _source(binding)
+        if source is not None:
+            out.setdefault(binding.name, set()).update(names_in(source))
+    return out
+
+
+def loop_targets(scope: Scope) -> FrozenSet[str]:
+    """Locals of `scope` bound by a `for` loop or a comprehension: elements of what they iterate."""
+    return frozenset(b.name for b in _bindings(scope) if b.kind in ("for", "comprehension"))
+
+
+def identity_locals(scope: Scope) -> FrozenSet[str]:
+    """Locals of `scope` assigned `id(...)` (`oid = id(obj)`): identity keys."""
+    return frozenset(b.name for b in _bindings(scope) if b.kind in ("assign", "annassign") and is_identity(_source(b)))
+
+
+def is_identity(expr: Optional[cst.BaseExpression]) -> bool:
+    """`id(obj)`: a key that pins the object itself."""
+    return isinstance(expr, cst.Call) and isinstance(expr.func, cst.Name) and expr.func.value == "id"
+
+
+def from_input(expr: Optional[cst.BaseExpression], scope: Scope, derived: Optional[Dict[int, Dict[str, Set[str]]]] = None) -> bool:
+    """`expr` reads a parameter of the functions around `scope` (`self` included), or a local
+    computed from one (followed four assignments deep). `derived`: a memo of `derived_names`
+    by id(scope), kept by a caller that asks often."""
+    if expr is None:
+        return False
+    inputs: Set[str] = set()
+    merged: Dict[str, Set[str]] = {}
+    current: Optional[Scope] = scope
+    while current is not None:
+        if current.is_function:
+            node = current.node
+            if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+                inputs.update(param_names(node.params))
+            if derived is None:
+                found = derived_names(current)
+            else:
+                found = derived.get(id(current))
+                if found is None:
+                    found = derived[id(current)] = derived_names(current)
+            for name, sources in found.items():
+                merged.setdefault(name, set()).update(sources)
+        current = current.parent
+    names = set(names_in(expr))
+    seen: Set[str] = set()
+    for _ in range(4):
+        if names & inputs:
+            return True
+        more: Set[str] = set()
+        for name in names - seen:
+            more.update(merged.get(name, ()))
+        seen |= names
+        if not more - seen:
+            return False
+        names = more - seen
+    return False

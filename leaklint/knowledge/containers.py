@@ -2,7 +2,8 @@
 methods grow or shrink each family, which decorators are caches and which of them are
 unbounded whatever their arguments.
 
-Read by the growth family (LL1xx) through `leaklint.rules.growth._common`.
+Read by `leaklint.analysis.containers` (the process-lived containers of a file and their uses)
+and by the growth family (LL1xx) through `leaklint.rules.growth._common`.
 """
 
 from __future__ import annotations

@@ -3,10 +3,18 @@ grow or shrink them, which keys come from a closed set, and which decorators are
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Optional, Set, Tuple
 
 import libcst as cst
 
+from ...analysis.containers import (  # noqa: F401  (moved to the analysis layer; the family reads them from here)
+    container_kind,
+    enclosing_functions,
+    is_task_call,
+    method_of,
+    use_grows,
+)
+from ...analysis.expr import decorator_short_names, is_closed_key, is_slice, subscript_key  # noqa: F401
 from ...analysis.scopes import Context, Scope, resolves_to_module
 from ...knowledge.containers import (  # noqa: F401  (the family reads the tables from here)
     CONSTRUCTORS,
@@ -21,70 +29,6 @@ from ...knowledge.containers import (  # noqa: F401  (the family reads the table
     UNBOUNDED_ONLY,
 )
 from ...matchers import call_arg, decorator_names, is_none
-
-LITERAL_NAMES = frozenset({"None", "True", "False", "Ellipsis", "NotImplemented"})
-
-
-def container_kind(ctx: Context, node: Optional[cst.BaseExpression], scope: Optional[Scope] = None) -> Optional[Tuple[str, str]]:
-    """(kind, family) if `node` builds a fresh, growable, strongly-referencing container:
-    a literal or comprehension, or a call of a known constructor (`deque` only without maxlen).
-    None for anything else (weakref containers, bounded deques, unknown calls)."""
-    if isinstance(node, (cst.Dict, cst.DictComp)):
-        return ("dict", "dict")
-    if isinstance(node, (cst.List, cst.ListComp)):
-        return ("list", "list")
-    if isinstance(node, (cst.Set, cst.SetComp)):
-        return ("set", "set")
-    if isinstance(node, cst.Call):
-        name = ctx.qualified_name(node.func, scope)
-        found = CONSTRUCTORS.get(name or "")
-        if found is None:
-            return None
-        if found[0] == "deque":
-            maxlen = call_arg(node, 1, "maxlen")
-            if maxlen is not None and not is_none(maxlen.value):
-                return None
-            if any(a.star for a in node.args):
-                return None
-        return found
-    return None
-
-
-def is_closed_key(node: Optional[cst.BaseExpression]) -> bool:
-    """A key from a closed set: a literal, a tuple of literals, an enum-style member
-    (`Color.RED`), or an UPPER_CASE constant."""
-    if node is None:
-        return False
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary)):
-        return True
-    if isinstance(node, cst.UnaryOperation):
-        return is_closed_key(node.expression)
-    if isinstance(node, cst.Name):
-        return node.value in LITERAL_NAMES or _is_constant_name(node.value)
-    if isinstance(node, cst.Attribute):
-        return _is_constant_name(node.attr.value)
-    if isinstance(node, cst.Tuple):
-        return all(is_closed_key(e.value) for e in node.elements)
-    return False
-
-
-def _is_constant_name(name: str) -> bool:
-    stripped = name.strip("_")
-    return bool(stripped) and stripped.isupper()
-
-
-def subscript_key(node: cst.Subscript) -> Optional[cst.BaseExpression]:
-    if len(node.slice) != 1:
-        return None
-    element = node.slice[0].slice
-    if isinstance(element, cst.Index):
-        return element.value
-    return None
-
-
-def is_slice(node: cst.Subscript) -> bool:
-    return any(isinstance(s.slice, cst.Slice) for s in node.slice)
-
 
 # module-level aliases of a configured cache decorator: `memoize = functools.lru_cache(maxsize=None)`
 CacheAliases = Dict[str, Tuple[str, Optional[cst.Call]]]
@@ -190,64 +134,3 @@ def cache_maxsize(name: str, call: Optional[cst.Call]) -> Optional[str]:
     return "maxsize"
 
 
-def use_grows(family: str, kind: str, what: str, method: Optional[str]) -> bool:
-    """Whether a use of a container (`what`: grow_inner, grow_aug, grow_method, grow_func,
-    grow_item, read_item) adds to a container of that family / kind."""
-    if what in ("grow_inner", "grow_aug"):
-        return True
-    if what == "grow_method":
-        return method in GROW_METHODS[family]
-    if what == "grow_func":
-        return family in ("list", "deque")
-    if what == "grow_item":
-        return family == "dict"
-    if what == "read_item":
-        return kind == "defaultdict"
-    return False
-
-
-def enclosing_functions(scope: Optional[Scope]) -> Iterator[Scope]:
-    """The function (and lambda) scopes around `scope`, innermost first (class scopes skipped:
-    a method's body cannot see the class body)."""
-    while scope is not None:
-        if scope.is_function:
-            yield scope
-        scope = scope.parent
-
-
-def method_of(scope: Optional[Scope]) -> Optional[Scope]:
-    """The method (function directly in a class) whose body contains `scope`, through nested
-    functions and lambdas."""
-    while scope is not None and scope.is_function:
-        if scope.kind == "function" and scope.parent is not None and scope.parent.kind == "class":
-            return scope
-        scope = scope.parent
-    return None
-
-
-def decorator_short_names(node: cst.FunctionDef) -> List[str]:
-    """Last dotted component of every decorator (`staticmethod`, `classmethod`, `setter`)."""
-    out = []
-    for decorator in node.decorators:
-        expr = decorator.decorator
-        if isinstance(expr, cst.Call):
-            expr = expr.func
-        if isinstance(expr, cst.Name):
-            out.append(expr.value)
-        elif isinstance(expr, cst.Attribute):
-            out.append(expr.attr.value)
-    return out
-
-
-TASK_FACTORIES = frozenset(
-    {"asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future"}
-)
-
-
-def is_task_call(ctx: Context, expr: Optional[cst.BaseExpression]) -> bool:
-    """`asyncio.create_task(...)`, `asyncio.ensure_future(...)`, `<anything>.create_task(...)`."""
-    if not isinstance(expr, cst.Call):
-        return False
-    if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "create_task":
-        return True
-    return ctx.qualified_name(expr.func) in TASK_FACTORIES

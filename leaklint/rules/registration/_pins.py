@@ -1,6 +1,8 @@
 """What a callback keeps alive (LL202): the instance (`self`, a bound method, a lambda or a
 nested function that captures `self`), a local it captures, or nothing (a weak reference, a
-plain function). Asked of the registration facts of the module (`ModuleFacts`)."""
+plain function). Asked of the registration facts of the module (`ModuleFacts`). Used by LL202
+(listener-never-removed), which also asks `_retention` whether the registry outlives the
+subscriber."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import List, Optional
 import libcst as cst
 
 from ...analysis.scopes import LOCAL, binding_scope, is_function_local
+from ...analysis.expr import call_arg
 from ...matchers import self_name
 from ._common import (
     FUNCTOOLS_PARTIAL,
@@ -110,6 +113,23 @@ class CallbackPins:
             return False
         values = local_values(scope, name)
         return bool(values) and all(is_weak_call(self.context, v) for v in values)
+
+    def finalize_pins(self, node: cst.Call) -> List[Pin]:
+        """For `weakref.finalize(obj, func, *args, **kwargs)`: the callback and the arguments
+        that hold `obj` itself (then `obj` is never collected)."""
+        watched = call_arg(node, 0, "obj")
+        func = call_arg(node, 1, "func")
+        if watched is None or func is None or not isinstance(watched.value, cst.Name):
+            return []
+        name = watched.value.value
+        pins: List[Pin] = []
+        for index, arg in enumerate(node.args[1:]):
+            if arg.keyword is not None and arg.keyword.value == "obj":
+                continue
+            pin = self.pins_watched(arg.value, name, is_func=index == 0 and arg.keyword is None or (arg.keyword is not None and arg.keyword.value == "func"))
+            if pin is not None:
+                pins.append(pin)
+        return pins
 
     def pins_watched(self, value: cst.BaseExpression, watched: str, is_func: bool) -> Optional[Pin]:
         """For weakref.finalize(obj, func, *args): does the callback or an argument hold obj?"""

@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from ...analysis.facts import Fact
-from ...analysis.scopes import Context, is_module_variable
+from ...analysis.scopes import Context, Scope, is_module_variable
 from ...matchers import call_arg, first_param, self_name
 from ._common import (
     ClassFacts,
@@ -78,8 +78,6 @@ class InstanceStores(Fact):
         self.removals: Dict[Key, List[_Removal]] = {}
         # container key -> every value assigned to it anywhere in the module, with whether it is weak
         self.definitions: Dict[Key, List[Tuple[cst.BaseExpression, bool]]] = {}
-        # (id(function node), name): locals of __new__ / classmethods holding a new instance
-        self.instance_locals: Set[Tuple[int, str]] = set()
         # containers with at least one definition that is a plain list / dict / set
         self.strong: Set[Key] = set()
         # classes instantiated at module level: a fixed set of constants, like enum members
@@ -91,7 +89,6 @@ class InstanceStores(Fact):
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
             self._note_definition(target.target, node.value)
-            self._note_instance_local(target.target, node.value)
             if isinstance(target.target, cst.Subscript):
                 self._subscript_store(target.target, node.value)
 
@@ -259,24 +256,29 @@ class InstanceStores(Fact):
             return name is not None and name in STRONG_CONTAINERS
         return False
 
-    def _note_instance_local(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        """In `__new__` and classmethods: `obj = super().__new__(cls)`, `obj = cls(...)`."""
-        if not isinstance(target, cst.Name) or not isinstance(value, cst.Call):
-            return
-        found = enclosing_method(self.context)
-        if found is None:
-            return
-        _, method_scope = found
+    def _new_instance(self, name: str, method_scope: Scope) -> bool:
+        """In `__new__` and classmethods, `name` holds a new instance: `obj = super().__new__(cls)`,
+        `obj = cls(...)`, read from the bindings of the method (and of the nested functions
+        between it and here)."""
         method = method_scope.node
         if not self._is_class_method(method):
-            return
+            return False
         first = first_param(method)  # type: ignore[arg-type]
-        func = value.func
-        creates = (isinstance(func, cst.Attribute) and func.attr.value == "__new__") or (
-            isinstance(func, cst.Name) and func.value == first
-        )
-        if creates:
-            self.instance_locals.add((id(method), target.value))
+        scope: Optional[Scope] = self.context.scope
+        while scope is not None:
+            for binding in scope.history(name):
+                value = binding.value
+                if binding.kind != "assign" or not isinstance(value, cst.Call):
+                    continue
+                func = value.func
+                if (isinstance(func, cst.Attribute) and func.attr.value == "__new__") or (
+                    isinstance(func, cst.Name) and func.value == first
+                ):
+                    return True
+            if scope is method_scope:
+                break
+            scope = scope.parent
+        return False
 
     def _note_removal(self, key: Key) -> None:
         ctx = self.context
@@ -322,7 +324,7 @@ class InstanceStores(Fact):
             if selfp is not None and value.value == selfp:
                 return "the instance", None
             found = enclosing_method(ctx)
-            if found is not None and (id(found[1].node), value.value) in self.instance_locals:
+            if found is not None and self._new_instance(value.value, found[1]):
                 return "the new instance", None
             return None
         if (

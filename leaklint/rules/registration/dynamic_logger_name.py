@@ -11,7 +11,8 @@ from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
 from ...analysis.expr import short_text
 from ...analysis.scopes import Context, binding_scope
-from ._common import is_bounded_name_part, local_values, param_names
+from ._common import local_values, param_names
+from ._logger_names import is_bounded_name_part
 
 # parts of a name that identify one request / connection / object: a new logger per value
 PER_OBJECT = re.compile(

@@ -13,11 +13,11 @@ from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
 from ._common import (
     enclosing_method,
-    is_bounded_name_part,
     local_values,
     outermost_function,
     param_names,
 )
+from ._logger_names import is_bounded_name_part
 
 MEMOISERS = frozenset({"functools.cache", "functools.lru_cache"})
 ADDERS = {"addHandler": "removeHandler", "addFilter": "removeFilter"}

@@ -5,23 +5,21 @@ from typing import Dict, List, Optional, Tuple
 
 import libcst as cst
 
-from ...analysis.expr import arguments_at, base_and_first_attribute, root_name
-from ...analysis.scopes import binding_scope, is_module_variable
+from ...analysis.expr import arguments_at, call_arg
 from ...knowledge.registries import (
     CALLBACK_KEYWORD,
     CALLBACK_SET,
     CALLBACK_SET_ADD,
     DEFAULT_PAIRS,
     GENERIC_REGISTRATIONS,
-    ONE_SHOT_REGISTRATIONS,
     PROCESS_REGISTRIES,
     REGISTRATION_METHOD,
-    WEAK_SIGNAL_MODULES,
 )
-from ...matchers import call_arg, self_name
+from ...matchers import self_name
 from ...policy import is_test_path
 from ...types import Confidence, Invalid, Valid
 from ._pins import CallbackPins, Pin
+from ._retention import RegistryRetention, receiver_name
 from ._common import (
     RegistrationRule,
     ClassFacts,
@@ -66,17 +64,6 @@ class _Registration:
         self.owner = owner  # "shared", or "self.<attr>": decided at the end from what self.<attr> holds
         self.cls: Optional[ClassFacts] = cls
         self.qualname = ""  # the enclosing function ("C.__init__"), for the lifetime model
-
-
-def _norm(expr: cst.BaseExpression) -> Optional[str]:
-    """The last name of a receiver, without leading underscores: `self._bus` -> "bus"."""
-    while isinstance(expr, cst.Subscript):
-        expr = expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value.lstrip("_").lower() or None
-    if isinstance(expr, cst.Name):
-        return expr.value.lstrip("_").lower() or None
-    return None
 
 
 class ListenerNeverRemoved(RegistrationRule):
@@ -280,12 +267,13 @@ class ListenerNeverRemoved(RegistrationRule):
         self.global_calls: Dict[str, List[bool]] = {}
         self.global_removals = {r.removal for r in PROCESS_REGISTRIES.values() if r.removal is not None}
         self.pins = CallbackPins(context, self.facts)
+        self.retention = RegistryRetention(context, self.facts)
 
     # ------------------------------------------------------------------ traversal
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = node.attr.value
         if name in self.removal_names:
-            self.removals.setdefault(name, []).append(_norm(node.value))
+            self.removals.setdefault(name, []).append(receiver_name(node.value))
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
@@ -337,42 +325,23 @@ class ListenerNeverRemoved(RegistrationRule):
         self._add(_Registration(node, qualified, pins, "slot" if registry.slot else "global", registry.removal))
 
     def _finalize(self, node: cst.Call) -> None:
-        watched = call_arg(node, 0, "obj")
-        func = call_arg(node, 1, "func")
-        if watched is None or func is None or not isinstance(watched.value, cst.Name):
-            return
-        name = watched.value.value
-        pins: List[Pin] = []
-        for index, arg in enumerate(node.args[1:]):
-            if arg.keyword is not None and arg.keyword.value == "obj":
-                continue
-            pin = self.pins.pins_watched(arg.value, name, is_func=index == 0 and arg.keyword is None or (arg.keyword is not None and arg.keyword.value == "func"))
-            if pin is not None:
-                pins.append(pin)
+        pins = self.pins.finalize_pins(node)
         if pins:
             self._add(_Registration(node, "weakref.finalize", pins, "finalize", None))
 
     def _pair_call(self, node: cst.Call, func: cst.Attribute, method: str) -> None:
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value in ("weak", "weakref", "use_weakref"):
-                if not (isinstance(arg.value, cst.Name) and arg.value.value == "False"):
-                    return
-                break
-        else:
-            if method == "connect" and self.context.imports_module(*WEAK_SIGNAL_MODULES):
-                return
-        if method == "bind" and self._tk_binding(node):
+        if self.retention.weak_or_replacing(node, method):
             return
         receiver = func.value
         selfp = self_name(self.context)
-        last = _norm(receiver) or ""
+        last = receiver_name(receiver) or ""
         if is_capwords(getattr(receiver, "attr", receiver).value if isinstance(receiver, (cst.Attribute, cst.Name)) else ""):
             # `Base.connect(self, ...)`: an unbound method called on the instance, not a registry
             if any(isinstance(a.value, cst.Name) and a.value.value == selfp for a in node.args):
                 return
         if method == "add_callback" and last.endswith("loop"):
             return  # `io_loop.add_callback(cb)` schedules one call, it does not subscribe
-        owner = self._receiver_owner(receiver, method)
+        owner = self.retention.owner(receiver, method)
         if owner is None:
             return
         pins = []
@@ -392,34 +361,10 @@ class ListenerNeverRemoved(RegistrationRule):
             _Registration(node, method, pins, "pair", self.pairs[method], last or None, owner, cls)
         )
 
-    def _tk_binding(self, node: cst.Call) -> bool:
-        """A Tk event binding: `widget.bind("<Key>", cb)` replaces the widget's previous
-        binding for that sequence and dies with the widget; only `add="+"` accumulates."""
-        ctx = self.context
-        sequence = call_arg(node, 0, "sequence")
-        literal = sequence is not None and isinstance(sequence.value, cst.SimpleString) and sequence.value.value.lstrip("rbuRBU").strip("'\"").startswith("<")
-        if not (literal or ctx.imports_module("tkinter", "Tkinter", "idlelib", "customtkinter")):
-            return False
-        add = call_arg(node, 2, "add")
-        if add is None:
-            return True
-        value = add.value
-        if isinstance(value, cst.SimpleString):
-            return value.evaluated_value in ("", None)
-        return isinstance(value, cst.Name) and value.value in ("None", "False")
-
     def _set_call(self, node: cst.Call, func: cst.Attribute, method: str) -> None:
         container = func.value
         assert isinstance(container, cst.Attribute)
-        base = root_name(container)
-        selfp = self_name(self.context)
-        # `self.listeners` is the object's own registry; module / class containers are LL201 / LL301
-        if base is None or (base == selfp and isinstance(container.value, cst.Name)):
-            return
-        scope = binding_scope(base, self.context.scope)
-        if base != selfp and (scope is None or scope.kind == "module" or base in self.facts.classes_by_name):
-            return
-        owner = self._receiver_owner(container.value, method)
+        owner = self.retention.set_owner(container, method)
         if owner is None:
             return
         arg = call_arg(node, 1 if method == "insert" else 0)
@@ -434,31 +379,6 @@ class ListenerNeverRemoved(RegistrationRule):
         self._add(
             _Registration(node, f"{attr}.{method}", [pin], "set", (attr, CALLBACK_SET_ADD[method]), None, owner, cls)
         )
-
-    def _receiver_owner(self, receiver: cst.BaseExpression, method: str) -> Optional[str]:
-        """Whether the registry may outlive the subscriber: "shared" (a parameter, a module
-        global or import, what a plain function returned), "self.<attr>" (decided at the end
-        from what the class assigns to that attribute), or None when it cannot (the subscriber
-        itself, something it created, an object made in this function, a `with` target)."""
-        ctx = self.context
-        selfp = self_name(ctx)
-        base, first = base_and_first_attribute(receiver)
-        if isinstance(base, cst.Call):
-            if isinstance(base.func, cst.Name) and base.func.value == "super":
-                return None
-            if method in ONE_SHOT_REGISTRATIONS:
-                return None
-            return "shared"  # `get_bus().subscribe(...)`
-        if not isinstance(base, cst.Name):
-            return None
-        if selfp is not None and base.value == selfp:
-            if first is None or method in ONE_SHOT_REGISTRATIONS:
-                return None  # the object's own signal / its own futures
-            return "self." + first
-        if method in ONE_SHOT_REGISTRATIONS:
-            # a future releases its callbacks once done; only a module-level one lives on
-            return "shared" if is_module_variable(base.value, ctx.scope) else None
-        return "shared" if self.facts.origin(base, selfp) == "shared" else None
 
     # ------------------------------------------------------------------ decision
     def _add(self, reg: _Registration) -> None:
@@ -490,56 +410,37 @@ class ListenerNeverRemoved(RegistrationRule):
             pin = self.pins.resolved(reg.pins)
             if pin is None:
                 continue
+            if reg.kind in ("global", "slot") and reg.removal is not None and self.global_calls.get(reg.removal):
+                continue  # the module unregisters (`atexit.unregister`)
             if not self.options.all_forms:
                 confidence = self._default_form(reg, pin)
-                if confidence is None:
-                    continue
-                message = self.finalize_message if reg.kind == "finalize" else self.global_message
-                if reg.kind == "global" and reg.removal is not None and self.global_calls.get(reg.removal):
-                    continue
-                self.report(reg.node, message=message, confidence=confidence, call=reg.call, callback=pin.callback, pinned=pin.pinned)
+                if confidence is not None:
+                    message = self.finalize_message if reg.kind == "finalize" else self.global_message
+                    self.report(reg.node, message=message, confidence=confidence, call=reg.call, callback=pin.callback, pinned=pin.pinned)
                 continue
             if reg.kind == "finalize":
                 self.report(reg.node, message=self.finalize_message, callback=pin.callback, pinned=pin.pinned)
-                continue
-            if reg.kind in ("global", "slot"):
-                if reg.removal is not None and self.global_calls.get(reg.removal):
-                    continue
-                if reg.kind == "slot" and not all(self.global_calls.get(reg.call, [True])):
-                    continue  # another call of the same function resets the slot
-                if reg.kind == "global":
-                    self.report(reg.node, message=self.global_message, call=reg.call, callback=pin.callback, pinned=pin.pinned)
-                else:
+            elif reg.kind == "global":
+                self.report(reg.node, message=self.global_message, call=reg.call, callback=pin.callback, pinned=pin.pinned)
+            elif reg.kind == "slot":
+                if all(self.global_calls.get(reg.call, [True])):  # another call of the same function resets the slot
                     # one slot: the next call frees the previous callback, so at most one object is held
                     self.report(
                         reg.node, message=self.slot_message, confidence=Confidence.MEDIUM,
                         call=reg.call, callback=pin.callback, pinned=pin.pinned,
                     )
+            elif not self.retention.outlives(reg.owner, reg.cls):
                 continue
-            if reg.owner.startswith("self.") and not self._shared_attr(reg.cls, reg.owner[5:]):
-                continue
-            if reg.kind == "pair":
-                if self._removed(reg.removal, reg.receiver):
-                    continue
-                self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=reg.removal)
+            elif reg.kind == "pair":
+                # Any call (or reference: `stack.callback(bus.unsubscribe, ...)`) of the removal
+                # method counts, whatever the receiver: the same registry is often reached under
+                # another name (`widget` in one method, `self.initial_widget` in another).
+                if not self.removals.get(reg.removal):
+                    self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=reg.removal)
             else:
                 attr, removals = reg.removal
-                if any(_match(attr, r) for name in removals for r in self.removals.get(name, [])):
-                    continue
-                self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=" or ".join(removals))
-
-    def _shared_attr(self, cls: Optional[ClassFacts], attr: str) -> bool:
-        """`self.<attr>` holds an object the instance received (`self.bus = bus`), not one it
-        created (`self.button = Button()`) or one the rule cannot see assigned."""
-        if cls is None:
-            return False
-        return "shared" in self.facts.self_attr_origin(cls, attr)
-
-    def _removed(self, removal: str, receiver: Optional[str]) -> bool:
-        # Any call (or reference: `stack.callback(bus.unsubscribe, ...)`) of the removal method
-        # counts, whatever the receiver: the same registry is often reached under another name
-        # (`widget` in one method, `self.initial_widget` in another).
-        return bool(self.removals.get(removal))
+                if not any(_match(attr, r) for name in removals for r in self.removals.get(name, [])):
+                    self.report(reg.node, call=reg.call, callback=pin.callback, pinned=pin.pinned, removal=" or ".join(removals))
 
 
 def _match(attr: str, normalized: Optional[str]) -> bool:
