@@ -43,16 +43,27 @@ Facts, who computes them, and how a rule asks
       anywhere, monkeypatched attributes and saved originals;
     - `rules.cycles._common.CycleSites` (LL501-LL503): classes (bases, methods, what
       `__init__` stores) and the sites where an object stores its own bound method or hands
-      itself to an object it keeps.
+      itself to an object it keeps;
+    - `rules.libraries._endless.EndlessLoops` (LL603): the functions that loop until stopped
+      (`while True:` that cannot leave, `serve_forever`) and the instance methods whose loop
+      runs until the object is told to stop.
 
 `flow` -- the flow walker, run by a rule on one function body when it needs it
     (`FlowWalker(names, resources, callnames, self_name, methods).run(body)`): typed events
     (`EventKind`) in source order with the if / try / loop / with arms they sit in, each use
     of a tracked value classified once (`Escape`: RETURN, STORE, STORE_SELF, HANDOFF, WRAP,
-    CONSUME, CAPTURE, USE), and the shared queries `exclusive` (alternative arms),
-    `protected` (released in a `finally` / handler that covers the path), `follows_at_once`,
-    `released_or_passed_on` (closed or passed on anywhere in the body). LL401, LL403 and
-    LL404 use it.
+    CONSUME, CAPTURE, USE), for a value given to a call the call and argument (`Event.call`,
+    `Event.arg`), for a member read the attribute (`Event.member`), and the shared queries
+    `exclusive` (alternative arms), `protected` (released in a `finally` / handler that
+    covers the path), `follows_at_once`, `released_or_passed_on` (closed or passed on
+    anywhere in the body). LL401, LL403 and LL404 use it.
+    A rule that follows created values declares a `TrackedValue` spec (what releases each
+    kind, which escapes end its interest, which calls own what they are given, whether
+    members and names derived from the value count as the value) and asks
+    `follow_each(spec, [(scope, call, kind)], callnames, self_name_of)`: one walk per
+    function that creates any, the names each value is bound to read from the scope's
+    bindings with their values, and per value a `Followed` (`released()`, `passed_on()`,
+    `entered()`, `methods()`, its events). LL601 and LL603 are such specs.
 
 Beside this package: `leaklint.policy` (test code, runs-once code, test doubles: one
 definition each) and `leaklint.knowledge` (catalogues as data: resources, containers and
@@ -78,6 +89,8 @@ caches, process-wide and listener registries, weak references).
 
 Not yet on this layer (the rules still track these themselves): the resource family's two
 other "what happens to this value" classifier (`released_attrs` in LL401, over a class's
-methods), the creation/bind/escape trackers of LL601 and LL603, the closure family's storage classification (`StorageTracker.storage_of`), and the
-escape tracking inside several rules' own `visit_Assign`.
+methods; LL603 keeps a smaller one of its own, what the module does with an attribute
+holding a thread or loop), the closure family's storage classification
+(`StorageTracker.storage_of`), and the escape tracking inside several rules' own
+`visit_Assign`.
 """
