@@ -13,22 +13,7 @@ from leaklint.matchers import method_self
 from leaklint.rule import Rule
 from leaklint.types import Invalid, Valid
 
-DOC = """
-    ## What it does
-    Test probe.
-
-    ## Why is this bad?
-    It is not; it exists for tests.
-
-    ## Known problems
-    None.
-
-    ## Fix safety
-    None.
-
-    ## References
-    None.
-    """
+from test_analysis import DOC  # noqa: E402  (the probes' rule docstring)
 
 
 def _function(source: str) -> cst.FunctionDef:

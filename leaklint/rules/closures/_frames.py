@@ -20,7 +20,7 @@ from typing import Dict, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from ...analysis.expr import dotted_name, int_value, root_name
+from ...analysis.expr import dotted_name, int_value, root_name, target_names
 from ...analysis.facts import Fact
 from ...analysis.scopes import Scope, binding_scope
 from ...traverse import children
@@ -268,14 +268,9 @@ class FrameValues(Fact):
                 self.clears.setdefault((found, func.value.value), []).append(self.seq)
 
     def visit_Del(self, node: cst.Del) -> None:
-        targets = [node.target]
-        while targets:
-            t = targets.pop()
-            if isinstance(t, (cst.Tuple, cst.List)):
-                targets.extend(e.value for e in t.elements)
-            elif isinstance(t, cst.Name):
-                found = binding_scope(t.value, self.context.scope) or self.context.scope
-                self.clears.setdefault((found, t.value), []).append(self.seq)
+        for name in target_names(node.target):
+            found = binding_scope(name, self.context.scope) or self.context.scope
+            self.clears.setdefault((found, name), []).append(self.seq)
 
 
 def _subscript(expr: cst.Subscript, base: str) -> Optional[str]:
