@@ -44,6 +44,11 @@ Facts, who computes them, and how a rule asks
     - `rules.cycles._common.CycleSites` (LL501-LL503): classes (bases, methods, what
       `__init__` stores) and the sites where an object stores its own bound method or hands
       itself to an object it keeps;
+    - `rules.closures._frames.FrameValues` (LL302): what holds a frame-referencing value
+      here (the exception being handled, `sys.exc_info()` and its parts, tracebacks,
+      frames, the locals assigned one), each assignment's targets with the kind they
+      receive, where a local is let go (rebound, `del`, `.clear()`), the open `except`
+      blocks;
     - `rules.libraries._endless.EndlessLoops` (LL603): the functions that loop until stopped
       (`while True:` that cannot leave, `serve_forever`) and the instance methods whose loop
       runs until the object is told to stop.
