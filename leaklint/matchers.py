@@ -103,7 +103,11 @@ def method_of(ctx: Context, node: cst.FunctionDef) -> Tuple[Optional[cst.ClassDe
 def self_name(ctx: Context) -> Optional[str]:
     """Name of `self` in the current method (its first parameter), if we are in one. Works
     inside nested functions and lambdas of the method too."""
-    scope: Optional[Scope] = ctx.scope
+    return method_self(ctx, ctx.scope)
+
+
+def method_self(ctx: Context, scope: Optional[Scope]) -> Optional[str]:
+    """`self_name` read from `scope` (after the traversal too: a scope a rule kept)."""
     while scope is not None and scope.kind != "class":
         if scope.kind == "function" and scope.parent is not None and scope.parent.kind == "class":
             node = scope.node

@@ -79,19 +79,35 @@ Facts, who computes them, and how a rule asks
       defined, from the file alone: `runs_at_import(scope)` (`__init_subclass__`, a metaclass's
       `__new__`, a private module-level function only import-time code calls),
       `called_only_at_import(name)`, `decorator_shaped(def)`, `wrapper_decorator(def)`.
+    - `rules.closures._frames.FrameValues` (LL302): what holds a frame-referencing value
+      here (the exception being handled, `sys.exc_info()` and its parts, tracebacks,
+      frames, the locals assigned one), each assignment's targets with the kind they
+      receive, where a local is let go (rebound, `del`, `.clear()`), the open `except`
+      blocks;
+    - `rules.libraries._endless.EndlessLoops` (LL603): the functions that loop until stopped
+      (`while True:` that cannot leave, `serve_forever`) and the instance methods whose loop
+      runs until the object is told to stop.
 
 `flow` -- the flow walker, run by a rule on one function body when it needs it
     (`FlowWalker(names, resources, callnames, self_name, methods).run(body)`): typed events
     (`EventKind`) in source order with the if / try / loop / with arms they sit in, each use
     of a tracked value classified once (`Escape`: RETURN, STORE, STORE_SELF, HANDOFF, WRAP,
-    CONSUME, CAPTURE, USE), and the shared queries `group_by_name`, `exclusive` (alternative
-    arms), `live_span` (the events a binding's value reaches, and what ends it), `protected`
-    (released in a `finally` / handler that covers the path), `follows_at_once`,
-    `finally_releases_after` (a finally that closes whichever value a re-bound name holds),
-    `unguarded_failure` (a failing call, `sock.connect()`, whose error leaves the value open),
-    `gathered_in_loop` (kept in a container across the iterations of a loop that raises),
-    `close_on_error_gap`, `released_or_passed_on` (closed or passed on anywhere in the body).
-    LL401, LL403 and LL404 use it.
+    CONSUME, CAPTURE, USE), for a value given to a call the call and argument (`Event.call`,
+    `Event.arg`), for a member read the attribute (`Event.member`), and the shared queries
+    `group_by_name`, `exclusive` (alternative arms), `live_span` (the events a binding's value
+    reaches, and what ends it), `protected` (released in a `finally` / handler that covers the
+    path), `follows_at_once`, `finally_releases_after` (a finally that closes whichever value a
+    re-bound name holds), `unguarded_failure` (a failing call, `sock.connect()`, whose error
+    leaves the value open), `gathered_in_loop` (kept in a container across the iterations of a
+    loop that raises), `close_on_error_gap`, `released_or_passed_on` (closed or passed on
+    anywhere in the body). LL401, LL403 and LL404 use it.
+    A rule that follows created values declares a `TrackedValue` spec (what releases each
+    kind, which escapes end its interest, which calls own what they are given, whether
+    members and names derived from the value count as the value) and asks
+    `follow_each(spec, [(scope, call, kind)], callnames, self_name_of)`: one walk per
+    function that creates any, the names each value is bound to read from the scope's
+    bindings with their values, and per value a `Followed` (`released()`, `passed_on()`,
+    `entered()`, `methods()`, its events). LL601 and LL603 are such specs.
 
 Beside this package: `leaklint.policy` (test code, runs-once code, test doubles: one
 definition each; `HeldFindings` holds a rule's findings to the end of the module and drops
@@ -120,11 +136,11 @@ caches, process-wide and listener registries, weak references).
     `from_input(expr, scope)` (reads a parameter, or a local computed from one),
     `loop_targets(scope)`, `identity_locals(scope)` (`oid = id(obj)`).
 
-Not yet on this layer (the rules still track these themselves): the creation/bind/escape
-trackers of LL601 and LL603, the closure family's storage classification
-(`StorageTracker.storage_of`), and the escape tracking inside several rules' own
-`visit_Assign`. The resource family's class-level classifier (`released_attrs`, once in
-LL401) is `classes`; LL403's own reading of the walker's events is `flow.released_or_passed_on`.
+Not yet on this layer (the rules still track these themselves): the closure family's storage
+classification (`StorageTracker.storage_of`), LL603's small reading of what the module does with
+an attribute holding a thread or loop, and the escape tracking inside several rules' own
+`visit_Assign`. The resource family's class-level classifier (`released_attrs`, once in LL401)
+is `classes`; LL403's own reading of the walker's events is `flow.released_or_passed_on`.
 Two judgements of LL401 alone stay in its family as named facts: `rules/resources/_pipes.py`
 (which Popen pipes a function leaves open) and `rules/resources/_init_raise.py` (a raise in
 `__init__` after a resource was stored on `self`). Two container trackers remain beside

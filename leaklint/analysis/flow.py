@@ -10,16 +10,22 @@ the value went (returned, stored, stored on self, handed to an owner, wrapped, c
 captured by a nested scope, merely used). `detail` keeps the finer reason (the method name,
 "kept by a wrapper") that messages and the resource rules' judgement read.
 
-Used by LL401 (resource-not-closed), LL403 (sqlite-connection-not-closed-by-with) and LL404
-(lock-acquired-without-release); the other trackers (LL601-LL603, the closure family's
-storage) do not use it yet.
+A rule that follows values it sees created declares a `TrackedValue` spec (what releases the
+value, which escapes end its interest, which calls take it over) and asks `follow` /
+`follow_each` for a `Followed` per created value: one walk per function, the names each
+value is bound to read from the scope layer's bindings with their values.
+
+Used by LL401 (resource-not-closed), LL403 (sqlite-connection-not-closed-by-with), LL404
+(lock-acquired-without-release), and through `TrackedValue` by LL601
+(pyplot-figure-not-closed) and LL603 (thread-or-loop-not-joined); the closure family's
+storage tracking does not use it yet.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -43,7 +49,7 @@ from ..knowledge.resources import (
 from ..policy import expects_failure, expects_failure_after, is_injected_double
 from ..traverse import children
 from .body import assigned_names, calls_under, inner_blocks, node_by_id
-from .expr import dotted_name
+from .expr import dotted_name, positional, target_names
 
 
 class EventKind(str, enum.Enum):
@@ -180,6 +186,11 @@ class Event:
     # (block id, index, count, frames open at the block) for every enclosing block, outermost first
     chain: Tuple[Tuple[int, int, int, int], ...] = ()
     escape: Optional[Escape] = None  # where the value went, for the events about a use
+    # for a value given straight to a call as one of its arguments: the call and the argument
+    call: Optional[cst.Call] = None
+    arg: Optional[cst.Arg] = None
+    member: Optional[str] = None  # the attribute read from the value (`t.join`, `loop.close`)
+    in_return: bool = False  # inside the value of a `return` or `yield` (`return cache[loop]`)
 
     @property
     def in_finally(self) -> bool:
@@ -263,8 +274,18 @@ class FlowWalker:
         self_name: Optional[str] = None,
         methods: FrozenSet[str] = frozenset(),
         borrows: Optional[Callable[[cst.Call, cst.Arg], Optional[str]]] = None,
+        values: Optional[Dict[int, str]] = None,
+        members: bool = False,
     ) -> None:
         self.names = set(names)
+        # expressions followed where they stand (id -> the name their events carry): a value
+        # never bound to a name (`Thread(target=f).start()`, `return plt.figure()`)
+        self.values: Dict[int, str] = dict(values or {})
+        # a member of a followed value (`fig.axes[0]`, `fig.add_subplot()`) goes where the value
+        # goes: the outermost member expression is classified instead of the value
+        self.members = members
+        self._argument: Optional[Tuple[cst.Call, cst.Arg]] = None
+        self._member: Optional[str] = None
         # a callee that only reads the argument (analysis.borrow): the caller keeps ownership
         self.borrows = borrows
         self.resources = resources
@@ -286,10 +307,13 @@ class FlowWalker:
     # ------------------------------------------------------------------ events
     def _emit(self, kind: EventKind, name: str, node: cst.CSTNode, detail: Any = None) -> None:
         self.order += 1
+        call, arg = self._argument if self._argument is not None else (None, None)
+        member, self._argument, self._member = self._member, None, None
         self.events.append(
             Event(
                 kind, name, node, self.order, tuple(self.frames), self.stmt, detail, self.statement,
-                tuple(self.chain), escape_of(kind, detail),
+                tuple(self.chain), escape_of(kind, detail), call, arg, member,
+                any(type(n) is cst.Return or type(n) is cst.Yield for n in self.stack),
             )
         )
 
@@ -664,6 +688,10 @@ class FlowWalker:
             key = dotted_name(func.value)
             if key:
                 self._emit(EventKind.CALL, key, node, func.attr.value)
+        followed = self.values.get(id(node))
+        if followed is not None and not self.nested and self.stack:
+            kind, detail = self._classify_member(node)
+            self._emit(kind, followed, node, detail)
         self._generic(node)
 
     # ------------------------------------------------------------------ names
@@ -683,15 +711,37 @@ class FlowWalker:
         if self.nested:
             self._emit(EventKind.ESCAPE, name, node, "captured")
             return
-        kind, detail = self._classify(node)
+        kind, detail = self._classify_member(node)
         self._emit(kind, name, node, detail)
 
-    def _classify(self, node: cst.Name) -> Tuple[EventKind, Any]:
+    def _classify_member(self, node: cst.CSTNode) -> Tuple[EventKind, Any]:
+        """`_classify` of the value, or with `members` of the outermost member expression
+        made from it (`fig.axes[0].figure`, `fig.add_subplot()`)."""
+        if not self.members:
+            return self._classify(node)
         stack = self.stack
         i = len(stack) - 1
+        current = node
+        while i >= 0:
+            p = stack[i]
+            if (isinstance(p, (cst.Attribute, cst.Subscript)) and p.value is current) or (isinstance(p, cst.Call) and p.func is current):
+                current = p
+                i -= 1
+                continue
+            break
+        if i < 0:
+            return EventKind.USE, None
+        return self._classify(current, i)
+
+    def _classify(self, node: cst.CSTNode, i: Optional[int] = None) -> Tuple[EventKind, Any]:
+        """What happens to `node` where it stands; `i`: its parent's place on the stack (the
+        top by default)."""
+        self._argument = self._member = None
+        stack = self.stack
+        i = len(stack) - 1 if i is None else i
         parent = stack[i]
         if isinstance(parent, cst.Attribute) and parent.value is node:
-            attr = parent.attr.value
+            attr = self._member = parent.attr.value
             grand = stack[i - 1] if i >= 1 else None
             if isinstance(grand, cst.Call) and grand.func is parent:
                 if attr in ("__enter__", "__aenter__"):
@@ -745,6 +795,8 @@ class FlowWalker:
         if isinstance(p, (cst.AnnAssign, cst.NamedExpr)) and p.value is current:
             return EventKind.ESCAPE, "stored"
         if isinstance(p, cst.Arg) and p.value is current and j >= 1 and isinstance(stack[j - 1], cst.Call):
+            if not contained:
+                self._argument = (stack[j - 1], p)  # type: ignore[assignment]
             return self._classify_arg(p, stack[j - 1], j - 1, direct=not contained)
         if isinstance(p, cst.For) and p.iter is current:
             return (EventKind.ESCAPE, "released in a loop") if contained else (EventKind.USE, "iterated")
@@ -933,6 +985,184 @@ def follows_at_once(first: Event, releases: Sequence[Event], plain_tries: Frozen
             if kind == "try" and arm == "body" and e.frames == first.frames[:-1] + (("try", ident, "else"),):
                 return True
     return False
+
+
+@dataclass(frozen=True)
+class TrackedValue:
+    """A rule's declarative spec of a value it follows through one function body on the
+    walker (LL601's pyplot figures, LL603's threads, timers and event loops): what releases
+    it, which escapes end the rule's interest, which calls take it over.
+
+    `releases`: for each kind of value, the methods that end its life (`join`, `close`); a
+    method reference handed over (`addCleanup(loop.close)`) and a helper named for one
+    (`join_thread(t)`) release too. `ends`: where the value may go (`Escape`, not as an
+    argument of a call) for the rule to stop following it. `owns(call)`: a call that takes
+    over a value given to it as a positional argument (the walker's own reading of arguments
+    is not used: each rule has its own catalogue of owners). `members`: what is made from the
+    value (`fig.axes[0]`, `fig.add_subplot()`) goes where the value goes. `derived`: names
+    bound to the value or to a member of a followed name (`ax = fig.add_subplot()`,
+    `fig2 = fig`) are followed as the value."""
+
+    releases: Mapping[str, FrozenSet[str]]
+    ends: FrozenSet[Escape]
+    owns: Callable[[cst.Call], bool]
+    members: bool = False
+    derived: bool = False
+
+
+@dataclass
+class Followed:
+    """What happened to one created value (`call`, of `kind`) in its function: the names it was
+    bound to and every event of them and of the call itself, anywhere in the body (where the
+    events sit is not asked)."""
+
+    call: cst.Call
+    kind: str
+    spec: TrackedValue
+    names: Set[str] = field(default_factory=set)
+    events: List[Event] = field(default_factory=list)
+
+    def methods(self) -> Set[str]:
+        """The methods called on the value."""
+        return {e.detail for e in self.events if e.kind is EventKind.METHOD and isinstance(e.detail, str)}
+
+    def released(self) -> bool:
+        enders = self.spec.releases.get(self.kind, frozenset())
+        for event in self.events:
+            if event.kind is EventKind.METHOD and event.detail in enders:
+                return True
+            if event.member in enders and (event.kind is EventKind.RELEASE_REF or event.detail == "bound method handed over"):
+                return True  # `addCleanup(loop.close)`, `atexit.register(t.cancel)`
+            if event.call is not None and _positional(event) and any(word in _callee(event.call).lower() for word in enders):
+                return True
+        return False
+
+    def passed_on(self) -> bool:
+        """Returned, stored, or given to an owner (`spec.owns`), as far as the spec says. Read
+        anywhere in what the function returns or yields counts as returned (`return
+        cache[loop]`, `return fig.number`), except a method called on it, which returns the
+        method's result (`return loop.run_until_complete(coro)`)."""
+        for event in self.events:
+            if event.in_return and event.kind is not EventKind.METHOD and Escape.RETURN in self.spec.ends:
+                return True
+            if event.call is not None:
+                if _positional(event) and self.spec.owns(event.call):
+                    return True
+                continue
+            if event.escape in self.spec.ends and not self._moved_to_own_name(event):
+                return True
+        return False
+
+    def entered(self) -> bool:
+        """Used as a context manager (`with closing(...)`, `with Thread(...)`)."""
+        return any(e.kind is EventKind.WITH for e in self.events)
+
+    def _moved_to_own_name(self, event: Event) -> bool:
+        """`t = Thread(...)`, `ax = fig.add_subplot()`: stored only in names followed as it."""
+        statement = event.statement
+        if event.detail != "stored" or not isinstance(statement, (cst.Assign, cst.AnnAssign)):
+            return False
+        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+        return all(isinstance(t, (cst.Name, cst.Tuple, cst.List)) for t in targets) and all(
+            n in self.names for t in targets for n in target_names(t)
+        )
+
+
+def _positional(event: Event) -> bool:
+    arg = event.arg
+    return arg is not None and event.call is not None and any(v is arg.value for v in positional(event.call))
+
+
+def _callee(call: cst.Call) -> str:
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+
+
+def follow(
+    spec: TrackedValue,
+    scope: Any,
+    creations: Mapping[int, Tuple[cst.Call, str]],
+    callnames: Dict[int, str],
+    self_name: Optional[str] = None,
+) -> Dict[int, Followed]:
+    """One walk of `scope` (an `analysis.scopes.Scope`: its function body, lambda or module)
+    following the values `creations` (id(call) -> (call, kind)) made in it: the names the
+    scope binds to each (its bindings with their values; with `spec.derived` also the names
+    bound to members of those), and what happens to those names and to each call where it
+    stands. Returns id(call) -> `Followed`."""
+    out: Dict[int, Followed] = {key: Followed(call, kind, spec) for key, (call, kind) in creations.items()}
+    sources = []  # (names bound, the expression they are bound to)
+    for history in (scope.history(name) for name in list(scope.values)):
+        for binding in history:
+            node = binding.node
+            value = binding.value
+            if value is None and isinstance(node, (cst.Assign, cst.AnnAssign)) and binding.kind in ("assign", "annassign"):
+                value = node.value
+            if value is not None:
+                sources.append((binding.name, value))
+    for key, followed in out.items():
+        for name, value in sources:
+            if _created_by(value, spec.derived) is followed.call:
+                followed.names.add(name)
+        grew = spec.derived
+        while grew:
+            grew = False
+            for name, value in sources:
+                if name not in followed.names and _root(value) in followed.names:
+                    followed.names.add(name)
+                    grew = True
+    names = set().union(*(f.names for f in out.values())) if out else set()
+    node = scope.node
+    body = node.body if isinstance(node, (cst.FunctionDef, cst.Lambda)) else node
+    walker = FlowWalker(
+        names, {}, callnames, self_name, values={key: f"#{key}" for key in out}, members=spec.members
+    )
+    by_name: Dict[str, List[Event]] = {}
+    for event in walker.run(body):
+        by_name.setdefault(event.name, []).append(event)
+    for key, followed in out.items():
+        followed.events = sorted(
+            [e for name in followed.names for e in by_name.get(name, ())] + by_name.get(f"#{key}", []),
+            key=lambda e: e.order,
+        )
+    return out
+
+
+def follow_each(
+    spec: TrackedValue,
+    creations: Sequence[Tuple[Any, cst.Call, str]],
+    callnames: Dict[int, str],
+    self_name_of: Callable[[Any], Optional[str]],
+) -> Dict[int, Followed]:
+    """`follow` for values made in several functions, given as (scope, call, kind): one walk
+    per scope that makes any. `self_name_of(scope)`: the name of `self` there (or None)."""
+    by_scope: Dict[int, Tuple[Any, Dict[int, Tuple[cst.Call, str]]]] = {}
+    for scope, call, kind in creations:
+        by_scope.setdefault(id(scope), (scope, {}))[1][id(call)] = (call, kind)
+    out: Dict[int, Followed] = {}
+    for scope, made in by_scope.values():
+        out.update(follow(spec, scope, made, callnames, self_name_of(scope)))
+    return out
+
+
+def _created_by(value: cst.BaseExpression, members: bool) -> cst.BaseExpression:
+    """The call a bound expression is (`t = Thread()`), or with `members` the innermost call of
+    the member chain made from it (`ax = plt.figure().add_subplot()`: `plt.figure()`)."""
+    while members:
+        inner = value.func.value if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) else (
+            value.value if isinstance(value, cst.Attribute) else None
+        )
+        if not isinstance(inner, (cst.Call, cst.Attribute)):
+            break
+        value = inner
+    return value
+
+
+def _root(value: cst.BaseExpression) -> Optional[str]:
+    """The plain name at the root of `a.b()[0].c`."""
+    while isinstance(value, (cst.Call, cst.Attribute, cst.Subscript)):
+        value = value.func if isinstance(value, cst.Call) else value.value
+    return value.value if isinstance(value, cst.Name) else None
 
 
 def _mentioned(node: cst.CSTNode) -> Set[str]:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple, Union
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple, Union
 
 import libcst as cst
 
-from ...analysis.expr import call_method
+from ...analysis.expr import call_method, target_names
 from ...analysis.scopes import Scope
 from ...matchers import decorator_expr
 from ...types import Confidence, Invalid, Valid
@@ -348,7 +348,7 @@ class LoopVariableClosureEscapes(ClosureTracker):
         targets: Set[str] = set()
         comp: Optional[cst.CompFor] = for_in
         while comp is not None:
-            targets.update(_bound_names(comp.target))
+            targets.update(target_names(comp.target))
             comp = comp.inner_for_in
         names = sorted(targets & self._free(elt))
         if names and elt not in self._reported:
@@ -382,21 +382,11 @@ class LoopVariableClosureEscapes(ClosureTracker):
         if found is None:
             names: Set[str] = set()
             if isinstance(loop, cst.For):
-                names.update(_bound_names(loop.target))
+                names.update(target_names(loop.target))
             _assigned_in(loop.body, names)
             found = frozenset(names)
             self._assigned[loop] = found
         return found
-
-
-def _bound_names(target: cst.CSTNode) -> Iterable[str]:
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
 
 
 def _assigned_in(root: cst.CSTNode, names: Set[str]) -> None:
@@ -405,15 +395,15 @@ def _assigned_in(root: cst.CSTNode, names: Set[str]) -> None:
     while stack:
         node = stack.pop()
         if isinstance(node, cst.AssignTarget):
-            names.update(_bound_names(node.target))
+            names.update(target_names(node.target))
         elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-            names.update(_bound_names(node.target))
+            names.update(target_names(node.target))
         elif isinstance(node, cst.For):
-            names.update(_bound_names(node.target))
+            names.update(target_names(node.target))
         elif isinstance(node, cst.WithItem) and node.asname is not None:
-            names.update(_bound_names(node.asname.name))
+            names.update(target_names(node.asname.name))
         elif isinstance(node, cst.NamedExpr):
-            names.update(_bound_names(node.target))
+            names.update(target_names(node.target))
         elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             names.add(node.name.value)
             continue

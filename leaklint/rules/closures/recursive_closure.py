@@ -4,7 +4,7 @@ from typing import Dict, List, Set, Tuple
 
 import libcst as cst
 
-from ...analysis.expr import is_none
+from ...analysis.expr import is_none, target_names
 from ...analysis.scopes import Scope, binding_scope
 from ...types import Confidence, Invalid, Valid
 from ...policy import in_one_time_function, in_test_code
@@ -171,13 +171,8 @@ class RecursiveClosure(ClosureTracker):
 
     def visit_Del(self, node: cst.Del) -> None:
         scope = self.context.scope
-        targets = [node.target]
-        while targets:
-            t = targets.pop()
-            if isinstance(t, (cst.Tuple, cst.List)):
-                targets.extend(e.value for e in t.elements)
-            elif isinstance(t, cst.Name):
-                self._cleared.add((scope, t.value))
+        for name in target_names(node.target):
+            self._cleared.add((scope, name))
 
     def leave_Module(self, original_node: cst.Module) -> None:
         ctx = self.context

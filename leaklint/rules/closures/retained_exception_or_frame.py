@@ -1,43 +1,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import List, Optional, Set
 
 import libcst as cst
 
-from ...analysis.expr import call_method, dotted_name, int_value, is_none, reads_existing_value, root_name
+from ...analysis.expr import call_method, dotted_name, reads_existing_value, root_name
 from ...matchers import self_name
 from ...analysis.scopes import LOCAL, Scope, binding_scope, class_body_value, held_outside_frame, names_a_class
 from ...policy import in_one_time_function, in_test_code, is_test_path
 from ...types import Confidence, Invalid, Valid
-from ...traverse import children
-from ._common import (
-    StorageRef,
-    StorageTracker,
-    stored_values,
+from ._common import ClosureNames, ContainerStorage, StorageRef, StorageTracker, stored_values
+from ._frames import (
+    CYCLIC, DESCRIPTIONS, EXC_INFO, EXCEPTION, FRAME, TRACEBACK, FrameValues,
 )
-
-# kinds of values that reference frames
-EXCEPTION = "exception"  # an exception caught here: its __traceback__ starts at this frame
-EXC_INFO = "exc_info"  # the (type, value, traceback) tuple
-TRACEBACK = "traceback"
-FRAME = "frame"  # the current frame (or a list of frames that contains it)
-OUTER_FRAME = "outer_frame"  # a caller's frame: retains the caller, no cycle with this frame
-# the exception a caller is handling (sys.exc_info() outside an except block of this
-# function), or the deeper part of a traceback: retains frames, but not this one
-OUTER_EXCEPTION = "outer_exception"
-OUTER_EXC_INFO = "outer_exc_info"
-OUTER_TRACEBACK = "outer_traceback"
-_OUTER = {EXCEPTION: OUTER_EXCEPTION, EXC_INFO: OUTER_EXC_INFO, TRACEBACK: OUTER_TRACEBACK}
-_BASE = {OUTER_EXCEPTION: EXCEPTION, OUTER_EXC_INFO: EXC_INFO, OUTER_TRACEBACK: TRACEBACK}
-
-# kinds that form a cycle with the current frame when kept in one of its locals
-CYCLIC = frozenset({EXCEPTION, EXC_INFO, TRACEBACK, FRAME})
 
 # helpers that raise the exception (or exc_info) they are given
 RERAISERS = frozenset({"reraise", "raise_exc_info", "raise_with_traceback", "raise_"})
-STACK_CALLS = frozenset({"inspect.stack", "inspect.trace"})
-FRAME_LIST_CALLS = frozenset({"inspect.getouterframes", "inspect.getinnerframes"})
 
 
 class RetainedExceptionOrFrame(StorageTracker):
@@ -277,253 +256,64 @@ class RetainedExceptionOrFrame(StorageTracker):
         ),
     ]
 
+    requires = (ClosureNames, ContainerStorage, FrameValues)
+
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
-        self._handlers: List[Tuple[str, Scope]] = []
-        self._seq = 0
-        # (scope, name) -> kind, for locals that hold a frame-referencing value
-        self._tainted: Dict[Tuple[Scope, str], str] = {}
-        # (scope, name) -> sequence numbers where the local is deleted / set to None / cleared
-        self._clears: Dict[Tuple[Scope, str], List[int]] = {}
-        self._frames_cleared: Set[Scope] = set()
+        self.frames = self.fact(FrameValues)
+        self.kind_of = self.frames.kind_of
         self._candidates: List["_Candidate"] = []
-        # scopes of the `finally` blocks we are in: sys.exc_info() there is the exception in
-        # flight, which (raised in the `try` body) has this frame in its traceback
-        self._finally: List[Scope] = []
-        self._handler_starts: List[int] = []  # len(self._candidates) when each open handler began
-        # (scope, name) -> (statement, seq) of the last plain assignment of a local
-        self._assigned: Dict[Tuple[Scope, str], Tuple[cst.CSTNode, int]] = {}
-        self._first_assigned: Dict[Tuple[Scope, str], int] = {}
-
-    # ------------------------------------------------------------------ handlers
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        self._push_handler(node)
-
-    def leave_ExceptHandler(self, original_node: cst.ExceptHandler) -> None:
-        self._leave_handler(original_node)
-
-    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
-        self._push_handler(node)
-
-    def leave_ExceptStarHandler(self, original_node: cst.ExceptStarHandler) -> None:
-        self._leave_handler(original_node)
-
-    def _leave_handler(self, node: cst.CSTNode) -> None:
-        _, scope = self._handlers.pop()
-        first = self._handler_starts.pop()
-        if not _raises(node):
-            return
-        # the handler raises: the exception leaves this frame while a local still holds it
-        for cand in self._candidates[first:]:
-            if cand.sink == "local" and cand.scope is scope and cand.kind in (EXCEPTION, EXC_INFO, TRACEBACK):
-                cand.sink = "reraised"
-
-    def visit_Finally(self, node: cst.Finally) -> None:
-        self._finally.append(self.context.scope)
-
-    def leave_Finally(self, original_node: cst.Finally) -> None:
-        self._finally.pop()
-
-    def _push_handler(self, node: cst.CSTNode) -> None:
-        name = getattr(node, "name", None)
-        target = name.name.value if name is not None and isinstance(name.name, cst.Name) else ""
-        self._handlers.append((target, self.context.scope))
-        self._handler_starts.append(len(self._candidates))
-
-    # ------------------------------------------------------------------ what references frames
-    def kind_of(self, expr: cst.BaseExpression) -> Optional[str]:
-        ctx = self.context
-        if isinstance(expr, cst.Name):
-            for name, scope in reversed(self._handlers):
-                if name == expr.value and binding_scope(name, ctx.scope) is scope:
-                    return EXCEPTION
-            found = binding_scope(expr.value, ctx.scope)
-            if found is not None:
-                return self._tainted.get((found, expr.value)) or self._exit_parameter(expr.value)
-            return None
-        if isinstance(expr, cst.Call):
-            qualified = ctx.call_name(expr)
-            if qualified == "sys.exc_info":
-                return EXC_INFO if self._in_handler() else OUTER_EXC_INFO
-            if qualified == "sys.exception":
-                return EXCEPTION if self._in_handler() else OUTER_EXCEPTION
-            if qualified == "inspect.currentframe":
-                return FRAME
-            if qualified == "sys._getframe":
-                depth = int_value(expr.args[0].value) if expr.args else 0
-                return FRAME if depth == 0 else OUTER_FRAME
-            if qualified in STACK_CALLS:
-                return FRAME
-            if qualified in FRAME_LIST_CALLS and expr.args:
-                inner = self.kind_of(expr.args[0].value)
-                return inner if inner in (FRAME, OUTER_FRAME, TRACEBACK, OUTER_TRACEBACK) else None
-            if isinstance(expr.func, cst.Attribute) and expr.func.attr.value == "with_traceback":
-                # `e.with_traceback(None)` strips it; another traceback may not reach this frame
-                if expr.args and self.kind_of(expr.args[0].value) in (TRACEBACK, OUTER_TRACEBACK):
-                    return self.kind_of(expr.func.value)
-                return None
-            return None
-        if isinstance(expr, (cst.Subscript, cst.Attribute)):
-            base = self.kind_of(expr.value)
-            if base is None:
-                return None
-            outer = base in _BASE
-            plain = _BASE.get(base, base)
-            if isinstance(expr, cst.Subscript):
-                kind = self._subscript(expr, plain)
-            else:
-                kind = self._attribute(expr.attr.value, plain)
-            return _OUTER.get(kind or "", kind) if outer else kind
-        if isinstance(expr, (cst.Tuple, cst.List, cst.Set)):
-            for element in expr.elements:
-                kind = self.kind_of(element.value)
-                if kind is not None:
-                    return kind
-            return None
-        if isinstance(expr, cst.Dict):
-            for element in expr.elements:
-                if isinstance(element, cst.DictElement):
-                    kind = self.kind_of(element.value) or self.kind_of(element.key)
-                    if kind is not None:
-                        return kind
-            return None
-        if isinstance(expr, cst.IfExp):
-            return self.kind_of(expr.body) or self.kind_of(expr.orelse)
-        if isinstance(expr, cst.BooleanOperation):
-            return self.kind_of(expr.left) or self.kind_of(expr.right)
-        return None
-
-    def _in_handler(self) -> bool:
-        scope = self.context.scope
-        return any(s is scope for _, s in self._handlers) or any(s is scope for s in self._finally)
-
-    def _exit_parameter(self, name: str) -> Optional[str]:
-        """`exc_val` / `exc_tb` of `__exit__(self, exc_type, exc_val, exc_tb)` (or
-        `__aexit__`): the exception leaving the `with` body and its traceback, whose frames
-        are the caller's (the one running the `with`), not this one."""
-        binding = self.context.binding(name)
-        if binding is None or binding.kind != "param" or binding.scope.name not in ("__exit__", "__aexit__"):
-            return None
-        node = binding.scope.node
-        if not isinstance(node, cst.FunctionDef):
-            return None
-        params = [p.name.value for p in node.params.params]
-        if len(params) < 4 or binding.scope is not self.context.scope:
-            return None
-        return {params[2]: OUTER_EXCEPTION, params[3]: OUTER_TRACEBACK}.get(name)
-
-    @staticmethod
-    def _subscript(expr: cst.Subscript, base: str) -> Optional[str]:
-        element = expr.slice[0].slice
-        index = int_value(element.value) if isinstance(element, cst.Index) else None
-        if base == EXC_INFO:
-            if isinstance(element, cst.Slice):
-                upper = int_value(element.upper) if element.upper is not None else None
-                return None if upper == 1 else EXC_INFO
-            return {0: None, 1: EXCEPTION, 2: TRACEBACK}.get(index, EXC_INFO) if index is not None else EXC_INFO
-        if base == FRAME:
-            return FRAME if index == 0 else OUTER_FRAME
-        return base if base == OUTER_FRAME else None
-
-    @staticmethod
-    def _attribute(attr: str, base: str) -> Optional[str]:
-        if attr == "__traceback__" and base == EXCEPTION:
-            return TRACEBACK
-        if attr in ("__cause__", "__context__") and base == EXCEPTION:
-            return EXCEPTION
-        if attr == "tb_frame" and base == TRACEBACK:
-            return FRAME
-        if attr == "tb_next" and base == TRACEBACK:
-            return OUTER_TRACEBACK  # deeper frames only: no cycle with this one
-        if attr == "f_back" and base in (FRAME, OUTER_FRAME):
-            return OUTER_FRAME
-        if attr == "frame" and base in (FRAME, OUTER_FRAME):
-            return base
-        return None
 
     # ------------------------------------------------------------------ sinks
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self._seq += 1
-
     def visit_Assign(self, node: cst.Assign) -> None:
-        kind = self.kind_of(node.value)
-        for target in node.targets:
-            self._assign(node, target.target, node.value, kind)
+        self._assigned(node)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._assign(node, node.target, node.value, self.kind_of(node.value))
+        self._assigned(node)
 
-    def _assign(self, node: cst.CSTNode, target: cst.BaseExpression, value: Optional[cst.BaseExpression], kind: Optional[str]) -> None:
-        if isinstance(target, cst.Name):
-            self._assign_name(node, target.value, kind, clears=value is not None and (is_none(value) or _empty(value)))
-            return
-        if isinstance(target, (cst.Tuple, cst.List)):
-            elements = [e.value for e in target.elements]
-            start = _exc_info_start(value) if kind == EXC_INFO else None
-            if start is not None:
-                # `t, v, tb = sys.exc_info()` / `v, tb = sys.exc_info()[1:]`: the value and the
-                # traceback parts
-                parts = (None, EXCEPTION, TRACEBACK)[start:]
-                for index, element in enumerate(elements):
-                    self._assign(node, element, None, parts[index] if index < len(parts) else None)
-                return
-            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(elements):
-                for t, v in zip(elements, value.elements):
-                    self._assign(node, t, v.value, self.kind_of(v.value))
-                return
-            for element in elements:
-                self._assign(node, element, None, None)
-            return
-        if kind is None or kind not in CYCLIC:
-            # `state.frame = None`: an attribute of a local object reset
-            text = dotted_name(target) if isinstance(target, cst.Attribute) else ""
-            root = root_name(target)
-            found = binding_scope(root, self.context.scope) if root else None
-            if text and found is not None:
-                self._clears.setdefault((found, text), []).append(self._seq)
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._assigned(node)
+
+    def _assigned(self, node: cst.CSTNode) -> None:
+        """Each target of an assignment with the kind it receives (`FrameValues.bound`)."""
+        for target, kind in self.frames.bound.get(id(node), ()):
             if kind is None:
-                return
-        if isinstance(target, cst.Attribute):
-            self._sink(node, kind, target, dotted_name(target))
-        elif isinstance(target, cst.Subscript):
-            self._sink(node, kind, target.value, "")
+                continue
+            if isinstance(target, str):
+                self._assign_name(node, target, kind)
+            elif isinstance(target, cst.Attribute):
+                self._sink(node, kind, target, dotted_name(target))
+            elif isinstance(target, cst.Subscript):
+                self._sink(node, kind, target.value, "")
 
-    def _assign_name(self, node: cst.CSTNode, name: str, kind: Optional[str], clears: bool = False) -> None:
+    def _assign_name(self, node: cst.CSTNode, name: str, kind: str) -> None:
         ctx = self.context
         scope = ctx.scope
         if ctx.function_scope is None:
             return  # module-level code runs once, at import
-        key = (scope, name)
-        self._assigned[key] = (node, self._seq)
-        self._first_assigned.setdefault(key, self._seq)
-        if kind is None or (kind not in CYCLIC and name not in scope.global_names):
-            # rebound to something else (None, the next frame out, ...): that breaks the cycle
-            self._clears.setdefault(key, []).append(self._seq)
-            if kind is None:
-                self._tainted.pop(key, None)
-                return
         if name in scope.global_names:
             if not in_test_code(self.context, scope):
                 self._candidates.append(_Candidate(node, kind, "module", name, StorageRef("module", name, name, module_name=name)))
             return
-        self._tainted[key] = kind
         if kind in CYCLIC and not in_one_time_function(self.context, scope):
             # in a `finally` the exception is on its way out of this frame: the cycle leaves with it
-            escaping = any(s is scope for s in self._finally) and not any(s is scope for _, s in self._handlers)
+            escaping = any(s is scope for s in self.frames.finally_scopes) and not self.frames.in_handler(scope)
             self._candidates.append(
-                _Candidate(node, kind, "escaping" if escaping else "local", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=ctx.in_loop or escaping)
+                _Candidate(node, kind, "escaping" if escaping else self._local(kind, scope), f"local {name}", scope=scope, name=name, seq=self.frames.seq, in_loop=ctx.in_loop or escaping)
             )
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        if isinstance(node.target, cst.Name):
-            self._assign_name(node, node.target.value, self.kind_of(node.value))
+    def _local(self, kind: str, scope: Scope) -> str:
+        """A local that keeps the value: "reraised" when a handler of that function raises
+        while it holds the exception (the exception leaves the frame with a traceback that
+        references it), else "local"."""
+        if kind in (EXCEPTION, EXC_INFO, TRACEBACK) and self.frames.in_raising_handler(scope):
+            return "reraised"
+        return "local"
 
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
         qualified = ctx.call_name(node)
         if qualified == "traceback.clear_frames":
-            self._frames_cleared.add(ctx.scope)
             return
         last = (qualified or dotted_name(node.func) or "").rsplit(".", 1)[-1]
         if last in RERAISERS:
@@ -533,12 +323,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                 if arg.star == "*" or len(node.args) == 1:
                     self._raised_from_self(node, arg.value)
         receiver, method = call_method(node)
-        if receiver is None:
-            return
-        if method == "clear" and not node.args and isinstance(receiver, cst.Name):
-            found = binding_scope(receiver.value, ctx.scope)
-            if found is not None:
-                self._clears.setdefault((found, receiver.value), []).append(self._seq)
+        if receiver is None or (method == "clear" and not node.args and isinstance(receiver, cst.Name)):
             return
         for value in stored_values(node, method):
             kind = self.kind_of(value)
@@ -550,7 +335,7 @@ class RetainedExceptionOrFrame(StorageTracker):
     def visit_Yield(self, node: cst.Yield) -> None:
         ctx = self.context
         scope = ctx.scope
-        if ctx.function_scope is None or not any(s is scope for _, s in self._handlers):
+        if ctx.function_scope is None or not self.frames.in_handler(scope):
             return
         if in_one_time_function(ctx, scope):
             return
@@ -572,17 +357,17 @@ class RetainedExceptionOrFrame(StorageTracker):
         scope = binding_scope(name, ctx.scope)
         if scope is None or not scope.is_function or scope is not ctx.scope:
             return
-        if any(h == name and s is scope for h, s in self._handlers):
+        if self.frames.handling(name, scope):
             return  # the `as` name of the handler is deleted when the handler ends
-        assigned = self._assigned.get((scope, name))
+        assigned = self.frames.assigned.get((scope, name))
         if assigned is None or in_one_time_function(ctx, scope):
             return
         store, _ = assigned
-        cand = _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self._seq, in_loop=True)
+        cand = _Candidate(store, EXCEPTION, "raised", f"local {name}", scope=scope, name=name, seq=self.frames.seq, in_loop=True)
         # `captured_error = self.error; raise captured_error`: an exception stored on an object
         # the call did not make (self, a parameter, a module name) raised again: the holder
         # keeps it, and with it every frame it was ever raised through
-        value = _single_value(store, name)
+        value = next((b.value for b in scope.history(name) if b.node is store), None)
         holder = root_name(value, through_calls=False) if value is not None else None
         cand.stored = reads_existing_value(value) and holder is not None and held_outside_frame(holder, scope)
         self._candidates.append(cand)
@@ -604,17 +389,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             return  # in a nested function: its frame does not hold self as a local
         if isinstance(value.attr, cst.Name) and names_a_class(class_body_value(ctx.method_class(scope), value.attr.value), scope):
             return  # `underflow_exception = EmptyResultSet` in the class body: a new instance per raise
-        self._candidates.append(_Candidate(node, EXCEPTION, "raised_self", dotted_name(value), scope=scope, name=me, seq=self._seq, in_loop=True))
-
-    def visit_Del(self, node: cst.Del) -> None:
-        targets = [node.target]
-        while targets:
-            t = targets.pop()
-            if isinstance(t, (cst.Tuple, cst.List)):
-                targets.extend(e.value for e in t.elements)
-            elif isinstance(t, cst.Name):
-                found = binding_scope(t.value, self.context.scope) or self.context.scope
-                self._clears.setdefault((found, t.value), []).append(self._seq)
+        self._candidates.append(_Candidate(node, EXCEPTION, "raised_self", dotted_name(value), scope=scope, name=me, seq=self.frames.seq, in_loop=True))
 
     def _sink(self, node: cst.CSTNode, kind: str, container: cst.BaseExpression, target: str) -> None:
         ctx = self.context
@@ -629,20 +404,20 @@ class RetainedExceptionOrFrame(StorageTracker):
                 # a nested function filling a name of its enclosing function bound further down
                 # (`oserrors.append(exc)` before `oserrors = []`): resolved after the traversal
                 if not in_one_time_function(ctx, ctx.scope):
-                    self._candidates.append(_Candidate(node, kind, "pending", name, scope=ctx.scope, name=name, seq=self._seq, in_loop=True))
+                    self._candidates.append(_Candidate(node, kind, "pending", name, scope=ctx.scope, name=name, seq=self.frames.seq, in_loop=True))
             return
         target = target or ref.text
         if ref.kind == "local":
             if kind not in CYCLIC:
                 return
             name = root_name(container)
-            if any(h == name and s is ctx.scope for h, s in self._handlers):
+            if name is not None and self.frames.handling(name, ctx.scope):
                 return  # `exc.__traceback__ = tb`: the handler's own name is deleted when it ends
             found = binding_scope(name, ctx.scope) if name else None
             if name is None or found is None or not found.is_function or in_one_time_function(ctx, ctx.scope):
                 return
             # filled from a nested function (a callback, a task per attempt): once per call of it
-            self._candidates.append(_Candidate(node, kind, "local", target, scope=found, name=name, seq=self._seq, in_loop=ctx.in_loop or found is not ctx.scope))
+            self._candidates.append(_Candidate(node, kind, self._local(kind, found), target, scope=found, name=name, seq=self.frames.seq, in_loop=ctx.in_loop or found is not ctx.scope))
             return
         self._candidates.append(_Candidate(node, kind, ref.kind, target, ref))
 
@@ -676,7 +451,7 @@ class RetainedExceptionOrFrame(StorageTracker):
             if not all_forms and not self._default_form(cand):
                 continue
             kind = cand.kind
-            what = _WHAT[kind]
+            what = DESCRIPTIONS[kind]
             if cand.sink == "pending":
                 assert cand.scope is not None
                 found = binding_scope(cand.name, cand.scope)
@@ -684,30 +459,19 @@ class RetainedExceptionOrFrame(StorageTracker):
                     continue
                 cand.sink, cand.scope = "local", found
                 # its first binding comes after the nested function: a clear must come later still
-                cand.seq = max(cand.seq, self._first_assigned.get((found, cand.name), 0) + 1)
+                cand.seq = max(cand.seq, self.frames.first_assigned.get((found, cand.name), 0) + 1)
             if cand.sink in ("local", "raised", "escaping", "reraised", "raised_self"):
                 scope = cand.scope
                 assert scope is not None
-                if scope in self._frames_cleared:
+                if self.frames.cleared_after(scope, (cand.name, cand.target), cand.seq):
                     continue
-                clears = self._clears.get((scope, cand.name), []) + self._clears.get((scope, cand.target), [])
-                if any(s >= cand.seq for s in clears):
+                message = "frame_local_message" if kind == FRAME else _LOCAL_MESSAGES.get(cand.sink)
+                if message is None and not (cand.in_loop or all_locals):
                     continue
-                if kind == FRAME:
-                    target = cand.target if cand.target.startswith("local ") else cand.target
-                    self.report(cand.node, message=self.frame_local_message, confidence=Confidence.MEDIUM, what=what, target=target)
-                elif cand.sink == "raised_self":
-                    self.report(cand.node, message=self.raised_self_message, confidence=Confidence.MEDIUM, target=cand.target, name=cand.name)
-                elif cand.sink == "raised":
-                    self.report(cand.node, message=self.raised_message, confidence=Confidence.MEDIUM, target=cand.target, name=cand.name)
-                elif cand.sink == "escaping":
-                    self.report(cand.node, message=self.escaping_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
-                elif cand.sink == "reraised":
-                    self.report(cand.node, message=self.reraised_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
-                elif cand.in_loop or all_locals:
-                    self.report(cand.node, message=self.local_message, confidence=Confidence.MEDIUM, what=what, target=cand.target)
-                else:
-                    continue
+                self.report(
+                    cand.node, message=getattr(self, message or "local_message"), confidence=Confidence.MEDIUM,
+                    what=what, target=cand.target, name=cand.name,
+                )
             elif cand.sink == "yield":
                 self.report(cand.node, message=self.yield_message, confidence=Confidence.MEDIUM)
             elif cand.ref is not None and cand.ref.key in self.shrunk:
@@ -719,43 +483,31 @@ class RetainedExceptionOrFrame(StorageTracker):
             seen.add(id(cand.node))
 
 
+@dataclass
 class _Candidate:
-    __slots__ = ("node", "kind", "sink", "target", "ref", "scope", "name", "seq", "in_loop", "stored")
-
-    def __init__(
-        self,
-        node: cst.CSTNode,
-        kind: str,
-        sink: str,
-        target: str,
-        ref: Optional[StorageRef] = None,
-        scope: Optional[Scope] = None,
-        name: str = "",
-        seq: int = 0,
-        in_loop: bool = False,
-    ) -> None:
-        self.node = node
-        self.kind = kind
-        self.sink = sink  # local | self | selfattr | module | imported | class
-        self.target = target
-        self.ref = ref
-        self.scope = scope  # for locals: the function whose frame forms the cycle
-        self.name = name  # for locals: the variable (or container) name
-        self.seq = seq
-        self.in_loop = in_loop
-        self.stored = False  # a raised local read from where the exception is stored
+    node: cst.CSTNode
+    kind: str
+    # local | self | selfattr | module | imported | class | pending | yield | escaping |
+    # reraised | raised | raised_self
+    sink: str
+    target: str
+    ref: Optional[StorageRef] = None
+    scope: Optional[Scope] = None  # for locals: the function whose frame forms the cycle
+    name: str = ""  # for locals: the variable (or container) name
+    seq: int = 0
+    in_loop: bool = False
+    stored: bool = False  # a raised local read from where the exception is stored
 
 
-_WHAT = {
-    EXCEPTION: "the caught exception",
-    EXC_INFO: "sys.exc_info()",
-    TRACEBACK: "a traceback",
-    OUTER_EXCEPTION: "the exception being handled",
-    OUTER_EXC_INFO: "sys.exc_info()",
-    OUTER_TRACEBACK: "a traceback",
-    FRAME: "the current frame",
-    OUTER_FRAME: "a caller's frame",
+# the message of each sink a local forms a cycle through (the others: `local_message`)
+_LOCAL_MESSAGES = {
+    "raised_self": "raised_self_message",
+    "raised": "raised_message",
+    "escaping": "escaping_message",
+    "reraised": "reraised_message",
 }
+
+
 
 
 def _where(sink: str, target: str) -> str:
@@ -764,47 +516,3 @@ def _where(sink: str, target: str) -> str:
     if sink == "imported":
         return f"module attribute {target}"
     return f"module-level {target}"
-
-
-def _single_value(store: cst.CSTNode, name: str) -> Optional[cst.BaseExpression]:
-    """The value a statement binds to exactly `name` (`name = value`, `name: T = value`,
-    `(name := value)`); None for unpacking and anything else."""
-    if isinstance(store, cst.Assign):
-        if any(isinstance(t.target, cst.Name) and t.target.value == name for t in store.targets):
-            return store.value
-        return None
-    if isinstance(store, (cst.AnnAssign, cst.NamedExpr)):
-        target = store.target
-        return store.value if isinstance(target, cst.Name) and target.value == name else None
-    return None
-
-
-def _empty(value: cst.BaseExpression) -> bool:
-    return isinstance(value, (cst.List, cst.Dict, cst.Tuple, cst.Set)) and not value.elements
-
-
-def _exc_info_start(value: Optional[cst.BaseExpression]) -> Optional[int]:
-    """Which part of `sys.exc_info()` an unpacked value starts at: 0 for the call itself, the
-    lower bound of a slice (`sys.exc_info()[1:]`); None for anything else."""
-    if isinstance(value, cst.Call):
-        return 0
-    if isinstance(value, cst.Subscript) and isinstance(value.value, cst.Call) and len(value.slice) == 1:
-        element = value.slice[0].slice
-        if isinstance(element, cst.Slice) and element.upper is None and element.step is None:
-            lower = int_value(element.lower) if element.lower is not None else 0
-            return lower if lower is not None and 0 <= lower <= 2 else None
-    return None
-
-
-
-def _raises(handler: cst.CSTNode) -> bool:
-    """The handler's own code (not a nested function's) has a `raise` statement."""
-    stack: List[cst.CSTNode] = [handler.body]  # type: ignore[attr-defined]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Raise):
-            return True
-        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
-            continue
-        stack.extend(children(node))
-    return False

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from ...analysis.expr import target_names
+from ...analysis.flow import Escape, TrackedValue, follow_each
 from ...analysis.scopes import Scope
-from ...matchers import call_arg, is_test_path, positional
+from ...matchers import call_arg, is_test_path, method_self
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
-from ...traverse import children
 
 PYPLOT = ("matplotlib.pyplot", "pylab", "matplotlib.pylab")
 CREATORS = {"figure": "figure", "subplots": "subplots", "subplot_mosaic": "subplot_mosaic"}
@@ -20,6 +19,9 @@ CLOSING_METHODS = frozenset({"add_figure"})
 # builtins that look at an object without keeping it
 SAVE_METHODS = frozenset({"savefig", "print_figure", "print_png", "print_jpg", "print_svg", "print_pdf", "print_raw", "print_rgba"})
 NON_OWNING = frozenset({"print", "len", "id", "isinstance", "type", "repr", "str", "bool", "hash", "vars", "dir", "getattr", "hasattr", "setattr"})
+# where a figure (or what is made from it: its axes, `fig.add_subplot()`) may go for the
+# function to have handed it on: returned or yielded, stored in an attribute, a container
+FIGURE = dict(releases={}, ends=frozenset({Escape.RETURN, Escape.STORE, Escape.STORE_SELF}), members=True, derived=True)
 
 
 @dataclass
@@ -28,35 +30,6 @@ class _Creation:
     call: str
     scope: Scope
     in_loop: bool
-
-
-@dataclass
-class _Unit:
-    """A function (or the module's top level) and what it does with figures."""
-
-    name: str
-    closes: bool = False
-    shows: bool = False
-    saves: bool = False
-    escaped: Set[str] = field(default_factory=set)
-    # `ax = fig.add_subplot()`: (new name, name it was derived from)
-    derived: List[Tuple[str, str]] = field(default_factory=list)
-
-
-def _name_reads(node: cst.CSTNode) -> Set[str]:
-    out = set()
-    stack: List[cst.CSTNode] = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Name):
-            out.add(current.value)
-        elif isinstance(current, cst.Attribute):
-            stack.append(current.value)
-        elif isinstance(current, (cst.Lambda, cst.FunctionDef)):
-            continue
-        else:
-            stack.extend(children(current))
-    return out
 
 
 class PyplotFigureNotClosed(Rule):
@@ -184,34 +157,25 @@ class PyplotFigureNotClosed(Rule):
         super().__init__(context, options)
         self._test_module = is_test_path(context.path)
         self._creations: List[_Creation] = []
-        self._units: Dict[int, _Unit] = {}
-        self._handed: Set[int] = set()
-        # names each creation call is bound to (the Assign is visited before its value)
-        self._names: Dict[int, Set[str]] = {}
+        # per function (or the module's top level): "close", "show", "save" if it (or a
+        # function nested in it) closes, shows or saves a figure
+        self._does: Dict[int, Set[str]] = {}
+        self._owning: Set[int] = set()  # calls that may keep or close what they are given
+        self._callnames: Dict[int, str] = {}
 
-    # ------------------------------------------------------------------ units
+    def _mark(self, what: str) -> None:
+        scope: Optional[Scope] = self.context.scope
+        while scope is not None:
+            if scope.is_function or scope.kind == "module":
+                self._does.setdefault(id(scope), set()).add(what)
+            scope = scope.parent
+
     def _scope(self) -> Scope:
         scope = self.context.function_scope
         if scope is None:
             assert self.context.module_scope is not None
             return self.context.module_scope
         return scope
-
-    def _unit(self, scope: Optional[Scope] = None) -> _Unit:
-        scope = scope or self._scope()
-        unit = self._units.get(id(scope))
-        if unit is None:
-            unit = self._units[id(scope)] = _Unit(scope.name)
-        return unit
-
-    def _enclosing_units(self) -> List[_Unit]:
-        out = []
-        scope: Optional[Scope] = self.context.scope
-        while scope is not None:
-            if scope.is_function or scope.kind == "module":
-                out.append(self._unit(scope))
-            scope = scope.parent
-        return out
 
     def _pyplot(self, func: cst.BaseExpression) -> Optional[str]:
         name = self.context.qualified_name(func)
@@ -220,33 +184,18 @@ class PyplotFigureNotClosed(Rule):
         module, _, attr = name.rpartition(".")
         return attr if module in PYPLOT else None
 
-    def _creation(self, node: cst.BaseExpression) -> Optional[cst.Call]:
-        """The pyplot creation call at the root of `node` (`plt.figure().add_subplot()`)."""
-        while True:
-            if isinstance(node, cst.Call):
-                if self._pyplot(node.func) in CREATORS:
-                    return node
-                node = node.func
-            elif isinstance(node, cst.Attribute):
-                node = node.value
-            else:
-                return None
-
     # ------------------------------------------------------------------ visitors
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
+        qualified = ctx.call_name(node)
+        if qualified is not None:
+            self._callnames[id(node)] = qualified
         attr = self._pyplot(node.func)
-        if attr == "close":
-            for unit in self._enclosing_units():
-                unit.closes = True
-            return
-        if attr == "show":
-            for unit in self._enclosing_units():
-                unit.shows = True
+        if attr in ("close", "show"):
+            self._mark(attr)
             return
         if isinstance(node.func, cst.Attribute) and node.func.attr.value in SAVE_METHODS:
-            for unit in self._enclosing_units():
-                unit.saves = True
+            self._mark("save")
         if attr in CREATORS:
             if call_arg(node, 0 if attr == "figure" else None, "num") is not None:
                 return
@@ -257,96 +206,29 @@ class PyplotFigureNotClosed(Rule):
                 return
             self._creations.append(_Creation(node, CREATORS[attr], scope, ctx.in_loop))
             return
-        # hand-offs: the figure (or something derived from it) passed to a call that may own it
+        # hand-offs: a call that may own the figure (or something derived from it) it is given
         func = node.func
-        owning = False
         if isinstance(func, cst.Attribute):
             method = func.attr.value
-            owning = method in STORE_METHODS or method in CLOSING_METHODS or (
-                isinstance(func.value, cst.Name) and func.value.value in ("self", "cls")
-            )
-        elif isinstance(func, cst.Name):
-            # a function of this module (or an unknown name) may close what it is given
-            owning = func.value not in NON_OWNING and ctx.qualified_name(func) is None
-        if not owning:
-            return
-        unit = self._unit()
-        for value in positional(node):
-            created = self._creation(value)
-            if created is not None:
-                self._handed.add(id(created))
-            if isinstance(value, cst.Name):
-                unit.escaped.add(value.value)
-
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        created = self._creation(value)
-        if isinstance(target, (cst.Attribute, cst.Subscript)):
-            if created is not None:
-                self._handed.add(id(created))
-            elif isinstance(value, cst.Name):
-                self._unit().escaped.add(value.value)
-            return
-        if created is not None:
-            self._names.setdefault(id(created), set()).update(target_names(target))
-            return
-        root = value
-        while isinstance(root, (cst.Call, cst.Attribute, cst.Subscript)):
-            root = root.func if isinstance(root, cst.Call) else root.value
-        if isinstance(root, cst.Name):
-            unit = self._unit()
-            for name in target_names(target):
-                unit.derived.append((name, root.value))
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._bind(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target, node.value)
-
-    def _escape(self, value: Optional[cst.BaseExpression]) -> None:
-        if value is None:
-            return
-        unit = self._unit()
-        unit.escaped.update(_name_reads(value))
-        stack: List[cst.CSTNode] = [value]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, cst.Call):
-                created = self._creation(current)
-                if created is not None:
-                    self._handed.add(id(created))
-            stack.extend(children(current))
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self._escape(node.value)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        if isinstance(node.value, cst.BaseExpression):
-            self._escape(node.value)
+            if method in STORE_METHODS or method in CLOSING_METHODS or (isinstance(func.value, cst.Name) and func.value.value in ("self", "cls")):
+                self._owning.add(id(node))
+        elif isinstance(func, cst.Name) and func.value not in NON_OWNING and ctx.qualified_name(func) is None:
+            self._owning.add(id(node))  # a function of this module (or an unknown name) may close it
 
     # ------------------------------------------------------------------ decision
     def leave_Module(self, node: cst.Module) -> None:
         if self._test_module:
             return
+        spec = TrackedValue(owns=lambda call: id(call) in self._owning, **FIGURE)
+        made = [(c.scope, c.node, c.call) for c in self._creations]
+        followed = follow_each(spec, made, self._callnames, lambda scope: method_self(self.context, scope))
         for creation in self._creations:
-            if id(creation.node) in self._handed:
+            does = self._does.get(id(creation.scope), set())
+            if does & {"close", "show"}:
                 continue
-            unit = self._units.get(id(creation.scope)) or _Unit(creation.scope.name)
-            if unit.closes or unit.shows:
-                continue
-            if not (creation.in_loop or unit.saves):
+            if not (creation.in_loop or "save" in does):
                 continue  # drawn for the caller to show (or close)
-            names = set(self._names.get(id(creation.node), set()))
-            grew = True
-            while grew:
-                grew = False
-                for new, old in unit.derived:
-                    if old in names and new not in names:
-                        names.add(new)
-                        grew = True
-            if names & unit.escaped:
+            if followed[id(creation.node)].passed_on():
                 continue
             if creation.scope.kind != "module" and creation.scope.name.startswith("test"):
                 continue

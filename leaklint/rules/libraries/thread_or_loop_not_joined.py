@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set
 
 import libcst as cst
 
-from ...analysis.expr import target_names
+from ...analysis.flow import Escape, Event, EventKind, Followed, TrackedValue, follow_each
 from ...analysis.scopes import Scope
-from ...matchers import is_instance_method, keyword_map, positional, self_name
+from ._endless import EndlessLoops
+from ...matchers import keyword_map, method_self, positional, self_name
 from ...policy import in_test_code
 from ...rule import Rule
 from ...types import Confidence, Invalid, Valid
-from ...traverse import children
 
 KINDS = {
     "asyncio.new_event_loop": "loop",
@@ -20,9 +20,9 @@ KINDS = {
     "threading.Thread": "thread",
 }
 # what ends each kind's life, called on the object
-ENDERS = {"loop": ("close",), "timer": ("cancel", "join"), "thread": ("join",)}
-# thread targets known to run until stopped
-FOREVER_METHODS = frozenset({"serve_forever", "run_forever"})
+ENDERS = {"loop": frozenset({"close"}), "timer": frozenset({"cancel", "join"}), "thread": frozenset({"join"})}
+# where a created value may go for the rule to stop following it (besides a call that owns it)
+PASSED_ON = frozenset({Escape.RETURN, Escape.STORE, Escape.STORE_SELF})
 ENDER_METHODS = frozenset({"close", "cancel", "join", "setDaemon"})
 STORE_METHODS = frozenset({"append", "add", "insert", "extend", "appendleft", "setdefault", "put", "put_nowait", "enter_context", "callback", "push"})
 OWNING_CALLS = frozenset({"contextlib.closing", "atexit.register", "weakref.finalize"})
@@ -49,14 +49,6 @@ class _Creation:
     on_self: bool = False  # stored on the instance: `self.loop = asyncio.new_event_loop()`
 
 
-@dataclass
-class _Unit:
-    ended: Dict[str, Set[str]] = field(default_factory=dict)  # name -> methods called on it
-    escaped: Set[str] = field(default_factory=set)
-    daemon: Set[str] = field(default_factory=set)
-    aliases: Dict[str, str] = field(default_factory=dict)  # local name -> attribute it was read from
-
-
 CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
 
 
@@ -66,23 +58,6 @@ def _constructing(scope: Optional[Scope]) -> bool:
         if isinstance(scope.node, cst.FunctionDef) and scope.node.name.value in CONSTRUCTORS:
             return True
         scope = scope.parent
-    return False
-
-
-def _leaves(body: cst.CSTNode) -> bool:
-    """Whether a loop body can leave its loop: a `return` or `raise` anywhere (outside nested
-    defs), or a `break` that belongs to it (not one of a nested loop)."""
-    stack: List[Tuple[cst.CSTNode, bool]] = [(body, False)]
-    while stack:
-        current, nested = stack.pop()
-        if isinstance(current, (cst.Return, cst.Raise)):
-            return True
-        if isinstance(current, cst.Break) and not nested:
-            return True
-        if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
-            continue
-        inner = nested or isinstance(current, (cst.For, cst.While))
-        stack.extend((child, inner) for child in children(current))
     return False
 
 
@@ -163,6 +138,7 @@ class ThreadOrLoopNotJoined(Rule):
     owner_message = "the thread runs self.{target}, a bound method that keeps this object alive while the thread runs, and the loop in {target} runs until the object is told to stop: an object dropped without being shut down is never collected and its thread never ends (hand the thread a weakref to the object instead)"
     confidence = Confidence.HIGH
     triggers = ("new_event_loop", "Timer", "Thread")
+    requires = (EndlessLoops,)
     fix_title = "Close the loop, cancel the timer, join the thread (in a finally), or hand it to an owner"
 
     VALID = [
@@ -255,18 +231,9 @@ class ThreadOrLoopNotJoined(Rule):
     def __init__(self, context, options=None) -> None:
         super().__init__(context, options)
         self._creations: List[_Creation] = []
-        self._units: Dict[int, _Unit] = {}
-        self._names: Dict[int, Set[str]] = {}  # creation call -> local names bound to it
-        self._attrs: Dict[int, str] = {}  # creation call -> attribute name it was stored in
-        self._handed: Set[int] = set()
-        self._started: Set[int] = set()
+        self._callnames: Dict[int, str] = {}  # id(Call) -> qualified name, for the flow walker
+        self._owning: Set[int] = set()  # calls that may keep, close or join what they are given
         self._attrs_ended: Dict[str, Set[str]] = {}  # attribute name -> methods called on it
-        self._forever: Set[str] = set(FOREVER_METHODS)  # defs that loop until stopped
-        # (class, method): instance methods whose loop runs until stopped (`while True:` that
-        # never leaves, or `while not self._shutdown:` that ends only when another call sets it)
-        self._owner_loops: Set[Tuple[str, str]] = set()
-        self._tries: List[int] = [0]  # try/except blocks around the current point, per function
-        self._on_self: Set[int] = set()  # creation calls stored on `self`
 
     def _scope(self) -> Scope:
         scope = self.context.function_scope
@@ -275,207 +242,98 @@ class ThreadOrLoopNotJoined(Rule):
             return self.context.module_scope
         return scope
 
-    def _unit(self) -> Optional[_Unit]:
-        scope = self._scope()
-        unit = self._units.get(id(scope))
-        if unit is None:
-            unit = self._units[id(scope)] = _Unit()
-        return unit
-
     def _kind(self, node: cst.BaseExpression) -> Optional[str]:
         if isinstance(node, cst.Call):
             return KINDS.get(self.context.qualified_name(node.func) or "")
         return None
 
+    def _owns(self, call: cst.Call) -> bool:
+        """A call that may keep, close or join what it is given: a store method, a method of
+        `self`, a function of this module (or an unknown name), `closing` / `atexit.register`.
+        A helper named for an ending (`join_thread(t)`) ends the value instead."""
+        func = call.func
+        if _helper_words(call):
+            return False
+        if isinstance(func, cst.Attribute):
+            owner = func.value
+            if func.attr.value in STORE_METHODS or (isinstance(owner, cst.Name) and owner.value in ("self", "cls")):
+                return True
+        elif isinstance(func, cst.Name):
+            if self.context.qualified_name(func) is None and func.value not in NON_OWNING:
+                return True
+        return self.context.qualified_name(func) in OWNING_CALLS
+
     # ------------------------------------------------------------------ visitors
     def visit_Call(self, node: cst.Call) -> None:
         ctx = self.context
+        qualified = ctx.call_name(node)
+        if qualified is not None:
+            self._callnames[id(node)] = qualified
+        owning = self._owns(node)
+        if owning:
+            self._owning.add(id(node))
         kind = self._kind(node)
         if kind is not None:
             if self._scope().kind == "module" and not ctx.in_loop:
                 return
-            daemon = False
-            value = keyword_map(node).get("daemon")
-            if value is not None and not (isinstance(value, cst.Name) and value.value == "False"):
-                daemon = True
-            creation = _Creation(node, kind, self._scope(), daemon)
-            if kind == "thread":
-                target = keyword_map(node).get("target")
-                if isinstance(target, cst.Name):
-                    creation.target = target.value
-                elif isinstance(target, cst.Attribute):
-                    creation.target = target.attr.value
-                    me = self_name(ctx)
-                    cls = ctx.method_class() if me else None
-                    if me and cls is not None and isinstance(target.value, cst.Name) and target.value.value == me:
-                        creation.bound = cls.name
-            elif kind == "timer":
-                args = positional(node)
-                interval = args[0] if args else keyword_map(node).get("interval")
-                if isinstance(interval, (cst.Integer, cst.Float)):
-                    creation.short = float(interval.value.replace("_", "")) <= 1.0
-            self._creations.append(creation)
+            self._creations.append(self._creation(node, kind))
             return
+        # what the module does with attributes (`self._thread.join()`, `close_loop(self.loop)`)
         func = node.func
-        unit = self._unit()
-        if isinstance(func, cst.Attribute):
-            method = func.attr.value
-            owner = func.value
-            if isinstance(owner, cst.Call) and self._kind(owner) is not None and method == "start":
-                self._started.add(id(owner))
-            if method in ENDER_METHODS or method == "start":
-                self._ended(owner, method, unit)
-                if method == "setDaemon" and isinstance(owner, cst.Name) and unit is not None:
-                    unit.daemon.add(owner.value)
-            owning = method in STORE_METHODS or (isinstance(owner, cst.Name) and owner.value in ("self", "cls"))
-        elif isinstance(func, cst.Name):
-            name = ctx.qualified_name(func)
-            owning = (name is None and func.value not in NON_OWNING) or name in OWNING_CALLS
-        else:
-            owning = False
-        if not owning and ctx.qualified_name(func) in OWNING_CALLS:
-            owning = True
-        # `join_thread(t)`, `close_loop(self.loop)`: a helper named for what it does
-        callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        helper = {m for words in ENDERS.values() for m in words if m in callee.lower()}
+        if isinstance(func, cst.Attribute) and (func.attr.value in ENDER_METHODS or func.attr.value == "start"):
+            self._attribute_ended(func.value, func.attr.value)
+        helper = _helper_words(node)
         for value in positional(node):
             if isinstance(value, cst.Attribute):
                 # `addCleanup(loop.close)`, `atexit.register(self.timer.cancel)`
                 if value.attr.value in ENDER_METHODS:
-                    self._ended(value.value, value.attr.value, unit)
+                    self._attribute_ended(value.value, value.attr.value)
                 elif owning or helper:
                     self._attrs_ended.setdefault(value.attr.value, set()).update(helper or {"handed"})
-            elif isinstance(value, cst.Name) and unit is not None:
-                if helper:
-                    unit.ended.setdefault(value.value, set()).update(helper)
-                elif owning:
-                    unit.escaped.add(value.value)
-            if owning and self._kind(value) is not None:
-                self._handed.add(id(value))
 
-    def _ended(self, owner: cst.BaseExpression, method: str, unit: Optional[_Unit]) -> None:
-        if isinstance(owner, cst.Name) and unit is not None:
-            unit.ended.setdefault(owner.value, set()).add(method)
-            alias = unit.aliases.get(owner.value)
-            if alias:
-                self._attrs_ended.setdefault(alias, set()).add(method)
-        elif isinstance(owner, cst.Attribute):
+    def _creation(self, node: cst.Call, kind: str) -> _Creation:
+        ctx = self.context
+        daemon = keyword_map(node).get("daemon")
+        creation = _Creation(node, kind, self._scope(), daemon is not None and not _false(daemon))
+        if kind == "thread":
+            target = keyword_map(node).get("target")
+            if isinstance(target, cst.Name):
+                creation.target = target.value
+            elif isinstance(target, cst.Attribute):
+                creation.target = target.attr.value
+                me = self_name(ctx)
+                cls = ctx.method_class() if me else None
+                if me and cls is not None and isinstance(target.value, cst.Name) and target.value.value == me:
+                    creation.bound = cls.name
+        elif kind == "timer":
+            args = positional(node)
+            interval = args[0] if args else keyword_map(node).get("interval")
+            if isinstance(interval, (cst.Integer, cst.Float)):
+                creation.short = float(interval.value.replace("_", "")) <= 1.0
+        return creation
+
+    def _attribute_ended(self, owner: cst.BaseExpression, method: str) -> None:
+        """`self._loop.close()`, or `loop = self._loop` ... `loop.close()`: the attribute ends."""
+        if isinstance(owner, cst.Name):
+            binding = self.context.binding(owner.value)
+            owner = binding.value if binding is not None and isinstance(binding.value, cst.Attribute) else owner
+        if isinstance(owner, cst.Attribute):
             self._attrs_ended.setdefault(owner.attr.value, set()).add(method)
 
-    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        unit = self._unit()
-        if self._kind(value) is not None:
-            if isinstance(target, cst.Attribute):
-                self._attrs[id(value)] = target.attr.value
-                me = self_name(self.context)
-                if me and isinstance(target.value, cst.Name) and target.value.value == me:
-                    self._on_self.add(id(value))
-            elif isinstance(target, cst.Subscript):
-                self._handed.add(id(value))
-            else:
-                self._names.setdefault(id(value), set()).update(target_names(target))
-            return
-        if unit is None:
-            return
-        if isinstance(target, cst.Attribute):
-            if target.attr.value == "daemon":
-                if not (isinstance(value, cst.Name) and value.value == "False"):
-                    if isinstance(target.value, cst.Name):
-                        unit.daemon.add(target.value.value)
-                    elif isinstance(target.value, cst.Attribute):
-                        self._attrs_ended.setdefault(target.value.attr.value, set()).add("setDaemon")
-                return
-            if isinstance(value, cst.Name):
-                unit.escaped.add(value.value)
-        elif isinstance(target, cst.Subscript):
-            if isinstance(value, cst.Name):
-                unit.escaped.add(value.value)
-        elif isinstance(target, cst.Name) and isinstance(value, cst.Attribute):
-            unit.aliases[target.value] = value.attr.value
-
     def visit_Assign(self, node: cst.Assign) -> None:
+        # `self._thread.daemon = True`: an attribute's thread made a daemon
         for target in node.targets:
-            self._bind(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target, node.value)
-
-    def _escape(self, value: Optional[cst.BaseExpression]) -> None:
-        unit = self._unit()
-        if value is None or unit is None:
-            return
-        stack: List[cst.CSTNode] = [value]
-        while stack:
-            current = stack.pop()
-            if isinstance(current, cst.Name):
-                unit.escaped.add(current.value)
-            elif self._kind(current) is not None:  # type: ignore[arg-type]
-                self._handed.add(id(current))
-            if isinstance(current, cst.Call):
-                # `return loop.run_until_complete(c)` returns the result, not the receiver
-                stack.extend(arg.value for arg in current.args)
-                continue
-            stack.extend(children(current))
-
-    def visit_Return(self, node: cst.Return) -> None:
-        self._escape(node.value)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        if isinstance(node.value, cst.BaseExpression):
-            self._escape(node.value)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._tries.append(0)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self._tries.pop()
-
-    def visit_Try(self, node: cst.Try) -> None:
-        if node.handlers:
-            self._tries[-1] += 1
-
-    def leave_Try(self, node: cst.Try) -> None:
-        if node.handlers:
-            self._tries[-1] -= 1
-
-    def visit_While(self, node: cst.While) -> None:
-        self._owner_loop(node)
-        test = node.test
-        if not ((isinstance(test, cst.Name) and test.value == "True") or (isinstance(test, cst.Integer) and test.value == "1")):
-            return
-        scope = self.context.function_scope
-        if scope is None or not isinstance(scope.node, cst.FunctionDef) or self._tries[-1]:
-            return  # a loop inside try/except can end by an exception
-        if not _leaves(node.body):
-            self._forever.add(scope.node.name.value)
-
-    def _owner_loop(self, node: cst.While) -> None:
-        ctx = self.context
-        scope = ctx.function_scope
-        if scope is None or scope is not ctx.scope or not isinstance(scope.node, cst.FunctionDef):
-            return
-        cls = scope.parent
-        if cls is None or cls.kind != "class" or not is_instance_method(ctx, scope.node, cls):
-            return
-        me = self_name(ctx)
-        test = node.test
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            test = test.expression
-        forever = (isinstance(test, cst.Name) and test.value == "True") or (isinstance(test, cst.Integer) and test.value == "1")
-        flag = isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == me
-        if flag or (forever and not _leaves(node.body)):
-            self._owner_loops.add((cls.name, scope.node.name.value))
-
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if self._kind(node.item) is not None:
-            self._handed.add(id(node.item))
+            t = target.target
+            if isinstance(t, cst.Attribute) and t.attr.value == "daemon" and isinstance(t.value, cst.Attribute) and not _false(node.value):
+                self._attrs_ended.setdefault(t.value.attr.value, set()).add("setDaemon")
 
     # ------------------------------------------------------------------ decision
     def leave_Module(self, node: cst.Module) -> None:
+        spec = TrackedValue(ENDERS, PASSED_ON, lambda call: id(call) in self._owning)
+        made = [(c.scope, c.node, c.kind) for c in self._creations]
+        followed = follow_each(spec, made, self._callnames, lambda scope: method_self(self.context, scope))
         for creation in self._creations:
-            key = id(creation.node)
-            if creation.bound and (creation.bound, creation.target) in self._owner_loops and not in_test_code(self.context, creation.scope):
+            if creation.bound and (creation.bound, creation.target) in self.fact(EndlessLoops).owner_loops and not in_test_code(self.context, creation.scope):
                 # the thread keeps its owner alive through the bound method for as long as it
                 # runs, and it runs until the owner is told to stop: join() in a shutdown method
                 # does not help an owner that is dropped without calling it
@@ -491,35 +349,29 @@ class ThreadOrLoopNotJoined(Rule):
                     if confidence is not None:
                         self.report(creation.node, message=self.owner_message, confidence=confidence, target=creation.target)
                 continue
-            if key in self._handed or creation.short:
-                continue
-            if creation.kind == "thread" and creation.target not in self._forever:
+            if creation.short or (creation.kind == "thread" and creation.target not in self.fact(EndlessLoops).forever):
                 continue  # a thread that ends by itself is not held on to
-            enders = ENDERS[creation.kind]
-            attr = self._attrs.get(key)
-            if attr is not None:
-                if self._attrs_ended.get(attr, set()) & {*enders, "handed"}:
-                    continue
-                if creation.kind != "loop" and "start" not in self._attrs_ended.get(attr, set()):
-                    continue
-                if creation.kind == "thread" and (creation.daemon or "setDaemon" in self._attrs_ended.get(attr, set())):
-                    continue
-                self._emit(creation)
+            value = followed[id(creation.node)]
+            if self._handled(creation, value):
                 continue
-            unit = self._units.get(id(creation.scope)) or _Unit()
-            names = self._names.get(key, set())
-            if names & unit.escaped:
-                continue
-            methods: Set[str] = set()
-            for name in names:
-                methods |= unit.ended.get(name, set())
-            if methods & set(enders):
-                continue
-            if creation.kind != "loop" and key not in self._started and "start" not in methods:
-                continue
-            if creation.kind == "thread" and (creation.daemon or names & unit.daemon):
-                continue
-            self._emit(creation)
+            self._emit(creation, value)
+
+    def _handled(self, creation: _Creation, value: Followed) -> bool:
+        """Ended, handed to an owner, or never started: nothing left running unowned."""
+        attr = next((a for a in map(_stored_attribute, value.events) if a is not None), None)
+        if attr is not None:  # judged by what the module does with the attribute
+            ended = self._attrs_ended.get(attr, set())
+            if ended & {*ENDERS[creation.kind], "handed"}:
+                return True
+            if creation.kind != "loop" and "start" not in ended:
+                return True
+            return creation.kind == "thread" and (creation.daemon or "setDaemon" in ended)
+        if value.passed_on() or value.entered() or value.released():
+            return True
+        methods = value.methods()
+        if creation.kind != "loop" and "start" not in methods:
+            return True
+        return creation.kind == "thread" and (creation.daemon or "setDaemon" in methods or any(map(_daemon_set, value.events)))
 
     def _creator_blocks(self, creation: _Creation) -> bool:
         """The method that starts the thread runs until stopped itself (`serve_forever()`, a
@@ -529,7 +381,7 @@ class ThreadOrLoopNotJoined(Rule):
         if not isinstance(node, cst.FunctionDef):
             return False
         name = node.name.value
-        return name in self._forever or (creation.bound, name) in self._owner_loops
+        return name in self.fact(EndlessLoops).forever or (creation.bound, name) in self.fact(EndlessLoops).owner_loops
 
     def _default_form(self, creation: _Creation) -> Optional[Confidence]:
         """Whether a finding is in the form reported by default, and at what confidence: an
@@ -553,9 +405,10 @@ class ThreadOrLoopNotJoined(Rule):
             return None  # one object per process: what it keeps is kept once
         return Confidence.HIGH if "repeated" in (instances, runs) else Confidence.MEDIUM
 
-    def _emit(self, creation: _Creation) -> None:
+    def _emit(self, creation: _Creation, value: Followed) -> None:
         if not self.options.all_forms:
-            if creation.kind != "loop" or id(creation.node) not in self._on_self:
+            on_self = any(e.kind is EventKind.SELF_STORE and e.node is creation.node for e in value.events)
+            if creation.kind != "loop" or not on_self:
                 return
             confidence = self._default_form(creation)
             if confidence is not None:
@@ -567,3 +420,35 @@ class ThreadOrLoopNotJoined(Rule):
             self.report(creation.node, message=self.timer_message)
         else:
             self.report(creation.node)
+
+
+def _false(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Name) and value.value == "False"
+
+
+def _helper_words(call: cst.Call) -> Set[str]:
+    """`join_thread(t)`, `close_loop(self.loop)`: the endings a helper is named for."""
+    func = call.func
+    callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return {m for words in ENDERS.values() for m in words if m in callee.lower()}
+
+
+def _stored_attribute(event: Event) -> Optional[str]:
+    """`self._loop = asyncio.new_event_loop()`, `obj.timer = Timer(...)`: the attribute the
+    created value is stored in."""
+    statement = event.statement
+    if event.name.startswith("#") and event.escape in (Escape.STORE, Escape.STORE_SELF) and isinstance(statement, (cst.Assign, cst.AnnAssign)):
+        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+        for target in targets:
+            if isinstance(target, cst.Attribute):
+                return target.attr.value
+    return None
+
+
+def _daemon_set(event: Event) -> bool:
+    """`t.daemon = True` (any value but False)."""
+    statement = event.statement
+    return isinstance(statement, cst.Assign) and not _false(statement.value) and any(
+        isinstance(t.target, cst.Attribute) and t.target.value is event.node and t.target.attr.value == "daemon"
+        for t in statement.targets
+    )
