@@ -36,6 +36,7 @@ from ._common import (
     ResourceRule,
 )
 from ...traverse import children
+from ._late_handoff import failure_text, handoff_text, late_handoff
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 # Bases from other modules known not to release their subclasses' attributes: a class built on
@@ -481,6 +482,7 @@ class ResourceNotClosed(ResourceRule):
     gathered_message = "{resource} bound to {name} is made in a loop and kept in {container} across iterations; a later iteration that raises {raised} there leaves every one gathered so far open until the garbage collector reclaims them (close them in an except handler, or use contextlib.ExitStack)"
     close_gap_message = "{resource} bound to {name} is added to self.{attr}, which the class closes only in an except handler in {method}(); {late}() after that try can fail the same way and its error skips the handler, leaving the resource open until the garbage collector reclaims it"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
+    late_handoff_message = "{resource} bound to {name} is left open when {failure} before it is {how}; hand it on first, or close it in an except handler around that work"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
     fix_title = "Use a with block (or close it in a finally), or hand it to an owner that closes it"
@@ -592,6 +594,7 @@ class ResourceNotClosed(ResourceRule):
         self.pending: List[Tuple[Optional[str], cst.CSTNode, Dict[str, Any], str, bool]] = []
         self.borrowers = Borrowers()
         self.pipes: Dict[int, FrozenSet[str]] = {}  # id(Popen call) -> streams given subprocess.PIPE
+        self._late_memo: Dict[int, Any] = {}  # id(function) -> its source order (_late_handoff)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.borrowers.add_module(node)
@@ -773,6 +776,7 @@ class ResourceNotClosed(ResourceRule):
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
             if not self._judge_gathered(function, name, bind, span):
                 self._judge_close_on_error(function, name, bind)
+            self._judge_late_handoff(function, name, bind, span)
             return
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
@@ -816,6 +820,7 @@ class ResourceNotClosed(ResourceRule):
             return  # a FileInput read to the end closes its files
         stores = [e for e in span if e.kind == EventKind.SELF_STORE]
         if stores:
+            self._judge_late_handoff(function, name, bind, span)
             if function.cls is not None:
                 for store in stores:
                     self.stored.append(_Stored(function.cls, store.detail, store.node, resource))
@@ -848,6 +853,15 @@ class ResourceNotClosed(ResourceRule):
                 self._defer(function, call, message=self.borrowed_message, resource=resource.display, name=name, callee=callee)
             else:
                 self._defer(function, call, resource=resource.display, name=name)
+
+    def _judge_late_handoff(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
+        """Handed on (stored, returned, wrapped) only after a call that can fail (_late_handoff)."""
+        found = late_handoff(function.node, name, bind, span, self._late_memo)
+        call = getattr(bind.node, "value", bind.node)
+        if found is not None and id(call) not in self.reported:
+            self.reported.add(id(call))
+            self._defer(function, call, error_path=True, message=self.late_handoff_message, graded=True,
+                        resource=bind.detail.display, name=name, failure=failure_text(found[0]), how=handoff_text(found[1]))
 
     def _judge_gathered(self, function: _Function, name: str, bind: Event, span: List[Event]) -> bool:
         """A resource made in a loop and kept in a container of the function across iterations
