@@ -291,7 +291,14 @@ class ResourceNotClosed(ResourceRule):
     it (the iteration that raises drops every one gathered before it); and a resource added
     to a close-on-error list of the object (`self._to_close.append(f)`) that the class closes
     only in an except handler of a `try` that leaves out a later call on the object the try
-    body works with (`parser.finalize()` after a try around `parser.write()`). A resource stored on `self` by a class that never releases it is opt-in
+    body works with (`parser.finalize()` after a try around `parser.write()`); and, on error
+    paths like the first form (where the model shows the code repeats, or everywhere with
+    `error-paths`), a resource handed on late: bound to a local, then a call that can fail (or
+    a `raise`) outside any `try`, and only then stored on `self`, returned or wrapped
+    (`conn = self._new_conn()`, `ctx = ssl.create_default_context()`,
+    `self.sock = ctx.wrap_socket(conn)`: an error in between loses the only reference; calls
+    that do not fail on ordinary input, such as `len`, logging or the resource's own
+    `settimeout`, do not count). A resource stored on `self` by a class that never releases it is opt-in
     (`self-attributes`). Test code (`include-tests`) and functions that run once per process
     (`main()`, `_main()`, and whatever the `if __name__ == "__main__":` block calls, or what
     the project's lifetime model places once per process) are not checked.
@@ -299,7 +306,7 @@ class ResourceNotClosed(ResourceRule):
     The catalogue, resolved through imports and aliases: `open`, `io.open`, `io.open_code`,
     `codecs.open`, `os.fdopen`, `gzip` / `bz2` / `lzma` `open` and their file classes,
     `tarfile.open`, `tarfile.TarFile`, `zipfile.ZipFile` / `PyZipFile`, `shelve.open`,
-    `dbm.open`, `wave.open`, `fileinput.input`, `tokenize.open`, `mmap.mmap`,
+    `dbm.open`, `wave.open`, `fileinput.input`, `tokenize.open`, `mmap.mmap`, `os.scandir`,
     `pathlib.Path(...).open()`, `ZipFile(...).open()`; `tempfile.TemporaryFile`,
     `NamedTemporaryFile`, `SpooledTemporaryFile`, `TemporaryDirectory`; `socket.socket`,
     `create_connection`, `create_server`, `socketpair`, `fromfd`, `SSLContext.wrap_socket`,
@@ -310,7 +317,14 @@ class ResourceNotClosed(ResourceRule):
     `concurrent.futures.ThreadPoolExecutor` / `ProcessPoolExecutor`, `asyncio.new_event_loop`;
     `sqlite3.connect`; and, only when imported, `requests.Session`, `httpx.Client` /
     `AsyncClient`, `aiohttp.ClientSession`, `urllib3.PoolManager`. Add your own factories with
-    the `extra` option.
+    the `extra` option. A function or method of the project that returns one of these fresh
+    counts as a factory too, as the lifetime model finds it (`def _new_conn(self): return
+    socket.create_connection(...)`, followed through helpers, inherited methods and
+    `super()`): the caller of `self._new_conn()` owns a socket. A function that also keeps
+    what it returns (on `self`, in a container, in a closure), a generator, `__enter__`, and a
+    function whose result a decorator caches or manages (`lru_cache`, `contextmanager`, a
+    fixture) is not a factory. Without the project's index (a single source on stdin) the
+    file alone is indexed.
 
     A resource counts as released when it is used in a `with` / `async with` (directly or
     later, `with f:`), when the release that fits its type (`close()`, `shutdown()`,
