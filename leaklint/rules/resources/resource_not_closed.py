@@ -288,7 +288,7 @@ class ResourceNotClosed(ResourceRule):
     class- or module-level cache (`cls.cache[key] = cls(fileobj)`); a resource made in a loop
     and kept in a local container across iterations (directly or through a wrapper:
     `items.append(UploadFile(file=spool))`) in a loop that has a `raise` and no `try` around
-    it (the iteration that raises drops every one gathered before it); and a resource added
+    it (the iteration that raises drops every one gathered before it); a resource added
     to a close-on-error list of the object (`self._to_close.append(f)`) that the class closes
     only in an except handler of a `try` that leaves out a later call on the object the try
     body works with (`parser.finalize()` after a try around `parser.write()`); and, on error
