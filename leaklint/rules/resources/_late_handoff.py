@@ -14,11 +14,15 @@ reports it as an error-path finding (where the lifetime model shows the code rep
 everywhere with `error-paths`).
 
 What counts as work that can fail: a call outside any `try` statement (a handler may close the
-resource; the convention of the other error-path forms) that is not one of the calls that do not
-fail on ordinary input (`len`, `isinstance`, logging, `dict.get` ...), nor a method of the
-resource itself that only reads or sets a flag, nor its ordinary I/O (a failed `write` or
+resource; the convention of the other error-path forms) and outside the `else` of an `if` whose
+body made the resource, that is not one of the calls that do not fail on ordinary input (`len`,
+`isinstance`, logging, `dict.get`, `os.path` arithmetic, a reading accessor such as
+`getsockname()` ...), nor a method of the resource itself that only reads or sets a flag, nor its
+ordinary I/O (a failed `write` or
 `setsockopt` is rare and is the unprotected-release form's business when it is closed
-locally); its `connect`, `bind`, `listen`, handshake and login are work that fails.
+locally); its `connect`, `bind`, `listen`, handshake and login are work that fails. A resource
+made inside a `try` (its handlers may release it), or that the function releases in an except
+handler or a `finally`, has its error path thought out and is left to the other forms.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class _Order:
     def __init__(self, body: cst.CSTNode) -> None:
         self.span: Dict[int, Tuple[int, int]] = {}
         self.calls: List[Tuple[int, cst.CSTNode, bool]] = []  # calls and `raise` statements
+        self.parent: Dict[int, cst.CSTNode] = {}
         self._count = 0
         self._walk(body, False)
 
@@ -76,8 +81,21 @@ class _Order:
         for child in node.children:
             if isinstance(child, _NESTED):
                 continue
+            self.parent[id(child)] = node
             self._walk(child, inner)
         self.span[id(node)] = (start, self._count - 1)
+
+    def other_arms(self, node: cst.CSTNode) -> List[Tuple[int, int]]:
+        """Spans of the `else` / `elif` arms of every `if` whose body holds `node`: code there
+        never runs on the path that ran `node`."""
+        out: List[Tuple[int, int]] = []
+        child = node
+        parent = self.parent.get(id(child))
+        while parent is not None:
+            if isinstance(parent, cst.If) and child is parent.body and parent.orelse is not None:
+                out.append(self.span[id(parent.orelse)])
+            child, parent = parent, self.parent.get(id(parent))
+        return out
 
 
 def first_handoff(bind: Event, span: List[Event]) -> Optional[Event]:
@@ -97,6 +115,18 @@ def first_handoff(bind: Event, span: List[Event]) -> Optional[Event]:
     return None
 
 
+def _released_on_error(bind: Event, span: List[Event]) -> bool:
+    """The function releases it in an except handler or a finally: its error path is thought
+    out (the unprotected-release form judges that one)."""
+    for event in span:
+        releasing = event.kind in (EventKind.RELEASE, EventKind.RELEASE_REF) or (
+            event.kind == EventKind.METHOD and event.detail in bind.detail.releases
+        )
+        if releasing and (event.in_handler or event.in_finally):
+            return True
+    return False
+
+
 def failing_call_before_handoff(
     function: cst.FunctionDef, name: str, bind: Event, handoff: Event, memo: Dict[int, _Order]
 ) -> Optional[cst.CSTNode]:
@@ -112,11 +142,14 @@ def failing_call_before_handoff(
     end = order.span.get(id(handoff.statement))
     if start is None or end is None or end[0] <= start[1]:
         return None
+    elsewhere = order.other_arms(bind.statement)
     for index, call, in_try in order.calls:
         if index <= start[1]:
             continue
         if index >= end[0]:
             break
+        if any(a <= index <= b for a, b in elsewhere):
+            continue
         if not in_try and (isinstance(call, cst.Raise) or _can_fail(call, name)):
             return call
     return None
@@ -128,11 +161,13 @@ def _can_fail(call: cst.CSTNode, name: str) -> bool:
     text = dotted_name(func)
     if text in _SAFE_FUNCTIONS:
         return False
+    if text.startswith("os.path."):
+        return False  # path arithmetic on strings
     if isinstance(func, cst.Attribute):
         method = func.attr.value
         if isinstance(func.value, cst.Name) and func.value.value == name:
             return method in _FAILING_OWN_METHODS and method not in ACCESSORS
-        if method in _SAFE_METHODS:
+        if method in _SAFE_METHODS or method in ACCESSORS:
             return False
     return True
 
@@ -143,8 +178,10 @@ def late_handoff(
     """(the call that can fail or the `raise`, the hand-off event) for a resource handed on late, else None.
     `span` is the events of `name` after `bind` up to its next re-binding; `memo` is the
     caller's per-module store of the functions' source order."""
+    if bind.try_bodies():
+        return None  # made inside a try: its handlers may release it
     handoff = first_handoff(bind, span)
-    if handoff is None:
+    if handoff is None or _released_on_error(bind, span):
         return None
     call = failing_call_before_handoff(function, name, bind, handoff, memo)
     return (call, handoff) if call is not None else None

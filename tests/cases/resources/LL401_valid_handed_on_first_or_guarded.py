@@ -1,4 +1,5 @@
 import logging
+import os
 import socket
 import ssl
 
@@ -46,6 +47,42 @@ class Connection:
         if isinstance(self.host, str) and len(self.host) > 1:
             self.sock = sock
         return sock
+
+    def make_socket(self, timeout=1.0):
+        # the call in the other arm of the if never runs on the path that made this one
+        if self.host:
+            result = socket.create_connection((self.host, 443), timeout=timeout)
+        else:
+            result = socket.socket(socket.AF_UNIX)
+            result.settimeout(timeout)
+            try:
+                result.connect("/tmp/sock")
+            except OSError:
+                result.close()
+                raise
+        return result
+
+    def create_socket(self, addresses):
+        # made inside a try whose handler closes it: the error path is thought out
+        err = sock = None
+        for address in addresses:
+            err = sock = None
+            try:
+                sock = socket.socket()
+                sock.connect(address)
+                break
+            except OSError as exc:
+                err = exc
+                if sock is not None:
+                    sock.close()
+        if err is not None:
+            raise err
+        self.sock = sock
+
+    def open_code(self, path):
+        handle = open(path, "rb")
+        suffix = os.path.splitext(path)[-1]  # path arithmetic does not fail
+        return handle, suffix
 
     def close(self):
         if self.sock is not None:
