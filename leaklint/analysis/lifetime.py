@@ -19,6 +19,9 @@ rules. Every answer is one of three, and "unknown" is an honest answer, not a fa
 - `is_resource_type(name)`: a known resource constructor, or a class of the project that holds a
   resource (it defines `close` / `__exit__` / ... and sets an attribute from a resource, or
   inherits from such a class), so `Session()` inside the package that defines it is a resource.
+- `returns_resource(function)`: the resource a project function returns fresh to its caller
+  (`def _new_conn(self): ...; return socket.create_connection(...)`, followed through helpers and
+  `super()`), so its callers own one.
 - `removed_anywhere(holder)` / `unregistered_anywhere(registration)`: a removal, eviction or
   undo call anywhere in the project, in another module included.
 """
@@ -44,6 +47,7 @@ from .project import (
     module_name,
     summarize_source,
 )
+from .returns import solve_returning
 
 
 class Multiplicity(enum.Enum):
@@ -159,6 +163,7 @@ class ProjectIndex:
                 if target:
                     self._subclasses[target].add(full)
         self._resource_types: Optional[Set[str]] = None
+        self._returning: Optional[Dict[str, str]] = None  # function -> resource it returns
         self._by_path: Optional[Dict[str, str]] = None
         self._fingerprint: Optional[str] = None
         # (SummaryCache, key) where `fingerprint` is kept between runs (set by build_index)
@@ -578,6 +583,38 @@ class ProjectIndex:
             return True
         full = self._class_name(name)
         return full is not None and full in self._resource_types
+
+    def returns_resource(self, function: str) -> Optional[str]:
+        """The catalogue name of the resource a project function (or a method reached through
+        the class hierarchy) returns fresh to its caller, who then owns it; None when it returns
+        none or the project does not show the function (`leaklint.analysis.returns`)."""
+        target = self._function_name(function)
+        return self._returning_functions().get(target) if target else None
+
+    def super_returns_resource(self, cls: str, method: str) -> Optional[str]:
+        """What `super().method()` returns in a method of the project class `cls`."""
+        target = self._super_method(cls, method)
+        return self._returning_functions().get(target) if target else None
+
+    def _super_method(self, cls: str, method: str, _fn: str = "") -> Optional[str]:
+        full = self._class_name(cls)
+        for base in self._mro(full)[1:] if full else ():
+            if f"{base}.{method}" in self.functions:
+                return f"{base}.{method}"
+        return None
+
+    def _returning_functions(self) -> Dict[str, str]:
+        if self._returning is None:
+            known = set(self._resource_names) or _catalogue()
+
+            def is_resource(name: str) -> Optional[str]:
+                return name if name in known else None
+
+            self._returning = solve_returning(
+                {full: fn.returns for full, (_, fn) in self.functions.items() if fn.returns},
+                is_resource, self._function_name, self._super_method,
+            )
+        return self._returning
 
     def _solve_resources(self) -> Set[str]:
         known = set(self._resource_names) or _catalogue()

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..collector import paused
+from .returns import returned_calls
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -72,7 +73,7 @@ UNDO_METHODS = frozenset(u for _, u in REGISTRATION_PAIRS if u != "remove") | {"
 CLOSE_METHODS = frozenset({"close", "aclose", "__exit__", "__aexit__", "shutdown", "cleanup", "terminate", "release", "dispose", "disconnect"})
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".leaklint_cache", "site-packages"})
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4
 
 
 # --------------------------------------------------------------------------- the summary
@@ -86,6 +87,8 @@ class FunctionInfo:
     decorators: List[str]  # resolved dotted names (a call decorator `@app.route("/")` gives "app.route")
     cls: str = ""  # module-relative class qualname for a method, else ""
     is_async: bool = False
+    # resolved names of the calls whose fresh result the function returns (analysis.returns)
+    returns: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -482,6 +485,9 @@ class Summarizer(ast.NodeVisitor):
         frame.globals.update(declared)
         frame.locals.update(stored - frame.globals)
         self.transient_calls.update(transient)
+        self.summary.functions[qual].returns = returned_calls(
+            node, decorators, dotted, self.resolve, f"{self.module}.{cls}" if self.module and cls else cls
+        )
         for stmt in node.body:
             self.visit(stmt)
         self.in_main_block = saved_main

@@ -51,6 +51,9 @@ CATALOGUE: Dict[str, Tuple[str, ...]] = {
     "fileinput.FileInput": FILE,
     "tokenize.open": FILE,
     "mmap.mmap": FILE,
+    # a directory iterator holds a descriptor until it is exhausted or closed: an exception
+    # while iterating (or a `break`) leaves it open (`with os.scandir(p) as it:` closes it)
+    "os.scandir": CLOSE,
     # temporary files and directories
     "tempfile.TemporaryFile": FILE,
     "tempfile.NamedTemporaryFile": FILE,

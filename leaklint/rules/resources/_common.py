@@ -69,6 +69,7 @@ from ...analysis.flow import (  # noqa: F401  (the walker and its queries, for t
     swallows,
 )
 from ...rule import Rule
+from ._returned import returned_resource
 from ...traverse import children
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class Resolver:
         self._types: Dict[int, Optional[str]] = {}  # id(Binding) -> type
         self._cache: Dict[int, Optional[Resource]] = {}
         self._module_names: Optional[Set[str]] = None
+        self._file_index: Dict[str, Any] = {}  # the one-file index when the project's is missing
 
     # ------------------------------------------------------------------ local types
     def expr_type(self, expr: cst.BaseExpression, before: Optional[int] = None) -> Optional[str]:
@@ -297,6 +299,10 @@ class Resolver:
                 full = f"{self.ctx.module}.{call.func.value}"  # a class of this module
             if "." in full and not full.startswith("builtins.") and project.is_resource_type(full):
                 return Resource(full, short_name(full), GENERIC)
+        returned = returned_resource(self.ctx, call, qn, self._file_index)  # a project function returns one
+        if returned is not None:
+            kind, callee = returned
+            return Resource(f"returns:{kind}", f"the {short_name(kind)} that {callee}() returns", CATALOGUE.get(kind, GENERIC))
         func = call.func
         if isinstance(func, cst.Attribute):
             receiver = self.expr_type(func.value)

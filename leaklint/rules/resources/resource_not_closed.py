@@ -17,6 +17,7 @@ from ...policy import HeldFindings, in_test_code, patched
 from ...types import Confidence, Invalid, Valid
 from ._common import SELF_CLOSING_ITERATION, Resource, ResourceRule
 from ._init_raise import raise_after_store
+from ._late_handoff import failure_text, handoff_text, late_handoff
 from ._pipes import piped_streams, streams_left_open
 
 ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
@@ -72,10 +73,17 @@ class ResourceNotClosed(ResourceRule):
     class- or module-level cache (`cls.cache[key] = cls(fileobj)`); a resource made in a loop
     and kept in a local container across iterations (directly or through a wrapper:
     `items.append(UploadFile(file=spool))`) in a loop that has a `raise` and no `try` around
-    it (the iteration that raises drops every one gathered before it); and a resource added
+    it (the iteration that raises drops every one gathered before it); a resource added
     to a close-on-error list of the object (`self._to_close.append(f)`) that the class closes
     only in an except handler of a `try` that leaves out a later call on the object the try
-    body works with (`parser.finalize()` after a try around `parser.write()`). A resource stored on `self` by a class that never releases it is opt-in
+    body works with (`parser.finalize()` after a try around `parser.write()`); and, on error
+    paths like the first form (where the model shows the code repeats, or everywhere with
+    `error-paths`), a resource handed on late: bound to a local, then a call that can fail (or
+    a `raise`) outside any `try`, and only then stored on `self`, returned or wrapped
+    (`conn = self._new_conn()`, `ctx = ssl.create_default_context()`,
+    `self.sock = ctx.wrap_socket(conn)`: an error in between loses the only reference; calls
+    that do not fail on ordinary input, such as `len`, logging or the resource's own
+    `settimeout`, do not count). A resource stored on `self` by a class that never releases it is opt-in
     (`self-attributes`). Test code (`include-tests`) and functions that run once per process
     (`main()`, `_main()`, and whatever the `if __name__ == "__main__":` block calls, or what
     the project's lifetime model places once per process) are not checked.
@@ -83,7 +91,7 @@ class ResourceNotClosed(ResourceRule):
     The catalogue, resolved through imports and aliases: `open`, `io.open`, `io.open_code`,
     `codecs.open`, `os.fdopen`, `gzip` / `bz2` / `lzma` `open` and their file classes,
     `tarfile.open`, `tarfile.TarFile`, `zipfile.ZipFile` / `PyZipFile`, `shelve.open`,
-    `dbm.open`, `wave.open`, `fileinput.input`, `tokenize.open`, `mmap.mmap`,
+    `dbm.open`, `wave.open`, `fileinput.input`, `tokenize.open`, `mmap.mmap`, `os.scandir`,
     `pathlib.Path(...).open()`, `ZipFile(...).open()`; `tempfile.TemporaryFile`,
     `NamedTemporaryFile`, `SpooledTemporaryFile`, `TemporaryDirectory`; `socket.socket`,
     `create_connection`, `create_server`, `socketpair`, `fromfd`, `SSLContext.wrap_socket`,
@@ -94,7 +102,14 @@ class ResourceNotClosed(ResourceRule):
     `concurrent.futures.ThreadPoolExecutor` / `ProcessPoolExecutor`, `asyncio.new_event_loop`;
     `sqlite3.connect`; and, only when imported, `requests.Session`, `httpx.Client` /
     `AsyncClient`, `aiohttp.ClientSession`, `urllib3.PoolManager`. Add your own factories with
-    the `extra` option.
+    the `extra` option. A function or method of the project that returns one of these fresh
+    counts as a factory too, as the lifetime model finds it (`def _new_conn(self): return
+    socket.create_connection(...)`, followed through helpers, inherited methods and
+    `super()`): the caller of `self._new_conn()` owns a socket. A function that also keeps
+    what it returns (on `self`, in a container, in a closure), a generator, `__enter__`, and a
+    function whose result a decorator caches or manages (`lru_cache`, `contextmanager`, a
+    fixture) is not a factory. Without the project's index (a single source on stdin) the
+    file alone is indexed.
 
     A resource counts as released when it is used in a `with` / `async with` (directly or
     later, `with f:`), when the release that fits its type (`close()`, `shutdown()`,
@@ -267,6 +282,7 @@ class ResourceNotClosed(ResourceRule):
     gathered_message = "{resource} bound to {name} is made in a loop and kept in {container} across iterations; a later iteration that raises {raised} there leaves every one gathered so far open until the garbage collector reclaims them (close them in an except handler, or use contextlib.ExitStack)"
     close_gap_message = "{resource} bound to {name} is added to self.{attr}, which the class closes only in an except handler in {method}(); {late}() after that try can fail the same way and its error skips the handler, leaving the resource open until the garbage collector reclaims it"
     borrowed_message = "{resource} bound to {name} is handed to {callee}(), which only reads it and never closes it; it stays open until the garbage collector reclaims it"
+    late_handoff_message = "{resource} bound to {name} is left open when {failure} before it is {how}; hand it on first, or close it in an except handler around that work"
     self_message = "{resource} stored on self.{attr} is never released by {cls}; no method of the class closes it"
     confidence = Confidence.HIGH
     fix_title = "Use a with block (or close it in a finally), or hand it to an owner that closes it"
@@ -376,6 +392,7 @@ class ResourceNotClosed(ResourceRule):
         self.held = HeldFindings()  # findings wait for leave_Module: the `__main__` block's callees run once
         self.borrowers = Borrowers()
         self.pipes: Dict[int, FrozenSet[str]] = {}  # id(Popen call) -> streams given subprocess.PIPE
+        self._late_memo: Dict[int, Any] = {}  # id(function) -> its source order (_late_handoff)
 
     def visit_Module(self, node: cst.Module) -> None:
         self.borrowers.add_module(node)
@@ -481,7 +498,9 @@ class ResourceNotClosed(ResourceRule):
                 )
                 return
         if any(e.kind in (EventKind.ESCAPE, EventKind.RELEASE_REF) for e in span):
-            return self._judge_passed_on(function, name, bind, span)
+            self._judge_passed_on(function, name, bind, span)
+            self._judge_late_handoff(function, name, bind, span)
+            return
         if resource.opens_with and not any(e.kind == EventKind.METHOD and e.detail in resource.opens_with for e in span):
             return  # `HTTPConnection(host)` never used: no socket was opened
         withs = [e for e in span if e.kind == EventKind.WITH]
@@ -509,6 +528,7 @@ class ResourceNotClosed(ResourceRule):
             return  # a FileInput read to the end closes its files
         stores = [e for e in span if e.kind == EventKind.SELF_STORE]
         if stores:
+            self._judge_late_handoff(function, name, bind, span)
             if function.cls is not None:
                 for store in stores:
                     self.stored.append(_Stored(function.cls, store.detail, store.node, resource))
@@ -541,6 +561,13 @@ class ResourceNotClosed(ResourceRule):
                 self._defer(function, call, message=messages.get(lent[0].detail, self.borrowed_message), callee=callee, **fields)
             else:
                 self._defer(function, call, **fields)
+
+    def _judge_late_handoff(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
+        """Handed on (stored, returned, wrapped) only after a call that can fail (_late_handoff)."""
+        found = late_handoff(function.node, name, bind, span, self._late_memo)
+        if found is not None:
+            self._defer(function, _made(bind), error_path=True, message=self.late_handoff_message, graded=True,
+                        resource=bind.detail.display, name=name, failure=failure_text(found[0]), how=handoff_text(found[1]))
 
     def _judge_passed_on(self, function: _Function, name: str, bind: Event, span: List[Event]) -> None:
         """A resource passed on (stored, wrapped, handed over) can still leak on an error path:
