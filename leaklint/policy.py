@@ -148,7 +148,7 @@ class HeldFindings:
     (`needs_repeat`: a release that an exception skips) is kept only where the model shows the
     code repeats, unless the caller keeps it where the model cannot tell (an opt-in). A
     `graded` one (a judgement of a path or a callee) gets confidence HIGH where the model shows
-    the code repeats and MEDIUM elsewhere. Used by LL401."""
+    the code repeats and MEDIUM elsewhere. Used by LL401 and LL402."""
 
     def __init__(self) -> None:
         self.held: List[Tuple[Optional[str], str, cst.CSTNode, Dict[str, Any], bool, bool]] = []

@@ -145,6 +145,35 @@ def test_click_commands_run_once() -> None:
     assert idx.multiplicity("cli.serve") is ONCE
 
 
+def test_a_method_of_an_object_made_on_the_spot_is_called_from_where_it_is_made() -> None:
+    # `Audit().run(files)`: the call reaches Audit.run, so only CLI commands call it
+    idx = index(cli="""
+        import click
+
+        class Audit:
+            def run(self, files):
+                return files
+
+        @click.command()
+        def stats(files):
+            Audit().run(files)
+    """)
+    assert idx.multiplicity("cli.Audit.run") is ONCE
+    served = index(app="""
+        from flask import Flask
+        app = Flask(__name__)
+
+        class Audit:
+            def run(self, files):
+                return files
+
+        @app.route("/stats")
+        def stats():
+            return Audit().run([])
+    """)
+    assert served.multiplicity("app.Audit.run") is REPEATED
+
+
 def test_console_script_entry_point_runs_once() -> None:
     idx = ProjectIndex.from_sources(
         {"tool/cli.py": "def entry():\n    work()\n\ndef work():\n    pass\n"},

@@ -73,7 +73,7 @@ UNDO_METHODS = frozenset(u for _, u in REGISTRATION_PAIRS if u != "remove") | {"
 CLOSE_METHODS = frozenset({"close", "aclose", "__exit__", "__aexit__", "shutdown", "cleanup", "terminate", "release", "dispose", "disconnect"})
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".leaklint_cache", "site-packages"})
-SUMMARY_VERSION = 4
+SUMMARY_VERSION = 5
 
 
 # --------------------------------------------------------------------------- the summary
@@ -630,6 +630,14 @@ class Summarizer(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         func_text = dotted(node.func)
         caller = self._scope()
+        if func_text is None and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+            # `Audit(...).run(files)`: a method of an object made on the spot (a class of the
+            # project when the model finds one by that name; nothing otherwise)
+            made = self.resolve(dotted(node.func.value.func))
+            if made:
+                self.summary.calls.append(CallSite(
+                    caller, f"{made}.{node.func.attr}", node.lineno, self._in_loop(), "call", self.in_main_block,
+                ))
         if func_text is not None:
             callee = self.resolve(func_text)
             self.summary.calls.append(CallSite(

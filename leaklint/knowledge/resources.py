@@ -109,9 +109,11 @@ CATALOGUE: Dict[str, Tuple[str, ...]] = {
 }
 
 SQLITE = frozenset({"sqlite3.connect", "sqlite3.dbapi2.connect"})
-# fileinput's iterator closes each file when it is exhausted: `for line in fileinput.input()`
-# is the documented idiom.
-SELF_CLOSING_ITERATION = frozenset({"fileinput.input", "fileinput.FileInput"})
+# iterators that close themselves when exhausted: fileinput's closes each file at its end
+# (`for line in fileinput.input()` is the documented idiom), os.scandir's closes its directory
+# descriptor. Iterated to the end they need no close; a loop that can leave early (break,
+# return, raise, a call that can fail) leaves them open.
+SELF_CLOSING_ITERATION = frozenset({"fileinput.input", "fileinput.FileInput", "os.scandir"})
 # wrappers that own no descriptor when handed the caller's stream
 FILEOBJ_WRAPPERS = frozenset(
     {"gzip.GzipFile", "bz2.BZ2File", "lzma.LZMAFile", "tarfile.open", "tarfile.TarFile", "tarfile.TarFile.open",

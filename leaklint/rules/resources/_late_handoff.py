@@ -47,9 +47,13 @@ _SAFE_FUNCTIONS = frozenset(
         "asyncio.get_event_loop", "asyncio.get_running_loop", "next", "iter", "format", "abs", "round", "hash",
     }
 )
+_SETTERS = frozenset({"settimeout", "setblocking"})  # the accessors that take a value
+# logging calls: safe on a receiver named like a logger (`log`, `logger`, `self._log`, `LOG`);
+# `self.info(entry)` on anything else is an ordinary method that can fail
+_LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 _SAFE_METHODS = frozenset(
     {
-        "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "get", "format", "join",
+        "get", "format", "join",
         "items", "keys", "values", "copy", "startswith", "endswith", "lower", "upper", "strip", "rstrip", "lstrip",
         "split", "rsplit", "encode", "decode", "append", "add", "setdefault", "replace", "isEnabledFor",
     }
@@ -150,12 +154,15 @@ def failing_call_before_handoff(
             break
         if any(a <= index <= b for a, b in elsewhere):
             continue
-        if not in_try and (isinstance(call, cst.Raise) or _can_fail(call, name)):
+        if not in_try and (isinstance(call, cst.Raise) or can_fail(call, name)):
             return call
     return None
 
 
-def _can_fail(call: cst.CSTNode, name: str) -> bool:
+def can_fail(call: cst.CSTNode, name: str = "") -> bool:
+    """Whether `call` can fail on ordinary input: not a builtin conversion, logging, path
+    arithmetic or a reading accessor; on the resource `name` itself, only the methods that are
+    the failing part of making it usable (`connect`, `bind`, `login` ...)."""
     assert isinstance(call, cst.Call)
     func = call.func
     text = dotted_name(func)
@@ -167,7 +174,11 @@ def _can_fail(call: cst.CSTNode, name: str) -> bool:
         method = func.attr.value
         if isinstance(func.value, cst.Name) and func.value.value == name:
             return method in _FAILING_OWN_METHODS and method not in ACCESSORS
-        if method in _SAFE_METHODS or method in ACCESSORS:
+        if method in _SAFE_METHODS:
+            return False
+        if method in ACCESSORS and (not call.args or method in _SETTERS):
+            return False  # a reading accessor takes nothing: `self.info(entry)` is another method
+        if method in _LOGGING_METHODS and "log" in dotted_name(func.value).lower():
             return False
     return True
 

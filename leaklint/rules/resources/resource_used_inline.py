@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Any, List, Set
+from typing import Any, Dict, List, Set
 
 import libcst as cst
 
-from ...policy import expects_failure, expects_failure_after, in_test_code, patched
+from ...traverse import children
+from ...policy import HeldFindings, expects_failure, expects_failure_after, in_test_code, patched
 from ...types import Confidence, Invalid, Valid
 from ._common import (
     READ_TO_EOF_CLOSES,
@@ -15,6 +16,7 @@ from ._common import (
     Resource,
     ResourceRule,
 )
+from ._late_handoff import can_fail
 
 # A bare statement that only creates a resource: reported for the fire-and-forget process and
 # the create-or-truncate `open(p, "w")`; anything else is a probe.
@@ -24,6 +26,27 @@ BARE_STATEMENTS = frozenset({"subprocess.Popen", "builtins.open", "io.open"})
 # meant to outlive it
 _PROCESS_ENDS = frozenset({"os._exit", "os.execv", "os.execve", "os.execl", "os.execlp", "os.execvp", "os.execvpe"})
 _YIELDS_RESOURCE = {("zipfile.ZipFile", "open"), ("zipfile.PyZipFile", "open"), ("ssl.SSLContext", "wrap_socket")}
+
+
+def _leaves_early(body: List[cst.CSTNode]) -> bool:
+    """Whether a loop body (or a comprehension's per-item code) can stop the iteration before
+    its end: a `break` of this loop, a `return`, a `raise` or a call that can fail
+    (`_late_handoff.can_fail`). A `yield` does not count: a generator abandoned by its consumer
+    is closed when it is collected, and so is the iterator it holds."""
+    stack: List[Any] = [(node, False) for node in body]
+    while stack:
+        node, nested_loop = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, (cst.Return, cst.Raise)):
+            return True
+        if isinstance(node, cst.Break) and not nested_loop:
+            return True
+        if isinstance(node, cst.Call) and can_fail(node):
+            return True
+        inner = nested_loop or isinstance(node, (cst.For, cst.While))
+        stack.extend((child, inner) for child in children(node))
+    return False
 
 
 class ResourceUsedInline(ResourceRule):
@@ -38,8 +61,10 @@ class ResourceUsedInline(ResourceRule):
 
     The touch idiom `open(p, "a").close()` (and any other release called directly on the new
     object, such as `Popen(cmd).wait()`), a call that is itself returned, stored or used as a
-    `with` item, `for line in fileinput.input():` (which closes each file when it is
-    exhausted), `open(fd, closefd=False)` (which owns no descriptor), wrappers over an
+    `with` item, iteration to the end of an iterator that closes itself when exhausted
+    (`for line in fileinput.input():`, `for entry in os.scandir(p):`; reported when the loop
+    or comprehension can stop early: a `break`, `return` or `raise`, or a call that can fail
+    such as `[self.info(e) for e in os.scandir(p)]`), `open(fd, closefd=False)` (which owns no descriptor), wrappers over an
     in-memory or caller-owned stream (`GzipFile(fileobj=buf)`), and code that expects the call
     to fail or runs against test doubles (`with self.assertRaises(...)`, `pytest.raises`,
     `mock.patch`) are not reported. Neither are `urlopen(u).read()` without a size (it reads to
@@ -173,6 +198,7 @@ class ResourceUsedInline(ResourceRule):
     def __init__(self, context: Any, options: Any = None) -> None:
         super().__init__(context, options)
         self.done: Set[int] = set()
+        self.held = HeldFindings()  # findings wait for leave_Module: what runs once per process is dropped
         # nodes whose body is expected to fail or works on test doubles
         self.quiet: List[int] = []
         self.try_bodies: List[int] = []
@@ -233,12 +259,22 @@ class ResourceUsedInline(ResourceRule):
             return  # a test runs once, in a process that ends with the test run
         self.done.add(id(call))
         if resource.qualified == "tempfile.TemporaryDirectory" and not kwargs:
-            self.report(call, message=self.tempdir_message, resource=resource.display)
-            return
-        if kwargs:
-            self.report(call, message=self.argument_message, resource=resource.display, **kwargs)
+            fields: Dict[str, Any] = dict(message=self.tempdir_message, resource=resource.display)
+        elif kwargs:
+            fields = dict(message=self.argument_message, resource=resource.display, **kwargs)
         else:
-            self.report(call, resource=resource.display)
+            fields = dict(resource=resource.display)
+        # held to the end of the module: code that runs once per process (an entry point, what
+        # the `__main__` block calls, what the lifetime model places once) is left alone
+        scope = self.context.function_scope
+        qualname = scope.qualname
+        while scope.parent is not None and scope.parent.kind != "module":
+            scope = scope.parent
+        self.held.hold(scope.name if scope.kind == "function" else None, qualname, call, fields)
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        for node, fields in self.held.settle(self.context, original_node, False):
+            self.report(node, **fields)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         call = node.value
@@ -253,15 +289,32 @@ class ResourceUsedInline(ResourceRule):
         self._report(call, resource)  # type: ignore[arg-type]
 
     def visit_For(self, node: cst.For) -> None:
-        self._iterated(node.iter)
+        self._iterated(node.iter, [node.body])
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._iterated(node.iter)
+    def visit_ListComp(self, node: cst.ListComp) -> None:
+        self._comprehension(node, [node.elt])
 
-    def _iterated(self, expr: cst.BaseExpression) -> None:
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        self._comprehension(node, [node.key, node.value])
+
+    def _comprehension(self, node: cst.CSTNode, results: List[cst.CSTNode]) -> None:
+        """Each `for` of a comprehension with what runs per item: its conditions, the `for`s
+        inside it and the element."""
+        compfor = getattr(node, "for_in", None)
+        while compfor is not None:
+            inner = [*compfor.ifs, *([compfor.inner_for_in] if compfor.inner_for_in is not None else []), *results]
+            self._iterated(compfor.iter, inner)
+            compfor = compfor.inner_for_in
+
+    def _iterated(self, expr: cst.BaseExpression, body: List[cst.CSTNode]) -> None:
         resource = self._resource(expr)
-        if resource is not None and resource.qualified not in SELF_CLOSING_ITERATION:
-            self._report(expr, resource)  # type: ignore[arg-type]
+        if resource is None:
+            return
+        if resource.qualified in SELF_CLOSING_ITERATION and not _leaves_early(body):
+            return  # iterated to its end, where it closes itself
+        self._report(expr, resource)  # type: ignore[arg-type]
 
     def visit_Expr(self, node: cst.Expr) -> None:
         value = node.value
