@@ -26,9 +26,12 @@ class RetainedExceptionOrFrame(StorageTracker):
     (`inspect.currentframe()`, `sys._getframe()`, `inspect.stack()`) stored where they outlive
     the `except` block: on `self`, in a module- or class-level container or global, or in a
     local variable or local container of the same function that is still bound after the
-    handler ends. By default only one form is reported: a stored exception raised again from a
-    frame that still references it (`raise self._exception`, `err = self.error; raise err`);
-    the option `all-forms` reports the others.
+    handler ends. By default two forms are reported: a stored exception raised again from a
+    frame that still references it (`raise self._exception`, `err = self.error; raise err`),
+    and caught exceptions gathered in a container of the function, one per failed attempt of
+    a loop or of a nested function called per attempt (`errors.append(exc)` before
+    `raise ExceptionGroup("...", errors)`, the pattern anyio, typeguard and ldap3 fixed); the
+    option `all-forms` reports the others.
 
     ## Why is this bad?
     An exception references its traceback, the traceback references every frame between the
@@ -171,7 +174,7 @@ class RetainedExceptionOrFrame(StorageTracker):
                 "form": True,
                 "help": "Report every form (exceptions, tracebacks and frames kept on objects, in modules or in "
                 "locals after a handler, `yield` inside `except`), not only a stored exception raised again "
-                "from a frame that still references it."
+                "from a frame that still references it and caught exceptions gathered in a container per attempt."
             },
         )
         all_locals: bool = field(
@@ -425,11 +428,15 @@ class RetainedExceptionOrFrame(StorageTracker):
     def _default_form(self, cand: "_Candidate") -> bool:
         """The form reported by default: a stored exception raised again from a frame that
         still references it, through `self` (`raise self._exception`) or a local read from
-        where it is stored (`err = self.error; raise err`). Every raise makes a cycle (the
+        where it is stored (`err = self.error; raise err`); and caught exceptions gathered in a
+        container of the function across a loop of attempts or by a nested function called per
+        attempt (`errors.append(exc)`, then `raise ExceptionGroup(..., errors)` or a return):
+        each one's traceback references the frame that holds the container, and the cycle keeps
+        every failed attempt's frames until the cyclic collector runs. Every raise makes a cycle (the
         traceback references the frame, the frame the exception) and adds this frame to the
         traceback the holder keeps, so the holder keeps every frame it was raised through.
         Not in test files, nor in code the project's lifetime model places once per process."""
-        if cand.sink != "raised_self" and not (cand.sink == "raised" and cand.stored):
+        if cand.sink != "raised_self" and not (cand.sink == "raised" and cand.stored) and not _gathered(cand):
             return False
         if is_test_path(self.context.path):
             return False
@@ -497,6 +504,18 @@ class _Candidate:
     seq: int = 0
     in_loop: bool = False
     stored: bool = False  # a raised local read from where the exception is stored
+
+
+def _gathered(cand: _Candidate) -> bool:
+    """An exception (or its traceback) kept in a container local to the function (a plain
+    name filled by item or method, not a local bound to it nor an attribute of a local
+    object), in a loop or from a nested function: one per failed attempt."""
+    return (
+        cand.kind in (EXCEPTION, EXC_INFO, TRACEBACK)
+        and cand.sink in ("local", "reraised", "pending")
+        and cand.target.isidentifier()
+        and cand.in_loop
+    )
 
 
 # the message of each sink a local forms a cycle through (the others: `local_message`)

@@ -43,7 +43,7 @@ _SAFE_FUNCTIONS = frozenset(
         "len", "isinstance", "issubclass", "hasattr", "getattr", "setattr", "str", "repr", "int", "float", "bool",
         "bytes", "list", "dict", "tuple", "set", "frozenset", "type", "id", "min", "max", "sorted", "range",
         "enumerate", "zip", "super", "object", "callable", "print", "cast", "typing.cast", "t.cast",
-        "time.time", "time.monotonic", "time.perf_counter", "warnings.warn", "os.getpid", "threading.current_thread",
+        "time.time", "time.monotonic", "io.text_encoding", "time.perf_counter", "warnings.warn", "os.getpid", "threading.current_thread",
         "asyncio.get_event_loop", "asyncio.get_running_loop", "next", "iter", "format", "abs", "round", "hash",
     }
 )
