@@ -10,41 +10,25 @@ from leaklint.engine import lint_source
 from leaklint.rule import Rule
 from leaklint.rules.closures._frames import FrameValues
 from leaklint.rules.libraries._endless import EndlessLoops
-from leaklint.types import Invalid, Valid
-
-from test_analysis import DOC
+from tests.probes import probe_rule
 
 
-class KindProbe(Rule):
+def _kind(rule: Rule, node: cst.Call) -> None:
     # `probe(expr)`: reports the kind of frame-referencing value `expr` holds there
-    __doc__ = DOC
-    code = "LL988"
-    name = "frame-kind-probe"
-    message = "{text}"
-    requires = (FrameValues,)
-    VALID = [Valid("x = 1")]
-    INVALID = [Invalid("probe(x)  # LL988")]
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name) and node.func.value == "probe":
-            self.report(node, text=str(self.fact(FrameValues).kind_of(node.args[0].value)))
+    if isinstance(node.func, cst.Name) and node.func.value == "probe":
+        rule.report(node, text=str(rule.fact(FrameValues).kind_of(node.args[0].value)))
 
 
-class EndlessProbe(Rule):
+def _endless(rule: Rule, node: cst.Module) -> None:
     # reports, at the end of the file, the functions that loop until stopped
-    __doc__ = DOC
-    code = "LL987"
-    name = "endless-probe"
-    message = "{text}"
-    requires = (EndlessLoops,)
-    VALID = [Valid("x = 1")]
-    INVALID = [Invalid("x = 1  # LL987")]
+    fact = rule.fact(EndlessLoops)
+    forever = sorted(fact.forever - {"serve_forever", "run_forever"})
+    owners = sorted(f"{c}.{m}" for c, m in fact.owner_loops)
+    rule.report(node, text=f"{','.join(forever)} | {','.join(owners)}")
 
-    def leave_Module(self, node: cst.Module) -> None:
-        fact = self.fact(EndlessLoops)
-        forever = sorted(fact.forever - {"serve_forever", "run_forever"})
-        owners = sorted(f"{c}.{m}" for c, m in fact.owner_loops)
-        self.report(node, text=f"{','.join(forever)} | {','.join(owners)}")
+
+KindProbe = probe_rule("LL988", (FrameValues,), visit_Call=_kind)
+EndlessProbe = probe_rule("LL987", (EndlessLoops,), leave_Module=_endless)
 
 
 def _messages(source: str, rule: type) -> List[str]:
