@@ -102,12 +102,15 @@ def in_test_scope(scope: Optional[Scope]) -> bool:
 # a module-level function by one of these names is the process's entry point
 ENTRY_POINT_NAMES = frozenset({"main", "_main"})
 
-# names that say a function runs once (set-up, configuration, the entry point) or registers on
-# purpose (register / install / hook / patch / enable ...)
+# names that say a function runs once (set-up, configuration, the entry point, and their mirror:
+# a test's or an application's teardown hooks, `tearDown*`, `teardown_*`, unittest's
+# `do*Cleanups`, `on_startup` / `on_shutdown` / `on_cleanup`) or registers on purpose
+# (register / install / hook / patch / enable ...)
 ONE_TIME_FUNCTION = re.compile(
     r"^(test|setup|setUp|set_up|"
     + "|".join(sorted(f"{re.escape(name)}$" for name in ENTRY_POINT_NAMES))
-    + r"|init_|initialize|configure|bootstrap)|register|install|hook|patch|monkey|enable|activate",
+    + r"|init_|initialize|configure|bootstrap)|register|install|hook|patch|monkey|enable|activate"
+    + r"|^_*(on_(startup|shutdown|cleanup)$|tear_?down|do\w*cleanups$)",
     re.IGNORECASE,
 )
 

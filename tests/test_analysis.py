@@ -305,6 +305,14 @@ def test_one_list_of_run_once_names() -> None:
     assert once_per_process(module) == {"main", "_main", "run"}
 
 
+def test_teardown_hooks_run_once_like_their_set_up() -> None:
+    for name in ("tearDown", "tearDownModule", "teardown_method", "doModuleCleanups", "doCleanups", "_on_cleanup", "on_shutdown", "on_startup"):
+        assert ONE_TIME_FUNCTION.search(name), name
+    # a per-object or per-request clean-up is not a lifecycle hook
+    for name in ("cleanup", "shutdown", "close", "on_cleanup_request", "cleanup_request", "send_robust"):
+        assert not ONE_TIME_FUNCTION.search(name), name
+
+
 class CodeKindProbe(Rule):
     __doc__ = DOC
     code = "LL992"
