@@ -16,6 +16,7 @@ def _index(**files: str) -> ProjectIndex:
 
 HELPERS = """
     import socket
+    import subprocess
     import sqlite3
     from functools import lru_cache
     from contextlib import contextmanager
@@ -70,6 +71,29 @@ HELPERS = """
         def read():
             return f.read()
         return f
+
+
+    def finished():
+        proc = subprocess.Popen(["true"])
+        proc.communicate()
+        return proc
+
+
+    def closed_by_with():
+        f = open("p")
+        with f:
+            f.read()
+        return f
+
+
+    def closed_only_on_error():
+        sock = socket.socket()
+        try:
+            sock.connect(("h", 1))
+        except OSError:
+            sock.close()
+            raise
+        return sock
 """
 
 CLIENT = """
@@ -111,10 +135,12 @@ def test_helpers_are_followed_through_modules_methods_inheritance_and_super() ->
 
 def test_functions_whose_result_the_caller_does_not_own_alone() -> None:
     idx = _index(pkg__util=HELPERS, pkg__client=CLIENT)
-    for name in ("stored", "kept_on_self", "shared", "managed", "generator", "not_a_resource", "captured"):
+    for name in ("stored", "kept_on_self", "shared", "managed", "generator", "not_a_resource", "captured", "finished", "closed_by_with"):
         assert idx.returns_resource(f"pkg.util.{name}") is None, name
     assert idx.returns_resource("pkg.client.Sub.__enter__") is None
     assert idx.returns_resource("pkg.util.missing") is None
+    # a close in an except handler before a re-raise leaves the returned socket open
+    assert idx.returns_resource("pkg.util.closed_only_on_error") == "socket.socket"
 
 
 LEAKY = """\

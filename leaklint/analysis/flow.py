@@ -1354,6 +1354,33 @@ def _in_a_handler_the_binding_is_not_in(event: Event, bind: Event) -> bool:
     return any(kind == "try" and is_handler_arm(arm) for kind, _, arm in event.frames[common:])
 
 
+def rebound_only_when_empty(rebind: Event, bind: Event, name: str, root: cst.CSTNode) -> bool:
+    """Whether `rebind` (a later binding of `name`) sits in the body of an `if name is None:` /
+    `if not name:` that `bind` is not in: it runs only when the name holds no value, so it
+    cannot drop the one `bind` made (`sock = bind_unix_socket(p)` then `if sock is None: sock =
+    bind_socket(...)`)."""
+    for kind, ident, arm in rebind.frames:
+        if kind != "if" or arm != "body" or (kind, ident, arm) in bind.frames:
+            continue
+        node = node_by_id(root, ident)
+        test = node.test if isinstance(node, cst.If) else None
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            test = test.expression
+            if isinstance(test, cst.Name) and test.value == name:
+                return True
+        elif (
+            isinstance(test, cst.Comparison)
+            and isinstance(test.left, cst.Name)
+            and test.left.value == name
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Is)
+            and isinstance(test.comparisons[0].comparator, cst.Name)
+            and test.comparisons[0].comparator.value == "None"
+        ):
+            return True
+    return False
+
+
 def live_span(events: Sequence[Event], index: int) -> Tuple[List[Event], Optional[Event]]:
     """The events of one name that can see the value bound at `events[index]`, and the event
     that ends its life (a re-binding or `del`, None when nothing does). Events on an

@@ -73,7 +73,7 @@ UNDO_METHODS = frozenset(u for _, u in REGISTRATION_PAIRS if u != "remove") | {"
 CLOSE_METHODS = frozenset({"close", "aclose", "__exit__", "__aexit__", "shutdown", "cleanup", "terminate", "release", "dispose", "disconnect"})
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git", ".hg")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", "__pycache__", "node_modules", "build", "dist", ".mypy_cache", ".pytest_cache", ".leaklint_cache", "site-packages"})
-SUMMARY_VERSION = 5
+SUMMARY_VERSION = 6
 
 
 # --------------------------------------------------------------------------- the summary

@@ -11,7 +11,8 @@ to a fixed point, so a chain of helpers is followed), and the resource rules ask
 A function counts only when what it returns is the new object itself and nothing else keeps it:
 a local bound from the call and returned is dropped when the function also stores it (an
 attribute, a subscript, a container method such as `append`, a `global`), yields it or lets a
-nested function capture it. Generators, `__enter__`, and functions whose result is cached or
+nested function capture it, and so is one the function already finished (`proc.communicate()`,
+`f.close()`, `with proc:`) before returning it. Generators, `__enter__`, and functions whose result is cached or
 managed by a decorator (`lru_cache`, `cached_property`, `contextmanager`, `fixture` ...) are
 never counted: their callers do not own a fresh resource.
 """
@@ -29,6 +30,12 @@ _SKIPPED_FUNCTIONS = frozenset({"__enter__", "__aenter__", "__iter__", "__next__
 _STORING_METHODS = frozenset(
     {"append", "appendleft", "add", "insert", "extend", "put", "put_nowait", "setdefault", "register", "update",
      "enter_context", "enter_async_context", "callback", "push", "addCleanup"}
+)
+# methods after which the object holds nothing open: a value the function finished this way
+# before returning it is a finished object, not a fresh resource (`proc.communicate(); return
+# proc`)
+_FINISHING_METHODS = frozenset(
+    {"close", "aclose", "communicate", "wait", "terminate", "kill", "shutdown", "release", "cleanup", "join", "__exit__"}
 )
 SUPER_PREFIX = "super:"
 
@@ -53,6 +60,25 @@ def _nested_reads(fn: ast.AST) -> Set[str]:
             for inner in ast.walk(node):
                 if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
                     out.add(inner.id)
+    return out
+
+
+def _finished(fn: ast.AST) -> Set[str]:
+    """Names `fn` finishes on its normal path (`proc.communicate()`, `f.close()`, `with f:`),
+    outside its except handlers: a close in a handler before a re-raise (`except OSError:
+    sock.close(); raise`) leaves the returned value open."""
+    out: Set[str] = set()
+    stack: List[ast.AST] = list(getattr(fn, "body", []))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
+            continue
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FINISHING_METHODS:
+            if isinstance(node.func.value, ast.Name):
+                out.add(node.func.value.id)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            out.update(item.context_expr.id for item in node.items if isinstance(item.context_expr, ast.Name))
+        stack.extend(ast.iter_child_nodes(node))
     return out
 
 
@@ -119,7 +145,8 @@ def returned_calls(
             for arg in list(node.args) + [k.value for k in node.keywords]:
                 if isinstance(arg, ast.Name):
                     kept.add(arg.id)
-    kept |= _nested_reads(fn) | declared
+
+    kept |= _nested_reads(fn) | declared | _finished(fn)
     out: List[str] = []
     for value in returned:
         calls: List[ast.Call] = []

@@ -11,7 +11,7 @@ from ...analysis.calls import CallNames
 from ...analysis.classes import ModuleClasses, close_on_error_gap_in, family_releases
 from ...analysis.expr import dotted_name, is_constant
 from ...analysis.flow import Event, EventKind, FlowWalker, finally_releases_after, follows_at_once, gathered_in_loop
-from ...analysis.flow import group_by_name, live_span, protected, unguarded_failure
+from ...analysis.flow import group_by_name, live_span, protected, rebound_only_when_empty, unguarded_failure
 from ...matchers import method_of
 from ...policy import HeldFindings, in_test_code, patched
 from ...types import Confidence, Invalid, Valid
@@ -548,7 +548,8 @@ class ResourceNotClosed(ResourceRule):
                 return
             self._defer(function, call, error_path=True, message=self.unprotected_message, graded=True, **fields)
         elif cut is not None and cut.kind == EventKind.BIND_RESOURCE:
-            self._defer(function, call, message=self.rebound_message, **fields)
+            if not rebound_only_when_empty(cut, bind, name, function.node):
+                self._defer(function, call, message=self.rebound_message, **fields)
         elif withs:
             self._defer(function, call, message=self.sqlite_message, **fields)
         else:
