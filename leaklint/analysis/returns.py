@@ -20,7 +20,7 @@ never counted: their callers do not own a fresh resource.
 from __future__ import annotations
 
 import ast
-from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Set
+from typing import Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
 
 # decorators whose function's result the caller does not own (a shared cached object, a
 # context manager, a test fixture)
@@ -40,45 +40,45 @@ _FINISHING_METHODS = frozenset(
 SUPER_PREFIX = "super:"
 
 
-def _own_nodes(fn: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of `fn`'s body that belong to `fn` itself (not to a nested function, lambda or
-    class), the nested definitions' own nodes excluded."""
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_NESTED_TYPES = frozenset(_NESTED)
+# fields of a statement that hold blocks of statements (where a `return` can sit)
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(fn: ast.AST) -> Iterator[ast.AST]:
+    """`fn`'s own statements at every depth of its blocks (if / for / while / try / with /
+    match), not those of nested definitions: a cheap walk that reads no expressions."""
     stack: List[ast.AST] = list(getattr(fn, "body", []))
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        if type(node) in _NESTED_TYPES:
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        for name in _BLOCK_FIELDS:
+            block = getattr(node, name, None)
+            if block:
+                stack.extend(block)
 
 
-def _nested_reads(fn: ast.AST) -> Set[str]:
-    """Names read inside a nested function, lambda or class of `fn` (captured)."""
+def _returns_something(fn: ast.AST) -> bool:
+    """Whether `fn` returns a call's result or a local: the only functions whose returns are
+    worth the full walk."""
+    for stmt in _statements(fn):
+        if type(stmt) is ast.Return:
+            value = stmt.value  # type: ignore[attr-defined]
+            if value is not None and (type(value) is ast.Name or _made_by(value) is not None):
+                return True
+    return False
+
+
+def _reads(nodes: Iterable[ast.AST]) -> Set[str]:
+    """Names read anywhere under `nodes`."""
     out: Set[str] = set()
-    for node in _own_nodes(fn):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Name) and isinstance(inner.ctx, ast.Load):
-                    out.add(inner.id)
-    return out
-
-
-def _finished(fn: ast.AST) -> Set[str]:
-    """Names `fn` finishes on its normal path (`proc.communicate()`, `f.close()`, `with f:`),
-    outside its except handlers: a close in a handler before a re-raise (`except OSError:
-    sock.close(); raise`) leaves the returned value open."""
-    out: Set[str] = set()
-    stack: List[ast.AST] = list(getattr(fn, "body", []))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ExceptHandler)):
-            continue
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _FINISHING_METHODS:
-            if isinstance(node.func.value, ast.Name):
-                out.add(node.func.value.id)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            out.update(item.context_expr.id for item in node.items if isinstance(item.context_expr, ast.Name))
-        stack.extend(ast.iter_child_nodes(node))
+    for node in nodes:
+        for inner in ast.walk(node):
+            if type(inner) is ast.Name and type(inner.ctx) is ast.Load:  # type: ignore[attr-defined]
+                out.add(inner.id)  # type: ignore[attr-defined]
     return out
 
 
@@ -115,38 +115,53 @@ def returned_calls(
         return []
     if any(any(word in d.rsplit(".", 1)[-1].lower() for word in _NOT_OWNED_DECORATORS) for d in decorators):
         return []
+    if not _returns_something(fn):
+        return []
     returned: List[ast.AST] = []
     bound: Dict[str, List[ast.AST]] = {}
     kept: Set[str] = set()
-    declared: Set[str] = set()
-    for node in _own_nodes(fn):
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+    nested: List[ast.AST] = []
+    # one walk of `fn`'s own nodes (nested definitions are set aside, read only when a returned
+    # local needs it); `in_handler`: inside an except handler, where finishing a value before a
+    # re-raise leaves the returned one open
+    stack: List[Tuple[ast.AST, bool]] = [(node, False) for node in getattr(fn, "body", [])]
+    while stack:
+        node, in_handler = stack.pop()
+        kind = type(node)
+        if kind in _NESTED_TYPES:
+            nested.append(node)
+            continue
+        if kind is ast.Yield or kind is ast.YieldFrom:
             return []  # a generator: the caller gets the generator, not the resource
-        if isinstance(node, ast.Return) and node.value is not None:
-            returned.append(node.value)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            declared.update(node.names)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    bound.setdefault(target.id, []).append(node.value) if node.value is not None else None
-                elif isinstance(target, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
-                    kept.add(node.value.id)  # `self.sock = sock`: the object keeps it too
-                elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(node.value, ast.Name):
-                    kept.add(node.value.id)
-            if isinstance(node.value, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
-                for element in ast.walk(node.value):
-                    if isinstance(element, ast.Name):
-                        kept.add(element.id)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            bound.setdefault(node.target.id, []).append(node.value)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _STORING_METHODS:
-            for arg in list(node.args) + [k.value for k in node.keywords]:
-                if isinstance(arg, ast.Name):
-                    kept.add(arg.id)
-
-    kept |= _nested_reads(fn) | declared | _finished(fn)
+        if kind is ast.Return and node.value is not None:  # type: ignore[attr-defined]
+            returned.append(node.value)  # type: ignore[attr-defined]
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            kept.update(node.names)  # type: ignore[attr-defined]
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            value = node.value  # type: ignore[attr-defined]
+            for target in node.targets if kind is ast.Assign else [node.target]:  # type: ignore[attr-defined]
+                if type(target) is ast.Name:
+                    if value is not None:
+                        bound.setdefault(target.id, []).append(value)
+                elif type(value) is ast.Name:
+                    kept.add(value.id)  # `self.sock = sock`, `a, b = pair`: something else keeps it
+            if isinstance(value, (ast.Tuple, ast.List, ast.Set, ast.Dict)):
+                kept.update(e.id for e in ast.walk(value) if type(e) is ast.Name)  # type: ignore[attr-defined]
+        elif kind is ast.NamedExpr and type(node.target) is ast.Name:  # type: ignore[attr-defined]
+            bound.setdefault(node.target.id, []).append(node.value)  # type: ignore[attr-defined]
+        elif kind is ast.Call and type(node.func) is ast.Attribute:  # type: ignore[attr-defined]
+            method = node.func.attr  # type: ignore[attr-defined]
+            if method in _STORING_METHODS:
+                args = [*node.args, *(k.value for k in node.keywords)]  # type: ignore[attr-defined]
+                kept.update(a.id for a in args if type(a) is ast.Name)
+            elif method in _FINISHING_METHODS and not in_handler and type(node.func.value) is ast.Name:  # type: ignore[attr-defined]
+                kept.add(node.func.value.id)  # type: ignore[attr-defined]  # finished on the normal path
+        elif (kind is ast.With or kind is ast.AsyncWith) and not in_handler:
+            kept.update(i.context_expr.id for i in node.items if type(i.context_expr) is ast.Name)  # type: ignore[attr-defined]
+        inner = in_handler or kind is ast.ExceptHandler
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+    if any(type(v) is ast.Name and v.id in bound and v.id not in kept for v in returned):  # type: ignore[attr-defined]
+        kept |= _reads(nested)  # captured by a nested function
     out: List[str] = []
     for value in returned:
         calls: List[ast.Call] = []

@@ -21,16 +21,45 @@ def _file_index(ctx: Any, memo: Dict[str, Any]) -> Tuple[Any, str]:
         from ...analysis.lifetime import ProjectIndex
 
         memo["index"], memo["module"] = None, ""
-        module = ctx.module_scope.node if ctx.module_scope is not None else None
-        if isinstance(module, cst.Module):
+        source = getattr(ctx, "source", None)
+        if isinstance(source, str):
             path = os.path.basename(getattr(ctx, "path", "") or "") or "example.py"
             try:
-                index = ProjectIndex.from_sources({path: module.code})
+                index = ProjectIndex.from_sources({path: source})  # the text as read: no codegen
             except (SyntaxError, ValueError):
                 index = None
             if index is not None and index.summaries and not index.summaries[0].error:
                 memo["index"], memo["module"] = index, index.summaries[0].module
     return memo["index"], memo["module"]
+
+
+def _answerable_alone(ctx: Any, call: cst.Call, memo: Dict[str, Any]) -> bool:
+    """Whether the file alone could show that `call` returns a fresh resource, so that the
+    one-file index is worth building: `super().m()`, `self.m()` in a method of a class of this
+    file, or a call of a function or class defined at the top of this file. A call of an
+    imported or a builtin name is answered only by the project's index."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        receiver = func.value
+        if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
+            return True
+        scope = ctx.scope
+        return (
+            isinstance(receiver, cst.Name)
+            and scope is not None
+            and scope.kind == "function"
+            and scope.parent is not None
+            and scope.parent.kind == "class"
+            and isinstance(scope.node, cst.FunctionDef)
+            and receiver.value == first_param(scope.node)
+        )
+    if not isinstance(func, cst.Name):
+        return False
+    if "top" not in memo:
+        module = ctx.module_scope.node if ctx.module_scope is not None else None
+        body = module.body if isinstance(module, cst.Module) else ()
+        memo["top"] = {stmt.name.value for stmt in body if isinstance(stmt, (cst.FunctionDef, cst.ClassDef))}
+    return func.value in memo["top"]
 
 
 def returned_resource(ctx: Any, call: cst.Call, qualified: Optional[str], memo: Dict[str, Any]) -> Optional[Tuple[str, str]]:
@@ -41,6 +70,8 @@ def returned_resource(ctx: Any, call: cst.Call, qualified: Optional[str], memo: 
     project = getattr(ctx, "project", None)
     module = getattr(ctx, "module", "")
     if project is None:
+        if not _answerable_alone(ctx, call, memo):
+            return None
         project, module = _file_index(ctx, memo)
     if project is None or not module:
         return None
