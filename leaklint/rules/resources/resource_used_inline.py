@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Dict, List, Set
+from typing import Any, Dict, List, Optional, Set
 
 import libcst as cst
 
@@ -28,25 +28,25 @@ _PROCESS_ENDS = frozenset({"os._exit", "os.execv", "os.execve", "os.execl", "os.
 _YIELDS_RESOURCE = {("zipfile.ZipFile", "open"), ("zipfile.PyZipFile", "open"), ("ssl.SSLContext", "wrap_socket")}
 
 
-def _leaves_early(body: List[cst.CSTNode]) -> bool:
-    """Whether a loop body (or a comprehension's per-item code) can stop the iteration before
-    its end: a `break` of this loop, a `return`, a `raise` or a call that can fail
-    (`_late_handoff.can_fail`). A `yield` does not count: a generator abandoned by its consumer
-    is closed when it is collected, and so is the iterator it holds."""
+def _leaves_early(body: List[cst.CSTNode]) -> Optional[str]:
+    """How a loop body (or a comprehension's per-item code) can stop the iteration before its
+    end: "leaves" for a `break` of this loop or a `return`, "fails" for a `raise` or a call that
+    can fail (`_late_handoff.can_fail`: only an error path), None when it cannot. A `yield`
+    does not count: a generator abandoned by its consumer is closed when it is collected, and
+    so is the iterator it holds."""
+    found: Optional[str] = None
     stack: List[Any] = [(node, False) for node in body]
     while stack:
         node, nested_loop = stack.pop()
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        if isinstance(node, (cst.Return, cst.Raise)):
-            return True
-        if isinstance(node, cst.Break) and not nested_loop:
-            return True
-        if isinstance(node, cst.Call) and can_fail(node):
-            return True
+        if isinstance(node, cst.Return) or (isinstance(node, cst.Break) and not nested_loop):
+            return "leaves"
+        if isinstance(node, cst.Raise) or (isinstance(node, cst.Call) and can_fail(node)):
+            found = "fails"
         inner = nested_loop or isinstance(node, (cst.For, cst.While))
         stack.extend((child, inner) for child in children(node))
-    return False
+    return found
 
 
 class ResourceUsedInline(ResourceRule):
@@ -63,8 +63,9 @@ class ResourceUsedInline(ResourceRule):
     object, such as `Popen(cmd).wait()`), a call that is itself returned, stored or used as a
     `with` item, iteration to the end of an iterator that closes itself when exhausted
     (`for line in fileinput.input():`, `for entry in os.scandir(p):`; reported when the loop
-    or comprehension can stop early: a `break`, `return` or `raise`, or a call that can fail
-    such as `[self.info(e) for e in os.scandir(p)]`), `open(fd, closefd=False)` (which owns no descriptor), wrappers over an
+    or comprehension can stop early: a `break` or `return`, or, at medium confidence since only
+    an error leaves it open, a `raise` or a call that can fail such as
+    `[self.info(e) for e in os.scandir(p)]`), `open(fd, closefd=False)` (which owns no descriptor), wrappers over an
     in-memory or caller-owned stream (`GzipFile(fileobj=buf)`), and code that expects the call
     to fail or runs against test doubles (`with self.assertRaises(...)`, `pytest.raises`,
     `mock.patch`) are not reported. Neither are `urlopen(u).read()` without a size (it reads to
@@ -250,7 +251,7 @@ class ResourceUsedInline(ResourceRule):
             return self.resolver.resource(node)
         return None
 
-    def _report(self, call: cst.Call, resource: Resource, **kwargs: Any) -> None:
+    def _report(self, call: cst.Call, resource: Resource, confidence: Optional[Confidence] = None, **kwargs: Any) -> None:
         if id(call) in self.done or self.quiet:
             return
         if self.context.function_scope is None:
@@ -264,6 +265,8 @@ class ResourceUsedInline(ResourceRule):
             fields = dict(message=self.argument_message, resource=resource.display, **kwargs)
         else:
             fields = dict(resource=resource.display)
+        if confidence is not None:
+            fields["confidence"] = confidence
         # held to the end of the module: code that runs once per process (an entry point, what
         # the `__main__` block calls, what the lifetime model places once) is left alone
         scope = self.context.function_scope
@@ -312,8 +315,14 @@ class ResourceUsedInline(ResourceRule):
         resource = self._resource(expr)
         if resource is None:
             return
-        if resource.qualified in SELF_CLOSING_ITERATION and not _leaves_early(body):
-            return  # iterated to its end, where it closes itself
+        if resource.qualified in SELF_CLOSING_ITERATION:
+            early = _leaves_early(body)
+            if early is None:
+                return  # iterated to its end, where it closes itself
+            if early == "fails":
+                # left open only when the loop fails: an error path
+                self._report(expr, resource, confidence=Confidence.MEDIUM)  # type: ignore[arg-type]
+                return
         self._report(expr, resource)  # type: ignore[arg-type]
 
     def visit_Expr(self, node: cst.Expr) -> None:

@@ -2,15 +2,6 @@ import fileinput
 import os
 
 
-class LocalFileSystem:
-    def ls(self, path):
-        # an exception from info() mid-iteration leaves the directory descriptor open
-        return [self.info(f) for f in os.scandir(path)]  # LL402
-
-    def info(self, entry):
-        return entry.stat(follow_symlinks=False)
-
-
 def first_match(root, suffix):
     for entry in os.scandir(root):  # LL402
         if entry.name.endswith(suffix):
@@ -22,10 +13,4 @@ def until_blank():
     for line in fileinput.input():  # LL402
         if not line.strip():
             break
-
-
-def checked(root):
-    for entry in os.scandir(root):  # LL402
-        if entry.is_symlink():
-            raise ValueError(entry.path)
-# case: {"id": "self-closing-iteration-left-early"}
+# case: {"id": "self-closing-iteration-left-early", "confidence": "high"}
