@@ -8,7 +8,7 @@ indexed, once, the first time a call could be one: what the file shows is still 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import libcst as cst
 
@@ -33,16 +33,61 @@ def _file_index(ctx: Any, memo: Dict[str, Any]) -> Tuple[Any, str]:
     return memo["index"], memo["module"]
 
 
+_BLOCKS = ("body", "orelse", "finalbody", "handlers")
+
+
+def _returns_value(func: cst.FunctionDef) -> bool:
+    """Whether `func` has a `return` of a call's result or of a name among its own statements."""
+    stack: List[Any] = [func.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                value = small.value if isinstance(small, cst.Return) else None
+                if isinstance(value, cst.Await):
+                    value = value.expression
+                if isinstance(value, (cst.Call, cst.Name)):
+                    return True
+            continue
+        for name in _BLOCKS:
+            block = getattr(node, name, None)
+            if isinstance(block, (list, tuple)):
+                stack.extend(block)
+            elif block is not None:
+                stack.append(block)
+    return False
+
+
+def _returners(ctx: Any, memo: Dict[str, Any]) -> Set[str]:
+    """Names of the file's functions and methods (top level and in classes) that return a
+    call's result or a name: the only ones the one-file index could find a factory among."""
+    if "returners" not in memo:
+        out: Set[str] = set()
+        module = ctx.module_scope.node if ctx.module_scope is not None else None
+        stack: List[Any] = list(module.body) if isinstance(module, cst.Module) else []
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.ClassDef):
+                stack.extend(node.body.body)
+            elif isinstance(node, cst.FunctionDef) and _returns_value(node):
+                out.add(node.name.value)
+        memo["returners"] = out
+    return memo["returners"]
+
+
 def _answerable_alone(ctx: Any, call: cst.Call, memo: Dict[str, Any]) -> bool:
     """Whether the file alone could show that `call` returns a fresh resource, so that the
-    one-file index is worth building: `super().m()`, `self.m()` in a method of a class of this
-    file, or a call of a function or class defined at the top of this file. A call of an
-    imported or a builtin name is answered only by the project's index."""
+    one-file index is worth building: `super().m()` or `self.m()` in a method, or a call of a
+    name, where the file has a function or method of that name that returns a call's result
+    or a name. A call of an imported or a builtin name is answered only by the project's
+    index."""
     func = call.func
     if isinstance(func, cst.Attribute):
         receiver = func.value
         if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
-            return True
+            return func.attr.value in _returners(ctx, memo)
         scope = ctx.scope
         return (
             isinstance(receiver, cst.Name)
@@ -52,14 +97,9 @@ def _answerable_alone(ctx: Any, call: cst.Call, memo: Dict[str, Any]) -> bool:
             and scope.parent.kind == "class"
             and isinstance(scope.node, cst.FunctionDef)
             and receiver.value == first_param(scope.node)
+            and func.attr.value in _returners(ctx, memo)
         )
-    if not isinstance(func, cst.Name):
-        return False
-    if "top" not in memo:
-        module = ctx.module_scope.node if ctx.module_scope is not None else None
-        body = module.body if isinstance(module, cst.Module) else ()
-        memo["top"] = {stmt.name.value for stmt in body if isinstance(stmt, (cst.FunctionDef, cst.ClassDef))}
-    return func.value in memo["top"]
+    return isinstance(func, cst.Name) and func.value in _returners(ctx, memo)
 
 
 def returned_resource(ctx: Any, call: cst.Call, qualified: Optional[str], memo: Dict[str, Any]) -> Optional[Tuple[str, str]]:
