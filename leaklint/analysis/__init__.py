@@ -124,7 +124,15 @@ caches, process-wide and listener registries, weak references).
 
 `lifetime` -- the queries on the index: `multiplicity(function)` and `class_multiplicity(cls)`
     (ONCE / REPEATED / UNKNOWN), `holder_lifetime` (PROCESS / OBJECT / FRAME), `growth_driver`
-    (INPUT / CODE / UNKNOWN), `is_resource_type`, `removed_anywhere`, `unregistered_anywhere`.
+    (INPUT / CODE / UNKNOWN), `is_resource_type`, `removed_anywhere`, `unregistered_anywhere`,
+    `returns_resource(function)` / `super_returns_resource(cls, method)` (a project function
+    that hands its caller a fresh resource: LL401's and LL402's factories).
+
+`returns` -- what that last query is made of: `returned_calls` (run by the project pass on each
+    function's `ast`: the calls whose fresh, unfinished result the function returns, nothing
+    else keeping it) and `solve_returning` (to a fixed point, through helpers, inheritance and
+    `super()`). Without a project index, `rules.resources._returned` indexes the file alone,
+    only when the file has a function that could answer the call.
 
 `values` -- objects versus values: `object_evidence(function)` names the parameters and locals
     the function's own code shows to be objects with a lifetime of their own (a non-value
