@@ -198,11 +198,14 @@ def _run_with_budget(seconds: float, fn: Any, *args: Any) -> Any:
         thread.join(_STOP_GRACE)
         if thread.is_alive():
             raise FileTimeout(seconds)
-    if "error" in box:
-        if isinstance(box["error"], FileTimeout):
-            raise FileTimeout(seconds)
-        raise box["error"]
-    return box["value"]
+    try:
+        if "error" in box:
+            if isinstance(box["error"], FileTimeout):
+                raise FileTimeout(seconds)
+            raise box["error"]
+        return box["value"]
+    finally:
+        box.clear()  # the error's traceback references target's frame, which references box
 
 
 # ------------------------------------------------------------------------------ linting
