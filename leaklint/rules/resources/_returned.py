@@ -77,66 +77,56 @@ def _returners(ctx: Any, memo: Dict[str, Any]) -> Set[str]:
     return memo["returners"]
 
 
-def _answerable_alone(ctx: Any, call: cst.Call, memo: Dict[str, Any]) -> bool:
-    """Whether the file alone could show that `call` returns a fresh resource, so that the
-    one-file index is worth building: `super().m()` or `self.m()` in a method, or a call of a
-    name, where the file has a function or method of that name that returns a call's result
-    or a name. A call of an imported or a builtin name is answered only by the project's
-    index."""
+def _own_method(ctx: Any, call: cst.Call) -> Optional[Tuple[str, str]]:
+    """("super", m) for `super().m(...)` and ("self", m) for `self.m(...)` in a method of a
+    class; None for any other call."""
     func = call.func
-    if isinstance(func, cst.Attribute):
-        receiver = func.value
-        if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
-            return func.attr.value in _returners(ctx, memo)
-        scope = ctx.scope
-        return (
-            isinstance(receiver, cst.Name)
-            and scope is not None
-            and scope.kind == "function"
-            and scope.parent is not None
-            and scope.parent.kind == "class"
-            and isinstance(scope.node, cst.FunctionDef)
-            and receiver.value == first_param(scope.node)
-            and func.attr.value in _returners(ctx, memo)
-        )
-    return isinstance(func, cst.Name) and func.value in _returners(ctx, memo)
+    scope = ctx.scope
+    if (
+        not isinstance(func, cst.Attribute)
+        or scope is None
+        or scope.kind != "function"
+        or scope.parent is None
+        or scope.parent.kind != "class"
+    ):
+        return None
+    receiver = func.value
+    if isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Name) and receiver.func.value == "super":
+        return "super", func.attr.value
+    if isinstance(receiver, cst.Name) and isinstance(scope.node, cst.FunctionDef) and receiver.value == first_param(scope.node):
+        return "self", func.attr.value
+    return None
 
 
 def returned_resource(ctx: Any, call: cst.Call, qualified: Optional[str], memo: Dict[str, Any]) -> Optional[Tuple[str, str]]:
     """(catalogue name of the resource, the called function as written) when `call` calls a
     function or method of the project that returns a fresh resource, else None. `qualified` is
     the call's qualified name as the resolver read it (relative imports made absolute); `memo`
-    is the caller's per-file store for the one-file index."""
+    is the caller's per-file store for the one-file index.
+
+    Without the project's index, the file alone is indexed only when it could answer: the call
+    is `super().m()` or `self.m()` in a method, or a call of a bare name, and the file has a
+    function or method of that name that returns a call's result or a name (an imported or a
+    builtin name is answered only by the project's index)."""
+    func = call.func
+    own = _own_method(ctx, call)
     project = getattr(ctx, "project", None)
     module = getattr(ctx, "module", "")
     if project is None:
-        if not _answerable_alone(ctx, call, memo):
+        called = own[1] if own is not None else func.value if isinstance(func, cst.Name) else None
+        if called is None or called not in _returners(ctx, memo):
             return None
         project, module = _file_index(ctx, memo)
     if project is None or not module:
         return None
-    func = call.func
-    scope = ctx.scope
-    cls_scope = scope.parent if scope is not None and scope.kind == "function" else None
-    cls = f"{module}.{cls_scope.qualname}" if cls_scope is not None and cls_scope.kind == "class" else ""
-    if isinstance(func, cst.Attribute):
-        receiver = func.value
-        if (
-            cls
-            and isinstance(receiver, cst.Call)
-            and isinstance(receiver.func, cst.Name)
-            and receiver.func.value == "super"
-        ):
-            kind = project.super_returns_resource(cls, func.attr.value)
-            return (kind, f"super().{func.attr.value}") if kind else None
-        if (
-            cls
-            and isinstance(receiver, cst.Name)
-            and isinstance(scope.node, cst.FunctionDef)
-            and receiver.value == first_param(scope.node)
-        ):
-            kind = project.returns_resource(f"{cls}.{func.attr.value}")
-            return (kind, f"{receiver.value}.{func.attr.value}") if kind else None
+    if own is not None:
+        how, method = own
+        cls = f"{module}.{ctx.scope.parent.qualname}"
+        if how == "super":
+            kind = project.super_returns_resource(cls, method)
+            return (kind, f"super().{method}") if kind else None
+        kind = project.returns_resource(f"{cls}.{method}")
+        return (kind, f"{func.value.value}.{method}") if kind else None
     written = dotted_name(func)
     if not written:
         return None
